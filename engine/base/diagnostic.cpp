@@ -1,0 +1,139 @@
+#include "engine/base/diagnostic.h"
+
+#include <algorithm>
+
+namespace relgate {
+namespace {
+
+const char* SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kNote: return "note";
+  }
+  return "error";
+}
+
+const char* SeverityColor(Severity severity) {
+  switch (severity) {
+    case Severity::kError: return "\x1b[1;31m";
+    case Severity::kWarning: return "\x1b[1;35m";
+    case Severity::kNote: return "\x1b[1;36m";
+  }
+  return "";
+}
+
+// Display width of a byte range of a line: code points, tabs expanded to 4.
+size_t DisplayWidth(std::string_view text) {
+  size_t width = 0;
+  for (unsigned char c : text) {
+    if (c == '\t') {
+      width += 4;
+    } else if ((c & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  return width;
+}
+
+std::string ExpandTabs(std::string_view line) {
+  std::string out;
+  for (char c : line) {
+    if (c == '\t') {
+      out += "    ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void DiagnosticSink::Report(Diagnostic diagnostic) {
+  if (diagnostic.severity == Severity::kError) {
+    if (error_count_ >= max_errors_) {
+      if (!capped_) {
+        capped_ = true;
+        diagnostics_.push_back({Severity::kNote, "too-many-errors", diagnostic.span, false,
+                                "too many errors; stopped after " +
+                                    std::to_string(max_errors_),
+                                {}, {}});
+      }
+      ++error_count_;
+      return;
+    }
+    ++error_count_;
+  }
+  diagnostics_.push_back(std::move(diagnostic));
+}
+
+void DiagnosticSink::Error(std::string code, Span span, std::string message, std::string help) {
+  Report({Severity::kError, std::move(code), span, true, std::move(message), {}, std::move(help)});
+}
+
+void DiagnosticSink::Warning(std::string code, Span span, std::string message,
+                             std::string help) {
+  Report(
+      {Severity::kWarning, std::move(code), span, true, std::move(message), {}, std::move(help)});
+}
+
+std::vector<Diagnostic> DiagnosticSink::Sorted() const {
+  std::vector<Diagnostic> sorted = diagnostics_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.has_span != b.has_span) return !a.has_span;
+    if (a.span.file != b.span.file) return a.span.file < b.span.file;
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return static_cast<int>(a.severity) < static_cast<int>(b.severity);
+  });
+  return sorted;
+}
+
+std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
+  const std::string bold = color ? "\x1b[1m" : "";
+  const std::string reset = color ? "\x1b[0m" : "";
+  const std::string sev_color = color ? SeverityColor(d.severity) : "";
+  std::string out;
+  if (!d.has_span || d.span.file >= sources.size()) {
+    out += sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message + reset + "\n";
+    if (!d.help.empty()) out += "  = help: " + d.help + "\n";
+    return out;
+  }
+  const SourceFile& file = sources.file(d.span.file);
+  const Location loc = file.LocationOf(d.span.begin);
+  out += bold + file.path() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column) +
+         ": " + reset + sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message +
+         reset + "\n";
+  const std::string_view line = file.Line(loc.line);
+  const std::string number = std::to_string(loc.line);
+  const std::string gutter(number.size(), ' ');
+  out += " " + number + " | " + ExpandTabs(line) + "\n";
+  // Caret under the span, clipped to the first line of the span.
+  const uint32_t line_begin = d.span.begin - (loc.column > 0 ? 0 : 0);
+  const std::string_view full = file.text();
+  uint32_t line_start = line_begin;
+  while (line_start > 0 && full[line_start - 1] != '\n') --line_start;
+  const size_t indent = DisplayWidth(full.substr(line_start, d.span.begin - line_start));
+  const uint32_t line_end = line_start + static_cast<uint32_t>(line.size());
+  const uint32_t span_end = std::min(std::max(d.span.end, d.span.begin), line_end);
+  size_t width = DisplayWidth(full.substr(d.span.begin, span_end - d.span.begin));
+  if (width == 0) width = 1;
+  out += " " + gutter + " | " + std::string(indent, ' ') + sev_color + "^" +
+         std::string(width - 1, '~') + reset + "\n";
+  for (const Label& label : d.labels) {
+    const SourceFile& lf = sources.file(label.span.file);
+    const Location ll = lf.LocationOf(label.span.begin);
+    out += " " + gutter + " = note: " + label.text + " (" + lf.path() + ":" +
+           std::to_string(ll.line) + ":" + std::to_string(ll.column) + ")\n";
+  }
+  if (!d.help.empty()) out += " " + gutter + " = help: " + d.help + "\n";
+  return out;
+}
+
+std::string RenderAll(const DiagnosticSink& sink, const SourceMap& sources, bool color) {
+  std::string out;
+  for (const Diagnostic& d : sink.Sorted()) out += Render(d, sources, color);
+  return out;
+}
+
+}  // namespace relgate

@@ -1,0 +1,300 @@
+// Drives ANTLR: the exception wall around the generated parser, the error listener that
+// turns ANTLR's messages into relgate diagnostics, and the pre-scan that refuses input
+// nested deeper than the limits before the recursive-descent parser can overflow.
+#include "engine/syntax/parse.h"
+
+#include <antlr4-runtime.h>
+
+#include "GateLexer.h"
+#include "GateParser.h"
+#include "engine/base/limits.h"
+#include "engine/syntax/internal/lowering.h"
+
+namespace relgate::syntax {
+namespace {
+
+using grammar::GateLexer;
+using grammar::GateParser;
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+size_t FirstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > text.size()) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string TokenDisplay(antlr4::Token* token) {
+  if (token == nullptr) return "input";
+  if (token->getType() == antlr4::Token::EOF) return "end of file";
+  std::string text = token->getText();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return "`" + text + "`";
+}
+
+bool IsExpressionStart(size_t type) {
+  switch (type) {
+    case GateParser::INT: case GateParser::FLOAT: case GateParser::STRING:
+    case GateParser::IDENT: case GateParser::LPAREN: case GateParser::LBRACK:
+    case GateParser::LBRACE: case GateParser::MINUS: case GateParser::NOT:
+    case GateParser::REGEX: case GateParser::DURATION: case GateParser::DATE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Rewrites ANTLR's "mismatched input 'x' expecting {...}" into relgate's wording.
+class ErrorListener : public antlr4::BaseErrorListener {
+ public:
+  ErrorListener(const internal::OffsetMap& offsets, DiagnosticSink& sink)
+      : offsets_(offsets), sink_(sink) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t,
+                   size_t char_position, const std::string& msg,
+                   std::exception_ptr) override {
+    ++errors_;
+    Span span{offsets_.file, 0, 0};
+    if (offending != nullptr && offending->getType() != antlr4::Token::EOF) {
+      span.begin = offsets_.Byte(offending->getStartIndex());
+      span.end = offsets_.Byte(offending->getStopIndex() + 1);
+    } else if (offending != nullptr) {
+      span.begin = span.end = offsets_.Byte(offending->getStartIndex());
+    } else {
+      (void)char_position;
+      span.begin = span.end = offsets_.base;
+    }
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    if (parser == nullptr) {
+      // Lexer: the UNKNOWN token catches stray characters, so this is rare.
+      sink_.Error("syntax", span, "unexpected character in input");
+      return;
+    }
+    std::string message;
+    std::string help;
+    if (offending != nullptr && offending->getType() == GateParser::UNKNOWN) {
+      message = "unexpected character " + TokenDisplay(offending);
+    } else {
+      message = "unexpected " + TokenDisplay(offending);
+      antlr4::misc::IntervalSet expected;
+      try {
+        expected = parser->getExpectedTokens();
+      } catch (...) {
+      }
+      const antlr4::dfa::Vocabulary& vocabulary = parser->getVocabulary();
+      bool wants_expression = false;
+      std::vector<std::string> names;
+      for (size_t type : expected.toList()) {
+        if (IsExpressionStart(type)) wants_expression = true;
+        if (type == antlr4::Token::EOF) {
+          names.push_back("end of file");
+        } else {
+          names.push_back(vocabulary.getDisplayName(type));
+        }
+      }
+      antlr4::Token* previous = nullptr;
+      if (auto* stream = dynamic_cast<antlr4::TokenStream*>(parser->getInputStream())) {
+        try {
+          previous = stream->LT(-1);
+        } catch (...) {
+        }
+      }
+      if (wants_expression) {
+        message = "expected an expression";
+        if (previous != nullptr) message += " after " + TokenDisplay(previous);
+        message += ", found " + TokenDisplay(offending);
+      } else if (!names.empty() && names.size() <= 6) {
+        help = "expected ";
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (i > 0) help += i + 1 == names.size() ? " or " : ", ";
+          help += names[i];
+        }
+      } else if (msg.rfind("extraneous input", 0) == 0 && previous != nullptr) {
+        message += " after " + TokenDisplay(previous);
+      }
+    }
+    sink_.Error("syntax", span, message, help);
+  }
+
+  size_t errors() const { return errors_; }
+
+ private:
+  const internal::OffsetMap& offsets_;
+  DiagnosticSink& sink_;
+  size_t errors_ = 0;
+};
+
+// Refuses bracket nesting and prefix-operator chains that would make the recursive
+// parser, lowering, checker or evaluator recurse too deeply.
+bool CheckNesting(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& offsets,
+                  DiagnosticSink& sink) {
+  size_t depth = 0;
+  size_t prefix_run = 0;
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const size_t type = token->getType();
+    if (type == GateParser::LPAREN || type == GateParser::LBRACK || type == GateParser::LBRACE) {
+      ++depth;
+    } else if (type == GateParser::RPAREN || type == GateParser::RBRACK ||
+               type == GateParser::RBRACE) {
+      if (depth > 0) --depth;
+    }
+    prefix_run = (type == GateParser::NOT || type == GateParser::MINUS) ? prefix_run + 1 : 0;
+    if (depth > limits::kMaxBracketDepth || prefix_run > limits::kMaxBracketDepth) {
+      Span span{offsets.file, offsets.Byte(token->getStartIndex()),
+                offsets.Byte(token->getStopIndex() + 1)};
+      sink.Error("too-deep", span,
+                 "expression nested deeper than " + std::to_string(limits::kMaxBracketDepth) +
+                     " levels",
+                 "split it with `let` bindings");
+      return false;
+    }
+  }
+  return true;
+}
+
+template <typename Entry>
+auto RunParser(std::string_view text, const internal::OffsetMap& offsets, DiagnosticSink& sink,
+               Entry entry, size_t& errors) -> decltype(entry(std::declval<GateParser&>())) {
+  antlr4::ANTLRInputStream input(std::string(text.data(), text.size()));
+  GateLexer lexer(&input);
+  ErrorListener listener(offsets, sink);
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  if (!CheckNesting(tokens, offsets, sink)) {
+    errors = 1;
+    return nullptr;
+  }
+  GateParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  auto result = entry(parser);
+  errors = listener.errors();
+  return result;
+}
+
+}  // namespace
+
+namespace internal {
+
+OffsetMap OffsetMap::For(FileId file, uint32_t base, std::string_view text) {
+  OffsetMap map;
+  map.file = file;
+  map.base = base;
+  bool ascii = true;
+  for (unsigned char c : text) ascii = ascii && c < 0x80;
+  if (!ascii) {
+    for (uint32_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) map.byte_of_char.push_back(i);
+    }
+    map.byte_of_char.push_back(static_cast<uint32_t>(text.size()));
+  }
+  return map;
+}
+
+ExprPtr ParseHole(const SourceMap& sources, FileId file, uint32_t base, std::string_view text,
+                  IdAllocator& ids, DiagnosticSink& sink) {
+  OffsetMap offsets = OffsetMap::For(file, base, text);
+  // The parse tree is owned by the parser, so lowering happens inside the entry callback.
+  size_t errors = 0;
+  ExprPtr result;
+  RunParser(
+      text, offsets, sink,
+      [&](GateParser& parser) -> GateParser::ExprOnlyContext* {
+        auto* tree = parser.exprOnly();
+        if (parser.getNumberOfSyntaxErrors() == 0) {
+          Lowerer lowerer(sources, offsets, ids, sink);
+          result = lowerer.LowerExpr(tree->expr());
+        }
+        return tree;
+      },
+      errors);
+  if (errors > 0) return nullptr;
+  return result;
+}
+
+}  // namespace internal
+
+std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAllocator& ids,
+                                  DiagnosticSink& sink) {
+  const std::string& text = sources.file(file).text();
+  if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+    sink.Error("invalid-utf8", Span{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
+               "source is not valid UTF-8 at byte " + std::to_string(bad));
+    return std::nullopt;
+  }
+  const size_t errors_before = sink.error_count();
+  internal::OffsetMap offsets = internal::OffsetMap::For(file, 0, text);
+  std::optional<Module> module;
+  size_t errors = 0;
+  try {
+    RunParser(
+        text, offsets, sink,
+        [&](GateParser& parser) -> GateParser::FileContext* {
+          auto* tree = parser.file();
+          if (parser.getNumberOfSyntaxErrors() == 0) {
+            internal::Lowerer lowerer(sources, offsets, ids, sink);
+            module = lowerer.LowerFile(tree);
+            // Comments live on the hidden channel of the token stream.
+            auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser.getTokenStream());
+            for (antlr4::Token* token : stream->getTokens()) {
+              if (token->getType() == GateParser::COMMENT) {
+                module->comments.push_back({Span{file, offsets.Byte(token->getStartIndex()),
+                                                 offsets.Byte(token->getStopIndex() + 1)},
+                                            token->getText()});
+              }
+            }
+          }
+          return tree;
+        },
+        errors);
+  } catch (const std::exception& e) {
+    sink.Error("syntax", Span{file, 0, 0}, std::string("could not parse: ") + e.what());
+    return std::nullopt;
+  }
+  if (errors > 0 || sink.error_count() > errors_before) return std::nullopt;
+  return module;
+}
+
+ExprPtr ParseExpression(const SourceMap& sources, FileId file, IdAllocator& ids,
+                        DiagnosticSink& sink) {
+  const std::string& text = sources.file(file).text();
+  const size_t errors_before = sink.error_count();
+  ExprPtr expr = internal::ParseHole(sources, file, 0, text, ids, sink);
+  if (sink.error_count() > errors_before) return nullptr;
+  return expr;
+}
+
+}  // namespace relgate::syntax
