@@ -2,7 +2,7 @@
 function(relgate_target_defaults target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
-    -Wimplicit-fallthrough)
+    -Wimplicit-fallthrough -Wno-missing-field-initializers)
   if(RELGATE_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

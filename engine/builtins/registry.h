@@ -1,0 +1,79 @@
+// The one registry of builtin functions: signature and implementation in one entry
+// (Cedar's ExtensionFunction). The checker resolves calls against it, the compiler binds
+// the function pointer into the node, and the evaluator calls it without any lookup.
+//
+// Every builtin can be called as a function or as a method on its first argument:
+// `ends_with(f, ".map")` and `f.ends_with(".map")` are the same call. A builtin that
+// fails returns ctx.Fail(message) (an error value); it never throws.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/arena.h"
+#include "engine/base/value.h"
+
+namespace relgate::builtins {
+
+// Parameter and result types, in the registry's own small vocabulary (the checker maps
+// them to its types).
+enum class ArgType {
+  kBool, kInt, kString, kTime, kDuration, kVersion,
+  kStringList,  // [string]
+  kSized,       // string, list, set or map
+};
+
+// What a builtin may touch while running: an arena for results it builds, and the error
+// table of the current evaluation.
+class CallContext {
+ public:
+  CallContext(Arena& arena, std::deque<ErrorInfo>& errors) : arena_(arena), errors_(errors) {}
+  Arena& arena() { return arena_; }
+  Value Fail(std::string message) {
+    errors_.push_back({"", std::move(message)});
+    return Value::Error(&errors_.back());
+  }
+
+ private:
+  Arena& arena_;
+  std::deque<ErrorInfo>& errors_;
+};
+
+using BuiltinFn = Value (*)(const Value* args, CallContext& ctx);
+
+struct Builtin {
+  std::string name;
+  std::vector<ArgType> params;
+  ArgType result;
+  bool pure;  // may be folded when all arguments are constants
+  BuiltinFn fn;
+  std::string doc;  // one line, for docs/language.md and `relgate check --list-builtins`
+};
+
+class Registry {
+ public:
+  // Builtins named `name`, in registration order (there is no overloading by now, but
+  // the lookup returns a list so that adding one does not change callers).
+  std::vector<const Builtin*> Find(std::string_view name) const;
+  const std::deque<Builtin>& all() const { return builtins_; }
+  void Add(Builtin builtin) { builtins_.push_back(std::move(builtin)); }
+
+ private:
+  std::deque<Builtin> builtins_;
+};
+
+// The registry with every builtin family registered, in a fixed order. Thread-safe.
+const Registry& DefaultRegistry();
+
+void RegisterStringBuiltins(Registry& registry);
+void RegisterTimeBuiltins(Registry& registry);
+void RegisterSemverBuiltins(Registry& registry);
+void RegisterGlobBuiltins(Registry& registry);
+
+// Glob matching of slash-separated paths: `*` and `?` stay within one segment, `**`
+// crosses segments, `[abc]` is a character class. Exposed for tests.
+bool GlobMatch(std::string_view pattern, std::string_view path);
+
+}  // namespace relgate::builtins

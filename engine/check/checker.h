@@ -1,0 +1,19 @@
+// The check stage: names, imports and types. Proves that every fact path a policy reads
+// exists in the declared facts schema with the type it is used at, that optional facts
+// are handled (`??`, `has(...)`), that consts are constant, that lets do not depend on
+// themselves, and that rule conditions are bool. Errors are diagnostics with spans, many
+// per run; the result is empty if any error was reported.
+#pragma once
+
+#include <memory>
+
+#include "engine/base/diagnostic.h"
+#include "engine/check/loader.h"
+#include "engine/check/policy.h"
+
+namespace relgate::check {
+
+[[nodiscard]] std::unique_ptr<CheckedPolicy> Check(LoadedPolicy loaded, const SourceMap& sources,
+                                                   DiagnosticSink& sink);
+
+}  // namespace relgate::check

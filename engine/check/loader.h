@@ -1,0 +1,57 @@
+// Reads a policy from disk: the given files (or every .gate file of a given directory),
+// the sibling files they import, and the stdlib modules they import. This is the only
+// file-system access of policy compilation, and it is confined: a path import must stay
+// inside the directory of the policy (no `..` out of it, no absolute path, no symlink
+// leading out), and stdlib modules come only from the stdlib source.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/diagnostic.h"
+#include "engine/base/source.h"
+#include "engine/syntax/ast.h"
+#include "engine/syntax/parse.h"
+
+namespace relgate::check {
+
+// Where `import std.<name>` modules come from: a directory (an install path or
+// --stdlib), else the copies embedded in the binary at build time.
+class Stdlib {
+ public:
+  // `dir` empty: embedded modules only.
+  explicit Stdlib(std::string dir = {}) : dir_(std::move(dir)) {}
+  // Reads module `name` (`release` for `std.release`); sets `path` to a display path.
+  std::optional<std::string> Read(const std::string& name, std::string& path) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::string dir_;
+};
+
+struct LoadedModule {
+  std::unique_ptr<syntax::Module> module;
+  bool is_stdlib = false;
+  std::string stdlib_name;  // `release` for std.release
+};
+
+struct LoadedPolicy {
+  std::vector<LoadedModule> modules;  // user files first (sorted by path), then stdlib
+  syntax::IdAllocator ids;
+};
+
+// Loads `paths` (files or one directory) into `sources`. Empty result if any file could
+// not be read or parsed; every problem is in `sink`.
+[[nodiscard]] std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths,
+                                                     const Stdlib& stdlib, SourceMap& sources,
+                                                     DiagnosticSink& sink);
+
+// Loads a policy given as text (tests, fuzzing): one file named `path`.
+[[nodiscard]] std::optional<LoadedPolicy> LoadPolicyText(const std::string& path,
+                                                         const std::string& text,
+                                                         const Stdlib& stdlib,
+                                                         SourceMap& sources, DiagnosticSink& sink);
+
+}  // namespace relgate::check

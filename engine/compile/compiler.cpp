@@ -1,0 +1,385 @@
+// CheckedPolicy -> Program. One node per checked expression, built bottom-up; a node
+// whose value depends on nothing at run time (deps == 0) is folded right after it is
+// built by running it once, so folding sees already-folded children and costs one
+// evaluation per constant sub-expression. For example
+//
+//   d.name in install_script_allowlist        kIn
+//                                             +- a: kField slot=0 (name)
+//                                             |     +- a: kLocal slot=0 (d)
+//                                             +- b: kConst ["esbuild", "sharp", "fsevents"]
+#include "engine/compile/compiler.h"
+
+#include <re2/re2.h>
+
+#include "engine/base/digest.h"
+#include "engine/base/limits.h"
+#include "engine/compile/machine.h"
+
+namespace relgate::compile {
+
+using check::RefKind;
+using check::TypeKind;
+using syntax::Expr;
+using syntax::ExprKind;
+using syntax::Op;
+
+class Compiler {
+ public:
+  Compiler(std::unique_ptr<check::CheckedPolicy> policy, const SourceMap& sources,
+           DiagnosticSink& sink, CompileOptions options)
+      : policy_(std::move(policy)), sources_(sources), sink_(sink), options_(options),
+        program_(std::make_unique<Program>()) {}
+
+  std::unique_ptr<Program> Run() {
+    Program& p = *program_;
+    p.max_locals_ = std::max<uint32_t>(policy_->max_locals, 1);
+    p.schema_ = policy_->schema;
+    p.package_ = policy_->package;
+    p.sources_ = policy_->sources;
+    std::string manifest;
+    for (const check::SourceDigest& s : p.sources_) manifest += s.sha256 + "  " + s.path + "\n";
+    p.digest_ = Sha256Hex(manifest);
+    const_nodes_.assign(policy_->consts.size(), kNoNode);
+    // Lets first, with their roots filled in, so that folding never meets an unset let.
+    p.lets_.resize(policy_->lets.size());
+    for (size_t i = 0; i < policy_->lets.size(); ++i) {
+      p.lets_[i].name = policy_->lets[i].name;
+      depth_ = 0;
+      p.lets_[i].root = CompileExpr(*policy_->lets[i].value);
+    }
+    for (const check::CheckedRule& cr : policy_->rules) CompileRule(cr);
+    for (const check::CheckedException& ce : policy_->exceptions) CompileException(ce);
+    p.types_ = std::move(policy_->types);
+    if (sink_.has_errors()) return nullptr;
+    return std::move(program_);
+  }
+
+ private:
+  std::string Location(Span span) const {
+    const SourceFile& file = sources_.file(span.file);
+    return file.path() + ":" + std::to_string(file.LocationOf(span.begin).line);
+  }
+
+  NodeId Emit(Node node, const Expr* source) {
+    Program& p = *program_;
+    p.nodes_.push_back(node);
+    p.snippets_.push_back(source != nullptr ? std::string(sources_.Text(source->span)) : "");
+    p.node_types_.push_back(source != nullptr ? policy_->expr_types[source->id] : nullptr);
+    return static_cast<NodeId>(p.nodes_.size() - 1);
+  }
+
+  NodeId EmitConst(Value value, const Expr& source) {
+    Node n;
+    n.kind = NodeKind::kConst;
+    n.value = value;
+    return Emit(n, &source);
+  }
+
+  // Replaces a just-built constant node by its value.
+  NodeId Fold(NodeId id, const Expr& e) {
+    if (!options_.fold_constants || policy_->deps[e.id] != 0) return id;
+    const Node& node = program_->node(id);
+    if (node.kind == NodeKind::kConst) return id;
+    std::deque<ErrorInfo> errors;
+    LetCache lets;
+    lets.Reset(program_->lets().size());
+    std::vector<Value> locals(program_->max_locals());
+    Frame frame;
+    frame.locals = locals.data();
+    frame.lets = &lets;
+    frame.arena = &program_->constants_;
+    frame.errors = &errors;
+    const Value value = compile::Run(*program_, id, frame);
+    if (value.is_error()) {
+      sink_.Error("constant-error", e.span,
+                  "this constant expression fails: " + value.error().message);
+      return id;
+    }
+    Node folded;
+    folded.kind = NodeKind::kConst;
+    folded.value = value;
+    program_->nodes_[id] = folded;
+    return id;
+  }
+
+  NodeId Operands(Node n, const Expr& e, size_t from) {
+    n.first = static_cast<uint32_t>(program_->operands_.size());
+    std::vector<NodeId> ids;
+    for (size_t i = from; i < e.children.size(); ++i) ids.push_back(CompileExpr(*e.children[i]));
+    n.first = static_cast<uint32_t>(program_->operands_.size());
+    n.count = static_cast<uint32_t>(ids.size());
+    program_->operands_.insert(program_->operands_.end(), ids.begin(), ids.end());
+    return Emit(n, &e);
+  }
+
+  NodeId CompileRef(const check::Ref& ref, const Expr& e) {
+    Node n;
+    switch (ref.kind) {
+      case RefKind::kFact:
+        n.kind = NodeKind::kFact;
+        n.slot = ref.index;
+        return Emit(n, &e);
+      case RefKind::kLet:
+        n.kind = NodeKind::kLet;
+        n.slot = ref.index;
+        return Emit(n, &e);
+      case RefKind::kLocal:
+        n.kind = NodeKind::kLocal;
+        n.slot = ref.index;
+        return Emit(n, &e);
+      case RefKind::kConst: {
+        // A const compiles once, wherever it is first used; later uses share the node.
+        if (const_nodes_[ref.index] == kNoNode) {
+          const uint32_t saved = depth_;
+          depth_ = 0;
+          const_nodes_[ref.index] = CompileExpr(*policy_->consts[ref.index].value);
+          depth_ = saved;
+        }
+        return const_nodes_[ref.index];
+      }
+      default:
+        throw InternalError("unresolved name `" + e.text + "` reached the compiler");
+    }
+  }
+
+  NodeId CompileRegex(const Expr& e) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(limits::kMaxRegexMemory);
+    auto re = std::make_unique<RE2>(e.text, options);
+    if (!re->ok()) {
+      sink_.Error("bad-regex", e.span, "invalid regex: " + re->error());
+      return EmitConst(Value::Bool(false), e);
+    }
+    if (re->ProgramSize() > limits::kMaxRegexProgramSize) {
+      sink_.Error("bad-regex", e.span,
+                  "regex is too large (" + std::to_string(re->ProgramSize()) +
+                      " instructions, limit " + std::to_string(limits::kMaxRegexProgramSize) + ")");
+    }
+    const RE2* raw = re.get();
+    program_->regexes_.push_back(std::move(re));
+    return EmitConst(Value::Pointer(ValueKind::kRegex, raw), e);
+  }
+
+  Arith ArithFor(Op op, const check::Type* l, const check::Type* r) {
+    const bool ints = l->kind == TypeKind::kInt && r->kind == TypeKind::kInt;
+    switch (op) {
+      case Op::kAdd:
+        if (l->kind == TypeKind::kString) return Arith::kConcat;
+        if (l->kind == TypeKind::kTime) return Arith::kTimePlusDuration;
+        if (r->kind == TypeKind::kTime) return Arith::kTimePlusDuration;  // swapped below
+        if (l->kind == TypeKind::kDuration) return Arith::kAddDuration;
+        return ints ? Arith::kAddInt : Arith::kAddFloat;
+      case Op::kSub:
+        if (l->kind == TypeKind::kTime) {
+          return r->kind == TypeKind::kTime ? Arith::kTimeMinusTime : Arith::kTimeMinusDuration;
+        }
+        if (l->kind == TypeKind::kDuration) return Arith::kSubDuration;
+        return ints ? Arith::kSubInt : Arith::kSubFloat;
+      case Op::kMul:
+        if (l->kind == TypeKind::kDuration || r->kind == TypeKind::kDuration) {
+          return Arith::kMulDuration;
+        }
+        return ints ? Arith::kMulInt : Arith::kMulFloat;
+      case Op::kDiv:
+        if (l->kind == TypeKind::kDuration) return Arith::kDivDuration;
+        return ints ? Arith::kDivInt : Arith::kDivFloat;
+      case Op::kMod: return Arith::kModInt;
+      default: throw InternalError("not an arithmetic operator");
+    }
+  }
+
+  NodeId CompileBinary(const Expr& e) {
+    Node n;
+    const check::Type* lt = policy_->expr_types[e.children[0]->id];
+    const check::Type* rt = policy_->expr_types[e.children[1]->id];
+    n.a = CompileExpr(*e.children[0]);
+    n.b = CompileExpr(*e.children[1]);
+    switch (e.op) {
+      case Op::kAnd: n.kind = NodeKind::kAnd; break;
+      case Op::kOr: n.kind = NodeKind::kOr; break;
+      case Op::kCoalesce: n.kind = NodeKind::kCoalesce; break;
+      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
+        n.kind = NodeKind::kArith;
+        n.arith = ArithFor(e.op, lt, rt);
+        // duration + time: evaluate as time + duration.
+        if (e.op == Op::kAdd && rt->kind == TypeKind::kTime) std::swap(n.a, n.b);
+        // int * duration: evaluate as duration * int (same arithmetic, either order).
+        break;
+      case Op::kEq: n.kind = NodeKind::kCompare; n.compare = CompareOp::kEq; break;
+      case Op::kNe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kNe; break;
+      case Op::kLt: n.kind = NodeKind::kCompare; n.compare = CompareOp::kLt; break;
+      case Op::kLe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kLe; break;
+      case Op::kGt: n.kind = NodeKind::kCompare; n.compare = CompareOp::kGt; break;
+      case Op::kGe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kGe; break;
+      case Op::kIn:
+      case Op::kNotIn:
+        n.kind = NodeKind::kIn;
+        n.negate = e.op == Op::kNotIn;
+        break;
+      case Op::kMatches: {
+        n.kind = NodeKind::kMatches;
+        const Node& pattern = program_->node(n.b);
+        if (pattern.kind == NodeKind::kConst && pattern.value.kind == ValueKind::kRegex) {
+          n.regex = static_cast<const RE2*>(pattern.value.ptr);
+        }
+        break;
+      }
+      default: throw InternalError("unknown binary operator");
+    }
+    return Emit(n, &e);
+  }
+
+  NodeId CompileLoop(const Expr& e) {
+    Node n;
+    const bool comprehension = e.kind == ExprKind::kComprehension;
+    n.a = CompileExpr(comprehension ? *e.children[1] : *e.children[0]);
+    n.slot = depth_++;
+    if (comprehension) {
+      n.kind = NodeKind::kComprehension;
+      n.is_set = e.is_set;
+      if (e.has_filter) n.c = CompileExpr(*e.children[2]);
+      n.b = CompileExpr(*e.children[0]);
+    } else {
+      n.kind = NodeKind::kQuantifier;
+      n.quantifier = e.quantifier;
+      n.b = CompileExpr(*e.children[1]);
+    }
+    --depth_;
+    return Emit(n, &e);
+  }
+
+  NodeId CompileExpr(const Expr& e) { return Fold(CompileExprInner(e), e); }
+
+  NodeId CompileExprInner(const Expr& e) {
+    Node n;
+    switch (e.kind) {
+      case ExprKind::kInt: return EmitConst(Value::Int(e.int_value), e);
+      case ExprKind::kFloat: return EmitConst(Value::Float(e.float_value), e);
+      case ExprKind::kBool: return EmitConst(Value::Bool(e.bool_value), e);
+      case ExprKind::kDuration: return EmitConst(Value::Duration(e.int_value), e);
+      case ExprKind::kTime: return EmitConst(Value::Time(e.int_value), e);
+      case ExprKind::kString:
+        return EmitConst(Value::String(program_->constants_.CopyString(e.text)), e);
+      case ExprKind::kRegex: return CompileRegex(e);
+      case ExprKind::kNow: n.kind = NodeKind::kNow; return Emit(n, &e);
+      case ExprKind::kName: return CompileRef(policy_->refs[e.id], e);
+      case ExprKind::kMember: {
+        const check::Ref& ref = policy_->refs[e.id];
+        if (ref.kind == RefKind::kLet || ref.kind == RefKind::kConst) return CompileRef(ref, e);
+        n.kind = NodeKind::kField;
+        n.a = CompileExpr(*e.children[0]);
+        n.slot = ref.index;
+        return Emit(n, &e);
+      }
+      case ExprKind::kIndex:
+        n.kind = NodeKind::kIndex;
+        n.a = CompileExpr(*e.children[0]);
+        n.b = CompileExpr(*e.children[1]);
+        return Emit(n, &e);
+      case ExprKind::kCall:
+      case ExprKind::kMethod:
+        n.kind = NodeKind::kCall;
+        n.fn = policy_->calls[e.id]->fn;
+        return Operands(n, e, 0);
+      case ExprKind::kHas:
+        n.kind = NodeKind::kHas;
+        n.a = CompileExpr(*e.children[0]);
+        return Emit(n, &e);
+      case ExprKind::kUnary:
+        n.kind = e.op == Op::kNot ? NodeKind::kNot : NodeKind::kNeg;
+        n.a = CompileExpr(*e.children[0]);
+        return Emit(n, &e);
+      case ExprKind::kBinary: return CompileBinary(e);
+      case ExprKind::kList:
+        n.kind = NodeKind::kList;
+        return Operands(n, e, 0);
+      case ExprKind::kSet:
+        n.kind = NodeKind::kSet;
+        return Operands(n, e, 0);
+      case ExprKind::kComprehension:
+      case ExprKind::kQuantifier: return CompileLoop(e);
+    }
+    throw InternalError("unknown expression kind");
+  }
+
+  // `dependencies` or `artifact.files` when the list a rule iterates is a fact path.
+  std::string FactPath(const Expr& e) const {
+    if (e.kind == ExprKind::kName && policy_->refs[e.id].kind == RefKind::kFact) return e.text;
+    if (e.kind == ExprKind::kMember && policy_->refs[e.id].kind == RefKind::kNone) {
+      const std::string base = FactPath(*e.children[0]);
+      return base.empty() ? "" : base + "." + e.text;
+    }
+    return "";
+  }
+
+  void CompileRule(const check::CheckedRule& cr) {
+    const syntax::Rule& rule = *cr.rule;
+    CompiledRule out;
+    out.id = cr.id;
+    out.level = cr.level;
+    out.location = Location(rule.name_span);
+    out.exceptions = cr.exceptions;
+    depth_ = 0;
+    if (rule.has_for) {
+      out.has_for = true;
+      out.var = rule.var;
+      out.over = CompileExpr(*rule.over);
+      out.over_path = FactPath(*rule.over);
+      depth_ = 1;  // slot 0 holds the item
+      if (rule.filter) out.filter = CompileExpr(*rule.filter);
+    }
+    for (const syntax::TemplatePart& part : rule.message.parts) {
+      if (part.expr) {
+        out.message.push_back({"", CompileExpr(*part.expr)});
+      } else {
+        out.message.push_back({part.literal, kNoNode});
+      }
+    }
+    out.condition = CompileExpr(*rule.condition);
+    program_->rules_.push_back(std::move(out));
+  }
+
+  void CompileException(const check::CheckedException& ce) {
+    const syntax::Exception& e = *ce.exception;
+    CompiledException out;
+    out.rule = ce.rule;
+    depth_ = program_->rules_[ce.rule].has_for ? 1 : 0;
+    if (e.condition) {
+      out.condition = CompileExpr(*e.condition);
+      out.condition_text = std::string(sources_.Text(e.condition->span));
+    }
+    out.until = e.until;
+    out.until_text = e.until_text;
+    out.owner = e.owner;
+    out.reason = e.reason;
+    out.location = Location(e.span);
+    program_->exceptions_.push_back(std::move(out));
+  }
+
+  std::unique_ptr<check::CheckedPolicy> policy_;
+  const SourceMap& sources_;
+  DiagnosticSink& sink_;
+  CompileOptions options_;
+  std::unique_ptr<Program> program_;
+  std::vector<NodeId> const_nodes_;
+  uint32_t depth_ = 0;  // loop variables bound here = next free frame slot
+};
+
+std::unique_ptr<Program> Compile(std::unique_ptr<check::CheckedPolicy> policy,
+                                 const SourceMap& sources, DiagnosticSink& sink,
+                                 CompileOptions options) {
+  return Compiler(std::move(policy), sources, sink, options).Run();
+}
+
+const char* NodeKindName(NodeKind kind) {
+  switch (kind) {
+#define RELGATE_NODE_NAME(name) \
+  case NodeKind::k##name: return #name;
+    RELGATE_NODE_KINDS(RELGATE_NODE_NAME)
+#undef RELGATE_NODE_NAME
+  }
+  return "?";
+}
+
+}  // namespace relgate::compile

@@ -1,0 +1,445 @@
+// The interpreter: a switch over node kinds, recursing along the expression tree.
+// Instantiated twice: without a recorder (the fast path, no per-node overhead) and with
+// one (explanations of failing rules).
+#include "engine/compile/machine.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "engine/base/time.h"
+
+namespace relgate::compile {
+namespace {
+
+Value Fail(Frame& f, std::string message) {
+  f.errors->push_back({"", std::move(message)});
+  return Value::Error(&f.errors->back());
+}
+
+// Items of a list or set, or the keys of a map, as the loop sees them.
+struct Items {
+  const Value* data;
+  uint32_t count;
+  uint32_t stride;
+};
+
+Items ItemsOf(const Value& v) {
+  if (v.kind == ValueKind::kMap) return {v.items, v.len, 2};
+  return {v.items, v.len, 1};
+}
+
+void SortUnique(Value* items, uint32_t& count) {
+  std::sort(items, items + count, [](const Value& x, const Value& y) { return Compare(x, y) < 0; });
+  count = static_cast<uint32_t>(
+      std::unique(items, items + count, [](const Value& x, const Value& y) { return Equal(x, y); }) -
+      items);
+}
+
+template <bool kRecord>
+Value Eval(const Program& p, NodeId id, Frame& f);
+
+template <bool kRecord>
+Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
+  const Value l = Eval<kRecord>(p, n.a, f);
+  if (l.is_error()) return l;
+  const Value r = Eval<kRecord>(p, n.b, f);
+  if (r.is_error()) return r;
+  int64_t out = 0;
+  auto overflow = [&]() { return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`"); };
+  auto as_float = [](const Value& v) {
+    return v.kind == ValueKind::kInt ? static_cast<double>(v.i) : v.f;
+  };
+  switch (n.arith) {
+    case Arith::kAddInt:
+    case Arith::kAddDuration:
+    case Arith::kTimePlusDuration:
+      if (__builtin_add_overflow(l.i, r.i, &out)) return overflow();
+      break;
+    case Arith::kSubInt:
+    case Arith::kSubDuration:
+    case Arith::kTimeMinusDuration:
+    case Arith::kTimeMinusTime:
+      if (__builtin_sub_overflow(l.i, r.i, &out)) return overflow();
+      break;
+    case Arith::kMulInt:
+    case Arith::kMulDuration:
+      if (__builtin_mul_overflow(l.i, r.i, &out)) return overflow();
+      break;
+    case Arith::kDivInt:
+    case Arith::kDivDuration:
+    case Arith::kModInt:
+      if (r.i == 0) return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+      if (l.i == std::numeric_limits<int64_t>::min() && r.i == -1) return overflow();
+      out = n.arith == Arith::kModInt ? l.i % r.i : l.i / r.i;
+      break;
+    case Arith::kAddFloat: return Value::Float(as_float(l) + as_float(r));
+    case Arith::kSubFloat: return Value::Float(as_float(l) - as_float(r));
+    case Arith::kMulFloat: return Value::Float(as_float(l) * as_float(r));
+    case Arith::kDivFloat: {
+      if (as_float(r) == 0) return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+      return Value::Float(as_float(l) / as_float(r));
+    }
+    case Arith::kConcat: {
+      char* buf = f.arena->AllocChars(size_t{l.len} + r.len);
+      std::copy(l.s, l.s + l.len, buf);
+      std::copy(r.s, r.s + r.len, buf + l.len);
+      return Value::String(std::string_view(buf, size_t{l.len} + r.len));
+    }
+  }
+  switch (n.arith) {
+    case Arith::kAddInt: case Arith::kSubInt: case Arith::kMulInt: case Arith::kDivInt:
+    case Arith::kModInt:
+      return Value::Int(out);
+    case Arith::kTimePlusDuration: case Arith::kTimeMinusDuration:
+      return Value::Time(out);
+    default:
+      return Value::Duration(out);
+  }
+}
+
+template <bool kRecord>
+Value Loop(const Program& p, const Node& n, Frame& f) {
+  const Value list = Eval<kRecord>(p, n.a, f);
+  if (list.is_error()) return list;
+  const Items items = ItemsOf(list);
+  Value* slot = &f.locals[n.slot];
+  if (n.kind == NodeKind::kQuantifier) {
+    int64_t count = 0;
+    for (uint32_t k = 0; k < items.count; ++k) {
+      *slot = items.data[k * items.stride];
+      const Value v = Eval<kRecord>(p, n.b, f);
+      if (v.is_error()) return v;
+      switch (n.quantifier) {
+        case syntax::Quantifier::kAll:
+          if (!v.b) return Value::Bool(false);
+          break;
+        case syntax::Quantifier::kAny:
+          if (v.b) return Value::Bool(true);
+          break;
+        case syntax::Quantifier::kNone:
+          if (v.b) return Value::Bool(false);
+          break;
+        case syntax::Quantifier::kCount:
+          count += v.b;
+          break;
+      }
+    }
+    switch (n.quantifier) {
+      case syntax::Quantifier::kAll: return Value::Bool(true);
+      case syntax::Quantifier::kAny: return Value::Bool(false);
+      case syntax::Quantifier::kNone: return Value::Bool(true);
+      case syntax::Quantifier::kCount: return Value::Int(count);
+    }
+  }
+  // Comprehension: at most one output per input item.
+  Value* out = f.arena->AllocValues(items.count);
+  uint32_t produced = 0;
+  for (uint32_t k = 0; k < items.count; ++k) {
+    *slot = items.data[k * items.stride];
+    if (n.c != kNoNode) {
+      const Value keep = Eval<kRecord>(p, n.c, f);
+      if (keep.is_error()) return keep;
+      if (!keep.b) continue;
+    }
+    const Value v = Eval<kRecord>(p, n.b, f);
+    if (v.is_error()) return v;
+    out[produced++] = v;
+  }
+  if (n.is_set) {
+    SortUnique(out, produced);
+    return Value::Sequence(ValueKind::kSet, out, produced);
+  }
+  return Value::Sequence(ValueKind::kList, out, produced);
+}
+
+bool Contains(const Value& item, const Value& collection) {
+  switch (collection.kind) {
+    case ValueKind::kList:
+      for (uint32_t k = 0; k < collection.len; ++k) {
+        if (Equal(item, collection.items[k])) return true;
+      }
+      return false;
+    case ValueKind::kSet:
+      return std::binary_search(collection.items, collection.items + collection.len, item,
+                                [](const Value& x, const Value& y) { return Compare(x, y) < 0; });
+    case ValueKind::kMap: {
+      uint32_t lo = 0, hi = collection.len;
+      while (lo < hi) {
+        const uint32_t mid = (lo + hi) / 2;
+        const int c = Compare(collection.items[2 * mid], item);
+        if (c == 0) return true;
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+template <bool kRecord>
+Value EvalNode(const Program& p, NodeId id, Frame& f) {
+  const Node& n = p.node(id);
+  switch (n.kind) {
+    case NodeKind::kConst: return n.value;
+    case NodeKind::kFact: return f.facts[n.slot];
+    case NodeKind::kLocal: return f.locals[n.slot];
+    case NodeKind::kNow: return Value::Time(f.now);
+    case NodeKind::kLet: {
+      LetCache& cache = *f.lets;
+      if (!cache.ready[n.slot]) {
+        Frame inner = f;
+        inner.locals = f.arena->AllocValues(std::max<uint32_t>(p.max_locals(), 1));
+        cache.values[n.slot] = Eval<kRecord>(p, p.lets()[n.slot].root, inner);
+        cache.ready[n.slot] = 1;
+      }
+      return cache.values[n.slot];
+    }
+    case NodeKind::kField: {
+      const Value record = Eval<kRecord>(p, n.a, f);
+      if (record.is_error()) return record;
+      if (record.kind != ValueKind::kRecord) {
+        return Fail(f, "`" + p.snippet(n.a) + "` is not a record");
+      }
+      return record.items[n.slot];
+    }
+    case NodeKind::kIndex: {
+      const Value object = Eval<kRecord>(p, n.a, f);
+      if (object.is_error()) return object;
+      const Value index = Eval<kRecord>(p, n.b, f);
+      if (index.is_error()) return index;
+      if (object.kind == ValueKind::kList) {
+        if (index.i < 0 || index.i >= object.len) {
+          return Fail(f, "index " + std::to_string(index.i) + " is out of range for `" +
+                             p.snippet(n.a) + "` (" + std::to_string(object.len) + " items)");
+        }
+        return object.items[index.i];
+      }
+      for (uint32_t k = 0; k < object.len; ++k) {
+        if (Equal(object.items[2 * k], index)) return object.items[2 * k + 1];
+      }
+      return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) + "\"");
+    }
+    case NodeKind::kCall: {
+      Value args[4];
+      for (uint32_t k = 0; k < n.count; ++k) {
+        args[k] = Eval<kRecord>(p, p.operand(n.first + k), f);
+        if (args[k].is_error()) return args[k];
+      }
+      builtins::CallContext ctx(*f.arena, *f.errors);
+      return n.fn(args, ctx);
+    }
+    case NodeKind::kNot: {
+      const Value v = Eval<kRecord>(p, n.a, f);
+      if (v.is_error()) return v;
+      return Value::Bool(!v.b);
+    }
+    case NodeKind::kNeg: {
+      const Value v = Eval<kRecord>(p, n.a, f);
+      if (v.is_error()) return v;
+      if (v.kind == ValueKind::kFloat) return Value::Float(-v.f);
+      if (v.i == std::numeric_limits<int64_t>::min()) {
+        return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`");
+      }
+      return v.kind == ValueKind::kInt ? Value::Int(-v.i) : Value::Duration(-v.i);
+    }
+    case NodeKind::kAnd: {
+      const Value l = Eval<kRecord>(p, n.a, f);
+      if (l.is_error() || !l.b) return l;
+      return Eval<kRecord>(p, n.b, f);
+    }
+    case NodeKind::kOr: {
+      const Value l = Eval<kRecord>(p, n.a, f);
+      if (l.is_error() || l.b) return l;
+      return Eval<kRecord>(p, n.b, f);
+    }
+    case NodeKind::kCoalesce: {
+      const Value l = Eval<kRecord>(p, n.a, f);
+      if (l.kind != ValueKind::kNull) return l;
+      return Eval<kRecord>(p, n.b, f);
+    }
+    case NodeKind::kHas: {
+      const Value v = Eval<kRecord>(p, n.a, f);
+      if (v.is_error()) return v;
+      return Value::Bool(v.kind != ValueKind::kNull);
+    }
+    case NodeKind::kArith: return Arithmetic<kRecord>(p, n, id, f);
+    case NodeKind::kCompare: {
+      const Value l = Eval<kRecord>(p, n.a, f);
+      if (l.is_error()) return l;
+      const Value r = Eval<kRecord>(p, n.b, f);
+      if (r.is_error()) return r;
+      switch (n.compare) {
+        case CompareOp::kEq: return Value::Bool(Equal(l, r));
+        case CompareOp::kNe: return Value::Bool(!Equal(l, r));
+        case CompareOp::kLt: return Value::Bool(Compare(l, r) < 0);
+        case CompareOp::kLe: return Value::Bool(Compare(l, r) <= 0);
+        case CompareOp::kGt: return Value::Bool(Compare(l, r) > 0);
+        case CompareOp::kGe: return Value::Bool(Compare(l, r) >= 0);
+      }
+      return l;
+    }
+    case NodeKind::kIn: {
+      const Value item = Eval<kRecord>(p, n.a, f);
+      if (item.is_error()) return item;
+      const Value collection = Eval<kRecord>(p, n.b, f);
+      if (collection.is_error()) return collection;
+      return Value::Bool(Contains(item, collection) != n.negate);
+    }
+    case NodeKind::kMatches: {
+      const Value s = Eval<kRecord>(p, n.a, f);
+      if (s.is_error()) return s;
+      const re2::RE2* re = n.regex;
+      if (re == nullptr) {
+        const Value pattern = Eval<kRecord>(p, n.b, f);
+        if (pattern.is_error()) return pattern;
+        re = static_cast<const re2::RE2*>(pattern.ptr);
+      }
+      return Value::Bool(re2::RE2::PartialMatch(re2::StringPiece(s.s, s.len), *re));
+    }
+    case NodeKind::kList:
+    case NodeKind::kSet: {
+      Value* items = f.arena->AllocValues(n.count);
+      uint32_t count = n.count;
+      for (uint32_t k = 0; k < n.count; ++k) {
+        items[k] = Eval<kRecord>(p, p.operand(n.first + k), f);
+        if (items[k].is_error()) return items[k];
+      }
+      if (n.kind == NodeKind::kSet) {
+        SortUnique(items, count);
+        return Value::Sequence(ValueKind::kSet, items, count);
+      }
+      return Value::Sequence(ValueKind::kList, items, count);
+    }
+    case NodeKind::kComprehension:
+    case NodeKind::kQuantifier: return Loop<kRecord>(p, n, f);
+  }
+  return Fail(f, "unknown node");
+}
+
+template <bool kRecord>
+Value Eval(const Program& p, NodeId id, Frame& f) {
+  const Value v = EvalNode<kRecord>(p, id, f);
+  if constexpr (kRecord) f.recorder->Record(id, v);
+  return v;
+}
+
+void AppendQuoted(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void Format(std::string& out, const Value& v, bool bare, const check::Type* type, int depth) {
+  // Unwrap optional: the value is either null or of the element type.
+  if (type != nullptr && type->kind == check::TypeKind::kOptional) type = type->element;
+  const check::Type* element = type != nullptr ? type->element : nullptr;
+  switch (v.kind) {
+    case ValueKind::kNull: out += "none"; return;
+    case ValueKind::kBool: out += v.b ? "true" : "false"; return;
+    case ValueKind::kInt: out += std::to_string(v.i); return;
+    case ValueKind::kFloat: {
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.f);
+      out.append(buf, r.ptr);
+      return;
+    }
+    case ValueKind::kString:
+    case ValueKind::kVersion:
+      if (bare) {
+        out += v.str();
+      } else {
+        AppendQuoted(out, v.str());
+      }
+      return;
+    case ValueKind::kTime: out += FormatRfc3339(v.i); return;
+    case ValueKind::kDuration: out += FormatDuration(v.i); return;
+    case ValueKind::kRegex: out += "/" + static_cast<const re2::RE2*>(v.ptr)->pattern() + "/"; return;
+    case ValueKind::kError: out += "error: " + v.error().message; return;
+    case ValueKind::kList:
+    case ValueKind::kSet: {
+      if (depth > 3) {
+        out += "[...]";
+        return;
+      }
+      out += v.kind == ValueKind::kSet ? "{" : "[";
+      const uint32_t shown = std::min<uint32_t>(v.len, 10);
+      for (uint32_t k = 0; k < shown; ++k) {
+        if (k > 0) out += ", ";
+        Format(out, v.items[k], false, element, depth + 1);
+      }
+      if (v.len > shown) out += ", ... (" + std::to_string(v.len) + " items)";
+      out += v.kind == ValueKind::kSet ? "}" : "]";
+      return;
+    }
+    case ValueKind::kMap: {
+      out += "{";
+      const uint32_t shown = std::min<uint32_t>(v.len, 10);
+      for (uint32_t k = 0; k < shown; ++k) {
+        if (k > 0) out += ", ";
+        Format(out, v.items[2 * k], false, nullptr, depth + 1);
+        out += ": ";
+        Format(out, v.items[2 * k + 1], false, element, depth + 1);
+      }
+      if (v.len > shown) out += ", ...";
+      out += "}";
+      return;
+    }
+    case ValueKind::kRecord: {
+      if (depth > 3) {
+        out += "{...}";
+        return;
+      }
+      out += "{";
+      for (uint32_t k = 0; k < v.len; ++k) {
+        if (k > 0) out += ", ";
+        const check::Type* field_type = nullptr;
+        if (type != nullptr && type->kind == check::TypeKind::kRecord && k < type->fields.size()) {
+          out += type->fields[k].name + ": ";
+          field_type = type->fields[k].type;
+        }
+        Format(out, v.items[k], false, field_type, depth + 1);
+      }
+      out += "}";
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+Value Run(const Program& program, NodeId node, Frame& frame) {
+  if (frame.recorder != nullptr) return Eval<true>(program, node, frame);
+  return Eval<false>(program, node, frame);
+}
+
+std::string FormatValue(const Value& value, bool bare, const check::Type* type) {
+  std::string out;
+  Format(out, value, bare, type, 0);
+  return out;
+}
+
+}  // namespace relgate::compile

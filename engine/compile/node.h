@@ -1,0 +1,87 @@
+// Evaluator nodes: what the compiler turns each checked expression into. Names are
+// resolved to slots, operators to typed variants, regexes to compiled RE2 objects and
+// builtins to function pointers, so that the interpreter (machine.cpp) only switches on
+// the kind and follows indices. A node's operands are `a`, `b`, `c` (NodeIds) or, for
+// variadic nodes, `count` entries of Program::operands starting at `first`.
+//
+//   kind           operands                        data
+//   kConst         -                               value
+//   kFact          -                               slot (root fact)
+//   kLet           -                               slot (let index)
+//   kLocal         -                               slot (frame slot)
+//   kNow           -                               -
+//   kField         a: record                       slot (field index)
+//   kIndex         a: list or map, b: index/key    -
+//   kCall          first/count: arguments          fn
+//   kNot, kNeg     a                               -
+//   kAnd, kOr      a, b (short-circuit)            -
+//   kCoalesce      a: optional, b: default         -
+//   kArith         a, b                            arith
+//   kCompare       a, b                            compare
+//   kIn            a: item, b: list/set/map        negate
+//   kMatches       a: string, b: regex             regex (when b is constant)
+//   kList, kSet    first/count: items              -
+//   kComprehension a: list, b: element, c: filter  slot, is_set
+//   kQuantifier    a: list, b: condition           slot, quantifier
+//   kHas           a                               -
+#pragma once
+
+#include <cstdint>
+
+#include "engine/base/value.h"
+#include "engine/builtins/registry.h"
+#include "engine/syntax/ast.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace relgate::compile {
+
+using NodeId = uint32_t;
+inline constexpr NodeId kNoNode = 0xFFFFFFFF;
+
+#define RELGATE_NODE_KINDS(X)                                                              \
+  X(Const) X(Fact) X(Let) X(Local) X(Now) X(Field) X(Index) X(Call) X(Not) X(Neg) X(And)  \
+  X(Or) X(Coalesce) X(Arith) X(Compare) X(In) X(Matches) X(List) X(Set) X(Comprehension) \
+  X(Quantifier) X(Has)
+
+enum class NodeKind : uint8_t {
+#define RELGATE_NODE_ENUM(name) k##name,
+  RELGATE_NODE_KINDS(RELGATE_NODE_ENUM)
+#undef RELGATE_NODE_ENUM
+};
+
+const char* NodeKindName(NodeKind kind);
+
+// Typed arithmetic, chosen by the compiler from the operand types.
+enum class Arith : uint8_t {
+  kAddInt, kSubInt, kMulInt, kDivInt, kModInt,
+  kAddFloat, kSubFloat, kMulFloat, kDivFloat,
+  kConcat,
+  kAddDuration, kSubDuration, kMulDuration, kDivDuration,  // duration (+|-) duration, duration (*|/) int
+  kTimePlusDuration, kTimeMinusDuration, kTimeMinusTime,
+};
+
+enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct Node {
+  NodeKind kind = NodeKind::kConst;
+  union {
+    Arith arith;
+    CompareOp compare;
+    syntax::Quantifier quantifier;
+    bool negate;
+  };
+  bool is_set = false;
+  uint32_t slot = 0;
+  NodeId a = kNoNode, b = kNoNode, c = kNoNode;
+  uint32_t first = 0, count = 0;
+  Value value;                            // kConst
+  const re2::RE2* regex = nullptr;        // kMatches with a constant pattern
+  builtins::BuiltinFn fn = nullptr;       // kCall
+
+  Node() : arith(Arith::kAddInt) {}
+};
+
+}  // namespace relgate::compile

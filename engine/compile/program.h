@@ -1,0 +1,101 @@
+// Program: the compiled, immutable form of a policy. Everything the evaluator needs is
+// resolved here (fact slots, let slots, typed operators, compiled regexes, folded
+// constants, builtin pointers); the evaluator never looks up a name or reads source
+// text. A Program is immutable after Compile() and safe to share between threads.
+//
+// For explanations, the program keeps the source text of each node that came from a
+// sub-expression (`count(reviewers)`), cut out at compile time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/arena.h"
+#include "engine/check/policy.h"
+#include "engine/check/types.h"
+#include "engine/compile/node.h"
+
+namespace relgate::compile {
+
+struct TemplatePiece {
+  std::string literal;  // used when expr == kNoNode
+  NodeId expr = kNoNode;
+};
+
+struct CompiledRule {
+  std::string id;
+  syntax::Level level = syntax::Level::kHard;
+  std::string location;  // `policies/release.gate:12`
+  bool has_for = false;
+  std::string var;
+  NodeId over = kNoNode;       // the list iterated by `for`
+  std::string over_path;       // `dependencies` when `over` is a plain fact path, else ""
+  NodeId filter = kNoNode;
+  NodeId condition = kNoNode;
+  std::vector<TemplatePiece> message;
+  std::vector<uint32_t> exceptions;  // indices into Program::exceptions()
+};
+
+struct CompiledException {
+  uint32_t rule = 0;
+  NodeId condition = kNoNode;  // kNoNode: every finding of the rule
+  std::string condition_text;
+  int64_t until = 0;           // applies while now < until
+  std::string until_text;
+  std::string owner;
+  std::string reason;
+  std::string location;
+};
+
+struct CompiledLet {
+  std::string name;
+  NodeId root = kNoNode;
+};
+
+class Program {
+ public:
+  Program() = default;
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  const Node& node(NodeId id) const { return nodes_[id]; }
+  NodeId operand(uint32_t index) const { return operands_[index]; }
+  size_t node_count() const { return nodes_.size(); }
+  // Source text of the sub-expression a node was compiled from ("" if synthetic).
+  const std::string& snippet(NodeId id) const { return snippets_[id]; }
+  // The checked type of a node's value (for rendering records with field names).
+  const check::Type* type(NodeId id) const { return node_types_[id]; }
+
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+  const std::vector<CompiledException>& exceptions() const { return exceptions_; }
+  const std::vector<CompiledLet>& lets() const { return lets_; }
+  uint32_t max_locals() const { return max_locals_; }
+
+  // The facts schema: a record type with one field per top-level fact.
+  const check::Type* schema() const { return schema_; }
+  const std::string& package() const { return package_; }
+  const std::vector<check::SourceDigest>& sources() const { return sources_; }
+  // sha256 over the sorted (path, sha256) list of every source file of the policy.
+  const std::string& digest() const { return digest_; }
+
+ private:
+  friend class Compiler;
+  std::vector<Node> nodes_;
+  std::vector<NodeId> operands_;
+  std::vector<std::string> snippets_;
+  std::vector<const check::Type*> node_types_;
+  std::vector<CompiledRule> rules_;
+  std::vector<CompiledException> exceptions_;
+  std::vector<CompiledLet> lets_;
+  uint32_t max_locals_ = 0;
+  const check::Type* schema_ = nullptr;
+  std::string package_;
+  std::vector<check::SourceDigest> sources_;
+  std::string digest_;
+  std::unique_ptr<check::TypeArena> types_;
+  std::vector<std::unique_ptr<re2::RE2>> regexes_;
+  Arena constants_;  // strings and lists of folded constants
+};
+
+}  // namespace relgate::compile
