@@ -111,12 +111,13 @@ class Checker {
     }
   }
 
-  const Type* LowerType(const syntax::TypeExpr& t) {
+  // `regex` is a type for consts and lets only: facts never hold compiled patterns.
+  const Type* LowerType(const syntax::TypeExpr& t, bool allow_regex = false) {
     const Type* type = nullptr;
     switch (t.kind) {
       case syntax::TypeExprKind::kNamed:
         type = out_->types->Named(t.name);
-        if (type == nullptr || type->kind == TypeKind::kRegex) {
+        if (type == nullptr || (type->kind == TypeKind::kRegex && !allow_regex)) {
           const std::vector<std::string> names = {"bool", "int",  "float",   "string",
                                                   "time", "duration", "version"};
           sink_.Error("unknown-type", t.span, "unknown type " + Q(t.name),
@@ -290,7 +291,12 @@ class Checker {
     for (uint32_t inst = 1; inst < out_->instances.size(); ++inst) {
       const syntax::Import* import = instance_imports_[inst - 1];
       auto& ns = namespaces_[0];
-      if (ns.count(import->alias) != 0) {
+      const int fact = out_->schema->FieldIndex(import->alias);
+      if (fact >= 0) {
+        sink_.Error("duplicate-name", import->alias_span,
+                    "import alias " + Q(import->alias) + " hides the fact " + Q(import->alias),
+                    "name the import: `import " + import->target + " as <alias>`");
+      } else if (ns.count(import->alias) != 0) {
         sink_.Error("duplicate-name", import->alias_span,
                     "import alias " + Q(import->alias) + " is already declared");
       } else {
@@ -356,7 +362,7 @@ class Checker {
     const_state_[i] = State::kChecking;
     CheckedBinding& c = out_->consts[i];
     const syntax::Binding* decl = const_decls_[i];
-    const Type* declared = decl->type ? LowerType(*decl->type) : nullptr;
+    const Type* declared = decl->type ? LowerType(*decl->type, /*allow_regex=*/true) : nullptr;
     const Type* type = declared != nullptr ? declared : out_->types->Error();
     if (c.value != nullptr) {
       Scope scope(const_value_instance_[i]);
@@ -384,7 +390,7 @@ class Checker {
     Scope scope(l.instance);
     const Type* actual = CheckExpr(*l.value, scope);
     if (decl->type) {
-      const Type* declared = LowerType(*decl->type);
+      const Type* declared = LowerType(*decl->type, /*allow_regex=*/true);
       if (!Assignable(actual, declared)) {
         sink_.Error("type-mismatch", l.value->span,
                     "expected " + Q(TypeName(declared)) + ", found " + Q(TypeName(actual)));

@@ -366,6 +366,8 @@ class Compiler {
   uint32_t depth_ = 0;  // loop variables bound here = next free frame slot
 };
 
+Program::~Program() = default;
+
 std::unique_ptr<Program> Compile(std::unique_ptr<check::CheckedPolicy> policy,
                                  const SourceMap& sources, DiagnosticSink& sink,
                                  CompileOptions options) {

@@ -56,6 +56,7 @@ struct CompiledLet {
 class Program {
  public:
   Program() = default;
+  ~Program();  // out of line: RE2 is incomplete here
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 

@@ -1,0 +1,43 @@
+// `relgate check FILE...`: compile policies and print every diagnostic.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/relgate.h"
+
+namespace relgate::cli {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::string stdlib;
+};
+
+}  // namespace
+
+Command SetupCheck(CLI::App& app) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Compile policies and report every diagnostic (exit 2 if any error)");
+  cmd->add_option("paths", args->paths, ".gate files, or a directory whose .gate files form one policy")
+      ->required();
+  cmd->add_option("--stdlib", args->stdlib,
+                  "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
+  return [args]() {
+    SourceMap sources;
+    DiagnosticSink sink;
+    auto program = CompilePolicy(args->paths, StdlibFrom(args->stdlib), sources, sink);
+    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+    if (!program) return 2;
+    size_t warnings = 0;
+    for (const Diagnostic& d : sink.diagnostics()) warnings += d.severity == Severity::kWarning;
+    std::cout << "ok: " << program->rules().size() << " rules, " << program->sources().size()
+              << " source files";
+    if (warnings > 0) std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
+    std::cout << "\n";
+    return 0;
+  };
+}
+
+}  // namespace relgate::cli

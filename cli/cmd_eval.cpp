@@ -1,0 +1,90 @@
+// `relgate eval --policy PATH --facts FILE...`: one gate decision.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/relgate.h"
+#include "engine/report/report.h"
+
+namespace relgate::cli {
+namespace {
+
+struct EvalArgs {
+  std::vector<std::string> policy;
+  std::vector<std::string> facts;
+  std::string format = "text";
+  std::string now;
+  std::vector<std::string> overrides;
+  std::string by;
+  std::string reason;
+  std::string stdlib;
+};
+
+}  // namespace
+
+Command SetupEval(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "eval",
+      "Decide one release: exit 0 gate open, 1 shut by policy, 2 could not decide");
+  cmd->add_option("--policy", args->policy,
+                  "A .gate file, or a directory whose .gate files form one policy")
+      ->required();
+  cmd->add_option("--facts", args->facts,
+                  "A YAML or JSON facts file; repeat to merge files by top-level key")
+      ->required();
+  cmd->add_option("--format", args->format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--now", args->now,
+                  "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
+  cmd->add_option("--override", args->overrides,
+                  "Let a failing soft (hold) rule pass; needs --by and --reason; repeatable");
+  cmd->add_option("--by", args->by, "Who authorises the overrides");
+  cmd->add_option("--reason", args->reason, "Why the overrides are justified");
+  cmd->add_option("--stdlib", args->stdlib,
+                  "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
+  return [args]() {
+    eval::EvalOptions options;
+    std::string error;
+    if (!ParseNow(args->now, options.now, error)) {
+      std::cerr << "relgate: error: " << error << "\n";
+      return 2;
+    }
+    SourceMap sources;
+    DiagnosticSink sink;
+    auto program = CompilePolicy(args->policy, StdlibFrom(args->stdlib), sources, sink);
+    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+    if (!program) {
+      std::cerr << "relgate: the policy does not compile; the gate stays shut\n";
+      return 2;
+    }
+    for (const std::string& rule : args->overrides) {
+      options.overrides.push_back({rule, args->by, args->reason});
+    }
+    if (std::string bad = eval::ValidateOverrides(*program, options.overrides); !bad.empty()) {
+      std::cerr << "relgate: error: " << bad << "\n";
+      return 2;
+    }
+    facts::FactSet set;
+    facts::LoadError load_error;
+    if (!LoadFacts(args->facts, set, load_error)) {
+      std::cerr << load_error.ToString() << "\nrelgate: the facts cannot be read; the gate stays shut\n";
+      return 2;
+    }
+    const eval::Decision decision = Decide(*program, set, options);
+    if (args->format == "json") {
+      std::cout << report::RenderJson(decision);
+    } else {
+      std::cout << report::RenderText(decision, {ColorFor(STDOUT_FILENO)});
+    }
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "relgate: error: could not write the report\n";
+      return 2;
+    }
+    return eval::ExitCode(decision.verdict);
+  };
+}
+
+}  // namespace relgate::cli

@@ -1,0 +1,27 @@
+// The subcommands of `relgate`, one file each. Each Setup* registers its options with
+// CLI11 and returns the function that runs it, which returns the process exit code:
+// 0 gate open / success, 1 gate shut by policy, 2 could not decide (bad policy, bad
+// facts, bad usage).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "engine/check/loader.h"
+
+namespace relgate::cli {
+
+using Command = std::function<int()>;
+
+Command SetupCheck(CLI::App& app);
+Command SetupEval(CLI::App& app);
+
+// Shared helpers (common.cpp).
+bool ColorFor(int fd);  // a terminal, and NO_COLOR not set
+check::Stdlib StdlibFrom(const std::string& flag);
+// `--now`: an RFC 3339 time or a date; empty means the wall clock (whole seconds).
+bool ParseNow(const std::string& text, int64_t& now, std::string& error);
+
+}  // namespace relgate::cli

@@ -1,0 +1,42 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "engine/base/time.h"
+
+namespace relgate::cli {
+
+bool ColorFor(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') return false;
+  return isatty(fd) != 0;
+}
+
+check::Stdlib StdlibFrom(const std::string& flag) {
+  if (!flag.empty()) return check::Stdlib(flag);
+  const char* env = std::getenv("RELGATE_STDLIB");
+  if (env != nullptr && env[0] != '\0') return check::Stdlib(env);
+  return check::Stdlib();
+}
+
+bool ParseNow(const std::string& text, int64_t& now, std::string& error) {
+  if (text.empty()) {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    now = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count() * kNanosPerSecond;
+    return true;
+  }
+  if (auto t = ParseRfc3339(text)) {
+    now = *t;
+    return true;
+  }
+  if (auto d = ParseDate(text)) {
+    now = *d;
+    return true;
+  }
+  error = "--now `" + text + "` is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date";
+  return false;
+}
+
+}  // namespace relgate::cli

@@ -1,0 +1,42 @@
+// relgate: a release-gate policy engine. Exit codes: 0 gate open, 1 gate shut by policy,
+// 2 could not decide (bad policy, bad facts, bad usage, or an internal error) — in every
+// case but 0 the gate stays shut.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/base/diagnostic.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"relgate: checks the facts of a release against a policy before the gate opens"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "relgate 0.1.0");
+  std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
+  commands.push_back({nullptr, relgate::cli::SetupCheck(app)});
+  commands.back().first = app.get_subcommands({}).back();
+  commands.push_back({nullptr, relgate::cli::SetupEval(app)});
+  commands.back().first = app.get_subcommands({}).back();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // bad usage: the gate stays shut
+  }
+  try {
+    for (auto& [sub, run] : commands) {
+      if (sub->parsed()) return run();
+    }
+  } catch (const relgate::InternalError& e) {
+    std::cerr << "relgate: internal error: " << e.what() << "\nthe gate stays shut\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "relgate: internal error: " << e.what() << "\nthe gate stays shut\n";
+    return 2;
+  }
+  return 2;
+}

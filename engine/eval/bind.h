@@ -1,0 +1,41 @@
+// Binding: a FactSet (untyped, as the documents say) laid out by a Program's schema into
+// Values, so that the evaluator reads a fact by slot number. A fact that is missing, null
+// where not optional, or of the wrong type becomes an error value that names its path
+// (`dependencies[3].integrity`) — it fails only the rules that read it. Fields the
+// schema does not declare are ignored.
+//
+// BoundFacts points into the FactSet's strings: the FactSet must outlive it.
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "engine/base/arena.h"
+#include "engine/base/value.h"
+#include "engine/compile/program.h"
+#include "engine/facts/facts.h"
+
+namespace relgate::eval {
+
+class BoundFacts {
+ public:
+  BoundFacts() = default;
+  BoundFacts(const BoundFacts&) = delete;
+  BoundFacts& operator=(const BoundFacts&) = delete;
+
+  // The root record's slots, one per top-level fact of the schema.
+  const Value* root() const { return root_; }
+  // Problems found while binding (each is also an error value in the tree).
+  const std::deque<ErrorInfo>& errors() const { return errors_; }
+
+ private:
+  friend class Binder;
+  Arena arena_;
+  std::deque<ErrorInfo> errors_;
+  const Value* root_ = nullptr;
+};
+
+[[nodiscard]] std::unique_ptr<BoundFacts> Bind(const compile::Program& program,
+                                               const facts::FactSet& facts);
+
+}  // namespace relgate::eval

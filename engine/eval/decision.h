@@ -1,0 +1,109 @@
+// Decision: the complete, self-contained record of one gate decision, which reports,
+// history and replay read without the Program. docs/decision.md documents its JSON form.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/check/policy.h"
+#include "engine/syntax/ast.h"
+
+namespace relgate::eval {
+
+enum class Verdict {
+  kOpen,       // exit 0
+  kShut,       // exit 1: a hard rule failed, or a soft rule failed without an override
+  kUndecided,  // exit 2: an evaluation error; the gate stays shut
+};
+
+enum class FindingStatus {
+  kBlocking,    // keeps the gate shut
+  kOverridden,  // soft rule, override recorded
+  kExcepted,    // an active exception in the policy covers it
+  kAdvisory,    // advisory rule: reported only
+};
+
+enum class RuleStatus { kPass, kFail, kError };
+
+const char* VerdictName(Verdict verdict);
+const char* LevelName(syntax::Level level);  // "hard", "soft", "advisory"
+const char* StatusName(FindingStatus status);
+const char* RuleStatusName(RuleStatus status);
+int ExitCode(Verdict verdict);
+
+// One sub-expression's value, shown to say why a condition was false.
+struct Because {
+  std::string expr;
+  std::string value;
+};
+
+struct AppliedException {
+  std::string owner;
+  std::string reason;
+  std::string until;
+  std::string location;
+};
+
+struct Finding {
+  std::string rule;
+  syntax::Level level = syntax::Level::kHard;
+  FindingStatus status = FindingStatus::kBlocking;
+  std::string message;
+  std::string item;        // `dependencies[3]` for `for` rules, "" otherwise
+  std::string item_value;  // the item rendered, for scalar items (`"dist/app.js.map"`)
+  std::vector<Because> because;
+  std::string location;    // where the rule is declared
+  bool has_exception = false;
+  AppliedException exception;        // when status == kExcepted
+  bool expired_exception = false;    // an expired exception would have covered it
+  AppliedException expired;
+};
+
+struct RuleError {
+  std::string rule;
+  std::string item;
+  std::string path;     // fact path, when a fact was missing or ill-typed
+  std::string message;
+  std::string location;
+};
+
+struct RuleResult {
+  std::string rule;
+  syntax::Level level = syntax::Level::kHard;
+  RuleStatus status = RuleStatus::kPass;
+  uint32_t findings = 0;  // all findings, including excepted and overridden ones
+};
+
+struct Override {
+  std::string rule;
+  std::string by;
+  std::string reason;
+  bool used = false;  // the rule had findings that the override let through
+};
+
+struct ExpiredException {
+  std::string rule;
+  AppliedException exception;
+};
+
+struct FactsDigest {
+  std::string name;
+  std::string sha256;
+};
+
+struct Decision {
+  Verdict verdict = Verdict::kUndecided;
+  int64_t evaluated_at = 0;  // ns since epoch: `--now` or the wall clock
+  std::string package;
+  std::string policy_digest;
+  std::vector<check::SourceDigest> policy_sources;
+  std::vector<FactsDigest> facts;
+  std::vector<RuleResult> rules;
+  std::vector<Finding> findings;
+  std::vector<RuleError> errors;
+  std::vector<Override> overrides;
+  std::vector<ExpiredException> expired_exceptions;
+};
+
+}  // namespace relgate::eval

@@ -1,0 +1,212 @@
+// The fast path: every rule over every item, exceptions and overrides, the verdict.
+// Allocates only in the scratch arena (reset, not freed, per call) and in the outcome
+// vectors (cleared, capacity kept).
+#include "engine/eval/evaluator.h"
+
+namespace relgate::eval {
+
+using compile::CompiledException;
+using compile::CompiledRule;
+using compile::Frame;
+using compile::kNoNode;
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOpen: return "open";
+    case Verdict::kShut: return "shut";
+    case Verdict::kUndecided: return "undecided";
+  }
+  return "undecided";
+}
+
+const char* LevelName(syntax::Level level) {
+  switch (level) {
+    case syntax::Level::kHard: return "hard";
+    case syntax::Level::kSoft: return "soft";
+    case syntax::Level::kAdvisory: return "advisory";
+  }
+  return "hard";
+}
+
+const char* StatusName(FindingStatus status) {
+  switch (status) {
+    case FindingStatus::kBlocking: return "blocking";
+    case FindingStatus::kOverridden: return "overridden";
+    case FindingStatus::kExcepted: return "excepted";
+    case FindingStatus::kAdvisory: return "advisory";
+  }
+  return "blocking";
+}
+
+const char* RuleStatusName(RuleStatus status) {
+  switch (status) {
+    case RuleStatus::kPass: return "pass";
+    case RuleStatus::kFail: return "fail";
+    case RuleStatus::kError: return "error";
+  }
+  return "error";
+}
+
+int ExitCode(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOpen: return 0;
+    case Verdict::kShut: return 1;
+    case Verdict::kUndecided: return 2;
+  }
+  return 2;
+}
+
+std::string ValidateOverrides(const compile::Program& program,
+                              const std::vector<OverrideRequest>& overrides) {
+  for (const OverrideRequest& o : overrides) {
+    const CompiledRule* found = nullptr;
+    for (const CompiledRule& rule : program.rules()) {
+      if (rule.id == o.rule) found = &rule;
+    }
+    if (found == nullptr) {
+      std::string known;
+      for (const CompiledRule& rule : program.rules()) {
+        if (rule.level == syntax::Level::kSoft) known += (known.empty() ? "" : ", ") + rule.id;
+      }
+      return "--override names no rule `" + o.rule + "`" +
+             (known.empty() ? "; the policy has no soft rules" : "; soft rules: " + known);
+    }
+    if (found->level != syntax::Level::kSoft) {
+      return "rule `" + o.rule + "` is " + LevelName(found->level) +
+             "; only soft (`hold`) rules can be overridden";
+    }
+    if (o.by.empty() || o.reason.empty()) {
+      return "--override `" + o.rule + "` needs --by WHO and --reason WHY";
+    }
+  }
+  return "";
+}
+
+namespace {
+
+class Run {
+ public:
+  Run(const compile::Program& program, const EvalOptions& options, Scratch& scratch, Frame& frame)
+      : p_(program), options_(options), s_(scratch), frame_(frame), o_(scratch.outcome) {}
+
+  void Rule(uint32_t r) {
+    const CompiledRule& rule = p_.rules()[r];
+    if (!rule.has_for) {
+      const Value v = compile::Run(p_, rule.condition, frame_);
+      if (v.is_error()) {
+        Error(r, kNoItem, v);
+      } else if (!v.b) {
+        Finding(r, kNoItem);
+      }
+      return;
+    }
+    const Value list = compile::Run(p_, rule.over, frame_);
+    if (list.is_error()) {
+      Error(r, kNoItem, list);
+      return;
+    }
+    const uint32_t stride = list.kind == ValueKind::kMap ? 2 : 1;
+    for (uint32_t k = 0; k < list.len; ++k) {
+      frame_.locals[0] = list.items[k * stride];
+      if (rule.filter != kNoNode) {
+        const Value keep = compile::Run(p_, rule.filter, frame_);
+        if (keep.is_error()) {
+          Error(r, k, keep);
+          continue;
+        }
+        if (!keep.b) continue;
+      }
+      const Value v = compile::Run(p_, rule.condition, frame_);
+      if (v.is_error()) {
+        Error(r, k, v);
+      } else if (!v.b) {
+        Finding(r, k);
+      }
+    }
+  }
+
+ private:
+  void Error(uint32_t rule, uint32_t item, const Value& v) {
+    o_.errors.push_back({rule, item, &v.error()});
+    o_.rules[rule] = RuleStatus::kError;
+  }
+
+  // The item (if any) is in frame slot 0, where exception conditions read it.
+  void Finding(uint32_t r, uint32_t item) {
+    const CompiledRule& rule = p_.rules()[r];
+    RawFinding f{r, item,
+                 rule.level == syntax::Level::kAdvisory ? FindingStatus::kAdvisory
+                                                        : FindingStatus::kBlocking,
+                 kNoItem, kNoItem};
+    for (uint32_t e : rule.exceptions) {
+      const CompiledException& ex = p_.exceptions()[e];
+      const bool active = options_.now < ex.until;
+      if (f.exception != kNoItem && !active) continue;
+      bool matches = true;
+      if (ex.condition != kNoNode) {
+        const Value v = compile::Run(p_, ex.condition, frame_);
+        if (v.is_error()) {
+          // An exception that cannot be decided does not apply, and the rule errs.
+          Error(r, item, v);
+          continue;
+        }
+        matches = v.b;
+      }
+      if (!matches) continue;
+      if (active && f.exception == kNoItem) {
+        f.exception = e;
+        f.status = FindingStatus::kExcepted;
+      } else if (!active && f.expired == kNoItem) {
+        f.expired = e;
+      }
+    }
+    if (f.status == FindingStatus::kBlocking && rule.level == syntax::Level::kSoft) {
+      for (size_t k = 0; k < options_.overrides.size(); ++k) {
+        if (options_.overrides[k].rule == rule.id) {
+          f.status = FindingStatus::kOverridden;
+          o_.override_used[k] = 1;
+        }
+      }
+    }
+    if (o_.rules[r] == RuleStatus::kPass) o_.rules[r] = RuleStatus::kFail;
+    o_.findings.push_back(f);
+  }
+
+  const compile::Program& p_;
+  const EvalOptions& options_;
+  Scratch& s_;
+  Frame& frame_;
+  Outcome& o_;
+};
+
+}  // namespace
+
+const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts,
+                        const EvalOptions& options, Scratch& scratch) {
+  scratch.arena.Reset();
+  scratch.errors.clear();
+  scratch.lets.Reset(program.lets().size());
+  scratch.locals.assign(program.max_locals(), Value());
+  Outcome& o = scratch.outcome;
+  o.rules.assign(program.rules().size(), RuleStatus::kPass);
+  o.findings.clear();
+  o.errors.clear();
+  o.override_used.assign(options.overrides.size(), 0);
+  Frame frame;
+  frame.facts = facts.root();
+  frame.locals = scratch.locals.data();
+  frame.lets = &scratch.lets;
+  frame.now = options.now;
+  frame.arena = &scratch.arena;
+  frame.errors = &scratch.errors;
+  Run run(program, options, scratch, frame);
+  for (uint32_t r = 0; r < program.rules().size(); ++r) run.Rule(r);
+  o.verdict = Verdict::kOpen;
+  for (const RawFinding& f : o.findings) {
+    if (f.status == FindingStatus::kBlocking) o.verdict = Verdict::kShut;
+  }
+  if (!o.errors.empty()) o.verdict = Verdict::kUndecided;
+  return o;
+}
+
+}  // namespace relgate::eval

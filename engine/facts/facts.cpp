@@ -1,0 +1,128 @@
+#include "engine/facts/facts.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/base/limits.h"
+
+namespace relgate::facts {
+
+const Node* Node::Find(std::string_view key) const {
+  if (kind != NodeKind::kObject) return nullptr;
+  for (uint32_t k = 0; k < len; ++k) {
+    if (members[k].name() == key) return &members[k].value;
+  }
+  return nullptr;
+}
+
+const char* NodeKindName(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kNull: return "null";
+    case NodeKind::kBool: return "bool";
+    case NodeKind::kInt: return "int";
+    case NodeKind::kFloat: return "float";
+    case NodeKind::kString: return "string";
+    case NodeKind::kArray: return "list";
+    case NodeKind::kObject: return "mapping";
+  }
+  return "?";
+}
+
+std::string LoadError::ToString() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  out += ": error: " + message;
+  if (!path.empty()) out += " (at `" + path + "`)";
+  return out;
+}
+
+std::unique_ptr<Document> ParseDocument(std::string_view text, const std::string& name,
+                                        Format format, LoadError& error) {
+  if (format == Format::kAuto) {
+    const std::string ext = std::filesystem::path(name).extension().string();
+    if (ext == ".json") {
+      format = Format::kJson;
+    } else if (ext == ".yaml" || ext == ".yml") {
+      format = Format::kYaml;
+    } else {
+      const size_t first = text.find_first_not_of(" \t\r\n");
+      format = first != std::string_view::npos && (text[first] == '{' || text[first] == '[')
+                   ? Format::kJson
+                   : Format::kYaml;
+    }
+  }
+  return format == Format::kJson ? ParseJson(text, name, error) : ParseYaml(text, name, error);
+}
+
+std::unique_ptr<Document> LoadFile(const std::string& path, Format format, LoadError& error) {
+  error.file = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error.message = "is a directory, not a facts file";
+    return nullptr;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error.message = std::filesystem::exists(path, ec) ? "cannot be read" : "does not exist";
+    return nullptr;
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits::kMaxFactsBytes) {
+    error.message = "is " + std::to_string(size) + " bytes, more than the limit of " +
+                    std::to_string(limits::kMaxFactsBytes);
+    return nullptr;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  if (text.size() > limits::kMaxFactsBytes) {
+    error.message = "is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) +
+                    " bytes";
+    return nullptr;
+  }
+  return ParseDocument(text, path, format, error);
+}
+
+bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
+  const Node& root = document->root();
+  error.file = document->name();
+  if (root.kind != NodeKind::kObject) {
+    error.message = std::string("the top level must be a mapping of fact names, found a ") +
+                    NodeKindName(root.kind);
+    return false;
+  }
+  for (uint32_t k = 0; k < root.len; ++k) {
+    const std::string_view key = root.members[k].name();
+    if (const Node* existing = Find(key); existing != nullptr) {
+      error.path = std::string(key);
+      error.message = "fact `" + std::string(key) + "` is also defined in " + SourceOf(key) +
+                      "; each top-level fact may come from one file only";
+      return false;
+    }
+  }
+  const uint32_t index = static_cast<uint32_t>(documents_.size());
+  for (uint32_t k = 0; k < root.len; ++k) {
+    entries_.push_back({root.members[k].name(), &root.members[k].value, index});
+  }
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  documents_.push_back(std::move(document));
+  return true;
+}
+
+const Node* FactSet::Find(std::string_view key) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const Entry& e, std::string_view k) { return e.key < k; });
+  return it != entries_.end() && it->key == key ? it->value : nullptr;
+}
+
+const std::string& FactSet::SourceOf(std::string_view key) const {
+  static const std::string kNone;
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const Entry& e, std::string_view k) { return e.key < k; });
+  return it != entries_.end() && it->key == key ? documents_[it->document]->name() : kNone;
+}
+
+}  // namespace relgate::facts

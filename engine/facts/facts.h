@@ -1,0 +1,128 @@
+// The facts stage: YAML and JSON documents -> one immutable facts tree.
+//
+// Loading is strict, because two parsers that read one attestation differently is a
+// known attack: duplicate keys are rejected, as are invalid UTF-8, integers outside
+// int64, NaN and Infinity, nesting deeper than limits::kMaxFactsDepth, documents larger
+// than limits::kMaxFactsBytes, and YAML whose aliases expand beyond
+// limits::kMaxFactsNodes values. Several documents merge by top-level key; a key in two
+// documents is an error. Nothing in a document makes relgate read another file, run a
+// command or reach the network.
+//
+// The tree is untyped (what the document says); binding it to a policy's schema happens
+// in engine/eval (bind.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/arena.h"
+
+namespace relgate::facts {
+
+enum class NodeKind : uint8_t { kNull, kBool, kInt, kFloat, kString, kArray, kObject };
+
+struct Member;
+
+struct Node {
+  union {
+    bool b;
+    int64_t i;
+    double f;
+    const char* s;
+    const Node* items;
+    const Member* members;
+  };
+  uint32_t len = 0;  // string bytes, array items, object members
+  NodeKind kind = NodeKind::kNull;
+
+  Node() : i(0) {}
+  std::string_view str() const { return std::string_view(s, len); }
+  // The member named `key` of an object, or nullptr.
+  const Node* Find(std::string_view key) const;
+};
+
+struct Member {
+  const char* key;
+  uint32_t key_len;
+  Node value;
+  std::string_view name() const { return std::string_view(key, key_len); }
+};
+
+const char* NodeKindName(NodeKind kind);
+
+// Why a document could not be loaded. line/column are 1-based, 0 when unknown.
+struct LoadError {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string path;  // fact path of the offending value, when known
+  std::string message;
+
+  std::string ToString() const;  // `facts.yaml:3:5: error: duplicate key ...`
+};
+
+enum class Format { kAuto, kJson, kYaml };
+
+// One loaded document. Owns every string and node of its tree.
+class Document {
+ public:
+  Document(std::string name, std::string sha256)
+      : name_(std::move(name)), sha256_(std::move(sha256)) {}
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  const Node& root() const { return root_; }
+  const std::string& name() const { return name_; }
+  const std::string& sha256() const { return sha256_; }  // of the document's bytes
+
+  // For the loaders, while building the tree.
+  Arena& arena() { return arena_; }
+  void set_root(Node root) { root_ = root; }
+
+ private:
+  Arena arena_;
+  Node root_;
+  std::string name_;
+  std::string sha256_;
+};
+
+// Parses `text` as a document named `name` (used in errors). Null on error.
+[[nodiscard]] std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& name,
+                                                  LoadError& error);
+[[nodiscard]] std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
+                                                  LoadError& error);
+// Picks the parser by extension (.json, .yaml, .yml), else by the first character.
+[[nodiscard]] std::unique_ptr<Document> ParseDocument(std::string_view text,
+                                                      const std::string& name, Format format,
+                                                      LoadError& error);
+// Reads and parses a file (size-checked before reading it whole).
+[[nodiscard]] std::unique_ptr<Document> LoadFile(const std::string& path, Format format,
+                                                 LoadError& error);
+
+// Several documents seen as one facts tree: the union of their top-level keys.
+class FactSet {
+ public:
+  // Adds a document; fails (and leaves the set unchanged) if its root is not an object
+  // or one of its top-level keys is already defined by an earlier document.
+  bool Add(std::unique_ptr<Document> document, LoadError& error);
+  // The value of top-level fact `key`, or nullptr.
+  const Node* Find(std::string_view key) const;
+  // Which document defined top-level fact `key` ("" if none).
+  const std::string& SourceOf(std::string_view key) const;
+  const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
+
+ private:
+  struct Entry {
+    std::string_view key;
+    const Node* value;
+    uint32_t document;
+  };
+  std::vector<std::unique_ptr<Document>> documents_;
+  std::vector<Entry> entries_;  // sorted by key
+};
+
+}  // namespace relgate::facts

@@ -1,0 +1,195 @@
+// JSON facts via simdjson's DOM parser (which validates UTF-8 and rejects NaN, Infinity
+// and malformed numbers), converted into the facts tree with our own checks: duplicate
+// keys, integers beyond int64, and depth (simdjson enforces it while parsing; the
+// conversion is bounded by the same limit).
+#include <simdjson.h>
+
+#include "engine/base/digest.h"
+#include "engine/base/limits.h"
+#include "engine/base/utf8.h"
+#include "engine/facts/facts.h"
+#include "engine/facts/internal_tree.h"
+
+namespace relgate::facts {
+namespace {
+
+using internal::PathStack;
+
+void LineColumn(std::string_view text, size_t offset, LoadError& error) {
+  error.line = 1;
+  error.column = 1;
+  for (size_t k = 0; k < offset && k < text.size(); ++k) {
+    if (text[k] == '\n') {
+      ++error.line;
+      error.column = 1;
+    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+      ++error.column;
+    }
+  }
+}
+
+// Offset of the first bracket nested deeper than `limit`, skipping strings.
+size_t FindTooDeep(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\') {
+        ++k;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return k;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+class Converter {
+ public:
+  Converter(Document& doc, LoadError& error) : doc_(doc), error_(error) {}
+
+  bool Convert(simdjson::dom::element element, Node& out) {
+    if (++nodes_ > limits::kMaxFactsNodes) {
+      error_.message = "document has more than " + std::to_string(limits::kMaxFactsNodes) +
+                       " values";
+      return false;
+    }
+    switch (element.type()) {
+      case simdjson::dom::element_type::NULL_VALUE: out.kind = NodeKind::kNull; return true;
+      case simdjson::dom::element_type::BOOL:
+        out.kind = NodeKind::kBool;
+        out.b = element.get_bool().value_unsafe();
+        return true;
+      case simdjson::dom::element_type::INT64:
+        out.kind = NodeKind::kInt;
+        out.i = element.get_int64().value_unsafe();
+        return true;
+      case simdjson::dom::element_type::UINT64:
+        error_.path = path_.ToString();
+        error_.message = "integer " + std::to_string(element.get_uint64().value_unsafe()) +
+                         " is out of range (facts integers are 64-bit signed)";
+        return false;
+      case simdjson::dom::element_type::DOUBLE:
+        out.kind = NodeKind::kFloat;
+        out.f = element.get_double().value_unsafe();
+        return true;
+      case simdjson::dom::element_type::STRING: {
+        const std::string_view s = element.get_string().value_unsafe();
+        const std::string_view copy = doc_.arena().CopyString(s);
+        out.kind = NodeKind::kString;
+        out.s = copy.data();
+        out.len = static_cast<uint32_t>(copy.size());
+        return true;
+      }
+      case simdjson::dom::element_type::ARRAY: {
+        simdjson::dom::array array = element.get_array().value_unsafe();
+        const size_t count = array.size();
+        Node* items = internal::AllocNodes(doc_.arena(), count);
+        size_t k = 0;
+        for (simdjson::dom::element item : array) {
+          new (&items[k]) Node();
+          path_.PushIndex(k);
+          const bool ok = Convert(item, items[k]);
+          path_.Pop();
+          if (!ok) return false;
+          ++k;
+        }
+        out.kind = NodeKind::kArray;
+        out.items = items;
+        out.len = static_cast<uint32_t>(count);
+        return true;
+      }
+      case simdjson::dom::element_type::OBJECT: {
+        simdjson::dom::object object = element.get_object().value_unsafe();
+        const size_t count = object.size();
+        Member* members = internal::AllocMembers(doc_.arena(), count);
+        size_t k = 0;
+        for (simdjson::dom::key_value_pair field : object) {
+          const std::string_view key = doc_.arena().CopyString(field.key);
+          new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
+          path_.PushKey(key);
+          const bool ok = Convert(field.value, members[k].value);
+          path_.Pop();
+          if (!ok) return false;
+          ++k;
+        }
+        const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(count));
+        if (dup >= 0) {
+          path_.PushKey(members[dup].name());
+          error_.path = path_.ToString();
+          path_.Pop();
+          error_.message = "duplicate key \"" + std::string(members[dup].name()) + "\"";
+          return false;
+        }
+        out.kind = NodeKind::kObject;
+        out.members = members;
+        out.len = static_cast<uint32_t>(count);
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  Document& doc_;
+  LoadError& error_;
+  PathStack path_;
+  size_t nodes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& name,
+                                    LoadError& error) {
+  error.file = name;
+  if (text.size() > limits::kMaxFactsBytes) {
+    error.message = "document is larger than the limit of " +
+                    std::to_string(limits::kMaxFactsBytes) + " bytes";
+    return nullptr;
+  }
+  // One parser per thread: its buffers are reused across documents.
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    if (p.allocate(1 << 16, limits::kMaxFactsDepth) != simdjson::SUCCESS) {
+      throw std::bad_alloc();
+    }
+    return p;
+  }();
+  simdjson::dom::element root;
+  const simdjson::error_code code = parser.parse(text.data(), text.size()).get(root);
+  if (code != simdjson::SUCCESS) {
+    switch (code) {
+      case simdjson::UTF8_ERROR:
+        LineColumn(text, FirstInvalidUtf8(text), error);
+        error.message = "invalid UTF-8";
+        break;
+      case simdjson::DEPTH_ERROR:
+        LineColumn(text, FindTooDeep(text, limits::kMaxFactsDepth), error);
+        error.message = "nested deeper than the limit of " +
+                        std::to_string(limits::kMaxFactsDepth) + " levels";
+        break;
+      case simdjson::NUMBER_ERROR:
+        error.message = "invalid JSON: a number is malformed or out of range (" +
+                        std::string(simdjson::error_message(code)) + ")";
+        break;
+      default:
+        error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
+    }
+    return nullptr;
+  }
+  auto doc = std::make_unique<Document>(name, Sha256Hex(text));
+  Node node;
+  Converter converter(*doc, error);
+  if (!converter.Convert(root, node)) return nullptr;
+  doc->set_root(node);
+  return doc;
+}
+
+}  // namespace relgate::facts

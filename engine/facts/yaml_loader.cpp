@@ -1,0 +1,255 @@
+// YAML facts via yaml-cpp, walked into the facts tree. yaml-cpp keeps duplicate keys
+// (and answers lookups with the first), treats every scalar as text and shares aliased
+// nodes, so this walk resolves plain scalars by the YAML 1.2 core schema, rejects
+// duplicate keys, NaN/Infinity and out-of-range integers, and counts values after alias
+// expansion so that a "billion laughs" document fails fast instead of exhausting memory.
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "engine/base/digest.h"
+#include "engine/base/limits.h"
+#include "engine/base/utf8.h"
+#include "engine/facts/facts.h"
+#include "engine/facts/internal_tree.h"
+
+namespace relgate::facts {
+namespace {
+
+using internal::PathStack;
+
+bool IsDecimalInt(std::string_view s) {
+  size_t k = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (k == s.size()) return false;
+  for (; k < s.size(); ++k) {
+    if (s[k] < '0' || s[k] > '9') return false;
+  }
+  return true;
+}
+
+bool IsFloat(std::string_view s) {
+  // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+  size_t k = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  size_t digits = 0;
+  while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k, ++digits;
+  if (k < s.size() && s[k] == '.') {
+    ++k;
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k, ++digits;
+  }
+  if (digits == 0) return false;
+  if (k < s.size() && (s[k] == 'e' || s[k] == 'E')) {
+    ++k;
+    if (k < s.size() && (s[k] == '-' || s[k] == '+')) ++k;
+    const size_t start = k;
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
+    if (k == start) return false;
+  }
+  return k == s.size();
+}
+
+bool IsSpecialFloat(std::string_view s) {
+  static const char* kSpecial[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+                                   "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
+  for (const char* special : kSpecial) {
+    if (s == special) return true;
+  }
+  return false;
+}
+
+class Walker {
+ public:
+  Walker(Document& doc, LoadError& error) : doc_(doc), error_(error) {}
+
+  bool Fail(const YAML::Node& node, std::string message) {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) {
+      error_.line = static_cast<uint32_t>(mark.line + 1);
+      error_.column = static_cast<uint32_t>(mark.column + 1);
+    }
+    error_.path = path_.ToString();
+    error_.message = std::move(message);
+    return false;
+  }
+
+  bool Scalar(const YAML::Node& node, Node& out) {
+    const std::string& text = node.Scalar();
+    const std::string& tag = node.Tag();
+    auto set_string = [&]() {
+      const std::string_view copy = doc_.arena().CopyString(text);
+      out.kind = NodeKind::kString;
+      out.s = copy.data();
+      out.len = static_cast<uint32_t>(copy.size());
+      return true;
+    };
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") return set_string();
+    if (tag != "?" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
+      return Fail(node, "unsupported YAML tag `" + tag + "`");
+    }
+    // Plain scalar (or a core-schema tag): resolve by the YAML 1.2 core schema.
+    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+      out.kind = NodeKind::kNull;
+      return true;
+    }
+    if (text == "true" || text == "True" || text == "TRUE" || text == "false" ||
+        text == "False" || text == "FALSE") {
+      out.kind = NodeKind::kBool;
+      out.b = text[0] == 't' || text[0] == 'T';
+      return true;
+    }
+    const bool hex = text.size() > 2 && text[0] == '0' && text[1] == 'x' &&
+                     text.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string::npos;
+    const bool octal = text.size() > 2 && text[0] == '0' && text[1] == 'o' &&
+                       text.find_first_not_of("01234567", 2) == std::string::npos;
+    if (IsDecimalInt(text) || hex || octal) {
+      errno = 0;
+      const int base = hex ? 16 : octal ? 8 : 10;
+      const char* start = text.c_str() + (hex || octal ? 2 : 0);
+      char* end = nullptr;
+      const long long value = std::strtoll(start, &end, base);
+      if (errno == ERANGE) {
+        return Fail(node, "integer " + text + " is out of range (facts integers are 64-bit signed)");
+      }
+      out.kind = NodeKind::kInt;
+      out.i = value;
+      return true;
+    }
+    if (IsSpecialFloat(text)) {
+      return Fail(node, "`" + text + "` (NaN or Infinity) is not allowed in facts");
+    }
+    if (IsFloat(text)) {
+      const double value = std::strtod(text.c_str(), nullptr);
+      if (!std::isfinite(value)) return Fail(node, "number " + text + " is out of range");
+      out.kind = NodeKind::kFloat;
+      out.f = value;
+      return true;
+    }
+    if (tag != "?" && tag != "tag:yaml.org,2002:str") {
+      return Fail(node, "`" + text + "` does not match its tag `" + tag + "`");
+    }
+    return set_string();
+  }
+
+  bool Walk(const YAML::Node& node, Node& out, size_t depth) {
+    if (++nodes_ > limits::kMaxFactsNodes) {
+      return Fail(node, "document expands to more than " +
+                            std::to_string(limits::kMaxFactsNodes) +
+                            " values (YAML aliases are counted each time they are used)");
+    }
+    if (depth > limits::kMaxFactsDepth) {
+      return Fail(node, "nested deeper than the limit of " +
+                            std::to_string(limits::kMaxFactsDepth) + " levels");
+    }
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = NodeKind::kNull;
+        return true;
+      case YAML::NodeType::Scalar: return Scalar(node, out);
+      case YAML::NodeType::Sequence: {
+        const size_t count = node.size();
+        Node* items = internal::AllocNodes(doc_.arena(), count);
+        size_t k = 0;
+        for (const YAML::Node& item : node) {
+          new (&items[k]) Node();
+          path_.PushIndex(k);
+          const bool ok = Walk(item, items[k], depth + 1);
+          path_.Pop();
+          if (!ok) return false;
+          ++k;
+        }
+        out.kind = NodeKind::kArray;
+        out.items = items;
+        out.len = static_cast<uint32_t>(count);
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        const size_t count = node.size();
+        Member* members = internal::AllocMembers(doc_.arena(), count);
+        size_t k = 0;
+        for (const auto& pair : node) {
+          if (!pair.first.IsScalar()) return Fail(pair.first, "mapping keys must be scalars");
+          const std::string_view key = doc_.arena().CopyString(pair.first.Scalar());
+          new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
+          const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(k + 1));
+          if (dup >= 0) {
+            return Fail(pair.first, "duplicate key \"" + std::string(key) + "\"");
+          }
+          path_.PushKey(key);
+          const bool ok = Walk(pair.second, members[k].value, depth + 1);
+          path_.Pop();
+          if (!ok) return false;
+          ++k;
+        }
+        out.kind = NodeKind::kObject;
+        out.members = members;
+        out.len = static_cast<uint32_t>(count);
+        return true;
+      }
+    }
+    return Fail(node, "unsupported YAML node");
+  }
+
+ private:
+  Document& doc_;
+  LoadError& error_;
+  PathStack path_;
+  size_t nodes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
+                                    LoadError& error) {
+  error.file = name;
+  if (text.size() > limits::kMaxFactsBytes) {
+    error.message = "document is larger than the limit of " +
+                    std::to_string(limits::kMaxFactsBytes) + " bytes";
+    return nullptr;
+  }
+  if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+    error.line = 1;
+    error.column = 1;
+    for (size_t k = 0; k < bad; ++k) {
+      if (text[k] == '\n') {
+        ++error.line;
+        error.column = 1;
+      } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+        ++error.column;
+      }
+    }
+    error.message = "invalid UTF-8";
+    return nullptr;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    error.line = static_cast<uint32_t>(e.mark.line + 1);
+    error.column = static_cast<uint32_t>(e.mark.column + 1);
+    error.message = "nested too deeply for the YAML parser";
+    return nullptr;
+  } catch (const YAML::Exception& e) {
+    if (!e.mark.is_null()) {
+      error.line = static_cast<uint32_t>(e.mark.line + 1);
+      error.column = static_cast<uint32_t>(e.mark.column + 1);
+    }
+    error.message = "invalid YAML: " + e.msg;
+    return nullptr;
+  }
+  auto doc = std::make_unique<Document>(name, Sha256Hex(text));
+  Node node;
+  Walker walker(*doc, error);
+  try {
+    if (!walker.Walk(root, node, 0)) return nullptr;
+  } catch (const YAML::Exception& e) {
+    error.message = "invalid YAML: " + e.msg;
+    return nullptr;
+  }
+  doc->set_root(node);
+  return doc;
+}
+
+}  // namespace relgate::facts

@@ -1,0 +1,50 @@
+#include "engine/relgate.h"
+
+#include "engine/check/checker.h"
+
+namespace relgate {
+
+std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
+                                                const check::Stdlib& stdlib, SourceMap& sources,
+                                                DiagnosticSink& sink,
+                                                compile::CompileOptions options) {
+  auto loaded = check::LoadPolicy(paths, stdlib, sources, sink);
+  if (!loaded) return nullptr;
+  auto checked = check::Check(std::move(*loaded), sources, sink);
+  if (!checked) return nullptr;
+  return compile::Compile(std::move(checked), sources, sink, options);
+}
+
+std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,
+                                                    const std::string& text,
+                                                    const check::Stdlib& stdlib,
+                                                    SourceMap& sources, DiagnosticSink& sink,
+                                                    compile::CompileOptions options) {
+  auto loaded = check::LoadPolicyText(name, text, stdlib, sources, sink);
+  if (!loaded) return nullptr;
+  auto checked = check::Check(std::move(*loaded), sources, sink);
+  if (!checked) return nullptr;
+  return compile::Compile(std::move(checked), sources, sink, options);
+}
+
+bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
+               facts::LoadError& error) {
+  for (const std::string& path : paths) {
+    auto doc = facts::LoadFile(path, facts::Format::kAuto, error);
+    if (!doc) return false;
+    if (!set.Add(std::move(doc), error)) return false;
+  }
+  return true;
+}
+
+eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
+                      const eval::EvalOptions& options) {
+  auto bound = eval::Bind(program, set);
+  eval::Scratch scratch;
+  const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch);
+  eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch);
+  for (const auto& doc : set.documents()) decision.facts.push_back({doc->name(), doc->sha256()});
+  return decision;
+}
+
+}  // namespace relgate

@@ -1,0 +1,41 @@
+// The facade: the few calls that the command line, the benchmarks and the fuzzers need,
+// wiring the stages together (load -> check -> compile; load facts -> bind -> evaluate
+// -> explain). Stages are still usable one by one through their own headers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/diagnostic.h"
+#include "engine/base/source.h"
+#include "engine/check/loader.h"
+#include "engine/compile/compiler.h"
+#include "engine/compile/program.h"
+#include "engine/eval/bind.h"
+#include "engine/eval/decision.h"
+#include "engine/eval/evaluator.h"
+#include "engine/facts/facts.h"
+
+namespace relgate {
+
+// Compiles the policy in `paths` (files, or one directory of .gate files). Diagnostics
+// go to `sink` (render them with `sources`); null on any error.
+[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicy(
+    const std::vector<std::string>& paths, const check::Stdlib& stdlib, SourceMap& sources,
+    DiagnosticSink& sink, compile::CompileOptions options = {});
+
+// The same for policy text held in memory (tests, fuzzing): imports of files are refused.
+[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicyText(
+    const std::string& name, const std::string& text, const check::Stdlib& stdlib,
+    SourceMap& sources, DiagnosticSink& sink, compile::CompileOptions options = {});
+
+// Loads facts files into one set. False (with `error`) on the first bad file.
+[[nodiscard]] bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
+                             facts::LoadError& error);
+
+// Bind, evaluate, explain: the whole decision for one release.
+[[nodiscard]] eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
+                                    const eval::EvalOptions& options);
+
+}  // namespace relgate

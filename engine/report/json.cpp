@@ -1,0 +1,197 @@
+// The decision as JSON, schema "relgate.decision/v1" (docs/decision.md). Keys are written
+// in a fixed order, and arrays keep the decision's order (rules in policy order, findings
+// in evaluation order), so equal decisions give identical bytes.
+#include "engine/base/time.h"
+#include "engine/report/report.h"
+
+namespace relgate::report {
+namespace {
+
+class Writer {
+ public:
+  void Open(char c) {
+    Comma();
+    out_ += c;
+    first_ = true;
+  }
+  void Close(char c) {
+    out_ += c;
+    first_ = false;
+  }
+  void Key(std::string_view key) {
+    Comma();
+    out_ += JsonQuote(key);
+    out_ += ':';
+    first_ = true;
+  }
+  void String(std::string_view value) {
+    Comma();
+    out_ += JsonQuote(value);
+  }
+  void Raw(std::string_view value) {
+    Comma();
+    out_ += value;
+  }
+  void Field(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void Bool(std::string_view key, bool value) {
+    Key(key);
+    Raw(value ? "true" : "false");
+  }
+  void Int(std::string_view key, int64_t value) {
+    Key(key);
+    Raw(std::to_string(value));
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Comma() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  std::string out_;
+  bool first_ = true;
+};
+
+void WriteException(Writer& w, std::string_view key, const eval::AppliedException& e) {
+  w.Key(key);
+  w.Open('{');
+  w.Field("owner", e.owner);
+  w.Field("reason", e.reason);
+  w.Field("until", e.until);
+  w.Field("location", e.location);
+  w.Close('}');
+}
+
+}  // namespace
+
+std::string JsonQuote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string RenderJson(const eval::Decision& d) {
+  Writer w;
+  w.Open('{');
+  w.Field("schema", "relgate.decision/v1");
+  w.Field("verdict", eval::VerdictName(d.verdict));
+  w.Int("exit_code", eval::ExitCode(d.verdict));
+  w.Field("evaluated_at", FormatRfc3339(d.evaluated_at));
+  w.Key("policy");
+  w.Open('{');
+  w.Field("package", d.package);
+  w.Field("digest", "sha256:" + d.policy_digest);
+  w.Key("sources");
+  w.Open('[');
+  for (const auto& s : d.policy_sources) {
+    w.Open('{');
+    w.Field("path", s.path);
+    w.Field("digest", "sha256:" + s.sha256);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Close('}');
+  w.Key("facts");
+  w.Open('[');
+  for (const auto& f : d.facts) {
+    w.Open('{');
+    w.Field("path", f.name);
+    w.Field("digest", "sha256:" + f.sha256);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("rules");
+  w.Open('[');
+  for (const auto& r : d.rules) {
+    w.Open('{');
+    w.Field("id", r.rule);
+    w.Field("level", eval::LevelName(r.level));
+    w.Field("status", eval::RuleStatusName(r.status));
+    w.Int("findings", r.findings);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("findings");
+  w.Open('[');
+  for (const auto& f : d.findings) {
+    w.Open('{');
+    w.Field("rule", f.rule);
+    w.Field("level", eval::LevelName(f.level));
+    w.Field("status", eval::StatusName(f.status));
+    w.Field("message", f.message);
+    if (!f.item.empty()) w.Field("item", f.item);
+    if (!f.item_value.empty()) w.Field("item_value", f.item_value);
+    w.Key("because");
+    w.Open('[');
+    for (const auto& b : f.because) {
+      w.Open('{');
+      w.Field("expr", b.expr);
+      w.Field("value", b.value);
+      w.Close('}');
+    }
+    w.Close(']');
+    w.Field("location", f.location);
+    if (f.has_exception) WriteException(w, "exception", f.exception);
+    if (f.expired_exception) WriteException(w, "expired_exception", f.expired);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("errors");
+  w.Open('[');
+  for (const auto& e : d.errors) {
+    w.Open('{');
+    w.Field("rule", e.rule);
+    if (!e.item.empty()) w.Field("item", e.item);
+    if (!e.path.empty()) w.Field("path", e.path);
+    w.Field("message", e.message);
+    w.Field("location", e.location);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("overrides");
+  w.Open('[');
+  for (const auto& o : d.overrides) {
+    w.Open('{');
+    w.Field("rule", o.rule);
+    w.Field("by", o.by);
+    w.Field("reason", o.reason);
+    w.Bool("used", o.used);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("expired_exceptions");
+  w.Open('[');
+  for (const auto& e : d.expired_exceptions) {
+    w.Open('{');
+    w.Field("rule", e.rule);
+    w.Field("owner", e.exception.owner);
+    w.Field("reason", e.exception.reason);
+    w.Field("until", e.exception.until);
+    w.Field("location", e.exception.location);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Close('}');
+  return w.Take() + "\n";
+}
+
+}  // namespace relgate::report

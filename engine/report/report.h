@@ -1,0 +1,22 @@
+// Reports: a Decision rendered for people (text) or programs (JSON, the stable schema in
+// docs/decision.md that history, replay and the CI formats build on). Rendering is pure
+// and deterministic: the same decision gives the same bytes.
+#pragma once
+
+#include <string>
+
+#include "engine/eval/decision.h"
+
+namespace relgate::report {
+
+struct TextOptions {
+  bool color = false;  // ANSI colour; the CLI enables it only on a terminal without NO_COLOR
+};
+
+[[nodiscard]] std::string RenderText(const eval::Decision& decision, const TextOptions& options);
+[[nodiscard]] std::string RenderJson(const eval::Decision& decision);
+
+// JSON string literal for `text` (quotes included), escaping per RFC 8259.
+[[nodiscard]] std::string JsonQuote(std::string_view text);
+
+}  // namespace relgate::report

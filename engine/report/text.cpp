@@ -1,0 +1,109 @@
+// The decision for people. Layout:
+//
+//   GATE SHUT  1 blocking finding · policy acme.release · 9 rules
+//
+//   FAIL  release.two_person_review  hard  policies/release.gate:23
+//         needs 2 reviewers besides the author alice, has 1
+//         why: count(reviewers) = 1
+//              min_reviewers = 2
+//
+//   8 of 9 rules passed · evaluated at 2026-05-01T00:00:00Z
+//   policy sha256:…  facts examples/…/release.json sha256:…
+#include "engine/base/time.h"
+#include "engine/report/report.h"
+
+namespace relgate::report {
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(const char* code, const std::string& text) const {
+    return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+  }
+};
+
+std::string Plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string RenderText(const eval::Decision& d, const TextOptions& options) {
+  const Style style{options.color};
+  std::string out;
+  size_t blocking = 0;
+  for (const auto& f : d.findings) blocking += f.status == eval::FindingStatus::kBlocking;
+  switch (d.verdict) {
+    case eval::Verdict::kOpen: out += style("1;32", "GATE OPEN"); break;
+    case eval::Verdict::kShut: out += style("1;31", "GATE SHUT"); break;
+    case eval::Verdict::kUndecided:
+      out += style("1;31", "GATE SHUT (undecided)");
+      break;
+  }
+  out += "  " + Plural(blocking, "blocking finding");
+  if (!d.errors.empty()) out += ", " + Plural(d.errors.size(), "error");
+  out += " · policy " + (d.package.empty() ? std::string("(no package)") : d.package) + " · " +
+         Plural(d.rules.size(), "rule") + "\n";
+
+  for (const auto& e : d.errors) {
+    out += "\n" + style("1;31", "ERROR") + " " + style("1", e.rule);
+    if (!e.item.empty()) out += "  " + e.item;
+    out += "  " + e.location + "\n";
+    out += "      " + (e.path.empty() ? "" : "`" + e.path + "`: ") + e.message + "\n";
+    out += "      the rule could not be decided, so the gate stays shut\n";
+  }
+  for (const auto& f : d.findings) {
+    std::string tag;
+    switch (f.status) {
+      case eval::FindingStatus::kBlocking: tag = style("1;31", "FAIL "); break;
+      case eval::FindingStatus::kOverridden: tag = style("1;33", "OVERRIDDEN"); break;
+      case eval::FindingStatus::kExcepted: tag = style("1;36", "EXCEPTED"); break;
+      case eval::FindingStatus::kAdvisory: tag = style("1;33", "WARN "); break;
+    }
+    out += "\n" + tag + " " + style("1", f.rule) + "  " + eval::LevelName(f.level);
+    if (!f.item.empty()) {
+      out += "  " + f.item;
+      if (!f.item_value.empty()) out += " = " + f.item_value;
+    }
+    out += "  " + f.location + "\n";
+    out += "      " + f.message + "\n";
+    for (size_t k = 0; k < f.because.size(); ++k) {
+      out += std::string(k == 0 ? "      why: " : "           ") + f.because[k].expr + " = " +
+             f.because[k].value + "\n";
+    }
+    if (f.has_exception) {
+      out += "      excepted by " + f.exception.owner + " until " + f.exception.until + ": " +
+             f.exception.reason + " (" + f.exception.location + ")\n";
+    }
+    if (f.expired_exception) {
+      out += "      an exception by " + f.expired.owner + " expired on " + f.expired.until +
+             " (" + f.expired.location + ")\n";
+    }
+    if (f.status == eval::FindingStatus::kOverridden) {
+      for (const auto& o : d.overrides) {
+        if (o.rule == f.rule) out += "      overridden by " + o.by + ": " + o.reason + "\n";
+      }
+    }
+  }
+  if (!d.expired_exceptions.empty()) out += "\n";
+  for (const auto& e : d.expired_exceptions) {
+    out += style("1;35", "note") + ": the exception for " + e.rule + " by " +
+           e.exception.owner + " expired on " + e.exception.until + " and no longer applies (" +
+           e.exception.location + ")\n";
+  }
+  for (const auto& o : d.overrides) {
+    if (!o.used) {
+      out += style("1;35", "note") + ": override of " + o.rule + " by " + o.by +
+             " was not needed: the rule passed\n";
+    }
+  }
+  size_t passed = 0;
+  for (const auto& r : d.rules) passed += r.status == eval::RuleStatus::kPass;
+  out += "\n" + std::to_string(passed) + " of " + Plural(d.rules.size(), "rule") +
+         " passed · evaluated at " + FormatRfc3339(d.evaluated_at) + "\n";
+  out += "policy sha256:" + d.policy_digest + "\n";
+  for (const auto& f : d.facts) out += "facts  " + f.name + " sha256:" + f.sha256 + "\n";
+  return out;
+}
+
+}  // namespace relgate::report
