@@ -20,6 +20,10 @@ bool ReadFile(const fs::path& path, std::string& text, std::string& error) {
     error = "is a directory";
     return false;
   }
+  if (!fs::exists(path, ec)) {
+    error = "does not exist";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot be read";

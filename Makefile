@@ -1,0 +1,34 @@
+# make demo   install what is missing, build, and decide the shipped example releases
+# make test   install what is missing, build, and run the whole test suite (ctest)
+# make bench  build with Google Benchmark and run bench/ (reads ../shared/workload if present)
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: demo test deps configure compile bench format clean
+
+demo: compile
+	scripts/demo.sh
+
+test: compile
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+deps:
+	scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo; fi
+
+compile: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+bench: deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRELGATE_BENCH=ON -DRELGATE_BUILD_TESTS=OFF
+	cmake --build build-bench -j$(JOBS) --target relgate_bench
+	build-bench/bench/relgate_bench
+
+format:
+	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) build-bench

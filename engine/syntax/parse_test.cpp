@@ -1,0 +1,185 @@
+#include <doctest/doctest.h>
+
+#include "engine/syntax/ast_printer.h"
+#include "engine/syntax/parse.h"
+
+namespace relgate::syntax {
+namespace {
+
+std::string ParseExpr(const std::string& text, std::string* diagnostics = nullptr) {
+  SourceMap sources;
+  const FileId file = sources.Add("expr.gate", text);
+  DiagnosticSink sink;
+  IdAllocator ids;
+  ExprPtr expr = ParseExpression(sources, file, ids, sink);
+  if (diagnostics != nullptr) *diagnostics = RenderAll(sink, sources);
+  return expr ? PrintExpr(*expr) : "<error>";
+}
+
+struct Case {
+  const char* src;
+  const char* want;
+};
+
+TEST_CASE("expressions parse with the documented precedence") {
+  const Case cases[] = {
+      {"a or b and c", "(or a (and b c))"},
+      {"not a == b", "(not (== a b))"},
+      {"not a and b", "(and (not a) b)"},
+      {"1 + 2 * 3", "(+ 1 (* 2 3))"},
+      {"a - b - c", "(- (- a b) c)"},
+      {"x ?? \"\" matches /^sha/", "(matches (?? x \"\") /^sha/)"},
+      {"a ?? b ?? c", "(?? a (?? b c))"},
+      {"-x.y", "(- (. x y))"},
+      {"d.name in [\"a\", \"b\"]", "(in (. d name) (list \"a\" \"b\"))"},
+      {"d.name not in xs", "(not in (. d name) xs)"},
+      {"f.ends_with(\".map\")", "(method ends_with f \".map\")"},
+      {"len(s) > 2", "(> (call len s) 2)"},
+      {"count(reviewers) >= 2", "(>= (call count reviewers) 2)"},
+      {"count(a in approvals: a.team == \"x\")", "(count a approvals (== (. a team) \"x\"))"},
+      {"all(d in deps: d.pinned)", "(all d deps (. d pinned))"},
+      {"none(f in files: f.glob(\"**/*.map\"))", "(none f files (method glob f \"**/*.map\"))"},
+      {"{ a.user for a in approvals where a.user != author }",
+       "(set-for a (. a user) approvals (!= (. a user) author))"},
+      {"[d.name for d in deps]", "(list-for d (. d name) deps)"},
+      {"has(release.signer)", "(has (. release signer))"},
+      {"built - committed <= 24h", "(<= (- built committed) (duration 1d))"},
+      {"t < 2026-12-31", "(< t (time 2026-12-31T00:00:00Z))"},
+      {"t < 2026-12-31T10:00:00+02:00", "(< t (time 2026-12-31T08:00:00Z))"},
+      {"1h30m", "(duration 1h30m)"},
+      {"xs[0].name", "(. (index xs 0) name)"},
+      {"a / b / c", "(/ (/ a b) c)"},
+      {"x matches /a\\/b/", "(matches x /a/b/)"},
+      {"x.count", "(. x count)"},
+      {"1.5e3", "1500"},
+      {"\"tab\\tquote\\\"\"", "\"tab\tquote\\\"\""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.src);
+    CHECK(ParseExpr(c.src) == c.want);
+  }
+}
+
+TEST_CASE("syntax errors are positioned and worded for people") {
+  std::string diagnostics;
+  CHECK(ParseExpr("a and", &diagnostics) == "<error>");
+  CHECK(diagnostics ==
+        "expr.gate:1:6: error: expected an expression after `and`, found end of file\n"
+        " 1 | a and\n"
+        "   |      ^\n");
+  CHECK(ParseExpr("a $ b", &diagnostics) == "<error>");
+  CHECK(diagnostics.find("expr.gate:1:3: error: unexpected character `$`") == 0);
+}
+
+TEST_CASE("deep nesting is refused before the parser recurses") {
+  std::string diagnostics;
+  CHECK(ParseExpr(std::string(100000, '(') + "1" + std::string(100000, ')'), &diagnostics) ==
+        "<error>");
+  CHECK(diagnostics.find("error: expression nested deeper than 64 levels") != std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  CHECK(ParseExpr(nots + "true", &diagnostics) == "<error>");
+  CHECK(diagnostics.find("nested deeper than") != std::string::npos);
+  std::string chain = "a";
+  for (int i = 0; i < 300; ++i) chain += " and a";
+  CHECK(ParseExpr(chain, &diagnostics) == "<error>");
+  CHECK(diagnostics.find("nested deeper than 256 levels") != std::string::npos);
+}
+
+TEST_CASE("modules: package, imports, facts, bindings, rules, exceptions, comments") {
+  const char* text = R"(# leading comment
+package acme.release
+import std.baseline as base with { min_reviewers: 3 }
+import "common.gate"
+facts {
+  release: { author: string, signer: string? }   # trailing comment
+  deps: [{ name: string }]
+  labels: map[string]string
+}
+let names = [d.name for d in deps]
+const limit: int = 2
+deny r1 "has {count(names)} names, {{literal}}": count(names) <= limit
+hold r2 for d in deps where d.name != "x" "bad {d.name}": d.name.starts_with("a")
+warn r3 "w": true
+except r2 when d.name == "legacy" until 2026-12-31 owner "sec" reason "SEC-1"
+)";
+  SourceMap sources;
+  const FileId file = sources.Add("m.gate", text);
+  DiagnosticSink sink;
+  IdAllocator ids;
+  auto module = ParseModule(sources, file, ids, sink);
+  REQUIRE(module.has_value());
+  CHECK(PrintModule(*module) ==
+        "package acme.release\n"
+        "import std.baseline as base min_reviewers=3\n"
+        "import \"common.gate\"\n"
+        "fact release: {author: string, signer: string?}\n"
+        "fact deps: [{name: string}]\n"
+        "fact labels: map[string]string\n"
+        "let names = (list-for d (. d name) deps)\n"
+        "const limit: int = 2\n"
+        "deny r1 msg(\"has \"{(call count names)}\" names, {literal}\"): (<= (call count names) limit)\n"
+        "hold r2 for d in deps where (!= (. d name) \"x\") msg(\"bad \"{(. d name)}): "
+        "(method starts_with (. d name) \"a\")\n"
+        "warn r3 msg(\"w\"): true\n"
+        "except r2 when (== (. d name) \"legacy\") until 2027-01-01T00:00:00Z owner \"sec\" "
+        "reason \"SEC-1\"\n");
+  REQUIRE(module->comments.size() == 2);
+  CHECK(module->comments[0].text == "# leading comment");
+  CHECK(module->comments[1].text == "# trailing comment");
+}
+
+TEST_CASE("bad literals and templates are diagnostics at the literal") {
+  const Case cases[] = {
+      {"deny r \"x {\": true", "unclosed `{` in message template"},
+      {"deny r \"x }\": true", "unmatched `}` in message template"},
+      {"deny r \"x {}\": true", "empty `{}` in message template"},
+      {"deny r \"x {a +}\": true", "expected an expression after `+`"},
+      {"deny r \"x\": t < 2026-02-30", "invalid date `2026-02-30`"},
+      {"deny r \"x\": n > 99999999999999999999", "integer `99999999999999999999` is out of range"},
+      {"deny r \"\\q\": true", "unknown escape `\\q` in string"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.src);
+    SourceMap sources;
+    const FileId file = sources.Add("t.gate", c.src);
+    DiagnosticSink sink;
+    IdAllocator ids;
+    CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+    CHECK(RenderAll(sink, sources).find(c.want) != std::string::npos);
+  }
+}
+
+TEST_CASE("template hole spans point into the file") {
+  SourceMap sources;
+  const FileId file = sources.Add("t.gate", "deny r \"n={x.y z}\": true");
+  DiagnosticSink sink;
+  IdAllocator ids;
+  CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+  CHECK(RenderAll(sink, sources).find("t.gate:1:16: error: unexpected `z`") == 0);
+}
+
+TEST_CASE("invalid UTF-8 in a policy is reported with its byte offset") {
+  SourceMap sources;
+  const FileId file = sources.Add("t.gate", std::string("deny r \"\xff\": true"));
+  DiagnosticSink sink;
+  IdAllocator ids;
+  CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+  CHECK(RenderAll(sink, sources).find("source is not valid UTF-8 at byte 8") != std::string::npos);
+}
+
+TEST_CASE("non-ASCII text keeps spans aligned") {
+  SourceMap sources;
+  const FileId file = sources.Add("t.gate", "deny r \"größe {x}\": y +");
+  DiagnosticSink sink;
+  IdAllocator ids;
+  CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+  // The caret sits under the end of input, counted in characters, not bytes.
+  CHECK(RenderAll(sink, sources) ==
+        "t.gate:1:24: error: expected an expression after `+`, found end of file\n"
+        " 1 | deny r \"größe {x}\": y +\n"
+        "   |                        ^\n");
+}
+
+}  // namespace
+}  // namespace relgate::syntax

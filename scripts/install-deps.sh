@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages relgate needs to build and test, if any are missing.
+# Uses sudo when not root. Safe to run repeatedly: it does nothing when all are present.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  antlr4 libantlr4-runtime-dev
+  libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
+  libbenchmark-dev
+)
+if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
