@@ -128,14 +128,24 @@ class Compiler {
         n.slot = ref.index;
         return Emit(n, &e);
       case RefKind::kConst: {
-        // A const compiles once, wherever it is first used; later uses share the node.
-        if (const_nodes_[ref.index] == kNoNode) {
-          const uint32_t saved = depth_;
-          depth_ = 0;
-          const_nodes_[ref.index] = CompileExpr(*policy_->consts[ref.index].value);
-          depth_ = saved;
+        // Each reference gets its own node, so an explanation shows `allow = [...]` under
+        // the name the rule used. Folded: a copy of the constant (free at run time).
+        // Unfolded: the definition compiled again, labelled with the reference.
+        const uint32_t saved = depth_;
+        depth_ = 0;
+        NodeId id;
+        if (options_.fold_constants) {
+          if (const_nodes_[ref.index] == kNoNode) {
+            const_nodes_[ref.index] = CompileExpr(*policy_->consts[ref.index].value);
+          }
+          id = const_nodes_[ref.index];
+          if (program_->node(id).kind == NodeKind::kConst) id = Emit(program_->node(id), &e);
+        } else {
+          id = CompileExpr(*policy_->consts[ref.index].value);
+          program_->snippets_[id] = std::string(sources_.Text(e.span));
         }
-        return const_nodes_[ref.index];
+        depth_ = saved;
+        return id;
       }
       default:
         throw InternalError("unresolved name `" + e.text + "` reached the compiler");

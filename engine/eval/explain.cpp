@@ -90,7 +90,7 @@ class BecauseCollector {
     const std::string& snippet = p_.snippet(id);
     if (snippet.empty()) return;
     const std::string value = compile::FormatValue(r_.value(id), false, p_.type(id));
-    if (p_.node(id).kind == NodeKind::kConst && value == snippet) return;  // a literal
+    if (value == snippet) return;  // a literal says nothing new
     for (const Because& b : out_) {
       if (b.expr == snippet) return;
     }

@@ -1,0 +1,327 @@
+// Evaluation semantics: each construct, fail-closed paths, exceptions, overrides,
+// explanations, determinism, and folded vs unfolded programs agreeing.
+#include <doctest/doctest.h>
+
+#include "engine/report/report.h"
+#include "tests/test_util.h"
+
+namespace relgate::eval {
+namespace {
+
+using testing::CompileSource;
+using testing::DecideText;
+using testing::Time;
+
+const char* kSchema = R"(facts {
+  release: { author: string, branch: string, built_at: time, committed_at: time,
+             signer: string?, version: string, labels: map[string]string, size: int,
+             ratio: float, window: duration }
+  approvals: [{ user: string, team: string }]
+  deps: [{ name: string, version: string, integrity: string?, scripts: bool }]
+  files: [string]
+}
+)";
+
+const char* kFacts = R"(
+release: { author: alice, branch: main, built_at: "2026-05-01T12:00:00Z",
+           committed_at: "2026-05-01T10:00:00Z", version: "1.10.0",
+           labels: { team: web, tier: "1" }, size: 42, ratio: 0.5, window: 90m }
+approvals:
+  - { user: bob, team: release-eng }
+  - { user: alice, team: web }
+  - { user: bob, team: release-eng }
+deps:
+  - { name: left-pad, version: 1.3.0, integrity: "sha512-abc", scripts: false }
+  - { name: esbuild, version: 0.21.5, integrity: "sha256-def", scripts: true }
+  - { name: legacy, version: 0.1.0, scripts: false }
+files: [dist/index.js, dist/app.js.map, README.md]
+)";
+
+// Evaluates `condition` as the only rule (a `deny`) and returns true if it held.
+bool Holds(const std::string& condition, const std::string& facts = kFacts) {
+  auto compiled = CompileSource(std::string(kSchema) + "deny r \"m\": " + condition + "\n");
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program, facts);
+  INFO(report::RenderJson(d));
+  REQUIRE(d.errors.empty());
+  return d.verdict == Verdict::kOpen;
+}
+
+TEST_CASE("constructs evaluate as documented") {
+  struct Case {
+    const char* condition;
+    bool want;
+  };
+  const Case cases[] = {
+      {"release.author == \"alice\"", true},
+      {"release.author != \"alice\"", false},
+      {"count(approvals) == 3", true},
+      {"len(release.author) == 5", true},
+      {"count({a.user for a in approvals}) == 2", true},
+      {"count({a.user for a in approvals where a.user != release.author}) == 1", true},
+      {"count([a.user for a in approvals]) == 3", true},
+      {"all(d in deps: d.version != \"\")", true},
+      {"any(a in approvals: a.team == \"release-eng\")", true},
+      {"none(f in files: f.ends_with(\".map\"))", false},
+      {"count(f in files: f.starts_with(\"dist/\")) == 2", true},
+      {"\"esbuild\" in [d.name for d in deps]", true},
+      {"\"sharp\" not in [d.name for d in deps]", true},
+      {"\"team\" in release.labels", true},
+      {"release.labels[\"tier\"] == \"1\"", true},
+      {"release.author matches /^al/", true},
+      {"release.author matches /^AL/", false},
+      {"release.author.upper() == \"ALICE\" and \"ALICE\".lower() == \"alice\"", true},
+      {"\"a,b,c\".split(\",\") == [\"a\", \"b\", \"c\"]", true},
+      {"\"  x \".trim() == \"x\"", true},
+      {"release.author.contains(\"lic\")", true},
+      {"\"dist/a/b/app.js.map\".glob(\"dist/**/*.map\")", true},
+      {"\"dist/app.js.map\".glob(\"dist/*/*.map\")", false},
+      {"semver(release.version) > semver(\"1.9.0\")", true},
+      {"release.version > \"1.9.0\"", false},  // string order: a reason to use semver()
+      {"is_semver(\"1.2\") == false", true},
+      {"release.built_at - release.committed_at == 2h", true},
+      {"release.committed_at + 2h == release.built_at", true},
+      {"release.built_at - 1d < release.committed_at", true},
+      {"release.window * 2 == 3h and release.window / 3 == 30m", true},
+      {"(release.built_at - release.committed_at).hours() == 2", true},
+      {"release.built_at < 2026-05-02", true},
+      {"now > release.built_at", true},
+      {"release.size * 2 + 1 == 85 and release.size % 5 == 2 and -release.size < 0", true},
+      {"release.ratio * 4 == 2.0 and release.size > 41.5", true},
+      {"(release.signer ?? \"nobody\") == \"nobody\"", true},
+      {"not has(release.signer)", true},
+      {"has(release.signer) and release.signer == \"x\"", false},
+      {"release.author + \"!\" == \"alice!\"", true},
+      {"time(\"2026-01-01T00:00:00Z\") < release.built_at", true},
+      {"duration(\"1h30m\") == release.window", true},
+      {"[1, 2, 3][1] == 2", true},
+      {"{\"b\", \"a\", \"b\"} == {\"a\", \"b\"}", true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.condition);
+    CHECK(Holds(c.condition) == c.want);
+  }
+}
+
+TEST_CASE("for rules yield one finding per offending item, with 0-based item paths") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny no_maps for f in files \"ships {f}\": not f.ends_with(\".map\")\n"
+                                "deny pinned for d in deps \"{d.name}@{d.version}\":\n"
+                                "  (d.integrity ?? \"\").starts_with(\"sha512-\")\n");
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program, kFacts);
+  CHECK(d.verdict == Verdict::kShut);
+  REQUIRE(d.findings.size() == 3);
+  CHECK(d.findings[0].rule == "no_maps");
+  CHECK(d.findings[0].item == "files[1]");
+  CHECK(d.findings[0].item_value == "\"dist/app.js.map\"");
+  CHECK(d.findings[0].message == "ships dist/app.js.map");
+  CHECK(d.findings[1].item == "deps[1]");
+  CHECK(d.findings[1].message == "esbuild@0.21.5");
+  REQUIRE(d.findings[1].because.size() == 1);
+  CHECK(d.findings[1].because[0].expr == "(d.integrity ?? \"\")");
+  CHECK(d.findings[1].because[0].value == "\"sha256-def\"");
+  CHECK(d.findings[2].item == "deps[2]");
+  CHECK(d.findings[2].because[0].value == "\"\"");
+}
+
+TEST_CASE("a where clause selects the items a for rule checks") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny scripts for d in deps where d.scripts \"{d.name}\": "
+                                "d.name in [\"sharp\"]\n");
+  const Decision d = DecideText(*compiled->program, kFacts);
+  REQUIRE(d.findings.size() == 1);
+  CHECK(d.findings[0].item == "deps[1]");
+  CHECK(d.findings[0].because[0].expr == "d.name");
+  CHECK(d.findings[0].because[0].value == "\"esbuild\"");
+}
+
+TEST_CASE("explanations show the sub-expressions that made the condition false") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "const min = 2\n"
+                                "let reviewers = {a.user for a in approvals where a.user != "
+                                "release.author}\n"
+                                "deny two \"has {count(reviewers)}\": count(reviewers) >= min\n"
+                                "deny fresh \"x\": release.built_at - release.committed_at <= 1h "
+                                "and release.branch == \"main\"\n");
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program, kFacts);
+  REQUIRE(d.findings.size() == 2);
+  CHECK(d.findings[0].message == "has 1");
+  REQUIRE(d.findings[0].because.size() == 2);
+  CHECK(d.findings[0].because[0].expr == "count(reviewers)");
+  CHECK(d.findings[0].because[0].value == "1");
+  CHECK(d.findings[0].because[1].expr == "min");
+  CHECK(d.findings[0].because[1].value == "2");
+  REQUIRE(d.findings[1].because.size() == 1);
+  CHECK(d.findings[1].because[0].expr == "release.built_at - release.committed_at");
+  CHECK(d.findings[1].because[0].value == "2h");
+}
+
+TEST_CASE("fail closed: a missing or ill-typed fact is an error naming its path") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny names for d in deps \"x\": d.name != \"\"\n"
+                                "deny branch \"x\": release.branch == \"main\"\n"
+                                "deny other \"x\": count(files) > 0\n");
+  REQUIRE(compiled->program != nullptr);
+  const std::string facts = R"(
+release: { author: alice, built_at: "2026-05-01T12:00:00Z", committed_at: "2026-05-01T10:00:00Z",
+           version: "1", labels: {}, size: 1, ratio: 1, window: 1h }
+approvals: []
+deps: [{ name: a, version: "1", scripts: false }, { version: "1", scripts: false },
+       { name: 7, version: "1", scripts: false }]
+files: []
+)";
+  const Decision d = DecideText(*compiled->program, facts);
+  CHECK(d.verdict == Verdict::kUndecided);
+  CHECK(ExitCode(d.verdict) == 2);
+  REQUIRE(d.errors.size() == 3);
+  CHECK(d.errors[0].rule == "names");
+  CHECK(d.errors[0].item == "deps[1]");
+  CHECK(d.errors[0].path == "deps[1].name");
+  CHECK(d.errors[0].message == "missing fact (expected string)");
+  CHECK(d.errors[1].path == "deps[2].name");
+  CHECK(d.errors[1].message == "expected string, found int 7");
+  CHECK(d.errors[2].rule == "branch");
+  CHECK(d.errors[2].path == "release.branch");
+  // The rule that reads only good facts still fails on its own merits.
+  REQUIRE(d.findings.size() == 1);
+  CHECK(d.findings[0].rule == "other");
+}
+
+TEST_CASE("fail closed: null, bad times and missing roots") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny a \"x\": release.built_at > release.committed_at\n"
+                                "deny b \"x\": count(files) >= 0\n");
+  const std::string facts = R"(
+release: { author: alice, branch: null, built_at: "yesterday", committed_at: "2026-05-01T10:00:00Z",
+           version: "1", labels: {}, size: 1, ratio: 1, window: 1h }
+)";
+  const Decision d = DecideText(*compiled->program, facts);
+  CHECK(d.verdict == Verdict::kUndecided);
+  REQUIRE(d.errors.size() == 2);
+  CHECK(d.errors[0].path == "release.built_at");
+  CHECK(d.errors[0].message == "expected an RFC 3339 time, found string \"yesterday\"");
+  CHECK(d.errors[1].path == "files");
+  CHECK(d.errors[1].message == "missing fact (expected [string])");
+}
+
+TEST_CASE("runtime errors: index out of range, division by zero, bad semver") {
+  struct Case {
+    const char* condition;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"approvals[5].user == \"x\"", "index 5 is out of range for `approvals` (3 items)"},
+      {"release.size / (release.size - 42) > 0",
+       "division by zero in `release.size / (release.size - 42)`"},
+      {"semver(deps[0].name) > semver(\"1.0.0\")",
+       "`left-pad` is not a semantic version (MAJOR.MINOR.PATCH)"},
+      {"release.labels[\"nope\"] == \"x\"", "`release.labels` has no key \"nope\""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.condition);
+    auto compiled = CompileSource(std::string(kSchema) + "deny r \"m\": " + c.condition + "\n");
+    REQUIRE(compiled->program != nullptr);
+    const Decision d = DecideText(*compiled->program, kFacts);
+    CHECK(d.verdict == Verdict::kUndecided);
+    REQUIRE(d.errors.size() == 1);
+    CHECK(d.errors[0].message == c.message);
+  }
+}
+
+TEST_CASE("and/or decide left to right: errors after the deciding operand are not reached") {
+  // `false and <error>` is false (a finding), `<error> and false` is the error.
+  CHECK_FALSE(Holds("release.size > 100 and approvals[9].user == \"x\""));
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny r \"m\": approvals[9].user == \"x\" and release.size > 100\n");
+  CHECK(DecideText(*compiled->program, kFacts).verdict == Verdict::kUndecided);
+  CHECK(Holds("release.size > 1 or approvals[9].user == \"x\""));
+}
+
+TEST_CASE("levels: advisory reports, soft blocks unless overridden, hard blocks") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "warn advise \"a\": release.size > 100\n"
+                                "hold soft \"s\": release.branch == \"release\"\n");
+  REQUIRE(compiled->program != nullptr);
+  Decision d = DecideText(*compiled->program, kFacts);
+  CHECK(d.verdict == Verdict::kShut);
+  REQUIRE(d.findings.size() == 2);
+  CHECK(d.findings[0].status == FindingStatus::kAdvisory);
+  CHECK(d.findings[1].status == FindingStatus::kBlocking);
+  d = DecideText(*compiled->program, kFacts, Time("2026-06-01T00:00:00Z"),
+                 {{"soft", "ops-lead", "INC-1"}});
+  CHECK(d.verdict == Verdict::kOpen);
+  CHECK(d.findings[1].status == FindingStatus::kOverridden);
+  REQUIRE(d.overrides.size() == 1);
+  CHECK(d.overrides[0].by == "ops-lead");
+  CHECK(d.overrides[0].used);
+  CHECK(ValidateOverrides(*compiled->program, {{"advise", "x", "y"}}) ==
+        "rule `advise` is advisory; only soft (`hold`) rules can be overridden");
+  CHECK(ValidateOverrides(*compiled->program, {{"sotf", "x", "y"}}) ==
+        "--override names no rule `sotf`; soft rules: soft");
+  CHECK(ValidateOverrides(*compiled->program, {{"soft", "", "y"}}) ==
+        "--override `soft` needs --by WHO and --reason WHY");
+}
+
+TEST_CASE("exceptions apply until their expiry, then stop and are reported") {
+  auto compiled = CompileSource(
+      std::string(kSchema) +
+      "deny pinned for d in deps \"{d.name}\": has(d.integrity)\n"
+      "except pinned when d.name == \"legacy\" until 2026-12-31 owner \"sec\" reason \"SEC-9\"\n");
+  REQUIRE(compiled->program != nullptr);
+  Decision d = DecideText(*compiled->program, kFacts, Time("2026-12-31T23:59:59Z"));
+  CHECK(d.verdict == Verdict::kOpen);
+  REQUIRE(d.findings.size() == 1);
+  CHECK(d.findings[0].status == FindingStatus::kExcepted);
+  CHECK(d.findings[0].exception.owner == "sec");
+  CHECK(d.findings[0].exception.until == "2026-12-31");
+  CHECK(d.expired_exceptions.empty());
+
+  d = DecideText(*compiled->program, kFacts, Time("2027-01-01T00:00:00Z"));
+  CHECK(d.verdict == Verdict::kShut);
+  CHECK(d.findings[0].status == FindingStatus::kBlocking);
+  CHECK(d.findings[0].expired_exception);
+  REQUIRE(d.expired_exceptions.size() == 1);
+  CHECK(d.expired_exceptions[0].rule == "pinned");
+  CHECK(d.expired_exceptions[0].exception.reason == "SEC-9");
+}
+
+TEST_CASE("the decision is deterministic and records time and digests") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny maps for f in files \"{f}\": not f.ends_with(\".map\")\n");
+  const Decision a = DecideText(*compiled->program, kFacts);
+  const Decision b = DecideText(*compiled->program, kFacts);
+  CHECK(report::RenderJson(a) == report::RenderJson(b));
+  CHECK(report::RenderText(a, {}) == report::RenderText(b, {}));
+  CHECK(a.evaluated_at == Time("2026-06-01T00:00:00Z"));
+  CHECK(a.policy_digest.size() == 64);
+  REQUIRE(a.policy_sources.size() == 1);
+  CHECK(a.policy_sources[0].path == "test.gate");
+  REQUIRE(a.facts.size() == 1);
+  CHECK(a.facts[0].sha256.size() == 64);
+}
+
+TEST_CASE("folded and unfolded programs decide identically") {
+  const std::string policy = std::string(kSchema) +
+                             "const allow = [\"left-pad\", \"esbuild\"]\n"
+                             "const limit = 1h + 30m * 2\n"
+                             "deny a for d in deps \"{d.name}\": d.name in allow\n"
+                             "deny b \"x\": release.built_at - release.committed_at <= limit\n"
+                             "deny c \"x\": \"ABC\".lower() == \"abc\" and len([1, 2]) == 2\n";
+  auto folded = CompileSource(policy);
+  auto unfolded = CompileSource(policy, compile::CompileOptions{.fold_constants = false});
+  REQUIRE(folded->program != nullptr);
+  REQUIRE(unfolded->program != nullptr);
+  const Decision x = DecideText(*folded->program, kFacts);
+  const Decision y = DecideText(*unfolded->program, kFacts);
+  CHECK(report::RenderJson(x) == report::RenderJson(y));
+  REQUIRE(x.findings.size() == 1);
+  REQUIRE(x.findings[0].because.size() == 2);
+  CHECK(x.findings[0].because[1].expr == "allow");
+  CHECK(x.findings[0].because[1].value == "[\"left-pad\", \"esbuild\"]");
+}
+
+}  // namespace
+}  // namespace relgate::eval
