@@ -32,8 +32,10 @@ Command SetupCheck(CLI::App& app) {
     if (!program) return 2;
     size_t warnings = 0;
     for (const Diagnostic& d : sink.diagnostics()) warnings += d.severity == Severity::kWarning;
-    std::cout << "ok: " << program->rules().size() << " rules, " << program->sources().size()
-              << " source files";
+    const size_t rules = program->rules().size();
+    const size_t files = program->sources().size();
+    std::cout << "ok: " << rules << (rules == 1 ? " rule, " : " rules, ") << files
+              << (files == 1 ? " source file" : " source files");
     if (warnings > 0) std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
     std::cout << "\n";
     return 0;

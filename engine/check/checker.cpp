@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include <re2/re2.h>
+
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
 #include "engine/base/suggest.h"
@@ -538,7 +540,7 @@ class Checker {
       case ExprKind::kBool: return Set(e, T.Bool(), 0);
       case ExprKind::kDuration: return Set(e, T.Duration(), 0);
       case ExprKind::kTime: return Set(e, T.Time(), 0);
-      case ExprKind::kRegex: return Set(e, T.Regex(), 0);
+      case ExprKind::kRegex: CheckRegex(e); return Set(e, T.Regex(), 0);
       case ExprKind::kNow: return Set(e, T.Time(), kDependsOnRun);
       case ExprKind::kName: return CheckName(e, scope);
       case ExprKind::kMember: return CheckMember(e, scope);
@@ -554,6 +556,22 @@ class Checker {
       case ExprKind::kQuantifier: return CheckLoop(e, scope);
     }
     return Fail(e);
+  }
+
+  // Validated here, so a bad pattern is reported with every other error; the compiler
+  // compiles it again for the program (cheap: patterns are short, once per policy).
+  void CheckRegex(const Expr& e) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(limits::kMaxRegexMemory);
+    RE2 re(e.text, options);
+    if (!re.ok()) {
+      sink_.Error("bad-regex", e.span, "invalid regex: " + re.error());
+    } else if (re.ProgramSize() > limits::kMaxRegexProgramSize) {
+      sink_.Error("bad-regex", e.span,
+                  "regex is too large (" + std::to_string(re.ProgramSize()) +
+                      " instructions, limit " + std::to_string(limits::kMaxRegexProgramSize) + ")");
+    }
   }
 
   std::vector<std::string> VisibleNames(const Scope& scope) const {
@@ -750,7 +768,10 @@ class Checker {
                                    " may be missing; handle it with `??` or `has(...)`"
                              : Q(e.text) + " expects " + want_name + ", found " +
                                    Q(TypeName(args[i])),
-                    b->doc);
+                    optional ? "for example `(" + Text(*e.children[i]) +
+                                   " ?? <default>)`, or test `has(" + Text(*e.children[i]) +
+                                   ")` first"
+                             : b->doc);
       }
     }
     if (!ok) return Fail(e);

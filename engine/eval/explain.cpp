@@ -86,10 +86,14 @@ class BecauseCollector {
 
  private:
   void Add(NodeId id) {
-    if (id == kNoNode || !r_.seen(id)) return;
+    if (id == kNoNode) return;
+    // Constants the evaluator did not need to visit (a precompiled regex) still explain.
+    const bool constant = p_.node(id).kind == NodeKind::kConst;
+    if (!r_.seen(id) && !constant) return;
     const std::string& snippet = p_.snippet(id);
     if (snippet.empty()) return;
-    const std::string value = compile::FormatValue(r_.value(id), false, p_.type(id));
+    const Value& v = r_.seen(id) ? r_.value(id) : p_.node(id).value;
+    const std::string value = compile::FormatValue(v, false, p_.type(id));
     if (value == snippet) return;  // a literal says nothing new
     for (const Because& b : out_) {
       if (b.expr == snippet) return;

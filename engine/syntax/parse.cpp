@@ -17,6 +17,25 @@ namespace {
 using grammar::GateLexer;
 using grammar::GateParser;
 
+// `':'` -> `:`; IDENT -> a name.
+std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type) {
+  if (type == antlr4::Token::EOF) return "end of file";
+  const std::string name = vocabulary.getDisplayName(type);
+  if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') {
+    return "`" + name.substr(1, name.size() - 2) + "`";
+  }
+  switch (type) {
+    case GateParser::IDENT: return "a name";
+    case GateParser::STRING: return "a string";
+    case GateParser::INT: return "an integer";
+    case GateParser::FLOAT: return "a number";
+    case GateParser::DURATION: return "a duration";
+    case GateParser::DATE: case GateParser::DATETIME: return "a date";
+    case GateParser::REGEX: return "a regex";
+    default: return name;
+  }
+}
+
 std::string TokenDisplay(antlr4::Token* token) {
   if (token == nullptr) return "input";
   if (token->getType() == antlr4::Token::EOF) return "end of file";
@@ -79,11 +98,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
       std::vector<std::string> names;
       for (size_t type : expected.toList()) {
         if (IsExpressionStart(type)) wants_expression = true;
-        if (type == antlr4::Token::EOF) {
-          names.push_back("end of file");
-        } else {
-          names.push_back(vocabulary.getDisplayName(type));
-        }
+        names.push_back(ExpectedName(vocabulary, type));
       }
       antlr4::Token* previous = nullptr;
       if (auto* stream = dynamic_cast<antlr4::TokenStream*>(parser->getInputStream())) {

@@ -1,0 +1,32 @@
+// Runs the built relgate binary from the source directory and captures its output.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace relgate::testing {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string output;  // stdout, then stderr when `merge_stderr`
+};
+
+// `args` is appended to the binary path and run by /bin/sh in the source directory.
+inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true) {
+  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && NO_COLOR=1 '" +
+                              RELGATE_BINARY + "' " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  RunResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace relgate::testing
