@@ -15,9 +15,13 @@ struct RunResult {
 };
 
 // `args` is appended to the binary path and run by /bin/sh in the source directory.
-inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true) {
+// `redirect` replaces the default stream handling when given.
+inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true,
+                            const char* redirect = nullptr) {
+  const std::string streams =
+      redirect != nullptr ? redirect : (merge_stderr ? " 2>&1" : " 2>/dev/null");
   const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && NO_COLOR=1 '" +
-                              RELGATE_BINARY + "' " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+                              RELGATE_BINARY + "' " + args + streams;
   RunResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;

@@ -377,7 +377,16 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       return;
     case ValueKind::kTime: out += FormatRfc3339(v.i); return;
     case ValueKind::kDuration: out += FormatDuration(v.i); return;
-    case ValueKind::kRegex: out += "/" + static_cast<const re2::RE2*>(v.ptr)->pattern() + "/"; return;
+    case ValueKind::kRegex: {
+      // Written back as a literal: a slash inside the pattern is `\/` in .gate source.
+      out += '/';
+      for (char c : static_cast<const re2::RE2*>(v.ptr)->pattern()) {
+        if (c == '/') out += '\\';
+        out += c;
+      }
+      out += '/';
+      return;
+    }
     case ValueKind::kError: out += "error: " + v.error().message; return;
     case ValueKind::kList:
     case ValueKind::kSet: {

@@ -1,0 +1,109 @@
+// The command line as a user meets it: help for every subcommand, exit codes for each
+// kind of outcome and mistake, and messages that name what is wrong.
+#include <doctest/doctest.h>
+
+#include "tests/cli_util.h"
+
+namespace relgate {
+namespace {
+
+using testing::RunRelgate;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("--help works for the program and every subcommand") {
+  auto top = RunRelgate("--help");
+  CHECK(top.exit_code == 0);
+  CHECK(Contains(top.output, "check"));
+  CHECK(Contains(top.output, "eval"));
+  auto check = RunRelgate("check --help");
+  CHECK(check.exit_code == 0);
+  CHECK(Contains(check.output, "--stdlib"));
+  auto eval = RunRelgate("eval --help");
+  CHECK(eval.exit_code == 0);
+  for (const char* option : {"--policy", "--facts", "--format", "--now", "--override", "--by",
+                             "--reason"}) {
+    CAPTURE(option);
+    CHECK(Contains(eval.output, option));
+  }
+  CHECK(RunRelgate("--version").output == "relgate 0.1.0\n");
+}
+
+TEST_CASE("bad usage exits 2: the gate stays shut") {
+  const char* cases[] = {
+      "",
+      "frobnicate",
+      "eval --facts examples/releases/open/release.yaml",
+      "eval --policy policies",
+      "eval --policy policies --facts examples/releases/open/release.yaml --format xml",
+      "eval --policy policies --facts examples/releases/open/release.yaml --bogus",
+      "check",
+  };
+  for (const char* args : cases) {
+    CAPTURE(args);
+    CHECK(RunRelgate(args).exit_code == 2);
+  }
+}
+
+TEST_CASE("exit codes: 0 open, 1 shut by policy, 2 undecided") {
+  const std::string base = "eval --policy policies --now 2026-06-01T00:00:00Z ";
+  CHECK(RunRelgate(base + "--facts examples/releases/open/release.yaml").exit_code == 0);
+  CHECK(RunRelgate(base + "--facts examples/releases/shut-reviews/release.json").exit_code == 1);
+  CHECK(RunRelgate(base + "--facts examples/releases/undecided-missing-fact/release.yaml")
+            .exit_code == 2);
+}
+
+TEST_CASE("unreadable inputs are named, and the gate stays shut") {
+  auto missing = RunRelgate("eval --policy policies --facts nope.yaml");
+  CHECK(missing.exit_code == 2);
+  CHECK(Contains(missing.output, "nope.yaml: error: does not exist"));
+  CHECK(Contains(missing.output, "the gate stays shut"));
+  auto no_policy = RunRelgate("eval --policy nope.gate --facts examples/releases/open/release.yaml");
+  CHECK(no_policy.exit_code == 2);
+  CHECK(Contains(no_policy.output, "policy file `nope.gate` does not exist"));
+  auto bad_now =
+      RunRelgate("eval --policy policies --facts examples/releases/open/release.yaml --now soon");
+  CHECK(bad_now.exit_code == 2);
+  CHECK(Contains(bad_now.output, "--now `soon` is not an RFC 3339 time"));
+  auto override_unknown = RunRelgate(
+      "eval --policy policies --facts examples/releases/open/release.yaml --override nope "
+      "--by a --reason b");
+  CHECK(override_unknown.exit_code == 2);
+  CHECK(Contains(override_unknown.output, "--override names no rule `nope`; soft rules: main_branch"));
+  auto override_without_who = RunRelgate(
+      "eval --policy policies --facts examples/releases/hold-branch/release.yaml --override "
+      "main_branch");
+  CHECK(override_without_who.exit_code == 2);
+  CHECK(Contains(override_without_who.output, "needs --by WHO and --reason WHY"));
+}
+
+TEST_CASE("check reports success with counts, and failures with exit 2") {
+  auto ok = RunRelgate("check policies");
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.output == "ok: 10 rules, 2 source files\n");
+  auto missing = RunRelgate("check nope.gate");
+  CHECK(missing.exit_code == 2);
+  CHECK(Contains(missing.output, "error: policy file `nope.gate` does not exist"));
+}
+
+TEST_CASE("JSON output goes to stdout alone; diagnostics go to stderr") {
+  auto json = RunRelgate(
+      "eval --policy policies --facts examples/releases/open/release.yaml --now 2026-06-01 "
+      "--format json",
+      /*merge_stderr=*/false);
+  CHECK(json.exit_code == 0);
+  CHECK(json.output.rfind("{\"schema\":\"relgate.decision/v1\",\"verdict\":\"open\"", 0) == 0);
+  CHECK(Contains(json.output, "\"evaluated_at\":\"2026-06-01T00:00:00Z\""));
+}
+
+TEST_CASE("a report that cannot be written is an error, not a silent open gate") {
+  auto full = RunRelgate("eval --policy policies --facts examples/releases/open/release.yaml",
+                         true, " 2>&1 >/dev/full");
+  CHECK(full.exit_code == 2);
+  CHECK(Contains(full.output, "could not write the report"));
+}
+
+}  // namespace
+}  // namespace relgate
