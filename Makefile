@@ -22,10 +22,8 @@ configure: deps
 compile: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-bench: deps
-	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRELGATE_BENCH=ON -DRELGATE_BUILD_TESTS=OFF
-	cmake --build build-bench -j$(JOBS) --target relgate_bench
-	build-bench/bench/relgate_bench
+bench:
+	scripts/bench.sh
 
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')

@@ -240,6 +240,27 @@ class Compiler {
     return Emit(n, &e);
   }
 
+  // starts_with / ends_with / contains against a constant: an inline test, no call.
+  NodeId SpecializeStringTest(NodeId id, const std::string& name) {
+    Node& n = program_->nodes_[id];
+    if (n.count != 2 || (name != "starts_with" && name != "ends_with" && name != "contains")) {
+      return id;
+    }
+    const NodeId pattern = program_->operands_[n.first + 1];
+    const Node& p = program_->node(pattern);
+    if (p.kind != NodeKind::kConst || p.value.kind != ValueKind::kString) return id;
+    Node test;
+    test.kind = NodeKind::kStringTest;
+    test.string_test = name == "starts_with" ? StringTest::kStartsWith
+                       : name == "ends_with" ? StringTest::kEndsWith
+                                             : StringTest::kContains;
+    test.a = program_->operands_[n.first];
+    test.b = pattern;
+    test.value = p.value;
+    program_->nodes_[id] = test;
+    return id;
+  }
+
   NodeId CompileLoop(const Expr& e) {
     Node n;
     const bool comprehension = e.kind == ExprKind::kComprehension;
@@ -280,6 +301,12 @@ class Compiler {
         n.kind = NodeKind::kField;
         n.a = CompileExpr(*e.children[0]);
         n.slot = ref.index;
+        if (program_->node(n.a).kind == NodeKind::kLocal) {
+          // d.name: read the field of a loop variable in one step.
+          n.kind = NodeKind::kLocalField;
+          n.first = ref.index;
+          n.slot = program_->node(n.a).slot;
+        }
         return Emit(n, &e);
       }
       case ExprKind::kIndex:
@@ -288,10 +315,12 @@ class Compiler {
         n.b = CompileExpr(*e.children[1]);
         return Emit(n, &e);
       case ExprKind::kCall:
-      case ExprKind::kMethod:
+      case ExprKind::kMethod: {
         n.kind = NodeKind::kCall;
         n.fn = policy_->calls[e.id]->fn;
-        return Operands(n, e, 0);
+        const NodeId id = Operands(n, e, 0);
+        return SpecializeStringTest(id, policy_->calls[e.id]->name);
+      }
       case ExprKind::kHas:
         n.kind = NodeKind::kHas;
         n.a = CompileExpr(*e.children[0]);

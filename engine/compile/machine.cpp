@@ -203,6 +203,39 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       }
       return cache.values[n.slot];
     }
+    case NodeKind::kLocalField: {
+      const Value& record = f.locals[n.slot];
+      if (record.kind != ValueKind::kRecord) {
+        if (record.is_error()) return record;
+        return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
+      }
+      return record.items[n.first];
+    }
+    case NodeKind::kStringTest: {
+      const Value s = Eval<kRecord>(p, n.a, f);
+      if (s.is_error()) return s;
+      const std::string_view text = s.str();
+      const std::string_view part = n.value.str();
+      // Patterns are short (`sha512-`, `.map`): a byte loop beats a call to memcmp.
+      auto same = [](const char* x, const char* y, size_t size) {
+        for (size_t k = 0; k < size; ++k) {
+          if (x[k] != y[k]) return false;
+        }
+        return true;
+      };
+      switch (n.string_test) {
+        case StringTest::kStartsWith:
+          return Value::Bool(text.size() >= part.size() &&
+                             same(text.data(), part.data(), part.size()));
+        case StringTest::kEndsWith:
+          return Value::Bool(text.size() >= part.size() &&
+                             same(text.data() + text.size() - part.size(), part.data(),
+                                  part.size()));
+        case StringTest::kContains:
+          return Value::Bool(text.find(part) != std::string_view::npos);
+      }
+      return s;
+    }
     case NodeKind::kField: {
       const Value record = Eval<kRecord>(p, n.a, f);
       if (record.is_error()) return record;
@@ -229,7 +262,12 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) + "\"");
     }
     case NodeKind::kCall: {
-      Value args[4];
+      // Uninitialised on purpose: zeroing four Values per call showed in profiles.
+      union Args {
+        Args() {}
+        Value v[4];
+      } storage;
+      Value* args = storage.v;
       for (uint32_t k = 0; k < n.count; ++k) {
         args[k] = Eval<kRecord>(p, p.operand(n.first + k), f);
         if (args[k].is_error()) return args[k];

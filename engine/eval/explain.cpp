@@ -64,6 +64,7 @@ class BecauseCollector {
       case NodeKind::kCompare:
       case NodeKind::kIn:
       case NodeKind::kMatches:
+      case NodeKind::kStringTest:
         Add(n.a);
         Add(n.b);
         return;

@@ -161,9 +161,13 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& 
   return true;
 }
 
-template <typename Entry>
-auto RunParser(std::string_view text, const internal::OffsetMap& offsets, DiagnosticSink& sink,
-               Entry entry, size_t& errors) -> decltype(entry(std::declval<GateParser&>())) {
+// Parses in two stages, as the ANTLR documentation recommends: SLL prediction with a
+// bail-out strategy first (much faster, and right for every valid input of this grammar
+// but rare ambiguous ones), then full LL with error reporting only if SLL failed.
+// `on_tree` lowers the tree while the parser that owns it is alive.
+template <typename Entry, typename OnTree>
+void RunParser(std::string_view text, const internal::OffsetMap& offsets, DiagnosticSink& sink,
+               Entry entry, OnTree on_tree, size_t& errors) {
   antlr4::ANTLRInputStream input(std::string(text.data(), text.size()));
   GateLexer lexer(&input);
   ErrorListener listener(offsets, sink);
@@ -173,14 +177,29 @@ auto RunParser(std::string_view text, const internal::OffsetMap& offsets, Diagno
   tokens.fill();
   if (!CheckNesting(tokens, offsets, sink)) {
     errors = 1;
-    return nullptr;
+    return;
+  }
+  if (listener.errors() == 0) {
+    GateParser fast(&tokens);
+    fast.removeErrorListeners();
+    fast.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    fast.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    try {
+      auto* tree = entry(fast);
+      errors = 0;
+      on_tree(fast, tree);
+      return;
+    } catch (const antlr4::ParseCancellationException&) {
+      tokens.seek(0);  // fall through to the full parse, which reports the errors
+    }
   }
   GateParser parser(&tokens);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
-  auto result = entry(parser);
+  auto* tree = entry(parser);
   errors = listener.errors();
-  return result;
+  if (errors == 0) on_tree(parser, tree);
 }
 
 }  // namespace
@@ -209,14 +228,10 @@ ExprPtr ParseHole(const SourceMap& sources, FileId file, uint32_t base, std::str
   size_t errors = 0;
   ExprPtr result;
   RunParser(
-      text, offsets, sink,
-      [&](GateParser& parser) -> GateParser::ExprOnlyContext* {
-        auto* tree = parser.exprOnly();
-        if (parser.getNumberOfSyntaxErrors() == 0) {
-          Lowerer lowerer(sources, offsets, ids, sink);
-          result = lowerer.LowerExpr(tree->expr());
-        }
-        return tree;
+      text, offsets, sink, [](GateParser& parser) { return parser.exprOnly(); },
+      [&](GateParser&, GateParser::ExprOnlyContext* tree) {
+        Lowerer lowerer(sources, offsets, ids, sink);
+        result = lowerer.LowerExpr(tree->expr());
       },
       errors);
   if (errors > 0) return nullptr;
@@ -239,23 +254,19 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
   size_t errors = 0;
   try {
     RunParser(
-        text, offsets, sink,
-        [&](GateParser& parser) -> GateParser::FileContext* {
-          auto* tree = parser.file();
-          if (parser.getNumberOfSyntaxErrors() == 0) {
-            internal::Lowerer lowerer(sources, offsets, ids, sink);
-            module = lowerer.LowerFile(tree);
-            // Comments live on the hidden channel of the token stream.
-            auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser.getTokenStream());
-            for (antlr4::Token* token : stream->getTokens()) {
-              if (token->getType() == GateParser::COMMENT) {
-                module->comments.push_back({Span{file, offsets.Byte(token->getStartIndex()),
-                                                 offsets.Byte(token->getStopIndex() + 1)},
-                                            token->getText()});
-              }
+        text, offsets, sink, [](GateParser& parser) { return parser.file(); },
+        [&](GateParser& parser, GateParser::FileContext* tree) {
+          internal::Lowerer lowerer(sources, offsets, ids, sink);
+          module = lowerer.LowerFile(tree);
+          // Comments live on the hidden channel of the token stream.
+          auto* stream = dynamic_cast<antlr4::BufferedTokenStream*>(parser.getTokenStream());
+          for (antlr4::Token* token : stream->getTokens()) {
+            if (token->getType() == GateParser::COMMENT) {
+              module->comments.push_back({Span{file, offsets.Byte(token->getStartIndex()),
+                                               offsets.Byte(token->getStopIndex() + 1)},
+                                          token->getText()});
             }
           }
-          return tree;
         },
         errors);
   } catch (const std::exception& e) {
