@@ -1,17 +1,17 @@
 // Where the time of one gate decision goes, stage by stage, on the reference workload.
 // Per-release figures are per iteration; the documents rotate so caches see a realistic
 // mix. Run: make bench (README "Speed" has the figures and the machine).
-#include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
+#include <benchmark/benchmark.h>
+
 #include "bench/handwritten.h"
 #include "bench/workload.h"
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -22,11 +22,12 @@ void BM_CompileShippedPolicy(benchmark::State& state) {
   for (auto _ : state) {
     SourceMap sources;
     DiagnosticSink sink;
-    auto program = CompilePolicy({std::string(RELGATE_SOURCE_DIR) + "/policies"},
-                                 check::Stdlib(), sources, sink);
+    auto program = CompilePolicy({std::string(RELGATE_SOURCE_DIR) + "/policies"}, check::Stdlib(),
+                                 sources, sink);
     benchmark::DoNotOptimize(program.get());
   }
 }
+
 BENCHMARK(BM_CompileShippedPolicy)->Unit(benchmark::kMicrosecond);
 
 void BM_LoadJson(benchmark::State& state) {
@@ -41,6 +42,7 @@ void BM_LoadJson(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
+
 BENCHMARK(BM_LoadJson)->Unit(benchmark::kMicrosecond);
 
 void BM_LoadYaml(benchmark::State& state) {
@@ -50,12 +52,14 @@ void BM_LoadYaml(benchmark::State& state) {
     const Release& r = w.releases[k++ % w.releases.size()];
     facts::LoadError error;
     auto doc = facts::ParseYaml(r.yaml, "release.yaml", error);
-    if (!doc) state.SkipWithError(error.ToString().c_str());
+    if (!doc)
+      state.SkipWithError(error.ToString().c_str());
     benchmark::DoNotOptimize(doc.get());
     bytes += r.yaml.size();
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
+
 BENCHMARK(BM_LoadYaml)->Unit(benchmark::kMicrosecond);
 
 void BM_Bind(benchmark::State& state) {
@@ -67,6 +71,7 @@ void BM_Bind(benchmark::State& state) {
     benchmark::DoNotOptimize(bound.get());
   }
 }
+
 BENCHMARK(BM_Bind)->Unit(benchmark::kMicrosecond);
 
 // How many releases an evaluation loop rotates through. hot (8): the facts are in cache,
@@ -97,6 +102,7 @@ void BM_Evaluate(benchmark::State& state) {
   state.counters["denied_share"] =
       benchmark::Counter(static_cast<double>(denied) / static_cast<double>(state.iterations()));
 }
+
 BENCHMARK(BM_Evaluate)
     ->ArgNames({"baseline_only", "cold"})
     ->ArgsProduct({{0, 1}, {0, 1}})
@@ -116,7 +122,11 @@ void BM_HandWritten(benchmark::State& state) {
   state.counters["denied_share"] =
       benchmark::Counter(static_cast<double>(denied) / static_cast<double>(state.iterations()));
 }
-BENCHMARK(BM_HandWritten)->ArgNames({"", "cold"})->ArgsProduct({{1}, {0, 1}})->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_HandWritten)
+    ->ArgNames({"", "cold"})
+    ->ArgsProduct({{1}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
 
 // Per-release time as the dependency list grows (20 / 200 / 2,000 dependencies): one
 // release's facts with its dependency list replaced by N dependencies from the workload.
@@ -128,18 +138,22 @@ void BM_EvaluateByDependencies(benchmark::State& state) {
   for (const Release& r : w.releases) {
     const std::string& json = r.json;
     const size_t start = json.find("\"dependencies\":[");
-    if (start == std::string::npos) continue;
+    if (start == std::string::npos)
+      continue;
     size_t pos = start + 16;
     while (count < n) {
       const size_t end = json.find('}', pos);
-      if (end == std::string::npos || json[pos] != '{') break;
+      if (end == std::string::npos || json[pos] != '{')
+        break;
       deps += (count ? "," : "") + json.substr(pos, end + 1 - pos);
       ++count;
       pos = end + 1;
-      if (json[pos] != ',') break;
+      if (json[pos] != ',')
+        break;
       ++pos;
     }
-    if (count >= n) break;
+    if (count >= n)
+      break;
   }
   std::string doc = w.releases.front().json;
   const size_t start = doc.find("\"dependencies\":[");
@@ -161,6 +175,7 @@ void BM_EvaluateByDependencies(benchmark::State& state) {
   }
   state.counters["dependencies"] = static_cast<double>(count);
 }
+
 BENCHMARK(BM_EvaluateByDependencies)->Arg(20)->Arg(200)->Arg(2000)->Unit(benchmark::kMicrosecond);
 
 // Load, bind, evaluate and explain one release in-process: `relgate eval` minus process
@@ -178,6 +193,7 @@ void BM_DecideInProcess(benchmark::State& state) {
     benchmark::DoNotOptimize(&d);
   }
 }
+
 BENCHMARK(BM_DecideInProcess)->Unit(benchmark::kMicrosecond);
 
 // The whole `relgate eval --format json` process on one release file.
@@ -186,10 +202,11 @@ void BM_EvalProcess(benchmark::State& state) {
   const std::string path = "/tmp/relgate-bench-release.json";
   std::ofstream(path) << w.releases.front().json;
   const std::string policy = std::string(RELGATE_SOURCE_DIR) + "/policies";
-  std::vector<std::string> args = {RELGATE_BINARY, "eval",  "--policy", policy, "--facts",
+  std::vector<std::string> args = {RELGATE_BINARY, "eval",  "--policy",   policy,     "--facts",
                                    path,           "--now", "2026-06-01", "--format", "json"};
   std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
+  for (std::string& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -202,10 +219,12 @@ void BM_EvalProcess(benchmark::State& state) {
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) state.SkipWithError("relgate failed");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+      state.SkipWithError("relgate failed");
   }
   posix_spawn_file_actions_destroy(&actions);
 }
+
 BENCHMARK(BM_EvalProcess)->Unit(benchmark::kMillisecond);
 
 }  // namespace

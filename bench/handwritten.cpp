@@ -1,10 +1,10 @@
 #include "bench/handwritten.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string_view>
+
+#include <re2/re2.h>
 
 namespace relgate::bench {
 
@@ -22,9 +22,11 @@ struct HandWritten::Slots {
 namespace {
 
 int Slot(const check::Type* record, const char* name) {
-  if (record->kind == check::TypeKind::kList) record = record->element;
+  if (record->kind == check::TypeKind::kList)
+    record = record->element;
   const int k = record->FieldIndex(name);
-  if (k < 0) throw std::runtime_error(std::string("no field ") + name);
+  if (k < 0)
+    throw std::runtime_error(std::string("no field ") + name);
   return k;
 }
 
@@ -76,14 +78,18 @@ uint32_t HandWritten::Evaluate(const eval::BoundFacts& facts) const {
   for (uint32_t k = 0; k < approvals.len; ++k) {
     const Value* a = approvals.items[k].items;
     const std::string_view user = a[s.user].str();
-    if (a[s.team].str() == "release-eng") releng = true;
-    if (user == author) continue;
+    if (a[s.team].str() == "release-eng")
+      releng = true;
+    if (user == author)
+      continue;
     if (std::find(seen, seen + distinct, user) == seen + distinct && distinct < 16) {
       seen[distinct++] = user;
     }
   }
-  if (distinct < 2) failed |= 1u << 0;
-  if (!releng) failed |= 1u << 1;
+  if (distinct < 2)
+    failed |= 1u << 0;
+  if (!releng)
+    failed |= 1u << 1;
   // R3
   if (!(RE2::PartialMatch(builder[s.id].str(), s.builder_re) && builder[s.hosted].b &&
         builder[s.ephemeral].b)) {
@@ -99,7 +105,8 @@ uint32_t HandWritten::Evaluate(const eval::BoundFacts& facts) const {
     }
     if (d[s.has_install_script].b) {
       const std::string_view n = d[s.name].str();
-      if (n != "esbuild" && n != "sharp" && n != "fsevents") failed |= 1u << 4;
+      if (n != "esbuild" && n != "sharp" && n != "fsevents")
+        failed |= 1u << 4;
     }
   }
   // R6
@@ -110,11 +117,13 @@ uint32_t HandWritten::Evaluate(const eval::BoundFacts& facts) const {
   const Value& files = artifact[s.files];
   for (uint32_t k = 0; k < files.len; ++k) {
     const std::string_view f = files.items[k].str();
-    if (f.size() >= 4 && f.substr(f.size() - 4) == ".map") failed |= 1u << 6;
+    if (f.size() >= 4 && f.substr(f.size() - 4) == ".map")
+      failed |= 1u << 6;
   }
   // R8
   const int64_t c = release[s.committed_at].i, t = release[s.built_at].i;
-  if (!(c <= t && t - c <= 24 * 3600 * int64_t{1'000'000'000})) failed |= 1u << 7;
+  if (!(c <= t && t - c <= 24 * 3600 * int64_t{1'000'000'000}))
+    failed |= 1u << 7;
   return failed;
 }
 

@@ -16,10 +16,12 @@ void Emit(const facts::Node& node, int indent, std::string& out, bool in_list) {
     case facts::NodeKind::kObject:
       for (uint32_t k = 0; k < node.len; ++k) {
         const facts::Member& m = node.members[k];
-        if (!(in_list && k == 0)) out += pad;
+        if (!(in_list && k == 0))
+          out += pad;
         out += std::string(m.name()) + ":";
         const facts::Node& v = m.value;
-        if ((v.kind == facts::NodeKind::kObject || v.kind == facts::NodeKind::kArray) && v.len > 0) {
+        if ((v.kind == facts::NodeKind::kObject || v.kind == facts::NodeKind::kArray) &&
+            v.len > 0) {
           out += "\n";
           Emit(v, indent + 2, out, false);
         } else {
@@ -28,7 +30,8 @@ void Emit(const facts::Node& node, int indent, std::string& out, bool in_list) {
           out += "\n";
         }
       }
-      if (node.len == 0) out += "{}";
+      if (node.len == 0)
+        out += "{}";
       return;
     case facts::NodeKind::kArray:
       for (uint32_t k = 0; k < node.len; ++k) {
@@ -41,7 +44,8 @@ void Emit(const facts::Node& node, int indent, std::string& out, bool in_list) {
           out += "\n";
         }
       }
-      if (node.len == 0) out += "[]";
+      if (node.len == 0)
+        out += "[]";
       return;
     case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
     case facts::NodeKind::kBool: out += node.b ? "true" : "false"; return;
@@ -65,8 +69,8 @@ Workload& GetWorkload() {
     auto compile = [](const std::string& path) {
       SourceMap sources;
       DiagnosticSink sink;
-      auto program = CompilePolicy({std::string(RELGATE_SOURCE_DIR) + "/" + path},
-                                   check::Stdlib(), sources, sink);
+      auto program = CompilePolicy({std::string(RELGATE_SOURCE_DIR) + "/" + path}, check::Stdlib(),
+                                   sources, sink);
       if (!program) {
         std::cerr << RenderAll(sink, sources);
         std::abort();
@@ -76,15 +80,17 @@ Workload& GetWorkload() {
     w->program = compile("policies");
     w->baseline = compile("bench/baseline_only.gate");
     const char* env = std::getenv("RELGATE_WORKLOAD");
-    w->source = env != nullptr ? env
-                               : std::string(RELGATE_SOURCE_DIR) + "/tests/data/workload/sample.ndjson";
+    w->source = env != nullptr
+                    ? env
+                    : std::string(RELGATE_SOURCE_DIR) + "/tests/data/workload/sample.ndjson";
     std::ifstream in(w->source);
     if (!in) {
       std::cerr << "cannot read " << w->source << "\n";
       std::abort();
     }
     for (std::string line; std::getline(in, line);) {
-      if (line.empty()) continue;
+      if (line.empty())
+        continue;
       Release r;
       r.json = line;
       facts::LoadError error;
@@ -95,7 +101,8 @@ Workload& GetWorkload() {
       }
       r.yaml = ToYaml(doc->root());
       r.facts = std::make_unique<facts::FactSet>();
-      if (!r.facts->Add(std::move(doc), error)) std::abort();
+      if (!r.facts->Add(std::move(doc), error))
+        std::abort();
       r.bound = eval::Bind(*w->program, *r.facts);
       r.bound_baseline = eval::Bind(*w->baseline, *r.facts);
       w->releases.push_back(std::move(r));

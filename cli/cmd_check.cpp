@@ -1,10 +1,9 @@
 // `relgate check FILE...`: compile policies and print every diagnostic.
-#include <unistd.h>
-
 #include <iostream>
 
 #include "cli/commands.h"
 #include "engine/relgate.h"
+#include <unistd.h>
 
 namespace relgate::cli {
 namespace {
@@ -20,7 +19,8 @@ Command SetupCheck(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
       "check", "Compile policies and report every diagnostic (exit 2 if any error)");
-  cmd->add_option("paths", args->paths, ".gate files, or a directory whose .gate files form one policy")
+  cmd->add_option("paths", args->paths,
+                  ".gate files, or a directory whose .gate files form one policy")
       ->required();
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
@@ -29,14 +29,17 @@ Command SetupCheck(CLI::App& app) {
     DiagnosticSink sink;
     auto program = CompilePolicy(args->paths, StdlibFrom(args->stdlib), sources, sink);
     std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
-    if (!program) return 2;
+    if (!program)
+      return 2;
     size_t warnings = 0;
-    for (const Diagnostic& d : sink.diagnostics()) warnings += d.severity == Severity::kWarning;
+    for (const Diagnostic& d : sink.diagnostics())
+      warnings += d.severity == Severity::kWarning;
     const size_t rules = program->rules().size();
     const size_t files = program->sources().size();
     std::cout << "ok: " << rules << (rules == 1 ? " rule, " : " rules, ") << files
               << (files == 1 ? " source file" : " source files");
-    if (warnings > 0) std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
+    if (warnings > 0)
+      std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
     std::cout << "\n";
     return 0;
   };

@@ -1,11 +1,10 @@
 // `relgate eval --policy PATH --facts FILE...`: one gate decision.
-#include <unistd.h>
-
 #include <iostream>
 
 #include "cli/commands.h"
 #include "engine/relgate.h"
 #include "engine/report/report.h"
+#include <unistd.h>
 
 namespace relgate::cli {
 namespace {
@@ -26,8 +25,7 @@ struct EvalArgs {
 Command SetupEval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "eval",
-      "Decide one release: exit 0 gate open, 1 shut by policy, 2 could not decide");
+      "eval", "Decide one release: exit 0 gate open, 1 shut by policy, 2 could not decide");
   cmd->add_option("--policy", args->policy,
                   "A .gate file, or a directory whose .gate files form one policy")
       ->required();
@@ -69,7 +67,8 @@ Command SetupEval(CLI::App& app) {
     facts::FactSet set;
     facts::LoadError load_error;
     if (!LoadFacts(args->facts, set, load_error)) {
-      std::cerr << load_error.ToString() << "\nrelgate: the facts cannot be read; the gate stays shut\n";
+      std::cerr << load_error.ToString()
+                << "\nrelgate: the facts cannot be read; the gate stays shut\n";
       return 2;
     }
     const eval::Decision decision = Decide(*program, set, options);

@@ -4,10 +4,10 @@
 // facts, bad usage).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "engine/check/loader.h"
 

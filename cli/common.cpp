@@ -1,23 +1,25 @@
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 
 #include "cli/commands.h"
 #include "engine/base/time.h"
+#include <unistd.h>
 
 namespace relgate::cli {
 
 bool ColorFor(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && no_color[0] != '\0') return false;
+  if (no_color != nullptr && no_color[0] != '\0')
+    return false;
   return isatty(fd) != 0;
 }
 
 check::Stdlib StdlibFrom(const std::string& flag) {
-  if (!flag.empty()) return check::Stdlib(flag);
+  if (!flag.empty())
+    return check::Stdlib(flag);
   const char* env = std::getenv("RELGATE_STDLIB");
-  if (env != nullptr && env[0] != '\0') return check::Stdlib(env);
+  if (env != nullptr && env[0] != '\0')
+    return check::Stdlib(env);
   return check::Stdlib();
 }
 

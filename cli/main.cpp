@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto& [sub, run] : commands) {
-      if (sub->parsed()) return run();
+      if (sub->parsed())
+        return run();
     }
   } catch (const relgate::InternalError& e) {
     std::cerr << "relgate: internal error: " << e.what() << "\nthe gate stays shut\n";

@@ -9,21 +9,25 @@ std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& 
                                                 DiagnosticSink& sink,
                                                 compile::CompileOptions options) {
   auto loaded = check::LoadPolicy(paths, stdlib, sources, sink);
-  if (!loaded) return nullptr;
+  if (!loaded)
+    return nullptr;
   auto checked = check::Check(std::move(*loaded), sources, sink);
-  if (!checked) return nullptr;
+  if (!checked)
+    return nullptr;
   return compile::Compile(std::move(checked), sources, sink, options);
 }
 
 std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,
                                                     const std::string& text,
-                                                    const check::Stdlib& stdlib,
-                                                    SourceMap& sources, DiagnosticSink& sink,
+                                                    const check::Stdlib& stdlib, SourceMap& sources,
+                                                    DiagnosticSink& sink,
                                                     compile::CompileOptions options) {
   auto loaded = check::LoadPolicyText(name, text, stdlib, sources, sink);
-  if (!loaded) return nullptr;
+  if (!loaded)
+    return nullptr;
   auto checked = check::Check(std::move(*loaded), sources, sink);
-  if (!checked) return nullptr;
+  if (!checked)
+    return nullptr;
   return compile::Compile(std::move(checked), sources, sink, options);
 }
 
@@ -31,8 +35,10 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
                facts::LoadError& error) {
   for (const std::string& path : paths) {
     auto doc = facts::LoadFile(path, facts::Format::kAuto, error);
-    if (!doc) return false;
-    if (!set.Add(std::move(doc), error)) return false;
+    if (!doc)
+      return false;
+    if (!set.Add(std::move(doc), error))
+      return false;
   }
   return true;
 }
@@ -43,7 +49,8 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
   eval::Scratch scratch;
   const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch);
   eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch);
-  for (const auto& doc : set.documents()) decision.facts.push_back({doc->name(), doc->sha256()});
+  for (const auto& doc : set.documents())
+    decision.facts.push_back({doc->name(), doc->sha256()});
   return decision;
 }
 

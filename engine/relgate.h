@@ -21,9 +21,11 @@ namespace relgate {
 
 // Compiles the policy in `paths` (files, or one directory of .gate files). Diagnostics
 // go to `sink` (render them with `sources`); null on any error.
-[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicy(
-    const std::vector<std::string>& paths, const check::Stdlib& stdlib, SourceMap& sources,
-    DiagnosticSink& sink, compile::CompileOptions options = {});
+[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
+                                                              const check::Stdlib& stdlib,
+                                                              SourceMap& sources,
+                                                              DiagnosticSink& sink,
+                                                              compile::CompileOptions options = {});
 
 // The same for policy text held in memory (tests, fuzzing): imports of files are refused.
 [[nodiscard]] std::unique_ptr<compile::Program> CompilePolicyText(

@@ -23,8 +23,8 @@ TEST_CASE("--help works for the program and every subcommand") {
   CHECK(Contains(check.output, "--stdlib"));
   auto eval = RunRelgate("eval --help");
   CHECK(eval.exit_code == 0);
-  for (const char* option : {"--policy", "--facts", "--format", "--now", "--override", "--by",
-                             "--reason"}) {
+  for (const char* option :
+       {"--policy", "--facts", "--format", "--now", "--override", "--by", "--reason"}) {
     CAPTURE(option);
     CHECK(Contains(eval.output, option));
   }
@@ -60,7 +60,8 @@ TEST_CASE("unreadable inputs are named, and the gate stays shut") {
   CHECK(missing.exit_code == 2);
   CHECK(Contains(missing.output, "nope.yaml: error: does not exist"));
   CHECK(Contains(missing.output, "the gate stays shut"));
-  auto no_policy = RunRelgate("eval --policy nope.gate --facts examples/releases/open/release.yaml");
+  auto no_policy =
+      RunRelgate("eval --policy nope.gate --facts examples/releases/open/release.yaml");
   CHECK(no_policy.exit_code == 2);
   CHECK(Contains(no_policy.output, "policy file `nope.gate` does not exist"));
   auto bad_now =
@@ -71,7 +72,8 @@ TEST_CASE("unreadable inputs are named, and the gate stays shut") {
       "eval --policy policies --facts examples/releases/open/release.yaml --override nope "
       "--by a --reason b");
   CHECK(override_unknown.exit_code == 2);
-  CHECK(Contains(override_unknown.output, "--override names no rule `nope`; soft rules: main_branch"));
+  CHECK(Contains(override_unknown.output,
+                 "--override names no rule `nope`; soft rules: main_branch"));
   auto override_without_who = RunRelgate(
       "eval --policy policies --facts examples/releases/hold-branch/release.yaml --override "
       "main_branch");
@@ -99,8 +101,8 @@ TEST_CASE("JSON output goes to stdout alone; diagnostics go to stderr") {
 }
 
 TEST_CASE("a report that cannot be written is an error, not a silent open gate") {
-  auto full = RunRelgate("eval --policy policies --facts examples/releases/open/release.yaml",
-                         true, " 2>&1 >/dev/full");
+  auto full = RunRelgate("eval --policy policies --facts examples/releases/open/release.yaml", true,
+                         " 2>&1 >/dev/full");
   CHECK(full.exit_code == 2);
   CHECK(Contains(full.output, "could not write the report"));
 }

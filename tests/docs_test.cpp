@@ -1,9 +1,9 @@
 // Every ``` code block of docs/language.md compiles (```text blocks are syntax sketches).
 // Blocks are checked one at a time, after a prelude declaring the reference workload's
 // facts (inserted after the block's imports, which must come first in a file).
-#include <doctest/doctest.h>
-
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 #include "tests/test_util.h"
 
@@ -30,7 +30,8 @@ TEST_CASE("every example in docs/language.md compiles") {
   for (std::string line; std::getline(doc, line);) {
     if (line.rfind("```", 0) == 0) {
       if (in_block) {
-        if (checked) blocks.push_back(current);
+        if (checked)
+          blocks.push_back(current);
         in_block = false;
       } else {
         in_block = true;
@@ -39,7 +40,8 @@ TEST_CASE("every example in docs/language.md compiles") {
       }
       continue;
     }
-    if (in_block) current += line + "\n";
+    if (in_block)
+      current += line + "\n";
   }
   CHECK(blocks.size() >= 10);
   for (const std::string& block : blocks) {

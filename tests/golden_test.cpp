@@ -7,12 +7,12 @@
 //
 // On a mismatch the test prints a unified diff. RELGATE_UPDATE_GOLDEN=1 rewrites the
 // expected files instead; review every rewritten file by eye before committing it.
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
 #include "tests/test_util.h"
@@ -37,7 +37,8 @@ std::string Diff(const std::string& want, const std::string& got) {
   std::string out;
   char buffer[4096];
   size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    out.append(buffer, n);
   pclose(pipe);
   return out;
 }
@@ -49,13 +50,15 @@ void Compare(const fs::path& expected_path, const std::string& got) {
     return;
   }
   const std::string want = testing::ReadFile(expected_path.string());
-  if (want != got) FAIL_CHECK(Diff(want, got));
+  if (want != got)
+    FAIL_CHECK(Diff(want, got));
 }
 
 std::vector<fs::path> Files(const std::string& dir, const std::string& ext) {
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + dir)) {
-    if (entry.path().extension() == ext) out.push_back(entry.path());
+    if (entry.path().extension() == ext)
+      out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());
   return out;

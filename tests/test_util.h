@@ -16,9 +16,11 @@ struct Compiled {
   DiagnosticSink sink;
   std::unique_ptr<compile::Program> program;
   std::string diagnostics;  // rendered, without colour
+
   bool HasCode(const std::string& code) const {
     for (const Diagnostic& d : sink.diagnostics()) {
-      if (d.code == code) return true;
+      if (d.code == code)
+        return true;
     }
     return false;
   }
@@ -32,7 +34,9 @@ inline std::unique_ptr<Compiled> CompileSource(const std::string& text,
   return c;
 }
 
-inline int64_t Time(const char* text) { return ParseRfc3339(text).value(); }
+inline int64_t Time(const char* text) {
+  return ParseRfc3339(text).value();
+}
 
 // Evaluates `program` over one YAML (or JSON) document.
 inline eval::Decision DecideText(const compile::Program& program, const std::string& facts_text,
@@ -40,9 +44,11 @@ inline eval::Decision DecideText(const compile::Program& program, const std::str
                                  std::vector<eval::OverrideRequest> overrides = {}) {
   facts::LoadError error;
   auto doc = facts::ParseDocument(facts_text, "facts.yaml", facts::Format::kAuto, error);
-  if (!doc) throw std::runtime_error("bad test facts: " + error.ToString());
+  if (!doc)
+    throw std::runtime_error("bad test facts: " + error.ToString());
   facts::FactSet set;
-  if (!set.Add(std::move(doc), error)) throw std::runtime_error(error.ToString());
+  if (!set.Add(std::move(doc), error))
+    throw std::runtime_error(error.ToString());
   eval::EvalOptions options;
   options.now = now;
   options.overrides = std::move(overrides);
@@ -56,6 +62,8 @@ inline std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-inline std::string SourceDir() { return RELGATE_SOURCE_DIR; }
+inline std::string SourceDir() {
+  return RELGATE_SOURCE_DIR;
+}
 
 }  // namespace relgate::testing

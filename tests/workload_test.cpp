@@ -2,11 +2,11 @@
 // ../shared/workload/generate.mjs --n 150 --seed 11 --violation-rate 0.6) equal the ones
 // the workload README defines, as computed by its reference.mjs oracle (expected.tsv:
 // id, allow|deny, failed rules).
-#include <doctest/doctest.h>
-
 #include <map>
 #include <set>
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 #include "tests/test_util.h"
 
@@ -56,13 +56,15 @@ TEST_CASE("verdicts and failed rules equal the reference oracle on the workload 
     const eval::Outcome& outcome = eval::Evaluate(*program, *bound, options, scratch);
     std::set<std::string> failed;
     for (const eval::RawFinding& f : outcome.findings) {
-      if (f.status != eval::FindingStatus::kBlocking) continue;
+      if (f.status != eval::FindingStatus::kBlocking)
+        continue;
       const std::string& id = program->rules()[f.rule].id;
       REQUIRE(kRuleOf.count(id) == 1);
       failed.insert(kRuleOf.at(id));
     }
     std::string joined;
-    for (const std::string& r : failed) joined += (joined.empty() ? "" : ",") + r;
+    for (const std::string& r : failed)
+      joined += (joined.empty() ? "" : ",") + r;
     const std::string release_id(set.Find("release")->Find("id")->str());
     CAPTURE(release_id);
     REQUIRE(expected.count(release_id) == 1);

@@ -6,7 +6,8 @@
 namespace relgate {
 
 void* Arena::Allocate(size_t bytes, size_t align) {
-  if (bytes == 0) bytes = 1;
+  if (bytes == 0)
+    bytes = 1;
   if (!blocks_.empty()) {
     Block& block = blocks_.back();
     const size_t start = (used_ + align - 1) & ~(align - 1);
@@ -29,7 +30,8 @@ void* Arena::Allocate(size_t bytes, size_t align) {
 
 std::string_view Arena::CopyString(std::string_view text) {
   char* out = AllocChars(text.size());
-  if (!text.empty()) std::memcpy(out, text.data(), text.size());
+  if (!text.empty())
+    std::memcpy(out, text.data(), text.size());
   return std::string_view(out, text.size());
 }
 

@@ -15,6 +15,7 @@ namespace relgate {
 class Arena {
  public:
   explicit Arena(size_t block_bytes = 64 * 1024) : block_bytes_(block_bytes) {}
+
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
@@ -22,10 +23,13 @@ class Arena {
   Value* AllocValues(size_t count) {
     return static_cast<Value*>(Allocate(count * sizeof(Value), alignof(Value)));
   }
+
   char* AllocChars(size_t count) { return static_cast<char*>(Allocate(count, 1)); }
+
   std::string_view CopyString(std::string_view text);
   void* Allocate(size_t bytes, size_t align);
   void Reset();
+
   size_t bytes_allocated() const { return total_; }
 
  private:
@@ -33,6 +37,7 @@ class Arena {
     std::unique_ptr<std::byte[]> data;
     size_t size;
   };
+
   std::vector<Block> blocks_;
   size_t used_ = 0;  // in the last block
   size_t total_ = 0;

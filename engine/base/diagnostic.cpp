@@ -55,10 +55,13 @@ void DiagnosticSink::Report(Diagnostic diagnostic) {
     if (error_count_ >= max_errors_) {
       if (!capped_) {
         capped_ = true;
-        diagnostics_.push_back({Severity::kNote, "too-many-errors", diagnostic.span, false,
-                                "too many errors; stopped after " +
-                                    std::to_string(max_errors_),
-                                {}, {}});
+        diagnostics_.push_back({Severity::kNote,
+                                "too-many-errors",
+                                diagnostic.span,
+                                false,
+                                "too many errors; stopped after " + std::to_string(max_errors_),
+                                {},
+                                {}});
       }
       ++error_count_;
       return;
@@ -72,8 +75,7 @@ void DiagnosticSink::Error(std::string code, Span span, std::string message, std
   Report({Severity::kError, std::move(code), span, true, std::move(message), {}, std::move(help)});
 }
 
-void DiagnosticSink::Warning(std::string code, Span span, std::string message,
-                             std::string help) {
+void DiagnosticSink::Warning(std::string code, Span span, std::string message, std::string help) {
   Report(
       {Severity::kWarning, std::move(code), span, true, std::move(message), {}, std::move(help)});
 }
@@ -81,9 +83,12 @@ void DiagnosticSink::Warning(std::string code, Span span, std::string message,
 std::vector<Diagnostic> DiagnosticSink::Sorted() const {
   std::vector<Diagnostic> sorted = diagnostics_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.has_span != b.has_span) return !a.has_span;
-    if (a.span.file != b.span.file) return a.span.file < b.span.file;
-    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    if (a.has_span != b.has_span)
+      return !a.has_span;
+    if (a.span.file != b.span.file)
+      return a.span.file < b.span.file;
+    if (a.span.begin != b.span.begin)
+      return a.span.begin < b.span.begin;
     return static_cast<int>(a.severity) < static_cast<int>(b.severity);
   });
   return sorted;
@@ -96,7 +101,8 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   std::string out;
   if (!d.has_span || d.span.file >= sources.size()) {
     out += sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message + reset + "\n";
-    if (!d.help.empty()) out += "  = help: " + d.help + "\n";
+    if (!d.help.empty())
+      out += "  = help: " + d.help + "\n";
     return out;
   }
   const SourceFile& file = sources.file(d.span.file);
@@ -112,12 +118,14 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   const uint32_t line_begin = d.span.begin - (loc.column > 0 ? 0 : 0);
   const std::string_view full = file.text();
   uint32_t line_start = line_begin;
-  while (line_start > 0 && full[line_start - 1] != '\n') --line_start;
+  while (line_start > 0 && full[line_start - 1] != '\n')
+    --line_start;
   const size_t indent = DisplayWidth(full.substr(line_start, d.span.begin - line_start));
   const uint32_t line_end = line_start + static_cast<uint32_t>(line.size());
   const uint32_t span_end = std::min(std::max(d.span.end, d.span.begin), line_end);
   size_t width = DisplayWidth(full.substr(d.span.begin, span_end - d.span.begin));
-  if (width == 0) width = 1;
+  if (width == 0)
+    width = 1;
   out += " " + gutter + " | " + std::string(indent, ' ') + sev_color + "^" +
          std::string(width - 1, '~') + reset + "\n";
   for (const Label& label : d.labels) {
@@ -126,13 +134,15 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
     out += " " + gutter + " = note: " + label.text + " (" + lf.path() + ":" +
            std::to_string(ll.line) + ":" + std::to_string(ll.column) + ")\n";
   }
-  if (!d.help.empty()) out += " " + gutter + " = help: " + d.help + "\n";
+  if (!d.help.empty())
+    out += " " + gutter + " = help: " + d.help + "\n";
   return out;
 }
 
 std::string RenderAll(const DiagnosticSink& sink, const SourceMap& sources, bool color) {
   std::string out;
-  for (const Diagnostic& d : sink.Sorted()) out += Render(d, sources, color);
+  for (const Diagnostic& d : sink.Sorted())
+    out += Render(d, sources, color);
   return out;
 }
 

@@ -27,12 +27,12 @@ struct Label {
 
 struct Diagnostic {
   Severity severity = Severity::kError;
-  std::string code;     // stable id, e.g. "unknown-fact"; used in tests and docs
-  Span span;            // primary span
-  bool has_span = true; // false for whole-file or command-line problems
-  std::string message;  // one line, lowercase, no final period
+  std::string code;      // stable id, e.g. "unknown-fact"; used in tests and docs
+  Span span;             // primary span
+  bool has_span = true;  // false for whole-file or command-line problems
+  std::string message;   // one line, lowercase, no final period
   std::vector<Label> labels;
-  std::string help;     // optional
+  std::string help;  // optional
 };
 
 // Collects diagnostics; stops accepting errors after a cap so that one broken file
@@ -46,9 +46,12 @@ class DiagnosticSink {
   void Warning(std::string code, Span span, std::string message, std::string help = {});
 
   size_t error_count() const { return error_count_; }
+
   bool has_errors() const { return error_count_ > 0; }
+
   // Diagnostics sorted by (file, offset, severity); stable for equal keys.
   std::vector<Diagnostic> Sorted() const;
+
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
  private:
@@ -71,11 +74,11 @@ class InternalError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
-#define RELGATE_CHECK(cond)                                                          \
-  do {                                                                               \
-    if (!(cond)) throw ::relgate::InternalError(std::string("check failed: ") + #cond + \
-                                                " at " + __FILE__ + ":" +            \
-                                                std::to_string(__LINE__));           \
+#define RELGATE_CHECK(cond)                                                                      \
+  do {                                                                                           \
+    if (!(cond))                                                                                 \
+      throw ::relgate::InternalError(std::string("check failed: ") + #cond + " at " + __FILE__ + \
+                                     ":" + std::to_string(__LINE__));                            \
   } while (false)
 
 }  // namespace relgate

@@ -9,18 +9,18 @@
 namespace relgate::limits {
 
 // Policies.
-inline constexpr size_t kMaxPolicySourceBytes = 1 << 20;     // per .gate file
-inline constexpr size_t kMaxPolicyFiles = 256;               // files in one policy
-inline constexpr size_t kMaxBracketDepth = 64;               // nested ( [ { and prefix not / -
-inline constexpr size_t kMaxExprDepth = 256;                 // AST depth (long and/or chains)
-inline constexpr size_t kMaxQuantifierNesting = 4;           // for / all / any / count / comprehensions
-inline constexpr size_t kMaxRules = 1000;                    // rules in one policy
-inline constexpr int64_t kMaxRegexMemory = 1 << 20;          // RE2 max_mem per literal
-inline constexpr int kMaxRegexProgramSize = 5000;            // RE2 ProgramSize()
+inline constexpr size_t kMaxPolicySourceBytes = 1 << 20;  // per .gate file
+inline constexpr size_t kMaxPolicyFiles = 256;            // files in one policy
+inline constexpr size_t kMaxBracketDepth = 64;            // nested ( [ { and prefix not / -
+inline constexpr size_t kMaxExprDepth = 256;              // AST depth (long and/or chains)
+inline constexpr size_t kMaxQuantifierNesting = 4;   // for / all / any / count / comprehensions
+inline constexpr size_t kMaxRules = 1000;            // rules in one policy
+inline constexpr int64_t kMaxRegexMemory = 1 << 20;  // RE2 max_mem per literal
+inline constexpr int kMaxRegexProgramSize = 5000;    // RE2 ProgramSize()
 
 // Facts documents.
-inline constexpr size_t kMaxFactsBytes = 64u << 20;          // per facts file
-inline constexpr size_t kMaxFactsDepth = 128;                // nested arrays / objects
-inline constexpr size_t kMaxFactsNodes = 4u << 20;           // values after alias expansion
+inline constexpr size_t kMaxFactsBytes = 64u << 20;  // per facts file
+inline constexpr size_t kMaxFactsDepth = 128;        // nested arrays / objects
+inline constexpr size_t kMaxFactsNodes = 4u << 20;   // values after alias expansion
 
 }  // namespace relgate::limits

@@ -1,6 +1,5 @@
 #include "engine/base/semver.h"
 
-
 namespace relgate {
 namespace {
 
@@ -11,9 +10,11 @@ struct Parsed {
 };
 
 bool IsNumeric(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   for (char c : s) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9')
+      return false;
   }
   return true;
 }
@@ -25,13 +26,16 @@ bool IsIdentChar(char c) {
 // Dot-separated non-empty identifiers of IsIdentChar; numeric ones without leading zeros
 // when `strict_numbers` (pre-release), any when not (build metadata).
 bool ValidIdentifiers(std::string_view s, bool strict_numbers) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   size_t start = 0;
   for (size_t k = 0; k <= s.size(); ++k) {
     if (k == s.size() || s[k] == '.') {
       const std::string_view id = s.substr(start, k - start);
-      if (id.empty()) return false;
-      if (strict_numbers && id.size() > 1 && id[0] == '0' && IsNumeric(id)) return false;
+      if (id.empty())
+        return false;
+      if (strict_numbers && id.size() > 1 && id[0] == '0' && IsNumeric(id))
+        return false;
       start = k + 1;
     } else if (!IsIdentChar(s[k])) {
       return false;
@@ -41,26 +45,31 @@ bool ValidIdentifiers(std::string_view s, bool strict_numbers) {
 }
 
 bool Parse(std::string_view text, Parsed& out) {
-  if (!text.empty() && (text[0] == 'v' || text[0] == 'V')) text.remove_prefix(1);
+  if (!text.empty() && (text[0] == 'v' || text[0] == 'V'))
+    text.remove_prefix(1);
   const size_t plus = text.find('+');
   if (plus != std::string_view::npos) {
-    if (!ValidIdentifiers(text.substr(plus + 1), false)) return false;
+    if (!ValidIdentifiers(text.substr(plus + 1), false))
+      return false;
     text = text.substr(0, plus);
   }
   const size_t dash = text.find('-');
   if (dash != std::string_view::npos) {
     out.pre = text.substr(dash + 1);
-    if (!ValidIdentifiers(out.pre, true)) return false;
+    if (!ValidIdentifiers(out.pre, true))
+      return false;
     text = text.substr(0, dash);
   }
   size_t start = 0;
   int part = 0;
   for (size_t k = 0; k <= text.size(); ++k) {
     if (k < text.size() && text[k] != '.') {
-      if (text[k] < '0' || text[k] > '9') return false;
+      if (text[k] < '0' || text[k] > '9')
+        return false;
       continue;
     }
-    if (part == 3) return false;
+    if (part == 3)
+      return false;
     const std::string_view number = text.substr(start, k - start);
     if (number.empty() || (number.size() > 1 && number[0] == '0') || number.size() > 18) {
       return false;
@@ -72,7 +81,8 @@ bool Parse(std::string_view text, Parsed& out) {
 }
 
 int CompareNumeric(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  if (a.size() != b.size())
+    return a.size() < b.size() ? -1 : 1;
   const int c = a.compare(b);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
@@ -98,10 +108,12 @@ int SemverCompare(std::string_view a, std::string_view b) {
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   for (int k = 0; k < 3; ++k) {
-    if (const int c = CompareNumeric(x.core[k], y.core[k]); c != 0) return c;
+    if (const int c = CompareNumeric(x.core[k], y.core[k]); c != 0)
+      return c;
   }
   // A version without pre-release fields has higher precedence.
-  if (x.pre.empty() != y.pre.empty()) return x.pre.empty() ? 1 : -1;
+  if (x.pre.empty() != y.pre.empty())
+    return x.pre.empty() ? 1 : -1;
   std::string_view xs = x.pre, ys = y.pre;
   while (!xs.empty() && !ys.empty()) {
     const std::string_view xi = NextIdentifier(xs), yi = NextIdentifier(ys);
@@ -116,9 +128,11 @@ int SemverCompare(std::string_view a, std::string_view b) {
       c = xi.compare(yi);
       c = c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    if (c != 0) return c;
+    if (c != 0)
+      return c;
   }
-  if (xs.empty() != ys.empty()) return xs.empty() ? -1 : 1;
+  if (xs.empty() != ys.empty())
+    return xs.empty() ? -1 : 1;
   return 0;
 }
 

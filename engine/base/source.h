@@ -31,6 +31,7 @@ class SourceFile {
   SourceFile(std::string path, std::string text);
 
   const std::string& path() const { return path_; }
+
   const std::string& text() const { return text_; }
 
   // Line and column of a byte offset; offsets past the end map to the last position.
@@ -47,8 +48,11 @@ class SourceFile {
 class SourceMap {
  public:
   FileId Add(std::string path, std::string text);
+
   const SourceFile& file(FileId id) const { return *files_.at(id); }
+
   size_t size() const { return files_.size(); }
+
   // The source text a span covers.
   std::string_view Text(Span span) const;
 

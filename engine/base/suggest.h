@@ -9,6 +9,7 @@ namespace relgate {
 
 // The candidate closest to `name` if it is close enough to be a plausible typo, else "".
 // Ties are broken by the order of `candidates`, so results are deterministic.
-[[nodiscard]] std::string Suggest(std::string_view name, const std::vector<std::string>& candidates);
+[[nodiscard]] std::string Suggest(std::string_view name,
+                                  const std::vector<std::string>& candidates);
 
 }  // namespace relgate

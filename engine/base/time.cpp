@@ -29,16 +29,20 @@ void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 }
 
 bool Digits(std::string_view text, size_t pos, size_t count, int& out) {
-  if (pos + count > text.size()) return false;
+  if (pos + count > text.size())
+    return false;
   out = 0;
   for (size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
+    if (text[i] < '0' || text[i] > '9')
+      return false;
     out = out * 10 + (text[i] - '0');
   }
   return true;
 }
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int DaysInMonth(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -51,29 +55,35 @@ std::optional<int64_t> DateDays(std::string_view text) {
       text[7] != '-' || !Digits(text, 8, 2, d)) {
     return std::nullopt;
   }
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m))
+    return std::nullopt;
   return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
 }  // namespace
 
 std::optional<int64_t> ParseDate(std::string_view text) {
-  if (text.size() != 10) return std::nullopt;
+  if (text.size() != 10)
+    return std::nullopt;
   auto days = DateDays(text);
-  if (!days) return std::nullopt;
+  if (!days)
+    return std::nullopt;
   return *days * 86400 * kNanosPerSecond;
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view text) {
   auto days = DateDays(text);
-  if (!days || text.size() < 20) return std::nullopt;
-  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
+  if (!days || text.size() < 20)
+    return std::nullopt;
+  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ')
+    return std::nullopt;
   int hh, mm, ss;
-  if (!Digits(text, 11, 2, hh) || text[13] != ':' || !Digits(text, 14, 2, mm) ||
-      text[16] != ':' || !Digits(text, 17, 2, ss)) {
+  if (!Digits(text, 11, 2, hh) || text[13] != ':' || !Digits(text, 14, 2, mm) || text[16] != ':' ||
+      !Digits(text, 17, 2, ss)) {
     return std::nullopt;
   }
-  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;  // 60: leap second
+  if (hh > 23 || mm > 59 || ss > 60)
+    return std::nullopt;  // 60: leap second
   size_t pos = 19;
   int64_t frac = 0;
   if (pos < text.size() && text[pos] == '.') {
@@ -85,9 +95,11 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
       scale /= 10;
       ++pos;
     }
-    if (pos == start) return std::nullopt;
+    if (pos == start)
+      return std::nullopt;
   }
-  if (pos >= text.size()) return std::nullopt;
+  if (pos >= text.size())
+    return std::nullopt;
   int64_t offset_seconds = 0;
   if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
@@ -102,7 +114,8 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  if (pos != text.size()) return std::nullopt;
+  if (pos != text.size())
+    return std::nullopt;
   const int64_t seconds = *days * 86400 + hh * 3600 + mm * 60 + ss - offset_seconds;
   return seconds * kNanosPerSecond + frac;
 }
@@ -132,25 +145,29 @@ std::string FormatRfc3339(int64_t nanos) {
     char fbuf[16];
     snprintf(fbuf, sizeof fbuf, ".%09lld", static_cast<long long>(frac));
     std::string f = fbuf;
-    while (f.back() == '0') f.pop_back();
+    while (f.back() == '0')
+      f.pop_back();
     out += f;
   }
   return out + "Z";
 }
 
 std::optional<int64_t> ParseDuration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+  if (text.empty())
+    return std::nullopt;
   int64_t total = 0;
   size_t pos = 0;
   while (pos < text.size()) {
     int64_t number = 0;
     const size_t start = pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (number > std::numeric_limits<int64_t>::max() / 10) return std::nullopt;
+      if (number > std::numeric_limits<int64_t>::max() / 10)
+        return std::nullopt;
       number = number * 10 + (text[pos] - '0');
       ++pos;
     }
-    if (pos == start || pos >= text.size()) return std::nullopt;
+    if (pos == start || pos >= text.size())
+      return std::nullopt;
     int64_t unit;
     if (text.substr(pos, 2) == "ms") {
       unit = 1'000'000;
@@ -166,7 +183,8 @@ std::optional<int64_t> ParseDuration(std::string_view text) {
       ++pos;
     }
     int64_t part;
-    if (__builtin_mul_overflow(number, unit, &part) || __builtin_add_overflow(total, part, &total)) {
+    if (__builtin_mul_overflow(number, unit, &part) ||
+        __builtin_add_overflow(total, part, &total)) {
       return std::nullopt;
     }
   }
@@ -174,7 +192,8 @@ std::optional<int64_t> ParseDuration(std::string_view text) {
 }
 
 std::string FormatDuration(int64_t nanos) {
-  if (nanos == 0) return "0s";
+  if (nanos == 0)
+    return "0s";
   std::string out;
   uint64_t n;
   if (nanos < 0) {
@@ -185,10 +204,12 @@ std::string FormatDuration(int64_t nanos) {
   }
   const uint64_t s = n / kNanosPerSecond;
   const uint64_t ns = n % kNanosPerSecond;
+
   struct Unit {
     uint64_t seconds;
     const char* suffix;
   };
+
   static constexpr Unit kUnits[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
   uint64_t rest = s;
   for (const Unit& u : kUnits) {

@@ -25,10 +25,12 @@ size_t FirstInvalidUtf8(std::string_view text) {
     } else {
       return i;
     }
-    if (i + len > text.size()) return i;
+    if (i + len > text.size())
+      return i;
     for (size_t k = 1; k < len; ++k) {
       const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
+      if ((cc & 0xC0) != 0x80)
+        return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are invalid.

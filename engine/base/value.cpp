@@ -7,7 +7,9 @@
 namespace relgate {
 namespace {
 
-int Sign(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+int Sign(int64_t a, int64_t b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 int CompareText(std::string_view a, std::string_view b) {
   const int c = a.compare(b);
@@ -21,8 +23,10 @@ int Compare(const Value& a, const Value& b) {
     const double x = static_cast<double>(a.i);
     return x < b.f ? -1 : (x > b.f ? 1 : 0);
   }
-  if (a.kind == ValueKind::kFloat && b.kind == ValueKind::kInt) return -Compare(b, a);
-  if (a.kind != b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.kind == ValueKind::kFloat && b.kind == ValueKind::kInt)
+    return -Compare(b, a);
+  if (a.kind != b.kind)
+    return a.kind < b.kind ? -1 : 1;
   switch (a.kind) {
     case ValueKind::kNull: return 0;
     case ValueKind::kBool: return Sign(a.b, b.b);
@@ -39,14 +43,16 @@ int Compare(const Value& a, const Value& b) {
     case ValueKind::kRecord: {
       const uint32_t n = a.len < b.len ? a.len : b.len;
       for (uint32_t k = 0; k < n; ++k) {
-        if (const int c = Compare(a.items[k], b.items[k]); c != 0) return c;
+        if (const int c = Compare(a.items[k], b.items[k]); c != 0)
+          return c;
       }
       return Sign(a.len, b.len);
     }
     case ValueKind::kMap: {
       const uint32_t n = (a.len < b.len ? a.len : b.len) * 2;
       for (uint32_t k = 0; k < n; ++k) {
-        if (const int c = Compare(a.items[k], b.items[k]); c != 0) return c;
+        if (const int c = Compare(a.items[k], b.items[k]); c != 0)
+          return c;
       }
       return Sign(a.len, b.len);
     }

@@ -27,8 +27,20 @@
 namespace relgate {
 
 enum class ValueKind : uint8_t {
-  kNull, kBool, kInt, kFloat, kString, kTime, kDuration, kVersion, kRegex,
-  kList, kSet, kMap, kRecord, kError,
+  kNull,
+  kBool,
+  kInt,
+  kFloat,
+  kString,
+  kTime,
+  kDuration,
+  kVersion,
+  kRegex,
+  kList,
+  kSet,
+  kMap,
+  kRecord,
+  kError,
 };
 
 // Why a value could not be computed: the fact path (`dependencies[3].integrity`) when a
@@ -47,29 +59,38 @@ struct Value {
     const Value* items;
     const void* ptr;
   };
+
   uint32_t len = 0;
   ValueKind kind = ValueKind::kNull;
 
   Value() : i(0) {}
 
   static Value Null() { return Value(); }
+
   static Value Bool(bool v) {
     Value r;
     r.kind = ValueKind::kBool;
     r.b = v;
     return r;
   }
+
   static Value Int(int64_t v) { return Scalar(ValueKind::kInt, v); }
+
   static Value Time(int64_t v) { return Scalar(ValueKind::kTime, v); }
+
   static Value Duration(int64_t v) { return Scalar(ValueKind::kDuration, v); }
+
   static Value Float(double v) {
     Value r;
     r.kind = ValueKind::kFloat;
     r.f = v;
     return r;
   }
+
   static Value String(std::string_view v) { return Text(ValueKind::kString, v); }
+
   static Value Version(std::string_view v) { return Text(ValueKind::kVersion, v); }
+
   static Value Sequence(ValueKind kind, const Value* items, uint32_t count) {
     Value r;
     r.kind = kind;
@@ -77,16 +98,20 @@ struct Value {
     r.len = count;
     return r;
   }
+
   static Value Pointer(ValueKind kind, const void* p) {
     Value r;
     r.kind = kind;
     r.ptr = p;
     return r;
   }
+
   static Value Error(const ErrorInfo* info) { return Pointer(ValueKind::kError, info); }
 
   bool is_error() const { return kind == ValueKind::kError; }
+
   std::string_view str() const { return std::string_view(s, len); }
+
   const ErrorInfo& error() const { return *static_cast<const ErrorInfo*>(ptr); }
 
  private:
@@ -96,6 +121,7 @@ struct Value {
     r.i = v;
     return r;
   }
+
   static Value Text(ValueKind kind, std::string_view v) {
     Value r;
     r.kind = kind;

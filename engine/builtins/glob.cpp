@@ -9,12 +9,14 @@ namespace {
 bool MatchClass(std::string_view pattern, size_t p, char c, size_t& next) {
   size_t k = p + 1;
   bool negate = k < pattern.size() && (pattern[k] == '!' || pattern[k] == '^');
-  if (negate) ++k;
+  if (negate)
+    ++k;
   bool matched = false;
   bool first = true;
   for (; k < pattern.size() && (first || pattern[k] != ']'); ++k, first = false) {
     if (k + 2 < pattern.size() && pattern[k + 1] == '-' && pattern[k + 2] != ']') {
-      if (pattern[k] <= c && c <= pattern[k + 2]) matched = true;
+      if (pattern[k] <= c && c <= pattern[k + 2])
+        matched = true;
       k += 2;
     } else if (pattern[k] == c) {
       matched = true;
@@ -24,20 +26,23 @@ bool MatchClass(std::string_view pattern, size_t p, char c, size_t& next) {
   return matched != negate;
 }
 
-Value Glob(const Value* a, CallContext&) { return Value::Bool(GlobMatch(a[1].str(), a[0].str())); }
+Value Glob(const Value* a, CallContext&) {
+  return Value::Bool(GlobMatch(a[1].str(), a[0].str()));
+}
 
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view path) {
   size_t p = 0, s = 0;
-  size_t star_p = std::string_view::npos, star_s = 0;  // last `*` (segment-local)
+  size_t star_p = std::string_view::npos, star_s = 0;    // last `*` (segment-local)
   size_t dstar_p = std::string_view::npos, dstar_s = 0;  // last `**`
   while (s < path.size()) {
     if (p < pattern.size()) {
       if (pattern.substr(p, 2) == "**") {
         // `**/` also matches zero segments.
         p += 2;
-        if (p < pattern.size() && pattern[p] == '/') ++p;
+        if (p < pattern.size() && pattern[p] == '/')
+          ++p;
         dstar_p = p;
         dstar_s = s;
         star_p = std::string_view::npos;
@@ -80,12 +85,17 @@ bool GlobMatch(std::string_view pattern, std::string_view path) {
     }
     return false;
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
   return p == pattern.size();
 }
 
 void RegisterGlobBuiltins(Registry& r) {
-  r.Add({"glob", {ArgType::kString, ArgType::kString}, ArgType::kBool, true, Glob,
+  r.Add({"glob",
+         {ArgType::kString, ArgType::kString},
+         ArgType::kBool,
+         true,
+         Glob,
          "`path.glob(pattern)`: `*` and `?` within a path segment, `**` across segments"});
 }
 

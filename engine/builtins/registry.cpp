@@ -5,7 +5,8 @@ namespace relgate::builtins {
 std::vector<const Builtin*> Registry::Find(std::string_view name) const {
   std::vector<const Builtin*> found;
   for (const Builtin& b : builtins_) {
-    if (b.name == name) found.push_back(&b);
+    if (b.name == name)
+      found.push_back(&b);
   }
   return found;
 }

@@ -20,7 +20,12 @@ namespace relgate::builtins {
 // Parameter and result types, in the registry's own small vocabulary (the checker maps
 // them to its types).
 enum class ArgType {
-  kBool, kInt, kString, kTime, kDuration, kVersion,
+  kBool,
+  kInt,
+  kString,
+  kTime,
+  kDuration,
+  kVersion,
   kStringList,  // [string]
   kSized,       // string, list, set or map
 };
@@ -30,7 +35,9 @@ enum class ArgType {
 class CallContext {
  public:
   CallContext(Arena& arena, std::deque<ErrorInfo>& errors) : arena_(arena), errors_(errors) {}
+
   Arena& arena() { return arena_; }
+
   Value Fail(std::string message) {
     errors_.push_back({"", std::move(message)});
     return Value::Error(&errors_.back());
@@ -57,7 +64,9 @@ class Registry {
   // Builtins named `name`, in registration order (there is no overloading by now, but
   // the lookup returns a list so that adding one does not change callers).
   std::vector<const Builtin*> Find(std::string_view name) const;
+
   const std::deque<Builtin>& all() const { return builtins_; }
+
   void Add(Builtin builtin) { builtins_.push_back(std::move(builtin)); }
 
  private:

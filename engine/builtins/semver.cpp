@@ -9,20 +9,31 @@ namespace {
 
 Value Semver(const Value* a, CallContext& ctx) {
   if (!IsSemver(a[0].str())) {
-    return ctx.Fail("`" + std::string(a[0].str()) + "` is not a semantic version (MAJOR.MINOR.PATCH)");
+    return ctx.Fail("`" + std::string(a[0].str()) +
+                    "` is not a semantic version (MAJOR.MINOR.PATCH)");
   }
   return Value::Version(a[0].str());
 }
 
-Value IsSemverFn(const Value* a, CallContext&) { return Value::Bool(IsSemver(a[0].str())); }
+Value IsSemverFn(const Value* a, CallContext&) {
+  return Value::Bool(IsSemver(a[0].str()));
+}
 
 }  // namespace
 
 void RegisterSemverBuiltins(Registry& r) {
   using T = ArgType;
-  r.Add({"semver", {T::kString}, T::kVersion, true, Semver,
+  r.Add({"semver",
+         {T::kString},
+         T::kVersion,
+         true,
+         Semver,
          "`semver(s)`: `s` as a semantic version, compared by precedence; an error if invalid"});
-  r.Add({"is_semver", {T::kString}, T::kBool, true, IsSemverFn,
+  r.Add({"is_semver",
+         {T::kString},
+         T::kBool,
+         true,
+         IsSemverFn,
          "`is_semver(s)`: true if `s` is a semantic version"});
 }
 

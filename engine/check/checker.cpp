@@ -22,12 +22,16 @@ using syntax::Expr;
 using syntax::ExprKind;
 using syntax::Op;
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
+std::string Q(const std::string& s) {
+  return "`" + s + "`";
+}
 
 class Checker {
  public:
   Checker(LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink)
-      : loaded_(std::move(loaded)), sources_(sources), sink_(sink),
+      : loaded_(std::move(loaded)),
+        sources_(sources),
+        sink_(sink),
         out_(std::make_unique<CheckedPolicy>()) {}
 
   std::unique_ptr<CheckedPolicy> Run() {
@@ -40,12 +44,16 @@ class Checker {
     BuildSchema();
     DeclareNames();
     BindParams();
-    for (uint32_t i = 0; i < out_->consts.size(); ++i) CheckConst(i);
-    for (uint32_t i = 0; i < out_->lets.size(); ++i) CheckLet(i);
-    for (uint32_t i = 0; i < out_->rules.size(); ++i) CheckRule(i);
+    for (uint32_t i = 0; i < out_->consts.size(); ++i)
+      CheckConst(i);
+    for (uint32_t i = 0; i < out_->lets.size(); ++i)
+      CheckLet(i);
+    for (uint32_t i = 0; i < out_->rules.size(); ++i)
+      CheckRule(i);
     CheckExceptions();
     RecordSources();
-    if (sink_.has_errors()) return nullptr;
+    if (sink_.has_errors())
+      return nullptr;
     return std::move(out_);
   }
 
@@ -72,14 +80,19 @@ class Checker {
     }
     // Every user file must declare the same package (or none).
     for (const syntax::Module* file : root.files) {
-      if (file->package.empty()) continue;
+      if (file->package.empty())
+        continue;
       if (root.package.empty()) {
         root.package = file->package;
         root_package_span_ = file->package_span;
       } else if (file->package != root.package) {
-        Diagnostic d{Severity::kError, "package-mismatch", file->package_span, true,
+        Diagnostic d{Severity::kError,
+                     "package-mismatch",
+                     file->package_span,
+                     true,
                      "package " + Q(file->package) + " differs from " + Q(root.package),
-                     {{root_package_span_, "first declared here"}}, {}};
+                     {{root_package_span_, "first declared here"}},
+                     {}};
         sink_.Report(std::move(d));
       }
     }
@@ -87,10 +100,12 @@ class Checker {
     out_->instances.push_back(root);
     for (const syntax::Module* file : root.files) {
       for (const syntax::Import& import : file->imports) {
-        if (import.is_path) continue;
+        if (import.is_path)
+          continue;
         const std::string name = import.target.substr(4);
         auto it = stdlib.find(name);
-        if (it == stdlib.end()) continue;  // reported by the loader
+        if (it == stdlib.end())
+          continue;  // reported by the loader
         if (imported_.count(name) != 0) {
           sink_.Error("duplicate-import", import.span,
                       "module " + Q(import.target) + " is imported more than once");
@@ -120,7 +135,7 @@ class Checker {
       case syntax::TypeExprKind::kNamed:
         type = out_->types->Named(t.name);
         if (type == nullptr || (type->kind == TypeKind::kRegex && !allow_regex)) {
-          const std::vector<std::string> names = {"bool", "int",  "float",   "string",
+          const std::vector<std::string> names = {"bool", "int",      "float",  "string",
                                                   "time", "duration", "version"};
           sink_.Error("unknown-type", t.span, "unknown type " + Q(t.name),
                       Suggest(t.name, names).empty()
@@ -129,9 +144,7 @@ class Checker {
           type = out_->types->Error();
         }
         break;
-      case syntax::TypeExprKind::kList:
-        type = out_->types->List(LowerType(*t.element));
-        break;
+      case syntax::TypeExprKind::kList: type = out_->types->List(LowerType(*t.element)); break;
       case syntax::TypeExprKind::kMap:
         if (t.key->kind != syntax::TypeExprKind::kNamed || t.key->name != "string" ||
             t.key->optional) {
@@ -158,20 +171,28 @@ class Checker {
 
   // Union of two declarations of the same fact; nullptr if they conflict.
   const Type* MergeTypes(const Type* a, const Type* b) {
-    if (a == b) return a;
-    if (a->kind == TypeKind::kError) return b;
-    if (b->kind == TypeKind::kError) return a;
-    if (a->kind != b->kind) return nullptr;
+    if (a == b)
+      return a;
+    if (a->kind == TypeKind::kError)
+      return b;
+    if (b->kind == TypeKind::kError)
+      return a;
+    if (a->kind != b->kind)
+      return nullptr;
     switch (a->kind) {
       case TypeKind::kList:
       case TypeKind::kSet:
       case TypeKind::kMap:
       case TypeKind::kOptional: {
         const Type* e = MergeTypes(a->element, b->element);
-        if (e == nullptr) return nullptr;
-        if (a->kind == TypeKind::kList) return out_->types->List(e);
-        if (a->kind == TypeKind::kSet) return out_->types->Set(e);
-        if (a->kind == TypeKind::kMap) return out_->types->Map(e);
+        if (e == nullptr)
+          return nullptr;
+        if (a->kind == TypeKind::kList)
+          return out_->types->List(e);
+        if (a->kind == TypeKind::kSet)
+          return out_->types->Set(e);
+        if (a->kind == TypeKind::kMap)
+          return out_->types->Map(e);
         return out_->types->Optional(e);
       }
       case TypeKind::kRecord: {
@@ -182,14 +203,14 @@ class Checker {
             fields.push_back(f);
           } else {
             const Type* m = MergeTypes(fields[k].type, f.type);
-            if (m == nullptr) return nullptr;
+            if (m == nullptr)
+              return nullptr;
             fields[k].type = m;
           }
         }
         return out_->types->Record(std::move(fields));
       }
-      default:
-        return nullptr;
+      default: return nullptr;
     }
   }
 
@@ -209,10 +230,14 @@ class Checker {
           }
           const Type* merged = MergeTypes(it->type, type);
           if (merged == nullptr) {
-            Diagnostic d{Severity::kError, "conflicting-fact", decl.span, true,
+            Diagnostic d{Severity::kError,
+                         "conflicting-fact",
+                         decl.span,
+                         true,
                          "fact " + Q(decl.name) + " is declared as " + Q(TypeName(type)) +
                              " here and as " + Q(TypeName(it->type)) + " elsewhere",
-                         {{spans[it - roots.begin()], "other declaration"}}, {}};
+                         {{spans[it - roots.begin()], "other declaration"}},
+                         {}};
             sink_.Report(std::move(d));
           } else {
             it->type = merged;
@@ -233,17 +258,25 @@ class Checker {
       auto declare = [&](const std::string& name, Span span, RefKind kind, uint32_t index) {
         auto it = ns.find(name);
         if (it != ns.end()) {
-          Diagnostic d{Severity::kError, "duplicate-name", span, true,
-                       Q(name) + " is already declared", {{it->second.span, "first declared here"}},
+          Diagnostic d{Severity::kError,
+                       "duplicate-name",
+                       span,
+                       true,
+                       Q(name) + " is already declared",
+                       {{it->second.span, "first declared here"}},
                        {}};
           sink_.Report(std::move(d));
           return;
         }
         const int fact = out_->schema->FieldIndex(name);
         if (fact >= 0) {
-          Diagnostic d{Severity::kError, "duplicate-name", span, true,
+          Diagnostic d{Severity::kError,
+                       "duplicate-name",
+                       span,
+                       true,
                        Q(name) + " is already the name of a fact",
-                       {{fact_spans_[fact], "fact declared here"}}, "choose another name"};
+                       {{fact_spans_[fact], "fact declared here"}},
+                       "choose another name"};
           sink_.Report(std::move(d));
           return;
         }
@@ -274,9 +307,13 @@ class Checker {
         for (const syntax::Rule& rule : file->rules) {
           auto [it, fresh] = rule_names.emplace(rule.name, rule.name_span);
           if (!fresh) {
-            Diagnostic d{Severity::kError, "duplicate-rule", rule.name_span, true,
+            Diagnostic d{Severity::kError,
+                         "duplicate-rule",
+                         rule.name_span,
+                         true,
                          "rule " + Q(rule.name) + " is already declared",
-                         {{it->second, "first declared here"}}, {}};
+                         {{it->second, "first declared here"}},
+                         {}};
             sink_.Report(std::move(d));
             continue;
           }
@@ -324,7 +361,8 @@ class Checker {
         if (it == ns.end() || it->second.kind != RefKind::kConst) {
           std::vector<std::string> consts;
           for (const auto& [name, entry] : ns) {
-            if (entry.kind == RefKind::kConst) consts.push_back(name);
+            if (entry.kind == RefKind::kConst)
+              consts.push_back(name);
           }
           const std::string guess = Suggest(param.name, consts);
           sink_.Error("unknown-param", param.span,
@@ -359,8 +397,10 @@ class Checker {
   // -------------------------------------------------------------- declarations
 
   void CheckConst(uint32_t i) {
-    if (const_state_[i] == State::kDone) return;
-    if (const_state_[i] == State::kChecking) return;  // cycle: reported at the reference
+    if (const_state_[i] == State::kDone)
+      return;
+    if (const_state_[i] == State::kChecking)
+      return;  // cycle: reported at the reference
     const_state_[i] = State::kChecking;
     CheckedBinding& c = out_->consts[i];
     const syntax::Binding* decl = const_decls_[i];
@@ -378,14 +418,16 @@ class Checker {
                     "the value of const " + Q(c.name) + " depends on facts or `now`",
                     "use `let` for values computed from facts");
       }
-      if (declared == nullptr) type = actual;
+      if (declared == nullptr)
+        type = actual;
     }
     c.type = type;
     const_state_[i] = State::kDone;
   }
 
   void CheckLet(uint32_t i) {
-    if (let_state_[i] != State::kUnchecked) return;
+    if (let_state_[i] != State::kUnchecked)
+      return;
     let_state_[i] = State::kChecking;
     CheckedBinding& l = out_->lets[i];
     const syntax::Binding* decl = let_decls_[i];
@@ -418,7 +460,8 @@ class Checker {
       }
     }
     for (const syntax::TemplatePart& part : rule.message.parts) {
-      if (part.expr) CheckExpr(*part.expr, scope);
+      if (part.expr)
+        CheckExpr(*part.expr, scope);
     }
     ExpectBool(*rule.condition, CheckExpr(*rule.condition, scope), "a rule condition");
     out_->max_locals = std::max(out_->max_locals, scope.max_locals);
@@ -469,13 +512,15 @@ class Checker {
     }
     std::sort(out_->sources.begin(), out_->sources.end(),
               [](const SourceDigest& a, const SourceDigest& b) { return a.path < b.path; });
-    for (LoadedModule& m : loaded_.modules) out_->modules.push_back(std::move(m.module));
+    for (LoadedModule& m : loaded_.modules)
+      out_->modules.push_back(std::move(m.module));
   }
 
   // --------------------------------------------------------------- expressions
 
   void ExpectBool(const Expr& e, const Type* type, const char* what) {
-    if (type->kind == TypeKind::kError || type->kind == TypeKind::kBool) return;
+    if (type->kind == TypeKind::kError || type->kind == TypeKind::kBool)
+      return;
     if (type->kind == TypeKind::kOptional && type->element->kind == TypeKind::kBool) {
       sink_.Error("optional-unhandled", e.span,
                   Q(Text(e)) + " may be missing; handle it with `??` or `has(...)`",
@@ -500,9 +545,9 @@ class Checker {
                     "for example `" + Text(e) + " ?? []`");
         return out_->types->Error();
       default:
-        sink_.Error("type-mismatch", e.span,
-                    std::string("`") + what + "` needs a list, set or map, found " +
-                        Q(TypeName(list)));
+        sink_.Error(
+            "type-mismatch", e.span,
+            std::string("`") + what + "` needs a list, set or map, found " + Q(TypeName(list)));
         return out_->types->Error();
     }
   }
@@ -527,7 +572,8 @@ class Checker {
 
   uint32_t ChildDeps(const Expr& e) const {
     uint32_t deps = 0;
-    for (const auto& child : e.children) deps |= out_->deps[child->id];
+    for (const auto& child : e.children)
+      deps |= out_->deps[child->id];
     return deps;
   }
 
@@ -576,9 +622,12 @@ class Checker {
 
   std::vector<std::string> VisibleNames(const Scope& scope) const {
     std::vector<std::string> names;
-    for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it) names.push_back(it->name);
-    for (const auto& [name, entry] : namespaces_[scope.instance]) names.push_back(name);
-    for (const Field& f : out_->schema->fields) names.push_back(f.name);
+    for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
+      names.push_back(it->name);
+    for (const auto& [name, entry] : namespaces_[scope.instance])
+      names.push_back(name);
+    for (const Field& f : out_->schema->fields)
+      names.push_back(f.name);
     return names;
   }
 
@@ -587,8 +636,8 @@ class Checker {
     switch (entry.kind) {
       case RefKind::kConst:
         if (const_state_[entry.index] == State::kChecking) {
-          sink_.Error("cycle", e.span, "const " + Q(out_->consts[entry.index].name) +
-                                           " depends on itself");
+          sink_.Error("cycle", e.span,
+                      "const " + Q(out_->consts[entry.index].name) + " depends on itself");
           return Fail(e);
         }
         CheckConst(entry.index);
@@ -602,12 +651,10 @@ class Checker {
         CheckLet(entry.index);
         return Set(e, out_->lets[entry.index].type, kDependsOnRun);
       case RefKind::kModule:
-        sink_.Error("type-mismatch", e.span,
-                    "module " + Q(Text(e)) + " is not a value",
+        sink_.Error("type-mismatch", e.span, "module " + Q(Text(e)) + " is not a value",
                     "name one of its constants: `" + Text(e) + ".<name>`");
         return Fail(e);
-      default:
-        return Fail(e);
+      default: return Fail(e);
     }
   }
 
@@ -617,7 +664,8 @@ class Checker {
       return Set(e, local->type, LocalBit(local->slot));
     }
     auto& ns = namespaces_[scope.instance];
-    if (auto it = ns.find(e.text); it != ns.end()) return ResolveEntry(e, it->second);
+    if (auto it = ns.find(e.text); it != ns.end())
+      return ResolveEntry(e, it->second);
     const int fact = out_->schema->FieldIndex(e.text);
     if (fact >= 0) {
       out_->refs[e.id] = {RefKind::kFact, static_cast<uint32_t>(fact)};
@@ -641,7 +689,8 @@ class Checker {
         auto member = module_ns.find(e.text);
         if (member == module_ns.end() || member->second.kind == RefKind::kModule) {
           std::vector<std::string> names;
-          for (const auto& [name, entry] : module_ns) names.push_back(name);
+          for (const auto& [name, entry] : module_ns)
+            names.push_back(name);
           const std::string guess = Suggest(e.text, names);
           sink_.Error("unknown-name", e.var_span,
                       "module " + Q(object.text) + " has no constant or let " + Q(e.text),
@@ -653,7 +702,8 @@ class Checker {
       }
     }
     const Type* type = CheckExpr(object, scope);
-    if (type->kind == TypeKind::kError) return Fail(e);
+    if (type->kind == TypeKind::kError)
+      return Fail(e);
     if (type->kind == TypeKind::kOptional) {
       sink_.Error("optional-unhandled", object.span,
                   Q(Text(object)) + " may be missing; handle it with `??` or `has(...)`",
@@ -662,7 +712,8 @@ class Checker {
     }
     if (type->kind != TypeKind::kRecord) {
       std::string help;
-      if (type->kind == TypeKind::kMap) help = "read a map entry with `" + Text(object) + "[\"" + e.text + "\"]`";
+      if (type->kind == TypeKind::kMap)
+        help = "read a map entry with `" + Text(object) + "[\"" + e.text + "\"]`";
       sink_.Error("type-mismatch", e.var_span,
                   Q(Text(object)) + " is " + Q(TypeName(type)) + ", which has no fields", help);
       return Fail(e);
@@ -670,10 +721,11 @@ class Checker {
     const int index = type->FieldIndex(e.text);
     if (index < 0) {
       std::vector<std::string> names;
-      for (const Field& f : type->fields) names.push_back(f.name);
+      for (const Field& f : type->fields)
+        names.push_back(f.name);
       const std::string guess = Suggest(e.text, names);
-      const bool root = object.kind == ExprKind::kName &&
-                        out_->refs[object.id].kind == RefKind::kFact;
+      const bool root =
+          object.kind == ExprKind::kName && out_->refs[object.id].kind == RefKind::kFact;
       sink_.Error(root ? "unknown-fact" : "unknown-field", e.span,
                   std::string(root ? "unknown fact " : "unknown field ") + Q(Text(e)),
                   guess.empty() ? "declare it in the `facts` block"
@@ -687,7 +739,8 @@ class Checker {
   const Type* CheckIndex(const Expr& e, Scope& scope) {
     const Type* object = CheckExpr(*e.children[0], scope);
     const Type* index = CheckExpr(*e.children[1], scope);
-    if (object->kind == TypeKind::kError || index->kind == TypeKind::kError) return Fail(e);
+    if (object->kind == TypeKind::kError || index->kind == TypeKind::kError)
+      return Fail(e);
     const uint32_t constant = ChildDeps(e);
     if (object->kind == TypeKind::kList && index->kind == TypeKind::kInt) {
       return Set(e, object->element, constant);
@@ -722,11 +775,13 @@ class Checker {
 
   const Type* CheckCall(const Expr& e, Scope& scope) {
     std::vector<const Type*> args;
-    for (const auto& child : e.children) args.push_back(CheckExpr(*child, scope));
+    for (const auto& child : e.children)
+      args.push_back(CheckExpr(*child, scope));
     auto found = builtins::DefaultRegistry().Find(e.text);
     if (found.empty()) {
       std::vector<std::string> names;
-      for (const builtins::Builtin& b : builtins::DefaultRegistry().all()) names.push_back(b.name);
+      for (const builtins::Builtin& b : builtins::DefaultRegistry().all())
+        names.push_back(b.name);
       const std::string guess = Suggest(e.text, names);
       sink_.Error("unknown-function", e.var_span, "unknown function " + Q(e.text),
                   guess.empty() ? "" : "did you mean " + Q(guess) + "?");
@@ -763,18 +818,18 @@ class Checker {
       if (!fits) {
         ok = false;
         const bool optional = args[i]->kind == TypeKind::kOptional;
-        sink_.Error(optional ? "optional-unhandled" : "type-mismatch", e.children[i]->span,
-                    optional ? Q(Text(*e.children[i])) +
-                                   " may be missing; handle it with `??` or `has(...)`"
-                             : Q(e.text) + " expects " + want_name + ", found " +
-                                   Q(TypeName(args[i])),
-                    optional ? "for example `(" + Text(*e.children[i]) +
-                                   " ?? <default>)`, or test `has(" + Text(*e.children[i]) +
-                                   ")` first"
-                             : b->doc);
+        sink_.Error(
+            optional ? "optional-unhandled" : "type-mismatch", e.children[i]->span,
+            optional
+                ? Q(Text(*e.children[i])) + " may be missing; handle it with `??` or `has(...)`"
+                : Q(e.text) + " expects " + want_name + ", found " + Q(TypeName(args[i])),
+            optional ? "for example `(" + Text(*e.children[i]) + " ?? <default>)`, or test `has(" +
+                           Text(*e.children[i]) + ")` first"
+                     : b->doc);
       }
     }
-    if (!ok) return Fail(e);
+    if (!ok)
+      return Fail(e);
     out_->calls[e.id] = b;
     return Set(e, ArgTypeOf(b->result), ChildDeps(e) | (b->pure ? 0 : kDependsOnRun));
   }
@@ -783,29 +838,34 @@ class Checker {
     const Expr& inner = *e.children[0];
     // Check without the narrowing that `has` itself may be establishing.
     const Type* type = CheckExprInner(inner, scope);
-    if (type->kind == TypeKind::kError) return Fail(e);
+    if (type->kind == TypeKind::kError)
+      return Fail(e);
     if (inner.kind != ExprKind::kMember && inner.kind != ExprKind::kName) {
       sink_.Error("type-mismatch", inner.span, "`has` takes a fact path such as `release.signer`");
       return Fail(e);
     }
     if (type->kind != TypeKind::kOptional) {
-      sink_.Warning("has-not-optional", inner.span,
-                    Q(Text(inner)) + " is not optional, so `has` is always true",
-                    "declare it as `" + TypeName(type) + "?` in the facts schema if it may be missing");
+      sink_.Warning(
+          "has-not-optional", inner.span,
+          Q(Text(inner)) + " is not optional, so `has` is always true",
+          "declare it as `" + TypeName(type) + "?` in the facts schema if it may be missing");
     }
     return Set(e, out_->types->Bool(), ChildDeps(e));
   }
 
   const Type* CheckUnary(const Expr& e, Scope& scope) {
     const Type* t = CheckExpr(*e.children[0], scope);
-    if (t->kind == TypeKind::kError) return Fail(e);
+    if (t->kind == TypeKind::kError)
+      return Fail(e);
     const uint32_t constant = ChildDeps(e);
     if (e.op == Op::kNot) {
-      if (t->kind == TypeKind::kBool) return Set(e, t, constant);
+      if (t->kind == TypeKind::kBool)
+        return Set(e, t, constant);
       ExpectBool(*e.children[0], t, "the operand of `not`");
       return Fail(e);
     }
-    if (t->IsNumeric() || t->kind == TypeKind::kDuration) return Set(e, t, constant);
+    if (t->IsNumeric() || t->kind == TypeKind::kDuration)
+      return Set(e, t, constant);
     sink_.Error("type-mismatch", e.span, "cannot negate " + Q(TypeName(t)));
     return Fail(e);
   }
@@ -835,7 +895,8 @@ class Checker {
     } else {
       rhs = CheckExpr(rhs_expr, scope);
     }
-    if (lhs->kind == TypeKind::kError || rhs->kind == TypeKind::kError) return Fail(e);
+    if (lhs->kind == TypeKind::kError || rhs->kind == TypeKind::kError)
+      return Fail(e);
     const uint32_t constant = ChildDeps(e);
     const std::string op = syntax::OpText(e.op);
     auto mismatch = [&]() {
@@ -870,20 +931,24 @@ class Checker {
         if (k(lhs) != TypeKind::kOptional) {
           sink_.Warning("coalesce-not-optional", lhs_expr.span,
                         Q(Text(lhs_expr)) + " is never missing, so `??` never uses its right side");
-          if (!Assignable(rhs, lhs)) return mismatch();
+          if (!Assignable(rhs, lhs))
+            return mismatch();
           return Set(e, lhs, constant);
         }
         if (!Assignable(rhs, lhs->element)) {
-          sink_.Error("type-mismatch", rhs_expr.span,
-                      "the default must be " + Q(TypeName(lhs->element)) + ", found " +
-                          Q(TypeName(rhs)));
+          sink_.Error(
+              "type-mismatch", rhs_expr.span,
+              "the default must be " + Q(TypeName(lhs->element)) + ", found " + Q(TypeName(rhs)));
           return Fail(e);
         }
         return Set(e, lhs->element, constant);
       case Op::kAdd:
-        if (k(lhs) == TypeKind::kString && k(rhs) == TypeKind::kString) return Set(e, lhs, constant);
-        if (k(lhs) == TypeKind::kTime && k(rhs) == TypeKind::kDuration) return Set(e, lhs, constant);
-        if (k(lhs) == TypeKind::kDuration && k(rhs) == TypeKind::kTime) return Set(e, rhs, constant);
+        if (k(lhs) == TypeKind::kString && k(rhs) == TypeKind::kString)
+          return Set(e, lhs, constant);
+        if (k(lhs) == TypeKind::kTime && k(rhs) == TypeKind::kDuration)
+          return Set(e, lhs, constant);
+        if (k(lhs) == TypeKind::kDuration && k(rhs) == TypeKind::kTime)
+          return Set(e, rhs, constant);
         [[fallthrough]];
       case Op::kSub:
         if (e.op == Op::kSub && k(lhs) == TypeKind::kTime && k(rhs) == TypeKind::kTime) {
@@ -918,7 +983,8 @@ class Checker {
       case Op::kNe:
         if ((lhs->IsNumeric() && rhs->IsNumeric()) || Assignable(lhs, rhs) ||
             Assignable(rhs, lhs)) {
-          if (k(lhs) == TypeKind::kRegex) return mismatch();
+          if (k(lhs) == TypeKind::kRegex)
+            return mismatch();
           return Set(e, T.Bool(), constant);
         }
         return mismatch();
@@ -926,13 +992,14 @@ class Checker {
       case Op::kLe:
       case Op::kGt:
       case Op::kGe: {
-        if (lhs->IsNumeric() && rhs->IsNumeric()) return Set(e, T.Bool(), constant);
+        if (lhs->IsNumeric() && rhs->IsNumeric())
+          return Set(e, T.Bool(), constant);
         const bool ordered = k(lhs) == TypeKind::kString || k(lhs) == TypeKind::kTime ||
                              k(lhs) == TypeKind::kDuration || k(lhs) == TypeKind::kVersion;
-        if (ordered && lhs == rhs) return Set(e, T.Bool(), constant);
+        if (ordered && lhs == rhs)
+          return Set(e, T.Bool(), constant);
         if (k(lhs) == TypeKind::kString && k(rhs) == TypeKind::kVersion) {
-          sink_.Error("type-mismatch", lhs_expr.span,
-                      "cannot order a string against a version",
+          sink_.Error("type-mismatch", lhs_expr.span, "cannot order a string against a version",
                       "compare versions as `semver(" + Text(lhs_expr) + ")`");
           return Fail(e);
         }
@@ -957,7 +1024,8 @@ class Checker {
         }
         return mismatch();
       case Op::kMatches:
-        if (k(lhs) != TypeKind::kString) return mismatch();
+        if (k(lhs) != TypeKind::kString)
+          return mismatch();
         if (k(rhs) != TypeKind::kRegex) {
           sink_.Error("type-mismatch", rhs_expr.span,
                       "`matches` needs a regex such as /^v[0-9]+/, found " + Q(TypeName(rhs)),
@@ -965,8 +1033,7 @@ class Checker {
           return Fail(e);
         }
         return Set(e, T.Bool(), constant);
-      default:
-        return mismatch();
+      default: return mismatch();
     }
   }
 
@@ -974,7 +1041,8 @@ class Checker {
     const Type* element = out_->types->Empty();
     for (const auto& child : e.children) {
       const Type* t = CheckExpr(*child, scope);
-      if (t->kind == TypeKind::kError) return Fail(e);
+      if (t->kind == TypeKind::kError)
+        return Fail(e);
       if (element->kind == TypeKind::kEmpty) {
         element = t;
       } else if (!Assignable(t, element)) {
@@ -983,8 +1051,8 @@ class Checker {
           continue;
         }
         sink_.Error("type-mismatch", child->span,
-                    "items must all have one type: expected " + Q(TypeName(element)) +
-                        ", found " + Q(TypeName(t)));
+                    "items must all have one type: expected " + Q(TypeName(element)) + ", found " +
+                        Q(TypeName(t)));
         return Fail(e);
       }
     }
@@ -1026,7 +1094,8 @@ class Checker {
       } else if (e.is_set && !item->IsScalar()) {
         sink_.Error("type-mismatch", e.children[0]->span,
                     "set items must be strings, numbers, booleans, times, durations or versions, "
-                    "found " + Q(TypeName(item)));
+                    "found " +
+                        Q(TypeName(item)));
         result = out_->types->Error();
       } else {
         result = e.is_set ? out_->types->Set(item) : out_->types->List(item);
@@ -1034,12 +1103,14 @@ class Checker {
     } else {
       const Type* cond = CheckExpr(*e.children[1], scope);
       ExpectBool(*e.children[1], cond, "a quantifier condition");
-      result = e.quantifier == syntax::Quantifier::kCount ? out_->types->Int() : out_->types->Bool();
+      result =
+          e.quantifier == syntax::Quantifier::kCount ? out_->types->Int() : out_->types->Bool();
     }
     scope.narrowed.resize(saved);
     scope.Pop();
     --scope.loop_depth;
-    if (result->kind == TypeKind::kError) return Fail(e);
+    if (result->kind == TypeKind::kError)
+      return Fail(e);
     // The loop variable is bound here, so it is not a free dependency of the loop.
     return Set(e, result, ChildDeps(e) & ~LocalBit(slot));
   }

@@ -1,7 +1,7 @@
 // One case per diagnostic code: the code, and the first rendered line with its position.
-#include <doctest/doctest.h>
-
 #include <filesystem>
+
+#include <doctest/doctest.h>
 
 #include "tests/test_util.h"
 
@@ -25,7 +25,9 @@ struct Case {
   const char* want;  // first line of the rendered diagnostics
 };
 
-std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string FirstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
 
 TEST_CASE("each diagnostic code, with its position") {
   const Case cases[] = {
@@ -55,8 +57,7 @@ TEST_CASE("each diagnostic code, with its position") {
        "test.gate:7:28: error: unknown function `endswith`"},
       {"wrong-arg-count", "deny r \"x\": release.author.starts_with()",
        "test.gate:7:13: error: `starts_with` takes 1 argument, found 0"},
-      {"unknown-type", "facts { extra: strng }",
-       "test.gate:7:16: error: unknown type `strng`"},
+      {"unknown-type", "facts { extra: strng }", "test.gate:7:16: error: unknown type `strng`"},
       {"conflicting-fact", "facts { release: string }",
        "test.gate:7:9: error: fact `release` is declared as `string` here and as "
        "`{author: string, built_at: time, committed_at: time, signer: string?, labels: "
@@ -68,11 +69,11 @@ TEST_CASE("each diagnostic code, with its position") {
        "test.gate:8:6: error: rule `r` is already declared"},
       {"not-constant", "const n = count(approvals)",
        "test.gate:7:11: error: the value of const `n` depends on facts or `now`"},
-      {"missing-param", "const n: int",
-       "test.gate:7:7: error: const `n` has no value"},
+      {"missing-param", "const n: int", "test.gate:7:7: error: const `n` has no value"},
       {"cycle", "let a = b\nlet b = a", "test.gate:8:9: error: let `a` depends on itself"},
-      {"unknown-rule", "deny rule_one \"x\": true\nexcept rule_on until 2026-01-01 owner \"o\" "
-                       "reason \"r\"",
+      {"unknown-rule",
+       "deny rule_one \"x\": true\nexcept rule_on until 2026-01-01 owner \"o\" "
+       "reason \"r\"",
        "test.gate:8:8: error: no rule named `rule_on`"},
       {"bad-regex", "deny r \"x\": release.author matches /a(/",
        "test.gate:7:36: error: invalid regex: missing ): a("},
@@ -131,8 +132,9 @@ TEST_CASE("several errors are reported at once, sorted by position") {
   CHECK(compiled->sink.error_count() == 3);
   const std::string& d = compiled->diagnostics;
   const size_t first = d.find("test.gate:7:13: error: unknown fact `release.nope`");
-  const size_t second = d.find("test.gate:8:23: error: `approvals` is `[{user: string, team: "
-                               "string}]`, which has no fields");
+  const size_t second = d.find(
+      "test.gate:8:23: error: `approvals` is `[{user: string, team: "
+      "string}]`, which has no fields");
   const size_t third = d.find("test.gate:8:34: error: unknown name `undefined_thing`");
   CHECK(third != std::string::npos);
   CHECK(first < second);
@@ -140,8 +142,8 @@ TEST_CASE("several errors are reported at once, sorted by position") {
 }
 
 TEST_CASE("suggestions name the closest declared name") {
-  auto compiled = CompileSource(std::string(kFacts).substr(1) +
-                                "deny r \"x\": release.auther == \"a\"\n");
+  auto compiled =
+      CompileSource(std::string(kFacts).substr(1) + "deny r \"x\": release.auther == \"a\"\n");
   CHECK(compiled->diagnostics.find("= help: did you mean `release.author`?") != std::string::npos);
 }
 
@@ -151,9 +153,8 @@ TEST_CASE("has() narrows an optional fact in the rest of a conjunction and in wh
             ->program != nullptr);
   CHECK(CompileSource(base + "deny r \"x\": has(release.signer) and release.signer != \"m\"\n")
             ->program != nullptr);
-  CHECK(CompileSource(base +
-                      "deny r for d in deps where has(d.integrity) \"{d.integrity}\": "
-                      "d.integrity.starts_with(\"sha512-\")\n")
+  CHECK(CompileSource(base + "deny r for d in deps where has(d.integrity) \"{d.integrity}\": "
+                             "d.integrity.starts_with(\"sha512-\")\n")
             ->program != nullptr);
   // `or` does not prove presence for its right operand.
   CHECK(CompileSource(base + "deny r \"x\": has(release.signer) or release.signer != \"m\"\n")
@@ -163,8 +164,7 @@ TEST_CASE("has() narrows an optional fact in the rest of a conjunction and in wh
 TEST_CASE("stdlib parameters: types are checked and required ones must be set") {
   auto wrong = CompileSource("import std.baseline with { min_reviewers: \"two\" }\n");
   CHECK(wrong->HasCode("type-mismatch"));
-  CHECK(FirstLine(wrong->diagnostics) ==
-        "test.gate:1:43: error: expected `int`, found `string`");
+  CHECK(FirstLine(wrong->diagnostics) == "test.gate:1:43: error: expected `int`, found `string`");
   auto ok = CompileSource("import std.baseline as b with { min_reviewers: 3 }\n");
   CHECK(ok->program != nullptr);
   auto alias = CompileSource("import std.baseline as release\n");
@@ -181,10 +181,12 @@ TEST_CASE("file imports are confined to the policy directory") {
   std::ofstream(root / "policy" / "common.gate") << "deny common \"x\": true\n";
   std::error_code ec;
   fs::create_symlink(root / "outside.gate", root / "policy" / "link.gate", ec);
+
   struct ImportCase {
     const char* import;
     const char* want;
   };
+
   const ImportCase cases[] = {
       {"import \"common.gate\"", ""},
       {"import \"../outside.gate\"", "leads outside the policy directory"},

@@ -12,6 +12,7 @@
 
 namespace relgate::check {
 namespace fs = std::filesystem;
+
 namespace {
 
 bool ReadFile(const fs::path& path, std::string& text, std::string& error) {
@@ -31,16 +32,16 @@ bool ReadFile(const fs::path& path, std::string& text, std::string& error) {
   }
   const auto size = fs::file_size(path, ec);
   if (!ec && size > limits::kMaxPolicySourceBytes) {
-    error = "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) +
-            " bytes";
+    error =
+        "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) + " bytes";
     return false;
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   text = buffer.str();
   if (text.size() > limits::kMaxPolicySourceBytes) {
-    error = "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) +
-            " bytes";
+    error =
+        "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) + " bytes";
     return false;
   }
   return true;
@@ -49,8 +50,10 @@ bool ReadFile(const fs::path& path, std::string& text, std::string& error) {
 bool IsInside(const fs::path& child, const fs::path& root) {
   auto c = child.begin();
   for (auto r = root.begin(); r != root.end(); ++r, ++c) {
-    if (r->empty()) continue;  // trailing slash
-    if (c == child.end() || *c != *r) return false;
+    if (r->empty())
+      continue;  // trailing slash
+    if (c == child.end() || *c != *r)
+      return false;
   }
   return true;
 }
@@ -73,21 +76,35 @@ class Loader {
         }
         std::sort(found.begin(), found.end());
         if (found.empty()) {
-          sink_.Report({Severity::kError, "no-policy", {}, false,
-                        "no .gate files in directory `" + path + "`", {}, {}});
+          sink_.Report({Severity::kError,
+                        "no-policy",
+                        {},
+                        false,
+                        "no .gate files in directory `" + path + "`",
+                        {},
+                        {}});
         }
         entries.insert(entries.end(), found.begin(), found.end());
       } else if (!fs::exists(path, ec)) {
-        sink_.Report({Severity::kError, "file-not-found", {}, false,
-                      "policy file `" + path + "` does not exist", {}, {}});
+        sink_.Report({Severity::kError,
+                      "file-not-found",
+                      {},
+                      false,
+                      "policy file `" + path + "` does not exist",
+                      {},
+                      {}});
       } else {
         entries.push_back({fs::path(path), path});
       }
     }
     if (entries.size() > limits::kMaxPolicyFiles) {
-      sink_.Report({Severity::kError, "too-many-files", {}, false,
+      sink_.Report({Severity::kError,
+                    "too-many-files",
+                    {},
+                    false,
                     "policy has more than " + std::to_string(limits::kMaxPolicyFiles) + " files",
-                    {}, {}});
+                    {},
+                    {}});
       return std::nullopt;
     }
     for (const auto& [file, display] : entries) {
@@ -95,14 +112,16 @@ class Loader {
       const fs::path canonical = fs::weakly_canonical(file, ec);
       LoadUserFile(file, display, canonical.parent_path(), std::nullopt);
     }
-    if (sink_.has_errors()) return std::nullopt;
+    if (sink_.has_errors())
+      return std::nullopt;
     return std::move(policy_);
   }
 
   std::optional<LoadedPolicy> RunText(const std::string& path, const std::string& text) {
     const FileId id = sources_.Add(path, text);
     ParseAndFollow(id, fs::path(), fs::path(), /*allow_paths=*/false);
-    if (sink_.has_errors()) return std::nullopt;
+    if (sink_.has_errors())
+      return std::nullopt;
     return std::move(policy_);
   }
 
@@ -111,11 +130,17 @@ class Loader {
                     std::optional<Span> imported_at) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(file, ec);
-    if (!seen_.insert(canonical.string()).second) return;
+    if (!seen_.insert(canonical.string()).second)
+      return;
     std::string text, error;
     if (!ReadFile(file, text, error)) {
-      Diagnostic d{Severity::kError, "file-not-found", imported_at.value_or(Span{}),
-                   imported_at.has_value(), "policy file `" + display + "` " + error, {}, {}};
+      Diagnostic d{Severity::kError,
+                   "file-not-found",
+                   imported_at.value_or(Span{}),
+                   imported_at.has_value(),
+                   "policy file `" + display + "` " + error,
+                   {},
+                   {}};
       sink_.Report(std::move(d));
       return;
     }
@@ -125,7 +150,8 @@ class Loader {
 
   void ParseAndFollow(FileId id, const fs::path& dir, const fs::path& root, bool allow_paths) {
     auto module = syntax::ParseModule(sources_, id, policy_.ids, sink_);
-    if (!module) return;
+    if (!module)
+      return;
     auto owned = std::make_unique<syntax::Module>(std::move(*module));
     const syntax::Module* raw = owned.get();
     policy_.modules.push_back({std::move(owned), false, {}});
@@ -176,19 +202,22 @@ class Loader {
       return;
     }
     const std::string name = target.substr(4);
-    if (loaded_stdlib_.count(name) != 0) return;
+    if (loaded_stdlib_.count(name) != 0)
+      return;
     std::string path;
     auto text = stdlib_.Read(name, path);
     if (!text) {
       std::string help = "available:";
-      for (const std::string& n : stdlib_.Names()) help += " std." + n;
+      for (const std::string& n : stdlib_.Names())
+        help += " std." + n;
       sink_.Error("unknown-module", import.span, "unknown module `" + target + "`", help);
       return;
     }
     loaded_stdlib_.insert(name);
     const FileId id = sources_.Add(path, std::move(*text));
     auto module = syntax::ParseModule(sources_, id, policy_.ids, sink_);
-    if (!module) return;
+    if (!module)
+      return;
     for (const syntax::Import& nested : module->imports) {
       sink_.Error("stdlib-import", nested.span, "stdlib modules cannot import other modules");
     }
@@ -207,7 +236,8 @@ class Loader {
 
 std::optional<std::string> Stdlib::Read(const std::string& name, std::string& path) const {
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return std::nullopt;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+      return std::nullopt;
   }
   if (!dir_.empty()) {
     const fs::path file = fs::path(dir_) / (name + ".gate");
@@ -232,7 +262,8 @@ std::vector<std::string> Stdlib::Names() const {
   if (!dir_.empty()) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-      if (entry.path().extension() == ".gate") names.push_back(entry.path().stem().string());
+      if (entry.path().extension() == ".gate")
+        names.push_back(entry.path().stem().string());
     }
   } else {
     for (size_t i = 0; i < internal::kEmbeddedStdlibCount; ++i) {
@@ -243,9 +274,8 @@ std::vector<std::string> Stdlib::Names() const {
   return names;
 }
 
-std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths,
-                                       const Stdlib& stdlib, SourceMap& sources,
-                                       DiagnosticSink& sink) {
+std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths, const Stdlib& stdlib,
+                                       SourceMap& sources, DiagnosticSink& sink) {
   return Loader(stdlib, sources, sink).Run(paths);
 }
 

@@ -23,6 +23,7 @@ class Stdlib {
  public:
   // `dir` empty: embedded modules only.
   explicit Stdlib(std::string dir = {}) : dir_(std::move(dir)) {}
+
   // Reads module `name` (`release` for `std.release`); sets `path` to a display path.
   std::optional<std::string> Read(const std::string& name, std::string& path) const;
   std::vector<std::string> Names() const;
@@ -51,7 +52,7 @@ struct LoadedPolicy {
 // Loads a policy given as text (tests, fuzzing): one file named `path`.
 [[nodiscard]] std::optional<LoadedPolicy> LoadPolicyText(const std::string& path,
                                                          const std::string& text,
-                                                         const Stdlib& stdlib,
-                                                         SourceMap& sources, DiagnosticSink& sink);
+                                                         const Stdlib& stdlib, SourceMap& sources,
+                                                         DiagnosticSink& sink);
 
 }  // namespace relgate::check

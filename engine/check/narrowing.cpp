@@ -30,7 +30,8 @@ void Narrowing::AddProvenTrue(const Expr& expr, const CheckedPolicy& policy,
                               std::vector<std::string>& out) {
   if (expr.kind == ExprKind::kHas) {
     const std::string key = Key(*expr.children[0], policy);
-    if (!key.empty()) out.push_back(key);
+    if (!key.empty())
+      out.push_back(key);
   } else if (expr.kind == ExprKind::kBinary && expr.op == Op::kAnd) {
     AddProvenTrue(*expr.children[0], policy, out);
     AddProvenTrue(*expr.children[1], policy, out);

@@ -22,7 +22,10 @@
 namespace relgate::check {
 
 inline constexpr uint32_t kDependsOnRun = 1;
-inline constexpr uint32_t LocalBit(uint32_t slot) { return slot < 31 ? 2u << slot : 0; }
+
+inline constexpr uint32_t LocalBit(uint32_t slot) {
+  return slot < 31 ? 2u << slot : 0;
+}
 
 enum class RefKind { kNone, kFact, kLet, kConst, kLocal, kModule };
 
@@ -39,7 +42,7 @@ struct ModuleInstance {
 };
 
 struct CheckedBinding {
-  std::string name;       // qualified for stdlib instances: `release.min_reviewers`
+  std::string name;  // qualified for stdlib instances: `release.min_reviewers`
   uint32_t instance = 0;
   const syntax::Expr* value = nullptr;  // for consts: the import parameter if one is set
   const Type* type = nullptr;

@@ -12,7 +12,8 @@ std::string Key(const Type& type) {
     case TypeKind::kRecord: {
       std::string out = "{";
       for (size_t i = 0; i < type.fields.size(); ++i) {
-        if (i > 0) out += ", ";
+        if (i > 0)
+          out += ", ";
         out += type.fields[i].name + ": " + TypeName(type.fields[i].type);
       }
       return out + "}";
@@ -25,23 +26,28 @@ std::string Key(const Type& type) {
 
 int Type::FieldIndex(const std::string& name) const {
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].name == name) return static_cast<int>(i);
+    if (fields[i].name == name)
+      return static_cast<int>(i);
   }
   return -1;
 }
 
 bool Type::IsScalar() const {
   switch (kind) {
-    case TypeKind::kBool: case TypeKind::kInt: case TypeKind::kFloat: case TypeKind::kString:
-    case TypeKind::kTime: case TypeKind::kDuration: case TypeKind::kVersion:
-      return true;
-    default:
-      return false;
+    case TypeKind::kBool:
+    case TypeKind::kInt:
+    case TypeKind::kFloat:
+    case TypeKind::kString:
+    case TypeKind::kTime:
+    case TypeKind::kDuration:
+    case TypeKind::kVersion: return true;
+    default: return false;
   }
 }
 
 std::string TypeName(const Type* type) {
-  if (type == nullptr) return "?";
+  if (type == nullptr)
+    return "?";
   switch (type->kind) {
     case TypeKind::kBool: return "bool";
     case TypeKind::kInt: return "int";
@@ -73,19 +79,29 @@ TypeArena::TypeArena() {
 const Type* TypeArena::Intern(Type type) {
   std::string key = Key(type);
   auto it = interned_.find(key);
-  if (it != interned_.end()) return it->second.get();
+  if (it != interned_.end())
+    return it->second.get();
   auto owned = std::make_unique<Type>(std::move(type));
   const Type* result = owned.get();
   interned_.emplace(std::move(key), std::move(owned));
   return result;
 }
 
-const Type* TypeArena::List(const Type* element) { return Intern({TypeKind::kList, element}); }
-const Type* TypeArena::Set(const Type* element) { return Intern({TypeKind::kSet, element}); }
-const Type* TypeArena::Map(const Type* value) { return Intern({TypeKind::kMap, value}); }
+const Type* TypeArena::List(const Type* element) {
+  return Intern({TypeKind::kList, element});
+}
+
+const Type* TypeArena::Set(const Type* element) {
+  return Intern({TypeKind::kSet, element});
+}
+
+const Type* TypeArena::Map(const Type* value) {
+  return Intern({TypeKind::kMap, value});
+}
 
 const Type* TypeArena::Optional(const Type* element) {
-  if (element->kind == TypeKind::kOptional || element->kind == TypeKind::kError) return element;
+  if (element->kind == TypeKind::kOptional || element->kind == TypeKind::kError)
+    return element;
   return Intern({TypeKind::kOptional, element});
 }
 
@@ -94,27 +110,40 @@ const Type* TypeArena::Record(std::vector<Field> fields) {
 }
 
 const Type* TypeArena::Named(const std::string& name) const {
-  if (name == "bool") return bool_;
-  if (name == "int") return int_;
-  if (name == "float") return float_;
-  if (name == "string") return string_;
-  if (name == "time") return time_;
-  if (name == "duration") return duration_;
-  if (name == "regex") return regex_;
-  if (name == "version") return version_;
+  if (name == "bool")
+    return bool_;
+  if (name == "int")
+    return int_;
+  if (name == "float")
+    return float_;
+  if (name == "string")
+    return string_;
+  if (name == "time")
+    return time_;
+  if (name == "duration")
+    return duration_;
+  if (name == "regex")
+    return regex_;
+  if (name == "version")
+    return version_;
   return nullptr;
 }
 
 bool Assignable(const Type* have, const Type* want) {
-  if (have == want) return true;
-  if (have->kind == TypeKind::kError || want->kind == TypeKind::kError) return true;
-  if (have->kind == TypeKind::kEmpty) return true;
-  if (have->kind != want->kind) return false;
+  if (have == want)
+    return true;
+  if (have->kind == TypeKind::kError || want->kind == TypeKind::kError)
+    return true;
+  if (have->kind == TypeKind::kEmpty)
+    return true;
+  if (have->kind != want->kind)
+    return false;
   switch (have->kind) {
-    case TypeKind::kList: case TypeKind::kSet: case TypeKind::kMap: case TypeKind::kOptional:
-      return Assignable(have->element, want->element);
-    default:
-      return false;
+    case TypeKind::kList:
+    case TypeKind::kSet:
+    case TypeKind::kMap:
+    case TypeKind::kOptional: return Assignable(have->element, want->element);
+    default: return false;
   }
 }
 

@@ -11,8 +11,19 @@
 namespace relgate::check {
 
 enum class TypeKind {
-  kBool, kInt, kFloat, kString, kTime, kDuration, kRegex, kVersion,
-  kList, kSet, kMap, kRecord, kOptional,
+  kBool,
+  kInt,
+  kFloat,
+  kString,
+  kTime,
+  kDuration,
+  kRegex,
+  kVersion,
+  kList,
+  kSet,
+  kMap,
+  kRecord,
+  kOptional,
   kEmpty,  // element type of an empty literal: compatible with every element type
   kError,  // recovery after a reported error: compatible with everything, never reported
 };
@@ -32,6 +43,7 @@ struct Type {
   // Slot of a record field, or -1.
   int FieldIndex(const std::string& name) const;
   bool IsScalar() const;
+
   bool IsNumeric() const { return kind == TypeKind::kInt || kind == TypeKind::kFloat; }
 };
 
@@ -41,16 +53,27 @@ std::string TypeName(const Type* type);
 class TypeArena {
  public:
   TypeArena();
+
   const Type* Bool() const { return bool_; }
+
   const Type* Int() const { return int_; }
+
   const Type* Float() const { return float_; }
+
   const Type* String() const { return string_; }
+
   const Type* Time() const { return time_; }
+
   const Type* Duration() const { return duration_; }
+
   const Type* Regex() const { return regex_; }
+
   const Type* Version() const { return version_; }
+
   const Type* Empty() const { return empty_; }
+
   const Type* Error() const { return error_; }
+
   const Type* List(const Type* element);
   const Type* Set(const Type* element);
   const Type* Map(const Type* value);

@@ -27,7 +27,10 @@ class Compiler {
  public:
   Compiler(std::unique_ptr<check::CheckedPolicy> policy, const SourceMap& sources,
            DiagnosticSink& sink, CompileOptions options)
-      : policy_(std::move(policy)), sources_(sources), sink_(sink), options_(options),
+      : policy_(std::move(policy)),
+        sources_(sources),
+        sink_(sink),
+        options_(options),
         program_(std::make_unique<Program>()) {}
 
   std::unique_ptr<Program> Run() {
@@ -37,7 +40,8 @@ class Compiler {
     p.package_ = policy_->package;
     p.sources_ = policy_->sources;
     std::string manifest;
-    for (const check::SourceDigest& s : p.sources_) manifest += s.sha256 + "  " + s.path + "\n";
+    for (const check::SourceDigest& s : p.sources_)
+      manifest += s.sha256 + "  " + s.path + "\n";
     p.digest_ = Sha256Hex(manifest);
     const_nodes_.assign(policy_->consts.size(), kNoNode);
     // Lets first, with their roots filled in, so that folding never meets an unset let.
@@ -47,10 +51,13 @@ class Compiler {
       depth_ = 0;
       p.lets_[i].root = CompileExpr(*policy_->lets[i].value);
     }
-    for (const check::CheckedRule& cr : policy_->rules) CompileRule(cr);
-    for (const check::CheckedException& ce : policy_->exceptions) CompileException(ce);
+    for (const check::CheckedRule& cr : policy_->rules)
+      CompileRule(cr);
+    for (const check::CheckedException& ce : policy_->exceptions)
+      CompileException(ce);
     p.types_ = std::move(policy_->types);
-    if (sink_.has_errors()) return nullptr;
+    if (sink_.has_errors())
+      return nullptr;
     return std::move(program_);
   }
 
@@ -77,9 +84,11 @@ class Compiler {
 
   // Replaces a just-built constant node by its value.
   NodeId Fold(NodeId id, const Expr& e) {
-    if (!options_.fold_constants || policy_->deps[e.id] != 0) return id;
+    if (!options_.fold_constants || policy_->deps[e.id] != 0)
+      return id;
     const Node& node = program_->node(id);
-    if (node.kind == NodeKind::kConst) return id;
+    if (node.kind == NodeKind::kConst)
+      return id;
     std::deque<ErrorInfo> errors;
     LetCache lets;
     lets.Reset(program_->lets().size());
@@ -105,7 +114,8 @@ class Compiler {
   NodeId Operands(Node n, const Expr& e, size_t from) {
     n.first = static_cast<uint32_t>(program_->operands_.size());
     std::vector<NodeId> ids;
-    for (size_t i = from; i < e.children.size(); ++i) ids.push_back(CompileExpr(*e.children[i]));
+    for (size_t i = from; i < e.children.size(); ++i)
+      ids.push_back(CompileExpr(*e.children[i]));
     n.first = static_cast<uint32_t>(program_->operands_.size());
     n.count = static_cast<uint32_t>(ids.size());
     program_->operands_.insert(program_->operands_.end(), ids.begin(), ids.end());
@@ -139,7 +149,8 @@ class Compiler {
             const_nodes_[ref.index] = CompileExpr(*policy_->consts[ref.index].value);
           }
           id = const_nodes_[ref.index];
-          if (program_->node(id).kind == NodeKind::kConst) id = Emit(program_->node(id), &e);
+          if (program_->node(id).kind == NodeKind::kConst)
+            id = Emit(program_->node(id), &e);
         } else {
           id = CompileExpr(*policy_->consts[ref.index].value);
           program_->snippets_[id] = std::string(sources_.Text(e.span));
@@ -147,8 +158,7 @@ class Compiler {
         depth_ = saved;
         return id;
       }
-      default:
-        throw InternalError("unresolved name `" + e.text + "` reached the compiler");
+      default: throw InternalError("unresolved name `" + e.text + "` reached the compiler");
     }
   }
 
@@ -175,16 +185,21 @@ class Compiler {
     const bool ints = l->kind == TypeKind::kInt && r->kind == TypeKind::kInt;
     switch (op) {
       case Op::kAdd:
-        if (l->kind == TypeKind::kString) return Arith::kConcat;
-        if (l->kind == TypeKind::kTime) return Arith::kTimePlusDuration;
-        if (r->kind == TypeKind::kTime) return Arith::kTimePlusDuration;  // swapped below
-        if (l->kind == TypeKind::kDuration) return Arith::kAddDuration;
+        if (l->kind == TypeKind::kString)
+          return Arith::kConcat;
+        if (l->kind == TypeKind::kTime)
+          return Arith::kTimePlusDuration;
+        if (r->kind == TypeKind::kTime)
+          return Arith::kTimePlusDuration;  // swapped below
+        if (l->kind == TypeKind::kDuration)
+          return Arith::kAddDuration;
         return ints ? Arith::kAddInt : Arith::kAddFloat;
       case Op::kSub:
         if (l->kind == TypeKind::kTime) {
           return r->kind == TypeKind::kTime ? Arith::kTimeMinusTime : Arith::kTimeMinusDuration;
         }
-        if (l->kind == TypeKind::kDuration) return Arith::kSubDuration;
+        if (l->kind == TypeKind::kDuration)
+          return Arith::kSubDuration;
         return ints ? Arith::kSubInt : Arith::kSubFloat;
       case Op::kMul:
         if (l->kind == TypeKind::kDuration || r->kind == TypeKind::kDuration) {
@@ -192,7 +207,8 @@ class Compiler {
         }
         return ints ? Arith::kMulInt : Arith::kMulFloat;
       case Op::kDiv:
-        if (l->kind == TypeKind::kDuration) return Arith::kDivDuration;
+        if (l->kind == TypeKind::kDuration)
+          return Arith::kDivDuration;
         return ints ? Arith::kDivInt : Arith::kDivFloat;
       case Op::kMod: return Arith::kModInt;
       default: throw InternalError("not an arithmetic operator");
@@ -209,19 +225,42 @@ class Compiler {
       case Op::kAnd: n.kind = NodeKind::kAnd; break;
       case Op::kOr: n.kind = NodeKind::kOr; break;
       case Op::kCoalesce: n.kind = NodeKind::kCoalesce; break;
-      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kMul:
+      case Op::kDiv:
+      case Op::kMod:
         n.kind = NodeKind::kArith;
         n.arith = ArithFor(e.op, lt, rt);
         // duration + time: evaluate as time + duration.
-        if (e.op == Op::kAdd && rt->kind == TypeKind::kTime) std::swap(n.a, n.b);
+        if (e.op == Op::kAdd && rt->kind == TypeKind::kTime)
+          std::swap(n.a, n.b);
         // int * duration: evaluate as duration * int (same arithmetic, either order).
         break;
-      case Op::kEq: n.kind = NodeKind::kCompare; n.compare = CompareOp::kEq; break;
-      case Op::kNe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kNe; break;
-      case Op::kLt: n.kind = NodeKind::kCompare; n.compare = CompareOp::kLt; break;
-      case Op::kLe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kLe; break;
-      case Op::kGt: n.kind = NodeKind::kCompare; n.compare = CompareOp::kGt; break;
-      case Op::kGe: n.kind = NodeKind::kCompare; n.compare = CompareOp::kGe; break;
+      case Op::kEq:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kEq;
+        break;
+      case Op::kNe:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kNe;
+        break;
+      case Op::kLt:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kLt;
+        break;
+      case Op::kLe:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kLe;
+        break;
+      case Op::kGt:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kGt;
+        break;
+      case Op::kGe:
+        n.kind = NodeKind::kCompare;
+        n.compare = CompareOp::kGe;
+        break;
       case Op::kIn:
       case Op::kNotIn:
         n.kind = NodeKind::kIn;
@@ -248,7 +287,8 @@ class Compiler {
     }
     const NodeId pattern = program_->operands_[n.first + 1];
     const Node& p = program_->node(pattern);
-    if (p.kind != NodeKind::kConst || p.value.kind != ValueKind::kString) return id;
+    if (p.kind != NodeKind::kConst || p.value.kind != ValueKind::kString)
+      return id;
     Node test;
     test.kind = NodeKind::kStringTest;
     test.string_test = name == "starts_with" ? StringTest::kStartsWith
@@ -269,7 +309,8 @@ class Compiler {
     if (comprehension) {
       n.kind = NodeKind::kComprehension;
       n.is_set = e.is_set;
-      if (e.has_filter) n.c = CompileExpr(*e.children[2]);
+      if (e.has_filter)
+        n.c = CompileExpr(*e.children[2]);
       n.b = CompileExpr(*e.children[0]);
     } else {
       n.kind = NodeKind::kQuantifier;
@@ -297,7 +338,8 @@ class Compiler {
       case ExprKind::kName: return CompileRef(policy_->refs[e.id], e);
       case ExprKind::kMember: {
         const check::Ref& ref = policy_->refs[e.id];
-        if (ref.kind == RefKind::kLet || ref.kind == RefKind::kConst) return CompileRef(ref, e);
+        if (ref.kind == RefKind::kLet || ref.kind == RefKind::kConst)
+          return CompileRef(ref, e);
         n.kind = NodeKind::kField;
         n.a = CompileExpr(*e.children[0]);
         n.slot = ref.index;
@@ -330,12 +372,8 @@ class Compiler {
         n.a = CompileExpr(*e.children[0]);
         return Emit(n, &e);
       case ExprKind::kBinary: return CompileBinary(e);
-      case ExprKind::kList:
-        n.kind = NodeKind::kList;
-        return Operands(n, e, 0);
-      case ExprKind::kSet:
-        n.kind = NodeKind::kSet;
-        return Operands(n, e, 0);
+      case ExprKind::kList: n.kind = NodeKind::kList; return Operands(n, e, 0);
+      case ExprKind::kSet: n.kind = NodeKind::kSet; return Operands(n, e, 0);
       case ExprKind::kComprehension:
       case ExprKind::kQuantifier: return CompileLoop(e);
     }
@@ -344,7 +382,8 @@ class Compiler {
 
   // `dependencies` or `artifact.files` when the list a rule iterates is a fact path.
   std::string FactPath(const Expr& e) const {
-    if (e.kind == ExprKind::kName && policy_->refs[e.id].kind == RefKind::kFact) return e.text;
+    if (e.kind == ExprKind::kName && policy_->refs[e.id].kind == RefKind::kFact)
+      return e.text;
     if (e.kind == ExprKind::kMember && policy_->refs[e.id].kind == RefKind::kNone) {
       const std::string base = FactPath(*e.children[0]);
       return base.empty() ? "" : base + "." + e.text;
@@ -366,7 +405,8 @@ class Compiler {
       out.over = CompileExpr(*rule.over);
       out.over_path = FactPath(*rule.over);
       depth_ = 1;  // slot 0 holds the item
-      if (rule.filter) out.filter = CompileExpr(*rule.filter);
+      if (rule.filter)
+        out.filter = CompileExpr(*rule.filter);
     }
     for (const syntax::TemplatePart& part : rule.message.parts) {
       if (part.expr) {

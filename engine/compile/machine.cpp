@@ -3,12 +3,12 @@
 // one (explanations of failing rules).
 #include "engine/compile/machine.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+
+#include <re2/re2.h>
 
 #include "engine/base/time.h"
 
@@ -28,14 +28,16 @@ struct Items {
 };
 
 Items ItemsOf(const Value& v) {
-  if (v.kind == ValueKind::kMap) return {v.items, v.len, 2};
+  if (v.kind == ValueKind::kMap)
+    return {v.items, v.len, 2};
   return {v.items, v.len, 1};
 }
 
 void SortUnique(Value* items, uint32_t& count) {
   std::sort(items, items + count, [](const Value& x, const Value& y) { return Compare(x, y) < 0; });
   count = static_cast<uint32_t>(
-      std::unique(items, items + count, [](const Value& x, const Value& y) { return Equal(x, y); }) -
+      std::unique(items, items + count,
+                  [](const Value& x, const Value& y) { return Equal(x, y); }) -
       items);
 }
 
@@ -45,9 +47,11 @@ Value Eval(const Program& p, NodeId id, Frame& f);
 template <bool kRecord>
 Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
   const Value l = Eval<kRecord>(p, n.a, f);
-  if (l.is_error()) return l;
+  if (l.is_error())
+    return l;
   const Value r = Eval<kRecord>(p, n.b, f);
-  if (r.is_error()) return r;
+  if (r.is_error())
+    return r;
   int64_t out = 0;
   auto overflow = [&]() { return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`"); };
   auto as_float = [](const Value& v) {
@@ -57,30 +61,36 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
     case Arith::kAddInt:
     case Arith::kAddDuration:
     case Arith::kTimePlusDuration:
-      if (__builtin_add_overflow(l.i, r.i, &out)) return overflow();
+      if (__builtin_add_overflow(l.i, r.i, &out))
+        return overflow();
       break;
     case Arith::kSubInt:
     case Arith::kSubDuration:
     case Arith::kTimeMinusDuration:
     case Arith::kTimeMinusTime:
-      if (__builtin_sub_overflow(l.i, r.i, &out)) return overflow();
+      if (__builtin_sub_overflow(l.i, r.i, &out))
+        return overflow();
       break;
     case Arith::kMulInt:
     case Arith::kMulDuration:
-      if (__builtin_mul_overflow(l.i, r.i, &out)) return overflow();
+      if (__builtin_mul_overflow(l.i, r.i, &out))
+        return overflow();
       break;
     case Arith::kDivInt:
     case Arith::kDivDuration:
     case Arith::kModInt:
-      if (r.i == 0) return Fail(f, "division by zero in `" + p.snippet(id) + "`");
-      if (l.i == std::numeric_limits<int64_t>::min() && r.i == -1) return overflow();
+      if (r.i == 0)
+        return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+      if (l.i == std::numeric_limits<int64_t>::min() && r.i == -1)
+        return overflow();
       out = n.arith == Arith::kModInt ? l.i % r.i : l.i / r.i;
       break;
     case Arith::kAddFloat: return Value::Float(as_float(l) + as_float(r));
     case Arith::kSubFloat: return Value::Float(as_float(l) - as_float(r));
     case Arith::kMulFloat: return Value::Float(as_float(l) * as_float(r));
     case Arith::kDivFloat: {
-      if (as_float(r) == 0) return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+      if (as_float(r) == 0)
+        return Fail(f, "division by zero in `" + p.snippet(id) + "`");
       return Value::Float(as_float(l) / as_float(r));
     }
     case Arith::kConcat: {
@@ -91,20 +101,22 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
     }
   }
   switch (n.arith) {
-    case Arith::kAddInt: case Arith::kSubInt: case Arith::kMulInt: case Arith::kDivInt:
-    case Arith::kModInt:
-      return Value::Int(out);
-    case Arith::kTimePlusDuration: case Arith::kTimeMinusDuration:
-      return Value::Time(out);
-    default:
-      return Value::Duration(out);
+    case Arith::kAddInt:
+    case Arith::kSubInt:
+    case Arith::kMulInt:
+    case Arith::kDivInt:
+    case Arith::kModInt: return Value::Int(out);
+    case Arith::kTimePlusDuration:
+    case Arith::kTimeMinusDuration: return Value::Time(out);
+    default: return Value::Duration(out);
   }
 }
 
 template <bool kRecord>
 Value Loop(const Program& p, const Node& n, Frame& f) {
   const Value list = Eval<kRecord>(p, n.a, f);
-  if (list.is_error()) return list;
+  if (list.is_error())
+    return list;
   const Items items = ItemsOf(list);
   Value* slot = &f.locals[n.slot];
   if (n.kind == NodeKind::kQuantifier) {
@@ -112,20 +124,22 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
     for (uint32_t k = 0; k < items.count; ++k) {
       *slot = items.data[k * items.stride];
       const Value v = Eval<kRecord>(p, n.b, f);
-      if (v.is_error()) return v;
+      if (v.is_error())
+        return v;
       switch (n.quantifier) {
         case syntax::Quantifier::kAll:
-          if (!v.b) return Value::Bool(false);
+          if (!v.b)
+            return Value::Bool(false);
           break;
         case syntax::Quantifier::kAny:
-          if (v.b) return Value::Bool(true);
+          if (v.b)
+            return Value::Bool(true);
           break;
         case syntax::Quantifier::kNone:
-          if (v.b) return Value::Bool(false);
+          if (v.b)
+            return Value::Bool(false);
           break;
-        case syntax::Quantifier::kCount:
-          count += v.b;
-          break;
+        case syntax::Quantifier::kCount: count += v.b; break;
       }
     }
     switch (n.quantifier) {
@@ -142,11 +156,14 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
     *slot = items.data[k * items.stride];
     if (n.c != kNoNode) {
       const Value keep = Eval<kRecord>(p, n.c, f);
-      if (keep.is_error()) return keep;
-      if (!keep.b) continue;
+      if (keep.is_error())
+        return keep;
+      if (!keep.b)
+        continue;
     }
     const Value v = Eval<kRecord>(p, n.b, f);
-    if (v.is_error()) return v;
+    if (v.is_error())
+      return v;
     out[produced++] = v;
   }
   if (n.is_set) {
@@ -160,7 +177,8 @@ bool Contains(const Value& item, const Value& collection) {
   switch (collection.kind) {
     case ValueKind::kList:
       for (uint32_t k = 0; k < collection.len; ++k) {
-        if (Equal(item, collection.items[k])) return true;
+        if (Equal(item, collection.items[k]))
+          return true;
       }
       return false;
     case ValueKind::kSet:
@@ -171,7 +189,8 @@ bool Contains(const Value& item, const Value& collection) {
       while (lo < hi) {
         const uint32_t mid = (lo + hi) / 2;
         const int c = Compare(collection.items[2 * mid], item);
-        if (c == 0) return true;
+        if (c == 0)
+          return true;
         if (c < 0) {
           lo = mid + 1;
         } else {
@@ -180,8 +199,7 @@ bool Contains(const Value& item, const Value& collection) {
       }
       return false;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -206,20 +224,23 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
     case NodeKind::kLocalField: {
       const Value& record = f.locals[n.slot];
       if (record.kind != ValueKind::kRecord) {
-        if (record.is_error()) return record;
+        if (record.is_error())
+          return record;
         return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
       }
       return record.items[n.first];
     }
     case NodeKind::kStringTest: {
       const Value s = Eval<kRecord>(p, n.a, f);
-      if (s.is_error()) return s;
+      if (s.is_error())
+        return s;
       const std::string_view text = s.str();
       const std::string_view part = n.value.str();
       // Patterns are short (`sha512-`, `.map`): a byte loop beats a call to memcmp.
       auto same = [](const char* x, const char* y, size_t size) {
         for (size_t k = 0; k < size; ++k) {
-          if (x[k] != y[k]) return false;
+          if (x[k] != y[k])
+            return false;
         }
         return true;
       };
@@ -228,17 +249,17 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
           return Value::Bool(text.size() >= part.size() &&
                              same(text.data(), part.data(), part.size()));
         case StringTest::kEndsWith:
-          return Value::Bool(text.size() >= part.size() &&
-                             same(text.data() + text.size() - part.size(), part.data(),
-                                  part.size()));
-        case StringTest::kContains:
-          return Value::Bool(text.find(part) != std::string_view::npos);
+          return Value::Bool(
+              text.size() >= part.size() &&
+              same(text.data() + text.size() - part.size(), part.data(), part.size()));
+        case StringTest::kContains: return Value::Bool(text.find(part) != std::string_view::npos);
       }
       return s;
     }
     case NodeKind::kField: {
       const Value record = Eval<kRecord>(p, n.a, f);
-      if (record.is_error()) return record;
+      if (record.is_error())
+        return record;
       if (record.kind != ValueKind::kRecord) {
         return Fail(f, "`" + p.snippet(n.a) + "` is not a record");
       }
@@ -246,9 +267,11 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
     }
     case NodeKind::kIndex: {
       const Value object = Eval<kRecord>(p, n.a, f);
-      if (object.is_error()) return object;
+      if (object.is_error())
+        return object;
       const Value index = Eval<kRecord>(p, n.b, f);
-      if (index.is_error()) return index;
+      if (index.is_error())
+        return index;
       if (object.kind == ValueKind::kList) {
         if (index.i < 0 || index.i >= object.len) {
           return Fail(f, "index " + std::to_string(index.i) + " is out of range for `" +
@@ -257,7 +280,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return object.items[index.i];
       }
       for (uint32_t k = 0; k < object.len; ++k) {
-        if (Equal(object.items[2 * k], index)) return object.items[2 * k + 1];
+        if (Equal(object.items[2 * k], index))
+          return object.items[2 * k + 1];
       }
       return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) + "\"");
     }
@@ -265,25 +289,31 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       // Uninitialised on purpose: zeroing four Values per call showed in profiles.
       union Args {
         Args() {}
+
         Value v[4];
       } storage;
+
       Value* args = storage.v;
       for (uint32_t k = 0; k < n.count; ++k) {
         args[k] = Eval<kRecord>(p, p.operand(n.first + k), f);
-        if (args[k].is_error()) return args[k];
+        if (args[k].is_error())
+          return args[k];
       }
       builtins::CallContext ctx(*f.arena, *f.errors);
       return n.fn(args, ctx);
     }
     case NodeKind::kNot: {
       const Value v = Eval<kRecord>(p, n.a, f);
-      if (v.is_error()) return v;
+      if (v.is_error())
+        return v;
       return Value::Bool(!v.b);
     }
     case NodeKind::kNeg: {
       const Value v = Eval<kRecord>(p, n.a, f);
-      if (v.is_error()) return v;
-      if (v.kind == ValueKind::kFloat) return Value::Float(-v.f);
+      if (v.is_error())
+        return v;
+      if (v.kind == ValueKind::kFloat)
+        return Value::Float(-v.f);
       if (v.i == std::numeric_limits<int64_t>::min()) {
         return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`");
       }
@@ -291,30 +321,36 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
     }
     case NodeKind::kAnd: {
       const Value l = Eval<kRecord>(p, n.a, f);
-      if (l.is_error() || !l.b) return l;
+      if (l.is_error() || !l.b)
+        return l;
       return Eval<kRecord>(p, n.b, f);
     }
     case NodeKind::kOr: {
       const Value l = Eval<kRecord>(p, n.a, f);
-      if (l.is_error() || l.b) return l;
+      if (l.is_error() || l.b)
+        return l;
       return Eval<kRecord>(p, n.b, f);
     }
     case NodeKind::kCoalesce: {
       const Value l = Eval<kRecord>(p, n.a, f);
-      if (l.kind != ValueKind::kNull) return l;
+      if (l.kind != ValueKind::kNull)
+        return l;
       return Eval<kRecord>(p, n.b, f);
     }
     case NodeKind::kHas: {
       const Value v = Eval<kRecord>(p, n.a, f);
-      if (v.is_error()) return v;
+      if (v.is_error())
+        return v;
       return Value::Bool(v.kind != ValueKind::kNull);
     }
     case NodeKind::kArith: return Arithmetic<kRecord>(p, n, id, f);
     case NodeKind::kCompare: {
       const Value l = Eval<kRecord>(p, n.a, f);
-      if (l.is_error()) return l;
+      if (l.is_error())
+        return l;
       const Value r = Eval<kRecord>(p, n.b, f);
-      if (r.is_error()) return r;
+      if (r.is_error())
+        return r;
       switch (n.compare) {
         case CompareOp::kEq: return Value::Bool(Equal(l, r));
         case CompareOp::kNe: return Value::Bool(!Equal(l, r));
@@ -327,18 +363,22 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
     }
     case NodeKind::kIn: {
       const Value item = Eval<kRecord>(p, n.a, f);
-      if (item.is_error()) return item;
+      if (item.is_error())
+        return item;
       const Value collection = Eval<kRecord>(p, n.b, f);
-      if (collection.is_error()) return collection;
+      if (collection.is_error())
+        return collection;
       return Value::Bool(Contains(item, collection) != n.negate);
     }
     case NodeKind::kMatches: {
       const Value s = Eval<kRecord>(p, n.a, f);
-      if (s.is_error()) return s;
+      if (s.is_error())
+        return s;
       const re2::RE2* re = n.regex;
       if (re == nullptr) {
         const Value pattern = Eval<kRecord>(p, n.b, f);
-        if (pattern.is_error()) return pattern;
+        if (pattern.is_error())
+          return pattern;
         re = static_cast<const re2::RE2*>(pattern.ptr);
       }
       return Value::Bool(re2::RE2::PartialMatch(re2::StringPiece(s.s, s.len), *re));
@@ -349,7 +389,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       uint32_t count = n.count;
       for (uint32_t k = 0; k < n.count; ++k) {
         items[k] = Eval<kRecord>(p, p.operand(n.first + k), f);
-        if (items[k].is_error()) return items[k];
+        if (items[k].is_error())
+          return items[k];
       }
       if (n.kind == NodeKind::kSet) {
         SortUnique(items, count);
@@ -366,7 +407,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
 template <bool kRecord>
 Value Eval(const Program& p, NodeId id, Frame& f) {
   const Value v = EvalNode<kRecord>(p, id, f);
-  if constexpr (kRecord) f.recorder->Record(id, v);
+  if constexpr (kRecord)
+    f.recorder->Record(id, v);
   return v;
 }
 
@@ -393,7 +435,8 @@ void AppendQuoted(std::string& out, std::string_view s) {
 
 void Format(std::string& out, const Value& v, bool bare, const check::Type* type, int depth) {
   // Unwrap optional: the value is either null or of the element type.
-  if (type != nullptr && type->kind == check::TypeKind::kOptional) type = type->element;
+  if (type != nullptr && type->kind == check::TypeKind::kOptional)
+    type = type->element;
   const check::Type* element = type != nullptr ? type->element : nullptr;
   switch (v.kind) {
     case ValueKind::kNull: out += "none"; return;
@@ -419,7 +462,8 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       // Written back as a literal: a slash inside the pattern is `\/` in .gate source.
       out += '/';
       for (char c : static_cast<const re2::RE2*>(v.ptr)->pattern()) {
-        if (c == '/') out += '\\';
+        if (c == '/')
+          out += '\\';
         out += c;
       }
       out += '/';
@@ -435,10 +479,12 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       out += v.kind == ValueKind::kSet ? "{" : "[";
       const uint32_t shown = std::min<uint32_t>(v.len, 10);
       for (uint32_t k = 0; k < shown; ++k) {
-        if (k > 0) out += ", ";
+        if (k > 0)
+          out += ", ";
         Format(out, v.items[k], false, element, depth + 1);
       }
-      if (v.len > shown) out += ", ... (" + std::to_string(v.len) + " items)";
+      if (v.len > shown)
+        out += ", ... (" + std::to_string(v.len) + " items)";
       out += v.kind == ValueKind::kSet ? "}" : "]";
       return;
     }
@@ -446,12 +492,14 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       out += "{";
       const uint32_t shown = std::min<uint32_t>(v.len, 10);
       for (uint32_t k = 0; k < shown; ++k) {
-        if (k > 0) out += ", ";
+        if (k > 0)
+          out += ", ";
         Format(out, v.items[2 * k], false, nullptr, depth + 1);
         out += ": ";
         Format(out, v.items[2 * k + 1], false, element, depth + 1);
       }
-      if (v.len > shown) out += ", ...";
+      if (v.len > shown)
+        out += ", ...";
       out += "}";
       return;
     }
@@ -462,7 +510,8 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       }
       out += "{";
       for (uint32_t k = 0; k < v.len; ++k) {
-        if (k > 0) out += ", ";
+        if (k > 0)
+          out += ", ";
         const check::Type* field_type = nullptr;
         if (type != nullptr && type->kind == check::TypeKind::kRecord && k < type->fields.size()) {
           out += type->fields[k].name + ": ";
@@ -479,7 +528,8 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
 }  // namespace
 
 Value Run(const Program& program, NodeId node, Frame& frame) {
-  if (frame.recorder != nullptr) return Eval<true>(program, node, frame);
+  if (frame.recorder != nullptr)
+    return Eval<true>(program, node, frame);
   return Eval<false>(program, node, frame);
 }
 

@@ -31,6 +31,7 @@ class Recorder {
 struct LetCache {
   std::vector<Value> values;
   std::vector<uint8_t> ready;
+
   void Reset(size_t count) {
     values.assign(count, Value());
     ready.assign(count, 0);
@@ -42,9 +43,9 @@ struct Frame {
   Value* locals = nullptr;       // Program::max_locals() slots
   LetCache* lets = nullptr;
   int64_t now = 0;
-  Arena* arena = nullptr;                 // temporaries of this evaluation
+  Arena* arena = nullptr;                   // temporaries of this evaluation
   std::deque<ErrorInfo>* errors = nullptr;  // error table of this evaluation
-  Recorder* recorder = nullptr;           // non-null only when explaining
+  Recorder* recorder = nullptr;             // non-null only when explaining
 };
 
 [[nodiscard]] Value Run(const Program& program, NodeId node, Frame& frame);

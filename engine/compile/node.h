@@ -47,10 +47,11 @@ namespace relgate::compile {
 using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFF;
 
-#define RELGATE_NODE_KINDS(X)                                                              \
-  X(Const) X(Fact) X(Let) X(Local) X(Now) X(Field) X(Index) X(Call) X(Not) X(Neg) X(And)  \
-  X(Or) X(Coalesce) X(Arith) X(Compare) X(In) X(Matches) X(List) X(Set) X(Comprehension) \
-  X(Quantifier) X(Has) X(LocalField) X(StringTest)
+#define RELGATE_NODE_KINDS(X)                                                                     \
+  X(Const)                                                                                        \
+  X(Fact) X(Let) X(Local) X(Now) X(Field) X(Index) X(Call) X(Not) X(Neg) X(And) X(Or) X(Coalesce) \
+      X(Arith) X(Compare) X(In) X(Matches) X(List) X(Set) X(Comprehension) X(Quantifier) X(Has)   \
+          X(LocalField) X(StringTest)
 
 enum class NodeKind : uint8_t {
 #define RELGATE_NODE_ENUM(name) k##name,
@@ -62,11 +63,23 @@ const char* NodeKindName(NodeKind kind);
 
 // Typed arithmetic, chosen by the compiler from the operand types.
 enum class Arith : uint8_t {
-  kAddInt, kSubInt, kMulInt, kDivInt, kModInt,
-  kAddFloat, kSubFloat, kMulFloat, kDivFloat,
+  kAddInt,
+  kSubInt,
+  kMulInt,
+  kDivInt,
+  kModInt,
+  kAddFloat,
+  kSubFloat,
+  kMulFloat,
+  kDivFloat,
   kConcat,
-  kAddDuration, kSubDuration, kMulDuration, kDivDuration,  // duration (+|-) duration, duration (*|/) int
-  kTimePlusDuration, kTimeMinusDuration, kTimeMinusTime,
+  kAddDuration,
+  kSubDuration,
+  kMulDuration,
+  kDivDuration,  // duration (+|-) duration, duration (*|/) int
+  kTimePlusDuration,
+  kTimeMinusDuration,
+  kTimeMinusTime,
 };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -75,6 +88,7 @@ enum class StringTest : uint8_t { kStartsWith, kEndsWith, kContains };
 
 struct Node {
   NodeKind kind = NodeKind::kConst;
+
   union {
     Arith arith;
     CompareOp compare;
@@ -82,13 +96,14 @@ struct Node {
     StringTest string_test;
     bool negate;
   };
+
   bool is_set = false;
   uint32_t slot = 0;
   NodeId a = kNoNode, b = kNoNode, c = kNoNode;
   uint32_t first = 0, count = 0;
-  Value value;                            // kConst
-  const re2::RE2* regex = nullptr;        // kMatches with a constant pattern
-  builtins::BuiltinFn fn = nullptr;       // kCall
+  Value value;                       // kConst
+  const re2::RE2* regex = nullptr;   // kMatches with a constant pattern
+  builtins::BuiltinFn fn = nullptr;  // kCall
 
   Node() : arith(Arith::kAddInt) {}
 };

@@ -29,8 +29,8 @@ struct CompiledRule {
   std::string location;  // `policies/release.gate:12`
   bool has_for = false;
   std::string var;
-  NodeId over = kNoNode;       // the list iterated by `for`
-  std::string over_path;       // `dependencies` when `over` is a plain fact path, else ""
+  NodeId over = kNoNode;  // the list iterated by `for`
+  std::string over_path;  // `dependencies` when `over` is a plain fact path, else ""
   NodeId filter = kNoNode;
   NodeId condition = kNoNode;
   std::vector<TemplatePiece> message;
@@ -41,7 +41,7 @@ struct CompiledException {
   uint32_t rule = 0;
   NodeId condition = kNoNode;  // kNoNode: every finding of the rule
   std::string condition_text;
-  int64_t until = 0;           // applies while now < until
+  int64_t until = 0;  // applies while now < until
   std::string until_text;
   std::string owner;
   std::string reason;
@@ -61,22 +61,32 @@ class Program {
   Program& operator=(const Program&) = delete;
 
   const Node& node(NodeId id) const { return nodes_[id]; }
+
   NodeId operand(uint32_t index) const { return operands_[index]; }
+
   size_t node_count() const { return nodes_.size(); }
+
   // Source text of the sub-expression a node was compiled from ("" if synthetic).
   const std::string& snippet(NodeId id) const { return snippets_[id]; }
+
   // The checked type of a node's value (for rendering records with field names).
   const check::Type* type(NodeId id) const { return node_types_[id]; }
 
   const std::vector<CompiledRule>& rules() const { return rules_; }
+
   const std::vector<CompiledException>& exceptions() const { return exceptions_; }
+
   const std::vector<CompiledLet>& lets() const { return lets_; }
+
   uint32_t max_locals() const { return max_locals_; }
 
   // The facts schema: a record type with one field per top-level fact.
   const check::Type* schema() const { return schema_; }
+
   const std::string& package() const { return package_; }
+
   const std::vector<check::SourceDigest>& sources() const { return sources_; }
+
   // sha256 over the sorted (path, sha256) list of every source file of the policy.
   const std::string& digest() const { return digest_; }
 

@@ -22,7 +22,8 @@ struct PathLink {
 
   std::string ToString() const {
     std::string prefix = parent != nullptr ? parent->ToString() : "";
-    if (key.empty()) return prefix + "[" + std::to_string(index) + "]";
+    if (key.empty())
+      return prefix + "[" + std::to_string(index) + "]";
     return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
   }
 };
@@ -89,48 +90,61 @@ class Binder {
 
   Value BindValue(const Node* node, const Type* type, const PathLink& path) {
     if (type->kind == TypeKind::kOptional) {
-      if (node == nullptr || node->kind == NodeKind::kNull) return Value::Null();
+      if (node == nullptr || node->kind == NodeKind::kNull)
+        return Value::Null();
       return BindValue(node, type->element, path);
     }
-    if (node == nullptr) return Error(path, "missing fact (expected " + check::TypeName(type) + ")");
+    if (node == nullptr)
+      return Error(path, "missing fact (expected " + check::TypeName(type) + ")");
     if (node->kind == NodeKind::kNull) {
       return Error(path, "is null, but " + check::TypeName(type) +
                              " is not optional (declare it `" + check::TypeName(type) + "?`)");
     }
     switch (type->kind) {
       case TypeKind::kBool:
-        if (node->kind != NodeKind::kBool) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kBool)
+          return Mismatch(path, type, *node);
         return Value::Bool(node->b);
       case TypeKind::kInt:
-        if (node->kind != NodeKind::kInt) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kInt)
+          return Mismatch(path, type, *node);
         return Value::Int(node->i);
       case TypeKind::kFloat:
-        if (node->kind == NodeKind::kInt) return Value::Float(static_cast<double>(node->i));
-        if (node->kind != NodeKind::kFloat) return Mismatch(path, type, *node);
+        if (node->kind == NodeKind::kInt)
+          return Value::Float(static_cast<double>(node->i));
+        if (node->kind != NodeKind::kFloat)
+          return Mismatch(path, type, *node);
         return Value::Float(node->f);
       case TypeKind::kString:
-        if (node->kind != NodeKind::kString) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kString)
+          return Mismatch(path, type, *node);
         return Value::String(node->str());
       case TypeKind::kTime: {
-        if (node->kind != NodeKind::kString) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kString)
+          return Mismatch(path, type, *node);
         auto t = ParseRfc3339(node->str());
-        if (!t) return Error(path, "expected an RFC 3339 time, found " + Describe(*node));
+        if (!t)
+          return Error(path, "expected an RFC 3339 time, found " + Describe(*node));
         return Value::Time(*t);
       }
       case TypeKind::kDuration: {
-        if (node->kind != NodeKind::kString) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kString)
+          return Mismatch(path, type, *node);
         auto d = ParseDuration(node->str());
-        if (!d) return Error(path, "expected a duration like 24h or 90m, found " + Describe(*node));
+        if (!d)
+          return Error(path, "expected a duration like 24h or 90m, found " + Describe(*node));
         return Value::Duration(*d);
       }
       case TypeKind::kVersion:
-        if (node->kind != NodeKind::kString) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kString)
+          return Mismatch(path, type, *node);
         if (!IsSemver(node->str())) {
           return Error(path, "expected a semantic version, found " + Describe(*node));
         }
         return Value::Version(node->str());
       case TypeKind::kList: {
-        if (node->kind != NodeKind::kArray) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kArray)
+          return Mismatch(path, type, *node);
         Value* items = out_.arena_.AllocValues(node->len);
         for (uint32_t k = 0; k < node->len; ++k) {
           const PathLink child{&path, {}, k};
@@ -139,9 +153,11 @@ class Binder {
         return Value::Sequence(ValueKind::kList, items, node->len);
       }
       case TypeKind::kMap: {
-        if (node->kind != NodeKind::kObject) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kObject)
+          return Mismatch(path, type, *node);
         std::vector<uint32_t> order(node->len);
-        for (uint32_t k = 0; k < node->len; ++k) order[k] = k;
+        for (uint32_t k = 0; k < node->len; ++k)
+          order[k] = k;
         std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
           return node->members[a].name() < node->members[b].name();
         });
@@ -155,10 +171,10 @@ class Binder {
         return Value::Sequence(ValueKind::kMap, pairs, node->len);
       }
       case TypeKind::kRecord:
-        if (node->kind != NodeKind::kObject) return Mismatch(path, type, *node);
+        if (node->kind != NodeKind::kObject)
+          return Mismatch(path, type, *node);
         return BindRecord(*node, type, path);
-      default:
-        return Error(path, "type " + check::TypeName(type) + " cannot come from facts");
+      default: return Error(path, "type " + check::TypeName(type) + " cannot come from facts");
     }
   }
 

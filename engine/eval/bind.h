@@ -25,6 +25,7 @@ class BoundFacts {
 
   // The root record's slots, one per top-level fact of the schema.
   const Value* root() const { return root_; }
+
   // Problems found while binding (each is also an error value in the tree).
   const std::deque<ErrorInfo>& errors() const { return errors_; }
 

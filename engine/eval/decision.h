@@ -53,17 +53,17 @@ struct Finding {
   std::string item;        // `dependencies[3]` for `for` rules, "" otherwise
   std::string item_value;  // the item rendered, for scalar items (`"dist/app.js.map"`)
   std::vector<Because> because;
-  std::string location;    // where the rule is declared
+  std::string location;  // where the rule is declared
   bool has_exception = false;
-  AppliedException exception;        // when status == kExcepted
-  bool expired_exception = false;    // an expired exception would have covered it
+  AppliedException exception;      // when status == kExcepted
+  bool expired_exception = false;  // an expired exception would have covered it
   AppliedException expired;
 };
 
 struct RuleError {
   std::string rule;
   std::string item;
-  std::string path;     // fact path, when a fact was missing or ill-typed
+  std::string path;  // fact path, when a fact was missing or ill-typed
   std::string message;
   std::string location;
 };

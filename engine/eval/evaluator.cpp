@@ -61,12 +61,14 @@ std::string ValidateOverrides(const compile::Program& program,
   for (const OverrideRequest& o : overrides) {
     const CompiledRule* found = nullptr;
     for (const CompiledRule& rule : program.rules()) {
-      if (rule.id == o.rule) found = &rule;
+      if (rule.id == o.rule)
+        found = &rule;
     }
     if (found == nullptr) {
       std::string known;
       for (const CompiledRule& rule : program.rules()) {
-        if (rule.level == syntax::Level::kSoft) known += (known.empty() ? "" : ", ") + rule.id;
+        if (rule.level == syntax::Level::kSoft)
+          known += (known.empty() ? "" : ", ") + rule.id;
       }
       return "--override names no rule `" + o.rule + "`" +
              (known.empty() ? "; the policy has no soft rules" : "; soft rules: " + known);
@@ -114,7 +116,8 @@ class Run {
           Error(r, k, keep);
           continue;
         }
-        if (!keep.b) continue;
+        if (!keep.b)
+          continue;
       }
       const Value v = compile::Run(p_, rule.condition, frame_);
       if (v.is_error()) {
@@ -141,7 +144,8 @@ class Run {
     for (uint32_t e : rule.exceptions) {
       const CompiledException& ex = p_.exceptions()[e];
       const bool active = options_.now < ex.until;
-      if (f.exception != kNoItem && !active) continue;
+      if (f.exception != kNoItem && !active)
+        continue;
       bool matches = true;
       if (ex.condition != kNoNode) {
         const Value v = compile::Run(p_, ex.condition, frame_);
@@ -152,7 +156,8 @@ class Run {
         }
         matches = v.b;
       }
-      if (!matches) continue;
+      if (!matches)
+        continue;
       if (active && f.exception == kNoItem) {
         f.exception = e;
         f.status = FindingStatus::kExcepted;
@@ -168,7 +173,8 @@ class Run {
         }
       }
     }
-    if (o_.rules[r] == RuleStatus::kPass) o_.rules[r] = RuleStatus::kFail;
+    if (o_.rules[r] == RuleStatus::kPass)
+      o_.rules[r] = RuleStatus::kFail;
     o_.findings.push_back(f);
   }
 
@@ -200,12 +206,15 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
   frame.arena = &scratch.arena;
   frame.errors = &scratch.errors;
   Run run(program, options, scratch, frame);
-  for (uint32_t r = 0; r < program.rules().size(); ++r) run.Rule(r);
+  for (uint32_t r = 0; r < program.rules().size(); ++r)
+    run.Rule(r);
   o.verdict = Verdict::kOpen;
   for (const RawFinding& f : o.findings) {
-    if (f.status == FindingStatus::kBlocking) o.verdict = Verdict::kShut;
+    if (f.status == FindingStatus::kBlocking)
+      o.verdict = Verdict::kShut;
   }
-  if (!o.errors.empty()) o.verdict = Verdict::kUndecided;
+  if (!o.errors.empty())
+    o.verdict = Verdict::kUndecided;
   return o;
 }
 

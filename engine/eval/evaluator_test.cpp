@@ -53,6 +53,7 @@ TEST_CASE("constructs evaluate as documented") {
     const char* condition;
     bool want;
   };
+
   const Case cases[] = {
       {"release.author == \"alice\"", true},
       {"release.author != \"alice\"", false},
@@ -105,10 +106,11 @@ TEST_CASE("constructs evaluate as documented") {
 }
 
 TEST_CASE("for rules yield one finding per offending item, with 0-based item paths") {
-  auto compiled = CompileSource(std::string(kSchema) +
-                                "deny no_maps for f in files \"ships {f}\": not f.ends_with(\".map\")\n"
-                                "deny pinned for d in deps \"{d.name}@{d.version}\":\n"
-                                "  (d.integrity ?? \"\").starts_with(\"sha512-\")\n");
+  auto compiled =
+      CompileSource(std::string(kSchema) +
+                    "deny no_maps for f in files \"ships {f}\": not f.ends_with(\".map\")\n"
+                    "deny pinned for d in deps \"{d.name}@{d.version}\":\n"
+                    "  (d.integrity ?? \"\").starts_with(\"sha512-\")\n");
   REQUIRE(compiled->program != nullptr);
   const Decision d = DecideText(*compiled->program, kFacts);
   CHECK(d.verdict == Verdict::kShut);
@@ -212,6 +214,7 @@ TEST_CASE("runtime errors: index out of range, division by zero, bad semver") {
     const char* condition;
     const char* message;
   };
+
   const Case cases[] = {
       {"approvals[5].user == \"x\"", "index 5 is out of range for `approvals` (3 items)"},
       {"release.size / (release.size - 42) > 0",
@@ -234,8 +237,8 @@ TEST_CASE("runtime errors: index out of range, division by zero, bad semver") {
 TEST_CASE("and/or decide left to right: errors after the deciding operand are not reached") {
   // `false and <error>` is false (a finding), `<error> and false` is the error.
   CHECK_FALSE(Holds("release.size > 100 and approvals[9].user == \"x\""));
-  auto compiled = CompileSource(std::string(kSchema) +
-                                "deny r \"m\": approvals[9].user == \"x\" and release.size > 100\n");
+  auto compiled = CompileSource(
+      std::string(kSchema) + "deny r \"m\": approvals[9].user == \"x\" and release.size > 100\n");
   CHECK(DecideText(*compiled->program, kFacts).verdict == Verdict::kUndecided);
   CHECK(Holds("release.size > 1 or approvals[9].user == \"x\""));
 }

@@ -22,11 +22,14 @@ namespace {
 class ValueRecorder : public compile::Recorder {
  public:
   explicit ValueRecorder(size_t nodes) : values_(nodes), seen_(nodes, 0) {}
+
   void Record(NodeId node, const Value& value) override {
     values_[node] = value;
     seen_[node] = 1;
   }
+
   bool seen(NodeId node) const { return seen_[node] != 0; }
+
   const Value& value(NodeId node) const { return values_[node]; }
 
  private:
@@ -39,7 +42,8 @@ class BecauseCollector {
   BecauseCollector(const compile::Program& p, const ValueRecorder& r) : p_(p), r_(r) {}
 
   void Collect(NodeId id) {
-    if (id == kNoNode || !r_.seen(id)) return;
+    if (id == kNoNode || !r_.seen(id))
+      return;
     const Node& n = p_.node(id);
     const Value& v = r_.value(id);
     switch (n.kind) {
@@ -58,9 +62,7 @@ class BecauseCollector {
         Collect(n.a);
         Collect(n.b);
         return;
-      case NodeKind::kNot:
-        Collect(n.a);
-        return;
+      case NodeKind::kNot: Collect(n.a); return;
       case NodeKind::kCompare:
       case NodeKind::kIn:
       case NodeKind::kMatches:
@@ -69,16 +71,12 @@ class BecauseCollector {
         Add(n.b);
         return;
       case NodeKind::kCall:
-        for (uint32_t k = 0; k < n.count; ++k) Add(p_.operand(n.first + k));
+        for (uint32_t k = 0; k < n.count; ++k)
+          Add(p_.operand(n.first + k));
         return;
-      case NodeKind::kHas:
-        Add(n.a);
-        return;
-      case NodeKind::kQuantifier:
-        Add(n.a);
-        return;
-      default:
-        break;
+      case NodeKind::kHas: Add(n.a); return;
+      case NodeKind::kQuantifier: Add(n.a); return;
+      default: break;
     }
     Add(id);
   }
@@ -87,17 +85,22 @@ class BecauseCollector {
 
  private:
   void Add(NodeId id) {
-    if (id == kNoNode) return;
+    if (id == kNoNode)
+      return;
     // Constants the evaluator did not need to visit (a precompiled regex) still explain.
     const bool constant = p_.node(id).kind == NodeKind::kConst;
-    if (!r_.seen(id) && !constant) return;
+    if (!r_.seen(id) && !constant)
+      return;
     const std::string& snippet = p_.snippet(id);
-    if (snippet.empty()) return;
+    if (snippet.empty())
+      return;
     const Value& v = r_.seen(id) ? r_.value(id) : p_.node(id).value;
     const std::string value = compile::FormatValue(v, false, p_.type(id));
-    if (value == snippet) return;  // a literal says nothing new
+    if (value == snippet)
+      return;  // a literal says nothing new
     for (const Because& b : out_) {
-      if (b.expr == snippet) return;
+      if (b.expr == snippet)
+        return;
     }
     out_.push_back({snippet, value});
   }
@@ -128,9 +131,11 @@ class Explainer {
   // Puts item `k` of rule `r` in slot 0; returns its text (`dependencies[3]`).
   std::string BindItem(uint32_t r, uint32_t k, std::string* value_text) {
     const compile::CompiledRule& rule = p_.rules()[r];
-    if (k == kNoItem || !rule.has_for) return "";
+    if (k == kNoItem || !rule.has_for)
+      return "";
     const Value list = compile::Run(p_, rule.over, frame_);
-    if (list.is_error() || k >= list.len) return "";
+    if (list.is_error() || k >= list.len)
+      return "";
     const bool map = list.kind == ValueKind::kMap;
     const Value item = list.items[map ? 2 * k : k];
     frame_.locals[0] = item;
@@ -141,7 +146,8 @@ class Explainer {
       *value_text = compile::FormatValue(item, false, item_type);
     }
     const std::string base = rule.over_path.empty() ? p_.snippet(rule.over) : rule.over_path;
-    if (map) return base + "[" + compile::FormatValue(item, false) + "]";
+    if (map)
+      return base + "[" + compile::FormatValue(item, false) + "]";
     return base + "[" + std::to_string(k) + "]";
   }
 
@@ -181,7 +187,8 @@ class Explainer {
     d.policy_digest = p_.digest();
     d.policy_sources = p_.sources();
     std::vector<uint32_t> counts(p_.rules().size(), 0);
-    for (const RawFinding& f : outcome.findings) ++counts[f.rule];
+    for (const RawFinding& f : outcome.findings)
+      ++counts[f.rule];
     for (uint32_t r = 0; r < p_.rules().size(); ++r) {
       d.rules.push_back({p_.rules()[r].id, p_.rules()[r].level, outcome.rules[r], counts[r]});
     }
@@ -237,8 +244,8 @@ class Explainer {
 
 }  // namespace
 
-Decision Explain(const compile::Program& program, const BoundFacts& facts,
-                 const Outcome& outcome, const EvalOptions& options, Scratch& scratch) {
+Decision Explain(const compile::Program& program, const BoundFacts& facts, const Outcome& outcome,
+                 const EvalOptions& options, Scratch& scratch) {
   return Explainer(program, facts, options, scratch).Build(outcome);
 }
 

@@ -10,9 +10,11 @@
 namespace relgate::facts {
 
 const Node* Node::Find(std::string_view key) const {
-  if (kind != NodeKind::kObject) return nullptr;
+  if (kind != NodeKind::kObject)
+    return nullptr;
   for (uint32_t k = 0; k < len; ++k) {
-    if (members[k].name() == key) return &members[k].value;
+    if (members[k].name() == key)
+      return &members[k].value;
   }
   return nullptr;
 }
@@ -32,9 +34,11 @@ const char* NodeKindName(NodeKind kind) {
 
 std::string LoadError::ToString() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (line > 0)
+    out += ":" + std::to_string(line) + ":" + std::to_string(column);
   out += ": error: " + message;
-  if (!path.empty()) out += " (at `" + path + "`)";
+  if (!path.empty())
+    out += " (at `" + path + "`)";
   return out;
 }
 
@@ -78,8 +82,8 @@ std::unique_ptr<Document> LoadFile(const std::string& path, Format format, LoadE
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   if (text.size() > limits::kMaxFactsBytes) {
-    error.message = "is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) +
-                    " bytes";
+    error.message =
+        "is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
     return nullptr;
   }
   return ParseDocument(text, path, format, error);

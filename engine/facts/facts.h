@@ -36,11 +36,14 @@ struct Node {
     const Node* items;
     const Member* members;
   };
+
   uint32_t len = 0;  // string bytes, array items, object members
   NodeKind kind = NodeKind::kNull;
 
   Node() : i(0) {}
+
   std::string_view str() const { return std::string_view(s, len); }
+
   // The member named `key` of an object, or nullptr.
   const Node* Find(std::string_view key) const;
 };
@@ -49,6 +52,7 @@ struct Member {
   const char* key;
   uint32_t key_len;
   Node value;
+
   std::string_view name() const { return std::string_view(key, key_len); }
 };
 
@@ -72,15 +76,19 @@ class Document {
  public:
   Document(std::string name, std::string sha256)
       : name_(std::move(name)), sha256_(std::move(sha256)) {}
+
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 
   const Node& root() const { return root_; }
+
   const std::string& name() const { return name_; }
+
   const std::string& sha256() const { return sha256_; }  // of the document's bytes
 
   // For the loaders, while building the tree.
   Arena& arena() { return arena_; }
+
   void set_root(Node root) { root_ = root; }
 
  private:
@@ -113,6 +121,7 @@ class FactSet {
   const Node* Find(std::string_view key) const;
   // Which document defined top-level fact `key` ("" if none).
   const std::string& SourceOf(std::string_view key) const;
+
   const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
 
  private:
@@ -121,6 +130,7 @@ class FactSet {
     const Node* value;
     uint32_t document;
   };
+
   std::vector<std::unique_ptr<Document>> documents_;
   std::vector<Entry> entries_;  // sorted by key
 };

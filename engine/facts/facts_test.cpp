@@ -1,8 +1,8 @@
 // Facts loading: both formats into one tree, strictness (duplicates, numbers, UTF-8,
 // depth, alias expansion) with positions, and merging by top-level key.
-#include <doctest/doctest.h>
-
 #include "engine/facts/facts.h"
+
+#include <doctest/doctest.h>
 
 namespace relgate::facts {
 namespace {
@@ -60,6 +60,7 @@ TEST_CASE("strict loading: each rejection names the place") {
     std::string text;
     std::string want;
   };
+
   const std::string deep_json = std::string(100000, '[') + std::string(100000, ']');
   const std::string deep_yaml = "a: " + std::string(100000, '[') + std::string(100000, ']');
   const Case cases[] = {
@@ -72,8 +73,10 @@ TEST_CASE("strict loading: each rejection names the place") {
       {false, "n: 9223372036854775808\n",
        "f.yaml:1:4: error: integer 9223372036854775808 is out of range (facts integers are "
        "64-bit signed) (at `n`)"},
-      {false, "n: .nan\n", "f.yaml:1:4: error: `.nan` (NaN or Infinity) is not allowed in facts (at `n`)"},
-      {false, "n: -.inf\n", "f.yaml:1:4: error: `-.inf` (NaN or Infinity) is not allowed in facts (at `n`)"},
+      {false, "n: .nan\n",
+       "f.yaml:1:4: error: `.nan` (NaN or Infinity) is not allowed in facts (at `n`)"},
+      {false, "n: -.inf\n",
+       "f.yaml:1:4: error: `-.inf` (NaN or Infinity) is not allowed in facts (at `n`)"},
       {true, R"({"n": NaN})", "f.json: error: invalid JSON:"},
       {true, "{\"s\": \"\xff\"}", "f.json:1:8: error: invalid UTF-8"},
       {false, "s: \"ok\"\nt: \xc3\x28\n", "f.yaml:2:4: error: invalid UTF-8"},
@@ -99,7 +102,8 @@ TEST_CASE("a billion-laughs YAML document fails fast instead of expanding") {
   for (int level = 0; level < 9; ++level) {
     const std::string name = "l" + std::to_string(level);
     text += name + ": &" + name + " [";
-    for (int k = 0; k < 10; ++k) text += (k ? ", *" : "*") + prev;
+    for (int k = 0; k < 10; ++k)
+      text += (k ? ", *" : "*") + prev;
     text += "]\n";
     prev = name;
   }

@@ -15,13 +15,17 @@ namespace relgate::facts::internal {
 class PathStack {
  public:
   void PushKey(std::string_view key) { segments_.push_back({key, 0, true}); }
+
   void PushIndex(size_t index) { segments_.push_back({{}, index, false}); }
+
   void Pop() { segments_.pop_back(); }
+
   std::string ToString() const {
     std::string out;
     for (const Segment& s : segments_) {
       if (s.is_key) {
-        if (!out.empty()) out += '.';
+        if (!out.empty())
+          out += '.';
         out += s.key;
       } else {
         out += "[" + std::to_string(s.index) + "]";
@@ -36,30 +40,34 @@ class PathStack {
     size_t index;
     bool is_key;
   };
+
   std::vector<Segment> segments_;
 };
 
 // Index of the first member whose key repeats an earlier one, or -1.
 inline int FindDuplicateKey(const Member* members, uint32_t count) {
-  if (count < 2) return -1;
+  if (count < 2)
+    return -1;
   if (count <= 16) {
     for (uint32_t k = 1; k < count; ++k) {
       for (uint32_t j = 0; j < k; ++j) {
-        if (members[j].name() == members[k].name()) return static_cast<int>(k);
+        if (members[j].name() == members[k].name())
+          return static_cast<int>(k);
       }
     }
     return -1;
   }
   std::vector<uint32_t> order(count);
-  for (uint32_t k = 0; k < count; ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return members[a].name() < members[b].name();
-  });
+  for (uint32_t k = 0; k < count; ++k)
+    order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return members[a].name() < members[b].name(); });
   int first = -1;
   for (uint32_t k = 1; k < count; ++k) {
     if (members[order[k]].name() == members[order[k - 1]].name()) {
       const int later = static_cast<int>(std::max(order[k], order[k - 1]));
-      if (first < 0 || later < first) first = later;
+      if (first < 0 || later < first)
+        first = later;
     }
   }
   return first;

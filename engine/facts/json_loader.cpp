@@ -43,9 +43,11 @@ size_t FindTooDeep(std::string_view text, size_t limit) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > limit) return k;
+      if (++depth > limit)
+        return k;
     } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;
+      if (depth > 0)
+        --depth;
     }
   }
   return std::string_view::npos;
@@ -57,8 +59,8 @@ class Converter {
 
   bool Convert(simdjson::dom::element element, Node& out) {
     if (++nodes_ > limits::kMaxFactsNodes) {
-      error_.message = "document has more than " + std::to_string(limits::kMaxFactsNodes) +
-                       " values";
+      error_.message =
+          "document has more than " + std::to_string(limits::kMaxFactsNodes) + " values";
       return false;
     }
     switch (element.type()) {
@@ -98,7 +100,8 @@ class Converter {
           path_.PushIndex(k);
           const bool ok = Convert(item, items[k]);
           path_.Pop();
-          if (!ok) return false;
+          if (!ok)
+            return false;
           ++k;
         }
         out.kind = NodeKind::kArray;
@@ -117,7 +120,8 @@ class Converter {
           path_.PushKey(key);
           const bool ok = Convert(field.value, members[k].value);
           path_.Pop();
-          if (!ok) return false;
+          if (!ok)
+            return false;
           ++k;
         }
         const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(count));
@@ -150,8 +154,8 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
                                     LoadError& error) {
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
-    error.message = "document is larger than the limit of " +
-                    std::to_string(limits::kMaxFactsBytes) + " bytes";
+    error.message =
+        "document is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
     return nullptr;
   }
   // One parser per thread: its buffers are reused across documents.
@@ -172,22 +176,22 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
         break;
       case simdjson::DEPTH_ERROR:
         LineColumn(text, FindTooDeep(text, limits::kMaxFactsDepth), error);
-        error.message = "nested deeper than the limit of " +
-                        std::to_string(limits::kMaxFactsDepth) + " levels";
+        error.message =
+            "nested deeper than the limit of " + std::to_string(limits::kMaxFactsDepth) + " levels";
         break;
       case simdjson::NUMBER_ERROR:
         error.message = "invalid JSON: a number is malformed or out of range (" +
                         std::string(simdjson::error_message(code)) + ")";
         break;
-      default:
-        error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
+      default: error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
     }
     return nullptr;
   }
   auto doc = std::make_unique<Document>(name, Sha256Hex(text));
   Node node;
   Converter converter(*doc, error);
-  if (!converter.Convert(root, node)) return nullptr;
+  if (!converter.Convert(root, node))
+    return nullptr;
   doc->set_root(node);
   return doc;
 }

@@ -3,12 +3,12 @@
 // nodes, so this walk resolves plain scalars by the YAML 1.2 core schema, rejects
 // duplicate keys, NaN/Infinity and out-of-range integers, and counts values after alias
 // expansion so that a "billion laughs" document fails fast instead of exhausting memory.
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
 
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
@@ -23,9 +23,11 @@ using internal::PathStack;
 
 bool IsDecimalInt(std::string_view s) {
   size_t k = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  if (k == s.size()) return false;
+  if (k == s.size())
+    return false;
   for (; k < s.size(); ++k) {
-    if (s[k] < '0' || s[k] > '9') return false;
+    if (s[k] < '0' || s[k] > '9')
+      return false;
   }
   return true;
 }
@@ -34,27 +36,34 @@ bool IsFloat(std::string_view s) {
   // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
   size_t k = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
   size_t digits = 0;
-  while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k, ++digits;
+  while (k < s.size() && s[k] >= '0' && s[k] <= '9')
+    ++k, ++digits;
   if (k < s.size() && s[k] == '.') {
     ++k;
-    while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k, ++digits;
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9')
+      ++k, ++digits;
   }
-  if (digits == 0) return false;
+  if (digits == 0)
+    return false;
   if (k < s.size() && (s[k] == 'e' || s[k] == 'E')) {
     ++k;
-    if (k < s.size() && (s[k] == '-' || s[k] == '+')) ++k;
+    if (k < s.size() && (s[k] == '-' || s[k] == '+'))
+      ++k;
     const size_t start = k;
-    while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
-    if (k == start) return false;
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9')
+      ++k;
+    if (k == start)
+      return false;
   }
   return k == s.size();
 }
 
 bool IsSpecialFloat(std::string_view s) {
-  static const char* kSpecial[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-                                   "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
+  static const char* kSpecial[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF",
+                                   "-.inf", "-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN"};
   for (const char* special : kSpecial) {
-    if (s == special) return true;
+    if (s == special)
+      return true;
   }
   return false;
 }
@@ -84,7 +93,8 @@ class Walker {
       out.len = static_cast<uint32_t>(copy.size());
       return true;
     };
-    if (tag == "!" || tag == "tag:yaml.org,2002:str") return set_string();
+    if (tag == "!" || tag == "tag:yaml.org,2002:str")
+      return set_string();
     if (tag != "?" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
       return Fail(node, "unsupported YAML tag `" + tag + "`");
     }
@@ -93,8 +103,8 @@ class Walker {
       out.kind = NodeKind::kNull;
       return true;
     }
-    if (text == "true" || text == "True" || text == "TRUE" || text == "false" ||
-        text == "False" || text == "FALSE") {
+    if (text == "true" || text == "True" || text == "TRUE" || text == "false" || text == "False" ||
+        text == "FALSE") {
       out.kind = NodeKind::kBool;
       out.b = text[0] == 't' || text[0] == 'T';
       return true;
@@ -110,7 +120,8 @@ class Walker {
       char* end = nullptr;
       const long long value = std::strtoll(start, &end, base);
       if (errno == ERANGE) {
-        return Fail(node, "integer " + text + " is out of range (facts integers are 64-bit signed)");
+        return Fail(node,
+                    "integer " + text + " is out of range (facts integers are 64-bit signed)");
       }
       out.kind = NodeKind::kInt;
       out.i = value;
@@ -121,7 +132,8 @@ class Walker {
     }
     if (IsFloat(text)) {
       const double value = std::strtod(text.c_str(), nullptr);
-      if (!std::isfinite(value)) return Fail(node, "number " + text + " is out of range");
+      if (!std::isfinite(value))
+        return Fail(node, "number " + text + " is out of range");
       out.kind = NodeKind::kFloat;
       out.f = value;
       return true;
@@ -134,8 +146,7 @@ class Walker {
 
   bool Walk(const YAML::Node& node, Node& out, size_t depth) {
     if (++nodes_ > limits::kMaxFactsNodes) {
-      return Fail(node, "document expands to more than " +
-                            std::to_string(limits::kMaxFactsNodes) +
+      return Fail(node, "document expands to more than " + std::to_string(limits::kMaxFactsNodes) +
                             " values (YAML aliases are counted each time they are used)");
     }
     if (depth > limits::kMaxFactsDepth) {
@@ -144,9 +155,7 @@ class Walker {
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out.kind = NodeKind::kNull;
-        return true;
+      case YAML::NodeType::Null: out.kind = NodeKind::kNull; return true;
       case YAML::NodeType::Scalar: return Scalar(node, out);
       case YAML::NodeType::Sequence: {
         const size_t count = node.size();
@@ -157,7 +166,8 @@ class Walker {
           path_.PushIndex(k);
           const bool ok = Walk(item, items[k], depth + 1);
           path_.Pop();
-          if (!ok) return false;
+          if (!ok)
+            return false;
           ++k;
         }
         out.kind = NodeKind::kArray;
@@ -170,7 +180,8 @@ class Walker {
         Member* members = internal::AllocMembers(doc_.arena(), count);
         size_t k = 0;
         for (const auto& pair : node) {
-          if (!pair.first.IsScalar()) return Fail(pair.first, "mapping keys must be scalars");
+          if (!pair.first.IsScalar())
+            return Fail(pair.first, "mapping keys must be scalars");
           const std::string_view key = doc_.arena().CopyString(pair.first.Scalar());
           new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
           const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(k + 1));
@@ -180,7 +191,8 @@ class Walker {
           path_.PushKey(key);
           const bool ok = Walk(pair.second, members[k].value, depth + 1);
           path_.Pop();
-          if (!ok) return false;
+          if (!ok)
+            return false;
           ++k;
         }
         out.kind = NodeKind::kObject;
@@ -205,8 +217,8 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
                                     LoadError& error) {
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
-    error.message = "document is larger than the limit of " +
-                    std::to_string(limits::kMaxFactsBytes) + " bytes";
+    error.message =
+        "document is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
     return nullptr;
   }
   if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
@@ -243,7 +255,8 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
   Node node;
   Walker walker(*doc, error);
   try {
-    if (!walker.Walk(root, node, 0)) return nullptr;
+    if (!walker.Walk(root, node, 0))
+      return nullptr;
   } catch (const YAML::Exception& e) {
     error.message = "invalid YAML: " + e.msg;
     return nullptr;

@@ -14,43 +14,53 @@ class Writer {
     out_ += c;
     first_ = true;
   }
+
   void Close(char c) {
     out_ += c;
     first_ = false;
   }
+
   void Key(std::string_view key) {
     Comma();
     out_ += JsonQuote(key);
     out_ += ':';
     first_ = true;
   }
+
   void String(std::string_view value) {
     Comma();
     out_ += JsonQuote(value);
   }
+
   void Raw(std::string_view value) {
     Comma();
     out_ += value;
   }
+
   void Field(std::string_view key, std::string_view value) {
     Key(key);
     String(value);
   }
+
   void Bool(std::string_view key, bool value) {
     Key(key);
     Raw(value ? "true" : "false");
   }
+
   void Int(std::string_view key, int64_t value) {
     Key(key);
     Raw(std::to_string(value));
   }
+
   std::string Take() { return std::move(out_); }
 
  private:
   void Comma() {
-    if (!first_) out_ += ',';
+    if (!first_)
+      out_ += ',';
     first_ = false;
   }
+
   std::string out_;
   bool first_ = true;
 };
@@ -138,8 +148,10 @@ std::string RenderJson(const eval::Decision& d) {
     w.Field("level", eval::LevelName(f.level));
     w.Field("status", eval::StatusName(f.status));
     w.Field("message", f.message);
-    if (!f.item.empty()) w.Field("item", f.item);
-    if (!f.item_value.empty()) w.Field("item_value", f.item_value);
+    if (!f.item.empty())
+      w.Field("item", f.item);
+    if (!f.item_value.empty())
+      w.Field("item_value", f.item_value);
     w.Key("because");
     w.Open('[');
     for (const auto& b : f.because) {
@@ -150,8 +162,10 @@ std::string RenderJson(const eval::Decision& d) {
     }
     w.Close(']');
     w.Field("location", f.location);
-    if (f.has_exception) WriteException(w, "exception", f.exception);
-    if (f.expired_exception) WriteException(w, "expired_exception", f.expired);
+    if (f.has_exception)
+      WriteException(w, "exception", f.exception);
+    if (f.expired_exception)
+      WriteException(w, "expired_exception", f.expired);
     w.Close('}');
   }
   w.Close(']');
@@ -160,8 +174,10 @@ std::string RenderJson(const eval::Decision& d) {
   for (const auto& e : d.errors) {
     w.Open('{');
     w.Field("rule", e.rule);
-    if (!e.item.empty()) w.Field("item", e.item);
-    if (!e.path.empty()) w.Field("path", e.path);
+    if (!e.item.empty())
+      w.Field("item", e.item);
+    if (!e.path.empty())
+      w.Field("path", e.path);
     w.Field("message", e.message);
     w.Field("location", e.location);
     w.Close('}');

@@ -17,6 +17,7 @@ namespace {
 
 struct Style {
   bool on;
+
   std::string operator()(const char* code, const std::string& text) const {
     return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
   }
@@ -32,22 +33,23 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
   const Style style{options.color};
   std::string out;
   size_t blocking = 0;
-  for (const auto& f : d.findings) blocking += f.status == eval::FindingStatus::kBlocking;
+  for (const auto& f : d.findings)
+    blocking += f.status == eval::FindingStatus::kBlocking;
   switch (d.verdict) {
     case eval::Verdict::kOpen: out += style("1;32", "GATE OPEN"); break;
     case eval::Verdict::kShut: out += style("1;31", "GATE SHUT"); break;
-    case eval::Verdict::kUndecided:
-      out += style("1;31", "GATE SHUT (undecided)");
-      break;
+    case eval::Verdict::kUndecided: out += style("1;31", "GATE SHUT (undecided)"); break;
   }
   out += "  " + Plural(blocking, "blocking finding");
-  if (!d.errors.empty()) out += ", " + Plural(d.errors.size(), "error");
+  if (!d.errors.empty())
+    out += ", " + Plural(d.errors.size(), "error");
   out += " · policy " + (d.package.empty() ? std::string("(no package)") : d.package) + " · " +
          Plural(d.rules.size(), "rule") + "\n";
 
   for (const auto& e : d.errors) {
     out += "\n" + style("1;31", "ERROR") + " " + style("1", e.rule);
-    if (!e.item.empty()) out += "  " + e.item;
+    if (!e.item.empty())
+      out += "  " + e.item;
     out += "  " + e.location + "\n";
     out += "      " + (e.path.empty() ? "" : "`" + e.path + "`: ") + e.message + "\n";
     out += "      the rule could not be decided, so the gate stays shut\n";
@@ -63,7 +65,8 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     out += "\n" + tag + " " + style("1", f.rule) + "  " + eval::LevelName(f.level);
     if (!f.item.empty()) {
       out += "  " + f.item;
-      if (!f.item_value.empty()) out += " = " + f.item_value;
+      if (!f.item_value.empty())
+        out += " = " + f.item_value;
     }
     out += "  " + f.location + "\n";
     out += "      " + f.message + "\n";
@@ -76,20 +79,22 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
              f.exception.reason + " (" + f.exception.location + ")\n";
     }
     if (f.expired_exception) {
-      out += "      an exception by " + f.expired.owner + " expired on " + f.expired.until +
-             " (" + f.expired.location + ")\n";
+      out += "      an exception by " + f.expired.owner + " expired on " + f.expired.until + " (" +
+             f.expired.location + ")\n";
     }
     if (f.status == eval::FindingStatus::kOverridden) {
       for (const auto& o : d.overrides) {
-        if (o.rule == f.rule) out += "      overridden by " + o.by + ": " + o.reason + "\n";
+        if (o.rule == f.rule)
+          out += "      overridden by " + o.by + ": " + o.reason + "\n";
       }
     }
   }
-  if (!d.expired_exceptions.empty()) out += "\n";
+  if (!d.expired_exceptions.empty())
+    out += "\n";
   for (const auto& e : d.expired_exceptions) {
-    out += style("1;35", "note") + ": the exception for " + e.rule + " by " +
-           e.exception.owner + " expired on " + e.exception.until + " and no longer applies (" +
-           e.exception.location + ")\n";
+    out += style("1;35", "note") + ": the exception for " + e.rule + " by " + e.exception.owner +
+           " expired on " + e.exception.until + " and no longer applies (" + e.exception.location +
+           ")\n";
   }
   for (const auto& o : d.overrides) {
     if (!o.used) {
@@ -98,11 +103,13 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     }
   }
   size_t passed = 0;
-  for (const auto& r : d.rules) passed += r.status == eval::RuleStatus::kPass;
+  for (const auto& r : d.rules)
+    passed += r.status == eval::RuleStatus::kPass;
   out += "\n" + std::to_string(passed) + " of " + Plural(d.rules.size(), "rule") +
          " passed · evaluated at " + FormatRfc3339(d.evaluated_at) + "\n";
   out += "policy sha256:" + d.policy_digest + "\n";
-  for (const auto& f : d.facts) out += "facts  " + f.name + " sha256:" + f.sha256 + "\n";
+  for (const auto& f : d.facts)
+    out += "facts  " + f.name + " sha256:" + f.sha256 + "\n";
   return out;
 }
 

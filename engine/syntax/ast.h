@@ -18,36 +18,49 @@ namespace relgate::syntax {
 using ExprId = uint32_t;
 
 enum class ExprKind {
-  kInt,          // int_value
-  kFloat,        // float_value
-  kString,       // text (unescaped)
-  kBool,         // bool_value
-  kDuration,     // int_value (nanoseconds)
-  kTime,         // int_value (nanoseconds since the Unix epoch, UTC)
-  kRegex,        // text (the pattern between the slashes, escapes kept for RE2)
-  kNow,          // the evaluation time
-  kName,         // text: a let, const, fact root, loop variable or import alias
-  kMember,       // children[0].text
-  kIndex,        // children[0][children[1]]
-  kCall,         // text(children...)           free function style
-  kMethod,       // children[0].text(children[1..])
-  kHas,          // has(children[0])
-  kUnary,        // op children[0]              (kNeg, kNot)
-  kBinary,       // children[0] op children[1]
-  kList,         // [children...]
-  kSet,          // {children...}
-  kComprehension,// [children[0] for var in children[1] where children[2]] (or {...} when is_set)
-  kQuantifier,   // quantifier(var in children[0]: children[1])
+  kInt,            // int_value
+  kFloat,          // float_value
+  kString,         // text (unescaped)
+  kBool,           // bool_value
+  kDuration,       // int_value (nanoseconds)
+  kTime,           // int_value (nanoseconds since the Unix epoch, UTC)
+  kRegex,          // text (the pattern between the slashes, escapes kept for RE2)
+  kNow,            // the evaluation time
+  kName,           // text: a let, const, fact root, loop variable or import alias
+  kMember,         // children[0].text
+  kIndex,          // children[0][children[1]]
+  kCall,           // text(children...)           free function style
+  kMethod,         // children[0].text(children[1..])
+  kHas,            // has(children[0])
+  kUnary,          // op children[0]              (kNeg, kNot)
+  kBinary,         // children[0] op children[1]
+  kList,           // [children...]
+  kSet,            // {children...}
+  kComprehension,  // [children[0] for var in children[1] where children[2]] (or {...} when is_set)
+  kQuantifier,     // quantifier(var in children[0]: children[1])
 };
 
 enum class Op {
   kNone,
-  kNeg, kNot,
-  kMul, kDiv, kMod, kAdd, kSub,
+  kNeg,
+  kNot,
+  kMul,
+  kDiv,
+  kMod,
+  kAdd,
+  kSub,
   kCoalesce,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kIn, kNotIn, kMatches,
-  kAnd, kOr,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kNotIn,
+  kMatches,
+  kAnd,
+  kOr,
 };
 
 enum class Quantifier { kAll, kAny, kNone, kCount };
@@ -58,13 +71,13 @@ struct Expr {
   ExprId id = 0;
   Op op = Op::kNone;
   Quantifier quantifier = Quantifier::kAll;
-  bool is_set = false;           // comprehension builds a set
-  bool has_filter = false;       // comprehension has a `where`
+  bool is_set = false;      // comprehension builds a set
+  bool has_filter = false;  // comprehension has a `where`
   int64_t int_value = 0;
   double float_value = 0;
   bool bool_value = false;
-  std::string text;              // name, member, function, string value, regex pattern
-  std::string var;               // comprehension / quantifier variable
+  std::string text;  // name, member, function, string value, regex pattern
+  std::string var;   // comprehension / quantifier variable
   Span var_span;
   std::vector<std::unique_ptr<Expr>> children;
 };
@@ -90,10 +103,10 @@ struct TypeExpr {
   TypeExprKind kind = TypeExprKind::kNamed;
   Span span;
   bool optional = false;
-  std::string name;                        // kNamed
-  std::unique_ptr<TypeExpr> element;       // kList, kMap (value type)
-  std::unique_ptr<TypeExpr> key;           // kMap
-  std::vector<FieldDecl> fields;           // kRecord
+  std::string name;                   // kNamed
+  std::unique_ptr<TypeExpr> element;  // kList, kMap (value type)
+  std::unique_ptr<TypeExpr> key;      // kMap
+  std::vector<FieldDecl> fields;      // kRecord
 };
 
 // ------------------------------------------------------------------ declarations
@@ -114,7 +127,7 @@ enum class Level { kAdvisory, kSoft, kHard };  // warn, hold, deny
 struct Rule {
   Level level = Level::kHard;
   std::string name;
-  Span span;       // whole rule
+  Span span;  // whole rule
   Span name_span;
   bool has_for = false;
   std::string var;
@@ -153,9 +166,9 @@ struct ImportParam {
 
 struct Import {
   Span span;
-  bool is_path = false;   // "sibling.gate" rather than std.module
-  std::string target;     // module name (`std.release`) or relative path
-  std::string alias;      // defaults to the last module segment; empty for paths
+  bool is_path = false;  // "sibling.gate" rather than std.module
+  std::string target;    // module name (`std.release`) or relative path
+  std::string alias;     // defaults to the last module segment; empty for paths
   Span alias_span;
   std::vector<ImportParam> params;
 };

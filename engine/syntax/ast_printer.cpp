@@ -8,7 +8,8 @@ namespace {
 std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
+    if (c == '"' || c == '\\')
+      out += '\\';
     if (c == '\n') {
       out += "\\n";
       continue;
@@ -29,7 +30,8 @@ std::string PrintType(const TypeExpr& type) {
     case TypeExprKind::kRecord: {
       out = "{";
       for (size_t i = 0; i < type.fields.size(); ++i) {
-        if (i > 0) out += ", ";
+        if (i > 0)
+          out += ", ";
         out += type.fields[i].name + ": " + PrintType(*type.fields[i].type);
       }
       out += "}";
@@ -44,7 +46,8 @@ std::string PrintType(const TypeExpr& type) {
 std::string PrintExpr(const Expr& e) {
   auto kids = [&](size_t from) {
     std::string out;
-    for (size_t i = from; i < e.children.size(); ++i) out += " " + PrintExpr(*e.children[i]);
+    for (size_t i = from; i < e.children.size(); ++i)
+      out += " " + PrintExpr(*e.children[i]);
     return out;
   };
   switch (e.kind) {
@@ -83,18 +86,24 @@ std::string PrintExpr(const Expr& e) {
 
 std::string PrintModule(const Module& m) {
   std::string out;
-  if (!m.package.empty()) out += "package " + m.package + "\n";
+  if (!m.package.empty())
+    out += "package " + m.package + "\n";
   for (const Import& i : m.imports) {
     out += "import " + (i.is_path ? Quote(i.target) : i.target);
-    if (!i.alias.empty()) out += " as " + i.alias;
-    for (const ImportParam& p : i.params) out += " " + p.name + "=" + PrintExpr(*p.value);
+    if (!i.alias.empty())
+      out += " as " + i.alias;
+    for (const ImportParam& p : i.params)
+      out += " " + p.name + "=" + PrintExpr(*p.value);
     out += "\n";
   }
-  for (const FieldDecl& f : m.facts) out += "fact " + f.name + ": " + PrintType(*f.type) + "\n";
+  for (const FieldDecl& f : m.facts)
+    out += "fact " + f.name + ": " + PrintType(*f.type) + "\n";
   for (const Binding& b : m.bindings) {
     out += std::string(b.is_const ? "const " : "let ") + b.name;
-    if (b.type) out += ": " + PrintType(*b.type);
-    if (b.value) out += " = " + PrintExpr(*b.value);
+    if (b.type)
+      out += ": " + PrintType(*b.type);
+    if (b.value)
+      out += " = " + PrintExpr(*b.value);
     out += "\n";
   }
   static const char* kLevels[] = {"warn", "hold", "deny"};
@@ -102,7 +111,8 @@ std::string PrintModule(const Module& m) {
     out += std::string(kLevels[static_cast<int>(r.level)]) + " " + r.name;
     if (r.has_for) {
       out += " for " + r.var + " in " + PrintExpr(*r.over);
-      if (r.filter) out += " where " + PrintExpr(*r.filter);
+      if (r.filter)
+        out += " where " + PrintExpr(*r.filter);
     }
     out += " msg(";
     for (const TemplatePart& p : r.message.parts) {
@@ -112,7 +122,8 @@ std::string PrintModule(const Module& m) {
   }
   for (const Exception& e : m.exceptions) {
     out += "except " + e.rule;
-    if (e.condition) out += " when " + PrintExpr(*e.condition);
+    if (e.condition)
+      out += " when " + PrintExpr(*e.condition);
     out += " until " + FormatRfc3339(e.until) + " owner " + Quote(e.owner) + " reason " +
            Quote(e.reason) + "\n";
   }

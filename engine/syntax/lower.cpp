@@ -9,6 +9,7 @@
 #include <antlr4-runtime.h>
 
 #include "GateParser.h"
+
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
 #include "engine/syntax/internal/lowering.h"
@@ -61,8 +62,7 @@ std::string Lowerer::Unescape(antlr4::Token* token) {
       case '}': out += "\\}"; break;
       default: {
         Span span = SpanOf(token);
-        sink_.Error("bad-escape", span,
-                    std::string("unknown escape `\\") + raw[i] + "` in string",
+        sink_.Error("bad-escape", span, std::string("unknown escape `\\") + raw[i] + "` in string",
                     "use \\n, \\t, \\r, \\\", \\\\, \\{ or \\}");
       }
     }
@@ -75,7 +75,8 @@ int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
   std::optional<int64_t> value;
   if (token->getType() == GateParser::DATE) {
     value = ParseDate(text);
-    if (value && end_of_day) *value += 86400 * kNanosPerSecond;
+    if (value && end_of_day)
+      *value += 86400 * kNanosPerSecond;
   } else {
     value = ParseRfc3339(text);
   }
@@ -112,7 +113,10 @@ Template Lowerer::LowerTemplate(antlr4::Token* token) {
         case 'n': literal += '\n'; break;
         case 't': literal += '\t'; break;
         case 'r': literal += '\r'; break;
-        case '"': case '\\': case '{': case '}': literal += n; break;
+        case '"':
+        case '\\':
+        case '{':
+        case '}': literal += n; break;
         default:
           sink_.Error("bad-escape", Span{offsets_.file, i - 1, i + 1},
                       std::string("unknown escape `\\") + n + "` in string");
@@ -151,11 +155,12 @@ Template Lowerer::LowerTemplate(antlr4::Token* token) {
       flush();
       std::string_view hole(text.data() + i + 1, j - i - 1);
       if (hole.find_first_not_of(" \t") == std::string_view::npos) {
-        sink_.Error("bad-template", Span{offsets_.file, i, j + 1},
-                    "empty `{}` in message template", "write `{{}}` for literal braces");
+        sink_.Error("bad-template", Span{offsets_.file, i, j + 1}, "empty `{}` in message template",
+                    "write `{{}}` for literal braces");
       } else {
         ExprPtr expr = ParseHole(sources_, offsets_.file, i + 1, hole, ids_, sink_);
-        if (expr) tmpl.parts.push_back({"", std::move(expr)});
+        if (expr)
+          tmpl.parts.push_back({"", std::move(expr)});
       }
       i = j;
     } else if (c == '}') {
@@ -215,15 +220,18 @@ ExprPtr Lowerer::Binary(Op op, GateParser::ExprContext* ctx, GateParser::ExprCon
 ExprPtr Lowerer::LowerExpr(GateParser::ExprContext* ctx) {
   struct DepthGuard {
     size_t& depth;
+
     explicit DepthGuard(size_t& d) : depth(d) { ++depth; }
+
     ~DepthGuard() { --depth; }
   } guard(depth_);
+
   if (depth_ > limits::kMaxExprDepth) {
     if (depth_ == limits::kMaxExprDepth + 1) {
-      sink_.Error("too-deep", SpanOf(ctx),
-                  "expression nested deeper than " + std::to_string(limits::kMaxExprDepth) +
-                      " levels",
-                  "split it with `let` bindings");
+      sink_.Error(
+          "too-deep", SpanOf(ctx),
+          "expression nested deeper than " + std::to_string(limits::kMaxExprDepth) + " levels",
+          "split it with `let` bindings");
     }
     return NewExpr(ExprKind::kBool, SpanOf(ctx));
   }
@@ -237,7 +245,8 @@ ExprPtr Lowerer::LowerExpr(GateParser::ExprContext* ctx) {
     expr->var_span = SpanOf(c->name());
     expr->children.push_back(LowerExpr(c->expr()));
     if (c->args() != nullptr) {
-      for (auto* arg : c->args()->expr()) expr->children.push_back(LowerExpr(arg));
+      for (auto* arg : c->args()->expr())
+        expr->children.push_back(LowerExpr(arg));
     }
     return expr;
   }
@@ -362,9 +371,8 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
   }
   if (auto* c = dynamic_cast<GateParser::TimeLitContext*>(ctx)) {
     ExprPtr expr = NewExpr(ExprKind::kTime, span);
-    expr->int_value = LowerTime(c->DATE() != nullptr ? c->DATE()->getSymbol()
-                                                     : c->DATETIME()->getSymbol(),
-                                false);
+    expr->int_value = LowerTime(
+        c->DATE() != nullptr ? c->DATE()->getSymbol() : c->DATETIME()->getSymbol(), false);
     return expr;
   }
   if (auto* c = dynamic_cast<GateParser::RegexLitContext*>(ctx)) {
@@ -411,7 +419,8 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
     expr->text = name->getText();
     expr->var_span = SpanOf(name->getSymbol());
     if (c->args() != nullptr) {
-      for (auto* arg : c->args()->expr()) expr->children.push_back(LowerExpr(arg));
+      for (auto* arg : c->args()->expr())
+        expr->children.push_back(LowerExpr(arg));
     }
     return expr;
   }
@@ -432,7 +441,8 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
     expr->has_filter = has_where;
     expr->var = var->getText();
     expr->var_span = SpanOf(var->getSymbol());
-    for (auto* e : exprs) expr->children.push_back(LowerExpr(e));
+    for (auto* e : exprs)
+      expr->children.push_back(LowerExpr(e));
     return expr;
   };
   if (auto* c = dynamic_cast<GateParser::ListCompContext*>(ctx)) {
@@ -443,12 +453,14 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
   }
   if (auto* c = dynamic_cast<GateParser::ListLitContext*>(ctx)) {
     ExprPtr expr = NewExpr(ExprKind::kList, span);
-    for (auto* e : c->expr()) expr->children.push_back(LowerExpr(e));
+    for (auto* e : c->expr())
+      expr->children.push_back(LowerExpr(e));
     return expr;
   }
   if (auto* c = dynamic_cast<GateParser::SetLitContext*>(ctx)) {
     ExprPtr expr = NewExpr(ExprKind::kSet, span);
-    for (auto* e : c->expr()) expr->children.push_back(LowerExpr(e));
+    for (auto* e : c->expr())
+      expr->children.push_back(LowerExpr(e));
     return expr;
   }
   throw InternalError("unhandled primary alternative: " + ctx->getText());
@@ -493,7 +505,8 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
       binding.name = let->IDENT()->getText();
       binding.span = SpanOf(let);
       binding.name_span = SpanOf(let->IDENT()->getSymbol());
-      if (let->typeExpr() != nullptr) binding.type = LowerType(let->typeExpr());
+      if (let->typeExpr() != nullptr)
+        binding.type = LowerType(let->typeExpr());
       binding.value = LowerExpr(let->expr());
       module.bindings.push_back(std::move(binding));
     } else if (auto* cst = decl->constDecl()) {
@@ -502,8 +515,10 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
       binding.name = cst->IDENT()->getText();
       binding.span = SpanOf(cst);
       binding.name_span = SpanOf(cst->IDENT()->getSymbol());
-      if (cst->typeExpr() != nullptr) binding.type = LowerType(cst->typeExpr());
-      if (cst->expr() != nullptr) binding.value = LowerExpr(cst->expr());
+      if (cst->typeExpr() != nullptr)
+        binding.type = LowerType(cst->typeExpr());
+      if (cst->expr() != nullptr)
+        binding.value = LowerExpr(cst->expr());
       module.bindings.push_back(std::move(binding));
     } else if (auto* rule = decl->ruleDecl()) {
       Rule r;
@@ -522,7 +537,8 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
         r.var = rule->IDENT(1)->getText();
         r.var_span = SpanOf(rule->IDENT(1)->getSymbol());
         r.over = LowerExpr(exprs[next++]);
-        if (rule->WHERE() != nullptr) r.filter = LowerExpr(exprs[next++]);
+        if (rule->WHERE() != nullptr)
+          r.filter = LowerExpr(exprs[next++]);
       }
       r.message = LowerTemplate(rule->STRING()->getSymbol());
       r.condition = LowerExpr(exprs[next]);
@@ -532,7 +548,8 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
       e.span = SpanOf(exc);
       e.rule = exc->qualifiedName()->getText();
       e.rule_span = SpanOf(exc->qualifiedName());
-      if (exc->expr() != nullptr) e.condition = LowerExpr(exc->expr());
+      if (exc->expr() != nullptr)
+        e.condition = LowerExpr(exc->expr());
       e.until_text = exc->until->getText();
       e.until = LowerTime(exc->until, /*end_of_day=*/true);
       e.owner = Unescape(exc->STRING(0)->getSymbol());

@@ -7,6 +7,7 @@
 
 #include "GateLexer.h"
 #include "GateParser.h"
+
 #include "engine/base/limits.h"
 #include "engine/base/utf8.h"
 #include "engine/syntax/internal/lowering.h"
@@ -19,7 +20,8 @@ using grammar::GateParser;
 
 // `':'` -> `:`; IDENT -> a name.
 std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type) {
-  if (type == antlr4::Token::EOF) return "end of file";
+  if (type == antlr4::Token::EOF)
+    return "end of file";
   const std::string name = vocabulary.getDisplayName(type);
   if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') {
     return "`" + name.substr(1, name.size() - 2) + "`";
@@ -30,29 +32,39 @@ std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type)
     case GateParser::INT: return "an integer";
     case GateParser::FLOAT: return "a number";
     case GateParser::DURATION: return "a duration";
-    case GateParser::DATE: case GateParser::DATETIME: return "a date";
+    case GateParser::DATE:
+    case GateParser::DATETIME: return "a date";
     case GateParser::REGEX: return "a regex";
     default: return name;
   }
 }
 
 std::string TokenDisplay(antlr4::Token* token) {
-  if (token == nullptr) return "input";
-  if (token->getType() == antlr4::Token::EOF) return "end of file";
+  if (token == nullptr)
+    return "input";
+  if (token->getType() == antlr4::Token::EOF)
+    return "end of file";
   std::string text = token->getText();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (text.size() > 40)
+    text = text.substr(0, 37) + "...";
   return "`" + text + "`";
 }
 
 bool IsExpressionStart(size_t type) {
   switch (type) {
-    case GateParser::INT: case GateParser::FLOAT: case GateParser::STRING:
-    case GateParser::IDENT: case GateParser::LPAREN: case GateParser::LBRACK:
-    case GateParser::LBRACE: case GateParser::MINUS: case GateParser::NOT:
-    case GateParser::REGEX: case GateParser::DURATION: case GateParser::DATE:
-      return true;
-    default:
-      return false;
+    case GateParser::INT:
+    case GateParser::FLOAT:
+    case GateParser::STRING:
+    case GateParser::IDENT:
+    case GateParser::LPAREN:
+    case GateParser::LBRACK:
+    case GateParser::LBRACE:
+    case GateParser::MINUS:
+    case GateParser::NOT:
+    case GateParser::REGEX:
+    case GateParser::DURATION:
+    case GateParser::DATE: return true;
+    default: return false;
   }
 }
 
@@ -63,8 +75,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
       : offsets_(offsets), sink_(sink) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t,
-                   size_t char_position, const std::string& msg,
-                   std::exception_ptr) override {
+                   size_t char_position, const std::string& msg, std::exception_ptr) override {
     ++errors_;
     Span span{offsets_.file, 0, 0};
     if (offending != nullptr && offending->getType() != antlr4::Token::EOF) {
@@ -97,7 +108,8 @@ class ErrorListener : public antlr4::BaseErrorListener {
       bool wants_expression = false;
       std::vector<std::string> names;
       for (size_t type : expected.toList()) {
-        if (IsExpressionStart(type)) wants_expression = true;
+        if (IsExpressionStart(type))
+          wants_expression = true;
         names.push_back(ExpectedName(vocabulary, type));
       }
       antlr4::Token* previous = nullptr;
@@ -109,12 +121,14 @@ class ErrorListener : public antlr4::BaseErrorListener {
       }
       if (wants_expression) {
         message = "expected an expression";
-        if (previous != nullptr) message += " after " + TokenDisplay(previous);
+        if (previous != nullptr)
+          message += " after " + TokenDisplay(previous);
         message += ", found " + TokenDisplay(offending);
       } else if (!names.empty() && names.size() <= 6) {
         help = "expected ";
         for (size_t i = 0; i < names.size(); ++i) {
-          if (i > 0) help += i + 1 == names.size() ? " or " : ", ";
+          if (i > 0)
+            help += i + 1 == names.size() ? " or " : ", ";
           help += names[i];
         }
       } else if (msg.rfind("extraneous input", 0) == 0 && previous != nullptr) {
@@ -139,22 +153,24 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& 
   size_t depth = 0;
   size_t prefix_run = 0;
   for (antlr4::Token* token : tokens.getTokens()) {
-    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL)
+      continue;
     const size_t type = token->getType();
     if (type == GateParser::LPAREN || type == GateParser::LBRACK || type == GateParser::LBRACE) {
       ++depth;
     } else if (type == GateParser::RPAREN || type == GateParser::RBRACK ||
                type == GateParser::RBRACE) {
-      if (depth > 0) --depth;
+      if (depth > 0)
+        --depth;
     }
     prefix_run = (type == GateParser::NOT || type == GateParser::MINUS) ? prefix_run + 1 : 0;
     if (depth > limits::kMaxBracketDepth || prefix_run > limits::kMaxBracketDepth) {
       Span span{offsets.file, offsets.Byte(token->getStartIndex()),
                 offsets.Byte(token->getStopIndex() + 1)};
-      sink.Error("too-deep", span,
-                 "expression nested deeper than " + std::to_string(limits::kMaxBracketDepth) +
-                     " levels",
-                 "split it with `let` bindings");
+      sink.Error(
+          "too-deep", span,
+          "expression nested deeper than " + std::to_string(limits::kMaxBracketDepth) + " levels",
+          "split it with `let` bindings");
       return false;
     }
   }
@@ -199,7 +215,8 @@ void RunParser(std::string_view text, const internal::OffsetMap& offsets, Diagno
   parser.addErrorListener(&listener);
   auto* tree = entry(parser);
   errors = listener.errors();
-  if (errors == 0) on_tree(parser, tree);
+  if (errors == 0)
+    on_tree(parser, tree);
 }
 
 }  // namespace
@@ -211,10 +228,12 @@ OffsetMap OffsetMap::For(FileId file, uint32_t base, std::string_view text) {
   map.file = file;
   map.base = base;
   bool ascii = true;
-  for (unsigned char c : text) ascii = ascii && c < 0x80;
+  for (unsigned char c : text)
+    ascii = ascii && c < 0x80;
   if (!ascii) {
     for (uint32_t i = 0; i < text.size(); ++i) {
-      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) map.byte_of_char.push_back(i);
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+        map.byte_of_char.push_back(i);
     }
     map.byte_of_char.push_back(static_cast<uint32_t>(text.size()));
   }
@@ -234,7 +253,8 @@ ExprPtr ParseHole(const SourceMap& sources, FileId file, uint32_t base, std::str
         result = lowerer.LowerExpr(tree->expr());
       },
       errors);
-  if (errors > 0) return nullptr;
+  if (errors > 0)
+    return nullptr;
   return result;
 }
 
@@ -273,7 +293,8 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
     sink.Error("syntax", Span{file, 0, 0}, std::string("could not parse: ") + e.what());
     return std::nullopt;
   }
-  if (errors > 0 || sink.error_count() > errors_before) return std::nullopt;
+  if (errors > 0 || sink.error_count() > errors_before)
+    return std::nullopt;
   return module;
 }
 
@@ -282,7 +303,8 @@ ExprPtr ParseExpression(const SourceMap& sources, FileId file, IdAllocator& ids,
   const std::string& text = sources.file(file).text();
   const size_t errors_before = sink.error_count();
   ExprPtr expr = internal::ParseHole(sources, file, 0, text, ids, sink);
-  if (sink.error_count() > errors_before) return nullptr;
+  if (sink.error_count() > errors_before)
+    return nullptr;
   return expr;
 }
 

@@ -18,6 +18,7 @@ namespace relgate::syntax {
 class IdAllocator {
  public:
   ExprId Next() { return next_++; }
+
   ExprId count() const { return next_; }
 
  private:

@@ -1,7 +1,8 @@
+#include "engine/syntax/parse.h"
+
 #include <doctest/doctest.h>
 
 #include "engine/syntax/ast_printer.h"
-#include "engine/syntax/parse.h"
 
 namespace relgate::syntax {
 namespace {
@@ -12,7 +13,8 @@ std::string ParseExpr(const std::string& text, std::string* diagnostics = nullpt
   DiagnosticSink sink;
   IdAllocator ids;
   ExprPtr expr = ParseExpression(sources, file, ids, sink);
-  if (diagnostics != nullptr) *diagnostics = RenderAll(sink, sources);
+  if (diagnostics != nullptr)
+    *diagnostics = RenderAll(sink, sources);
   return expr ? PrintExpr(*expr) : "<error>";
 }
 
@@ -77,11 +79,13 @@ TEST_CASE("deep nesting is refused before the parser recurses") {
         "<error>");
   CHECK(diagnostics.find("error: expression nested deeper than 64 levels") != std::string::npos);
   std::string nots;
-  for (int i = 0; i < 5000; ++i) nots += "not ";
+  for (int i = 0; i < 5000; ++i)
+    nots += "not ";
   CHECK(ParseExpr(nots + "true", &diagnostics) == "<error>");
   CHECK(diagnostics.find("nested deeper than") != std::string::npos);
   std::string chain = "a";
-  for (int i = 0; i < 300; ++i) chain += " and a";
+  for (int i = 0; i < 300; ++i)
+    chain += " and a";
   CHECK(ParseExpr(chain, &diagnostics) == "<error>");
   CHECK(diagnostics.find("nested deeper than 256 levels") != std::string::npos);
 }
@@ -118,7 +122,8 @@ except r2 when d.name == "legacy" until 2026-12-31 owner "sec" reason "SEC-1"
         "fact labels: map[string]string\n"
         "let names = (list-for d (. d name) deps)\n"
         "const limit: int = 2\n"
-        "deny r1 msg(\"has \"{(call count names)}\" names, {literal}\"): (<= (call count names) limit)\n"
+        "deny r1 msg(\"has \"{(call count names)}\" names, {literal}\"): (<= (call count names) "
+        "limit)\n"
         "hold r2 for d in deps where (!= (. d name) \"x\") msg(\"bad \"{(. d name)}): "
         "(method starts_with (. d name) \"a\")\n"
         "warn r3 msg(\"w\"): true\n"

@@ -29,11 +29,13 @@ struct Scope {
     max_locals = std::max<uint32_t>(max_locals, slot + 1);
     return slot;
   }
+
   void Pop() { locals.pop_back(); }
 
   const Local* Find(const std::string& name) const {
     for (auto it = locals.rbegin(); it != locals.rend(); ++it) {
-      if (it->name == name) return &*it;
+      if (it->name == name)
+        return &*it;
     }
     return nullptr;
   }

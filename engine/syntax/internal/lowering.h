@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "GateParser.h"
+
 #include "engine/base/diagnostic.h"
 #include "engine/syntax/ast.h"
 #include "engine/syntax/parse.h"
@@ -22,10 +23,13 @@ struct OffsetMap {
   std::vector<uint32_t> byte_of_char;  // empty when the text is ASCII
 
   uint32_t Byte(size_t char_index) const {
-    if (byte_of_char.empty()) return base + static_cast<uint32_t>(char_index);
-    if (char_index >= byte_of_char.size()) return base + byte_of_char.back();
+    if (byte_of_char.empty())
+      return base + static_cast<uint32_t>(char_index);
+    if (char_index >= byte_of_char.size())
+      return base + byte_of_char.back();
     return base + byte_of_char[char_index];
   }
+
   static OffsetMap For(FileId file, uint32_t base, std::string_view text);
 };
 
