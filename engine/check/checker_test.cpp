@@ -236,3 +236,42 @@ TEST_CASE("a directory is one policy; its files share a package") {
 
 }  // namespace
 }  // namespace relgate::check
+
+namespace relgate::check {
+namespace {
+
+TEST_CASE("duplicate-import: a module imported twice") {
+  auto compiled = testing::CompileSource("import std.baseline\nimport std.baseline as again\n");
+  CHECK(compiled->HasCode("duplicate-import"));
+  CHECK(compiled->diagnostics.rfind(
+            "test.gate:2:1: error: module `std.baseline` is imported more than once", 0) == 0);
+}
+
+TEST_CASE("stdlib-import: a stdlib module cannot import") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "relgate-stdlib-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.gate") << "import std.b\n";
+  std::ofstream(dir / "b.gate") << "deny b \"x\": true\n";
+  SourceMap sources;
+  DiagnosticSink sink;
+  auto program =
+      CompilePolicyText("test.gate", "import std.a\n", Stdlib(dir.string()), sources, sink);
+  CHECK(program == nullptr);
+  CHECK(RenderAll(sink, sources)
+            .rfind("std/a.gate:1:1: error: stdlib modules cannot import other modules", 0) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("too-many-rules: the rule count is bounded") {
+  std::string text;
+  for (int k = 0; k <= 1000; ++k)
+    text += "deny r" + std::to_string(k) + " \"x\": true\n";
+  auto compiled = testing::CompileSource(text);
+  CHECK(compiled->HasCode("too-many-rules"));
+  CHECK(compiled->diagnostics.find("error: policy has more than 1000 rules") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace relgate::check
