@@ -4,9 +4,9 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: demo test deps configure compile bench format clean
+.PHONY: demo test deps configure compile compile-cli bench format clean
 
-demo: compile
+demo: compile-cli
 	scripts/demo.sh
 
 test: compile
@@ -21,6 +21,9 @@ configure: deps
 
 compile: configure
 	cmake --build $(BUILD) -j$(JOBS)
+
+compile-cli: configure
+	cmake --build $(BUILD) -j$(JOBS) --target relgate
 
 bench:
 	scripts/bench.sh

@@ -8,7 +8,7 @@ relgate=${RELGATE:-build/relgate}
 now=2026-06-01T00:00:00Z
 
 run() {
-  echo "\$ relgate $*"
+  printf '$ relgate'; printf ' %q' "$@"; echo
   "$relgate" "$@"
   echo "(exit $?)"
   echo
