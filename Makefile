@@ -1,10 +1,12 @@
 # make demo   install what is missing, build, and decide the shipped example releases
 # make test   install what is missing, build, and run the whole test suite (ctest)
 # make bench  build with Google Benchmark and run bench/ (reads ../shared/workload if present)
+# make fuzz   libFuzzer targets with ASan+UBSan, 5 minutes each (FUZZ_SECONDS)
+# make sanitize  the test suite under ASan+UBSan
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: demo test deps configure compile compile-cli bench format clean
+.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize format clean
 
 demo: compile-cli
 	scripts/demo.sh
@@ -28,8 +30,19 @@ compile-cli: configure
 bench:
 	scripts/bench.sh
 
+# FUZZ_SECONDS per target (default 300); FUZZ_TARGETS to pick some of policy yaml json eval.
+fuzz:
+	scripts/fuzz.sh
+
+# The whole test suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
+sanitize: deps
+	@if [ ! -f build-asan/CMakeCache.txt ]; then \
+	  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRELGATE_SANITIZE=ON; fi
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -j$(JOBS)
+
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-bench
+	rm -rf $(BUILD) build-bench build-fuzz build-asan

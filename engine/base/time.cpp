@@ -68,7 +68,11 @@ std::optional<int64_t> ParseDate(std::string_view text) {
   auto days = DateDays(text);
   if (!days)
     return std::nullopt;
-  return *days * 86400 * kNanosPerSecond;
+  int64_t nanos;
+  // Nanoseconds since 1970 in int64 reach from 1677 to 2262; outside that, no time.
+  if (__builtin_mul_overflow(*days, 86400 * kNanosPerSecond, &nanos))
+    return std::nullopt;
+  return nanos;
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view text) {
@@ -117,7 +121,12 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   if (pos != text.size())
     return std::nullopt;
   const int64_t seconds = *days * 86400 + hh * 3600 + mm * 60 + ss - offset_seconds;
-  return seconds * kNanosPerSecond + frac;
+  int64_t nanos;
+  if (__builtin_mul_overflow(seconds, kNanosPerSecond, &nanos) ||
+      __builtin_add_overflow(nanos, frac, &nanos)) {
+    return std::nullopt;  // outside 1677..2262
+  }
+  return nanos;
 }
 
 std::string FormatRfc3339(int64_t nanos) {

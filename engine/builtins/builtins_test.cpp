@@ -51,6 +51,10 @@ TEST_CASE("times and durations") {
   CHECK_FALSE(ParseRfc3339("2026-02-29T00:00:00Z"));
   CHECK(ParseRfc3339("2024-02-29T00:00:00Z").has_value());
   CHECK(FormatRfc3339(*ParseRfc3339("1969-12-31T23:59:59.25Z")) == "1969-12-31T23:59:59.25Z");
+  // int64 nanoseconds cover 1677-09-21 .. 2262-04-11; outside, there is no time (fuzz).
+  CHECK_FALSE(ParseDate("1013-06-30"));
+  CHECK_FALSE(ParseRfc3339("9999-12-31T23:59:59Z"));
+  CHECK(ParseDate("2261-12-31").has_value());
   CHECK(ParseDuration("1h30m") == 5400 * kNanosPerSecond);
   CHECK(ParseDuration("7d") == 7 * 86400 * kNanosPerSecond);
   CHECK(ParseDuration("250ms") == 250'000'000);

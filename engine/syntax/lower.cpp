@@ -75,14 +75,15 @@ int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
   std::optional<int64_t> value;
   if (token->getType() == GateParser::DATE) {
     value = ParseDate(text);
-    if (value && end_of_day)
-      *value += 86400 * kNanosPerSecond;
+    if (value && end_of_day && __builtin_add_overflow(*value, 86400 * kNanosPerSecond, &*value)) {
+      value.reset();
+    }
   } else {
     value = ParseRfc3339(text);
   }
   if (!value) {
     sink_.Error("bad-literal", SpanOf(token), "invalid date `" + text + "`",
-                "write a calendar date as YYYY-MM-DD or an RFC 3339 time");
+                "write a calendar date between 1678 and 2261 as YYYY-MM-DD, or an RFC 3339 time");
     return 0;
   }
   return *value;

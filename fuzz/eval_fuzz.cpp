@@ -1,0 +1,61 @@
+// The shipped rules (std.baseline plus rules using every construct that reads facts)
+// over fuzzed facts: binding, evaluation, explanation and both reports must never crash,
+// and a decision is always one of open, shut or undecided.
+#include <cstdlib>
+
+#include "engine/relgate.h"
+#include "engine/report/report.h"
+#include "fuzz/fuzz_main.h"
+
+namespace {
+
+const char* kPolicy = R"(package fuzz
+import std.baseline
+facts {
+  release: { id: string, branch: string, signer: string?, labels: map[string]string }
+  artifact: { files: [string] }
+}
+hold main_branch "from {release.branch}": release.branch == "main"
+warn signed "unsigned": has(release.signer) and release.signer.ends_with("@acme.com")
+deny labels "no team label": "team" in release.labels and release.labels["team"] != ""
+deny maps for f in artifact.files "{f}": not f.glob("**/*.map")
+deny versions for d in dependencies where is_semver(d.version) "{d.name}":
+  semver(d.version) >= semver("0.0.1")
+except baseline.pinned_dependencies when d.name == "legacy" until 2030-01-01 owner "o" reason "r"
+)";
+
+const relgate::compile::Program& Program() {
+  static const auto* program = [] {
+    relgate::SourceMap sources;
+    relgate::DiagnosticSink sink;
+    auto compiled =
+        relgate::CompilePolicyText("fuzz.gate", kPolicy, relgate::check::Stdlib(), sources, sink);
+    if (!compiled)
+      std::abort();
+    return compiled.release();
+  }();
+  return *program;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  relgate::facts::LoadError error;
+  auto doc = relgate::facts::ParseDocument(text, "fuzz", relgate::facts::Format::kAuto, error);
+  if (!doc)
+    return 0;
+  relgate::facts::FactSet set;
+  if (!set.Add(std::move(doc), error))
+    return 0;
+  relgate::eval::EvalOptions options;
+  options.now = 1'800'000'000LL * 1'000'000'000;
+  const relgate::eval::Decision decision = relgate::Decide(Program(), set, options);
+  if (relgate::eval::ExitCode(decision.verdict) < 0 ||
+      relgate::eval::ExitCode(decision.verdict) > 2) {
+    std::abort();
+  }
+  (void)relgate::report::RenderJson(decision);
+  (void)relgate::report::RenderText(decision, {});
+  return 0;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded
+# time: FUZZ_SECONDS (default 300) per target, on a copy of the committed corpus so that
+# new inputs do not dirty the tree. A crash, leak, sanitizer report or slow input stops
+# the run with its reproducer under build-fuzz/artifacts/; add it to
+# fuzz/corpus/<target>/ once fixed, so that ctest replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RELGATE_WITH_FUZZ=1 scripts/install-deps.sh
+seconds=${FUZZ_SECONDS:-300}
+targets=${FUZZ_TARGETS:-"policy yaml json eval"}
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DRELGATE_FUZZ=ON -DRELGATE_BUILD_TESTS=OFF -DRELGATE_WERROR=OFF >/dev/null
+cmake --build build-fuzz -j2 --target $(for t in $targets; do printf '%s_fuzz ' "$t"; done)
+mkdir -p build-fuzz/artifacts
+for t in $targets; do
+  work=build-fuzz/corpus/$t
+  mkdir -p "$work"
+  cp -n fuzz/corpus/$t/* "$work"/ 2>/dev/null || true
+  echo "== fuzzing $t for ${seconds}s"
+  LSAN_OPTIONS=suppressions=fuzz/lsan.supp:print_suppressions=0 \
+    build-fuzz/fuzz/${t}_fuzz "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=65536 -artifact_prefix=build-fuzz/artifacts/${t}- -print_final_stats=1 2>&1 |
+    grep -E "^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" || true
+  if ls build-fuzz/artifacts/${t}-* >/dev/null 2>&1; then
+    echo "fuzz target $t found a problem: build-fuzz/artifacts/${t}-*"
+    exit 1
+  fi
+done
