@@ -39,7 +39,8 @@ sanitize: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then \
 	  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRELGATE_SANITIZE=ON; fi
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && ctest --output-on-failure -j$(JOBS)
+	cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/base/atomic_file.h"
 #include "engine/relgate.h"
 #include "engine/report/report.h"
 #include <unistd.h>
@@ -18,6 +19,7 @@ struct EvalArgs {
   std::string by;
   std::string reason;
   std::string stdlib;
+  std::string output;
 };
 
 }  // namespace
@@ -40,6 +42,8 @@ Command SetupEval(CLI::App& app) {
                   "Let a failing soft (hold) rule pass; needs --by and --reason; repeatable");
   cmd->add_option("--by", args->by, "Who authorises the overrides");
   cmd->add_option("--reason", args->reason, "Why the overrides are justified");
+  cmd->add_option("--output", args->output,
+                  "Write the report to this file (atomically) instead of standard output");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
   return [args]() {
@@ -72,14 +76,25 @@ Command SetupEval(CLI::App& app) {
       return 2;
     }
     const eval::Decision decision = Decide(*program, set, options);
-    if (args->format == "json") {
-      std::cout << report::RenderJson(decision);
-    } else {
-      std::cout << report::RenderText(decision, {ColorFor(STDOUT_FILENO)});
+    const bool to_file = !args->output.empty();
+    const std::string report =
+        args->format == "json"
+            ? report::RenderJson(decision)
+            : report::RenderText(decision, {!to_file && ColorFor(STDOUT_FILENO)});
+    if (to_file) {
+      if (std::string failed = WriteFileAtomically(args->output, report); !failed.empty()) {
+        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        return 2;
+      }
+      std::cerr << "relgate: gate " << eval::VerdictName(decision.verdict) << "; report written to "
+                << args->output << "\n";
+      return eval::ExitCode(decision.verdict);
     }
+    std::cout << report;
     std::cout.flush();
     if (!std::cout) {
-      std::cerr << "relgate: error: could not write the report\n";
+      std::cerr << "relgate: error: could not write the report to standard output\nthe gate "
+                   "stays shut\n";
       return 2;
     }
     return eval::ExitCode(decision.verdict);

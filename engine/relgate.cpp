@@ -1,6 +1,8 @@
 #include "engine/relgate.h"
 
+#include "engine/base/limits.h"
 #include "engine/check/checker.h"
+#include "engine/eval/cost_check.h"
 
 namespace relgate {
 
@@ -44,8 +46,26 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
 }
 
 eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
-                      const eval::EvalOptions& options) {
+                      const eval::EvalOptions& options, int64_t cost_limit) {
   auto bound = eval::Bind(program, set);
+  const eval::CostVerdict cost = eval::CheckCost(program, *bound, cost_limit);
+  if (!cost.ok) {
+    // Over the bound: nothing is evaluated, and the gate stays shut.
+    eval::Decision d;
+    d.verdict = eval::Verdict::kUndecided;
+    d.evaluated_at = options.now;
+    d.package = program.package();
+    d.policy_digest = program.digest();
+    d.policy_sources = program.sources();
+    for (const compile::CompiledRule& rule : program.rules()) {
+      d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
+    }
+    const compile::CompiledRule& rule = program.rules()[cost.rule];
+    d.errors.push_back({rule.id, "", "", cost.message, rule.location});
+    for (const auto& doc : set.documents())
+      d.facts.push_back({doc->name(), doc->sha256()});
+    return d;
+  }
   eval::Scratch scratch;
   const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch);
   eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch);

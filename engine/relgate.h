@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/diagnostic.h"
+#include "engine/base/limits.h"
 #include "engine/base/source.h"
 #include "engine/check/loader.h"
 #include "engine/compile/compiler.h"
@@ -36,8 +37,10 @@ namespace relgate {
 [[nodiscard]] bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
                              facts::LoadError& error);
 
-// Bind, evaluate, explain: the whole decision for one release.
+// Bind, check the cost bound, evaluate, explain: the whole decision for one release.
+// Over the cost bound, no rule is evaluated and the decision is undecided.
 [[nodiscard]] eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
-                                    const eval::EvalOptions& options);
+                                    const eval::EvalOptions& options,
+                                    int64_t cost_limit = limits::kMaxEvaluationCost);
 
 }  // namespace relgate

@@ -17,6 +17,9 @@ inline constexpr size_t kMaxQuantifierNesting = 4;   // for / all / any / count 
 inline constexpr size_t kMaxRules = 1000;            // rules in one policy
 inline constexpr int64_t kMaxRegexMemory = 1 << 20;  // RE2 max_mem per literal
 inline constexpr int kMaxRegexProgramSize = 5000;    // RE2 ProgramSize()
+// Loop iterations one rule may need on the facts at hand, estimated before evaluation
+// from the rule's cost polynomial and the facts' list sizes (compile/cost.h).
+inline constexpr int64_t kMaxEvaluationCost = 50'000'000;
 
 // Facts documents.
 inline constexpr size_t kMaxFactsBytes = 64u << 20;  // per facts file

@@ -13,6 +13,7 @@
 
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
+#include "engine/compile/cost_builder.h"
 #include "engine/compile/machine.h"
 
 namespace relgate::compile {
@@ -416,6 +417,13 @@ class Compiler {
       }
     }
     out.condition = CompileExpr(*rule.condition);
+    std::vector<const syntax::Expr*> exception_conditions;
+    for (uint32_t e : cr.exceptions) {
+      if (policy_->exceptions[e].exception->condition) {
+        exception_conditions.push_back(policy_->exceptions[e].exception->condition.get());
+      }
+    }
+    out.cost = CostBuilder(*policy_, sources_).ForRule(cr, exception_conditions);
     program_->rules_.push_back(std::move(out));
   }
 

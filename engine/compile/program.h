@@ -14,6 +14,7 @@
 #include "engine/base/arena.h"
 #include "engine/check/policy.h"
 #include "engine/check/types.h"
+#include "engine/compile/cost.h"
 #include "engine/compile/node.h"
 
 namespace relgate::compile {
@@ -35,6 +36,7 @@ struct CompiledRule {
   NodeId condition = kNoNode;
   std::vector<TemplatePiece> message;
   std::vector<uint32_t> exceptions;  // indices into Program::exceptions()
+  RuleCost cost;                     // evaluation cost bound (cost.h)
 };
 
 struct CompiledException {

@@ -24,7 +24,7 @@ enum class FindingStatus {
   kAdvisory,    // advisory rule: reported only
 };
 
-enum class RuleStatus { kPass, kFail, kError };
+enum class RuleStatus { kPass, kFail, kError, kNotEvaluated };
 
 const char* VerdictName(Verdict verdict);
 const char* LevelName(syntax::Level level);  // "hard", "soft", "advisory"

@@ -43,6 +43,7 @@ const char* RuleStatusName(RuleStatus status) {
     case RuleStatus::kPass: return "pass";
     case RuleStatus::kFail: return "fail";
     case RuleStatus::kError: return "error";
+    case RuleStatus::kNotEvaluated: return "not_evaluated";
   }
   return "error";
 }

@@ -2,6 +2,7 @@
 // explanations, determinism, and folded vs unfolded programs agreeing.
 #include <doctest/doctest.h>
 
+#include "engine/eval/cost_check.h"
 #include "engine/report/report.h"
 #include "tests/test_util.h"
 
@@ -324,6 +325,60 @@ TEST_CASE("folded and unfolded programs decide identically") {
   REQUIRE(x.findings[0].because.size() == 2);
   CHECK(x.findings[0].because[1].expr == "allow");
   CHECK(x.findings[0].because[1].value == "[\"left-pad\", \"esbuild\"]");
+}
+
+}  // namespace
+}  // namespace relgate::eval
+
+namespace relgate::eval {
+namespace {
+
+TEST_CASE("cost bound: estimated before evaluation from the facts, naming the rule") {
+  auto compiled = testing::CompileSource(std::string(kSchema) +
+                                         "deny cross for d in deps \"x\": "
+                                         "none(a in approvals: a.user == d.name)\n"
+                                         "deny nested for d in deps \"x\": all(f in files: "
+                                         "any(g in files: f != g or d.name != \"\"))\n"
+                                         "deny cheap \"x\": count(files) >= 0\n");
+  REQUIRE(compiled->program != nullptr);
+  const compile::Program& p = *compiled->program;
+  // deps x approvals: 3 + 3*3 (+1)
+  facts::LoadError error;
+  facts::FactSet set;
+  REQUIRE(set.Add(facts::ParseYaml(kFacts, "f.yaml", error), error));
+  auto bound = Bind(p, set);
+  CostVerdict ok = CheckCost(p, *bound, 1000);
+  CHECK(ok.ok);
+  CHECK(ok.rule == 1);  // nested: 3 + 3*3 + 3*3*3 (+1) = 40
+  CHECK(ok.estimate == 40);
+  CostVerdict over = CheckCost(p, *bound, 30);
+  CHECK_FALSE(over.ok);
+  CHECK(over.message ==
+        "rule `nested` would take about 40 loop steps on these facts, more than the limit of 30; "
+        "its costliest part loops over `files` (3 items) x `files` (3 items) x `deps` (3 items); "
+        "nothing was evaluated");
+  // Through Decide: undecided, every rule not evaluated.
+  EvalOptions options;
+  const Decision d = Decide(p, set, options, 30);
+  CHECK(d.verdict == Verdict::kUndecided);
+  REQUIRE(d.errors.size() == 1);
+  CHECK(d.errors[0].rule == "nested");
+  CHECK(d.findings.empty());
+  CHECK(d.rules[2].status == RuleStatus::kNotEvaluated);
+}
+
+TEST_CASE("cost bound: a child list of the loop variable does not multiply") {
+  auto compiled = testing::CompileSource(
+      "facts { pkgs: [{ files: [string] }] }\n"
+      "deny maps for p in pkgs \"x\": none(f in p.files: f.ends_with(\".map\"))\n");
+  REQUIRE(compiled->program != nullptr);
+  facts::LoadError error;
+  facts::FactSet set;
+  REQUIRE(set.Add(
+      facts::ParseYaml("pkgs: [{files: [a, b]}, {files: [c, d, e]}]\n", "f.yaml", error), error));
+  auto bound = Bind(*compiled->program, set);
+  // 1 + |pkgs| (2) + |pkgs[].files| (5): the files of all packages, not 2 x 5.
+  CHECK(CheckCost(*compiled->program, *bound, 1000).estimate == 8);
 }
 
 }  // namespace
