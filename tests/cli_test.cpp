@@ -90,7 +90,7 @@ TEST_CASE("check reports success with counts, and failures with exit 2") {
   CHECK(Contains(missing.output, "error: policy file `nope.gate` does not exist"));
 }
 
-TEST_CASE("JSON output goes to stdout alone; diagnostics go to stderr") {
+TEST_CASE("JSON output goes to stdout alone, diagnostics go to stderr") {
   auto json = RunRelgate(
       "eval --policy policies --facts examples/releases/open/release.yaml --now 2026-06-01 "
       "--format json",

@@ -275,3 +275,31 @@ TEST_CASE("too-many-rules: the rule count is bounded") {
 
 }  // namespace
 }  // namespace relgate::check
+
+namespace relgate::check {
+namespace {
+
+TEST_CASE("limits: regex program size and policy source size") {
+  auto big_regex = testing::CompileSource(
+      "facts { s: string }\ndeny r \"x\": s matches "
+      "/a{1000}b{1000}c{1000}d{1000}e{1000}f{1000}/\n");
+  CHECK(big_regex->HasCode("bad-regex"));
+  CHECK(big_regex->diagnostics.find("error: regex is too large (") != std::string::npos);
+
+  namespace fs = std::filesystem;
+  const fs::path file = fs::temp_directory_path() / "relgate-big.gate";
+  {
+    std::ofstream out(file);
+    for (int k = 0; k < 40000; ++k)
+      out << "# a comment line that pads the policy file\n";
+  }
+  SourceMap sources;
+  DiagnosticSink sink;
+  CHECK(CompilePolicy({file.string()}, Stdlib(), sources, sink) == nullptr);
+  CHECK(RenderAll(sink, sources).find("is larger than the limit of 1048576 bytes") !=
+        std::string::npos);
+  fs::remove(file);
+}
+
+}  // namespace
+}  // namespace relgate::check

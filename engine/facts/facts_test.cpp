@@ -113,6 +113,15 @@ TEST_CASE("a billion-laughs YAML document fails fast instead of expanding") {
   CHECK(error.message.find("expands to more than") != std::string::npos);
 }
 
+TEST_CASE("YAML alias cycles are reported as such, with a readable path") {
+  LoadError error;
+  CHECK(Yaml("a: &x [1, *x]\n", error) == nullptr);
+  CHECK(error.message == "a YAML alias refers to itself (a cycle)");
+  CHECK(error.path.size() <= 120);
+  CHECK(Yaml("a: &x\n  b: *x\n", error) == nullptr);
+  CHECK(error.message == "a YAML alias refers to itself (a cycle)");
+}
+
 TEST_CASE("several documents merge by top-level key; a key in two is an error") {
   LoadError error;
   FactSet set;

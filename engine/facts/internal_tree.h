@@ -31,6 +31,9 @@ class PathStack {
         out += "[" + std::to_string(s.index) + "]";
       }
     }
+    // Deep paths (a hostile document) are cut in the middle to stay readable.
+    if (out.size() > 120)
+      out = out.substr(0, 60) + "..." + out.substr(out.size() - 57);
     return out;
   }
 

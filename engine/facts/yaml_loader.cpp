@@ -150,9 +150,25 @@ class Walker {
                             " values (YAML aliases are counted each time they are used)");
     }
     if (depth > limits::kMaxFactsDepth) {
+      // yaml-cpp turns `a: &x [*x]` into a cyclic graph; say so rather than "too deep".
+      for (size_t k = 0; k < stack_.size(); ++k) {
+        for (size_t j = k + 1; j < stack_.size(); ++j) {
+          if (stack_[k].is(stack_[j]))
+            return Fail(node, "a YAML alias refers to itself (a cycle)");
+        }
+      }
       return Fail(node, "nested deeper than the limit of " +
                             std::to_string(limits::kMaxFactsDepth) + " levels");
     }
+
+    struct StackGuard {
+      std::vector<YAML::Node>& stack;
+
+      StackGuard(std::vector<YAML::Node>& s, const YAML::Node& n) : stack(s) { stack.push_back(n); }
+
+      ~StackGuard() { stack.pop_back(); }
+    } guard(stack_, node);
+
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null: out.kind = NodeKind::kNull; return true;
@@ -209,6 +225,7 @@ class Walker {
   LoadError& error_;
   PathStack path_;
   size_t nodes_ = 0;
+  std::vector<YAML::Node> stack_;  // the nodes being walked, outermost first
 };
 
 }  // namespace
