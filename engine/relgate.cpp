@@ -6,11 +6,11 @@
 
 namespace relgate {
 
-std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
-                                                const check::Stdlib& stdlib, SourceMap& sources,
-                                                DiagnosticSink& sink,
-                                                compile::CompileOptions options) {
-  auto loaded = check::LoadPolicy(paths, stdlib, sources, sink);
+namespace {
+
+std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPolicy> loaded,
+                                                  const SourceMap& sources, DiagnosticSink& sink,
+                                                  compile::CompileOptions options) {
   if (!loaded)
     return nullptr;
   auto checked = check::Check(std::move(*loaded), sources, sink);
@@ -19,18 +19,22 @@ std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& 
   return compile::Compile(std::move(checked), sources, sink, options);
 }
 
+}  // namespace
+
+std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
+                                                const check::Stdlib& stdlib, SourceMap& sources,
+                                                DiagnosticSink& sink,
+                                                compile::CompileOptions options) {
+  return CheckAndCompile(check::LoadPolicy(paths, stdlib, sources, sink), sources, sink, options);
+}
+
 std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,
                                                     const std::string& text,
                                                     const check::Stdlib& stdlib, SourceMap& sources,
                                                     DiagnosticSink& sink,
                                                     compile::CompileOptions options) {
-  auto loaded = check::LoadPolicyText(name, text, stdlib, sources, sink);
-  if (!loaded)
-    return nullptr;
-  auto checked = check::Check(std::move(*loaded), sources, sink);
-  if (!checked)
-    return nullptr;
-  return compile::Compile(std::move(checked), sources, sink, options);
+  return CheckAndCompile(check::LoadPolicyText(name, text, stdlib, sources, sink), sources, sink,
+                         options);
 }
 
 bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,

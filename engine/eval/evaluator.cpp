@@ -90,7 +90,7 @@ namespace {
 class Run {
  public:
   Run(const compile::Program& program, const EvalOptions& options, Scratch& scratch, Frame& frame)
-      : p_(program), options_(options), s_(scratch), frame_(frame), o_(scratch.outcome) {}
+      : p_(program), options_(options), frame_(frame), o_(scratch.outcome) {}
 
   void Rule(uint32_t r) {
     const CompiledRule& rule = p_.rules()[r];
@@ -181,7 +181,6 @@ class Run {
 
   const compile::Program& p_;
   const EvalOptions& options_;
-  Scratch& s_;
   Frame& frame_;
   Outcome& o_;
 };

@@ -118,7 +118,7 @@ class Explainer {
  public:
   Explainer(const compile::Program& p, const BoundFacts& facts, const EvalOptions& options,
             Scratch& s)
-      : p_(p), options_(options), s_(s) {
+      : p_(p), options_(options) {
     locals_.assign(p.max_locals(), Value());
     frame_.facts = facts.root();
     frame_.locals = locals_.data();
@@ -237,7 +237,6 @@ class Explainer {
  private:
   const compile::Program& p_;
   const EvalOptions& options_;
-  Scratch& s_;
   std::vector<Value> locals_;
   compile::Frame frame_;
 };

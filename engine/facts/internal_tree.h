@@ -76,6 +76,20 @@ inline int FindDuplicateKey(const Member* members, uint32_t count) {
   return first;
 }
 
+// Sets error.line/column (1-based, columns in code points) for a byte offset of `text`.
+inline void SetLineColumn(std::string_view text, size_t offset, LoadError& error) {
+  error.line = 1;
+  error.column = 1;
+  for (size_t k = 0; k < offset && k < text.size(); ++k) {
+    if (text[k] == '\n') {
+      ++error.line;
+      error.column = 1;
+    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+      ++error.column;
+    }
+  }
+}
+
 inline Member* AllocMembers(Arena& arena, size_t count) {
   return static_cast<Member*>(arena.Allocate(count * sizeof(Member), alignof(Member)));
 }

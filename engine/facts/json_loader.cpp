@@ -15,19 +15,6 @@ namespace {
 
 using internal::PathStack;
 
-void LineColumn(std::string_view text, size_t offset, LoadError& error) {
-  error.line = 1;
-  error.column = 1;
-  for (size_t k = 0; k < offset && k < text.size(); ++k) {
-    if (text[k] == '\n') {
-      ++error.line;
-      error.column = 1;
-    } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
-      ++error.column;
-    }
-  }
-}
-
 // Offset of the first bracket nested deeper than `limit`, skipping strings.
 size_t FindTooDeep(std::string_view text, size_t limit) {
   size_t depth = 0;
@@ -171,11 +158,11 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
   if (code != simdjson::SUCCESS) {
     switch (code) {
       case simdjson::UTF8_ERROR:
-        LineColumn(text, FirstInvalidUtf8(text), error);
+        internal::SetLineColumn(text, FirstInvalidUtf8(text), error);
         error.message = "invalid UTF-8";
         break;
       case simdjson::DEPTH_ERROR:
-        LineColumn(text, FindTooDeep(text, limits::kMaxFactsDepth), error);
+        internal::SetLineColumn(text, FindTooDeep(text, limits::kMaxFactsDepth), error);
         error.message =
             "nested deeper than the limit of " + std::to_string(limits::kMaxFactsDepth) + " levels";
         break;

@@ -239,16 +239,7 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
     return nullptr;
   }
   if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
-    error.line = 1;
-    error.column = 1;
-    for (size_t k = 0; k < bad; ++k) {
-      if (text[k] == '\n') {
-        ++error.line;
-        error.column = 1;
-      } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
-        ++error.column;
-      }
-    }
+    internal::SetLineColumn(text, bad, error);
     error.message = "invalid UTF-8";
     return nullptr;
   }
