@@ -110,20 +110,41 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   out += bold + file.path() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column) +
          ": " + reset + sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message +
          reset + "\n";
-  const std::string_view line = file.Line(loc.line);
+  std::string_view line = file.Line(loc.line);
   const std::string number = std::to_string(loc.line);
   const std::string gutter(number.size(), ' ');
-  out += " " + number + " | " + ExpandTabs(line) + "\n";
-  // Caret under the span, clipped to the first line of the span.
-  const uint32_t line_begin = d.span.begin - (loc.column > 0 ? 0 : 0);
   const std::string_view full = file.text();
-  uint32_t line_start = line_begin;
+  uint32_t line_start = d.span.begin;
   while (line_start > 0 && full[line_start - 1] != '\n')
     --line_start;
-  const size_t indent = DisplayWidth(full.substr(line_start, d.span.begin - line_start));
   const uint32_t line_end = line_start + static_cast<uint32_t>(line.size());
-  const uint32_t span_end = std::min(std::max(d.span.end, d.span.begin), line_end);
-  size_t width = DisplayWidth(full.substr(d.span.begin, span_end - d.span.begin));
+  // Very long lines (generated or hostile input) are shown as a window around the span.
+  constexpr uint32_t kBefore = 60, kWidth = 120;
+  std::string prefix, suffix;
+  uint32_t shown_start = line_start;
+  if (line.size() > kWidth) {
+    shown_start = d.span.begin > line_start + kBefore ? d.span.begin - kBefore : line_start;
+    while (shown_start > line_start &&
+           (static_cast<unsigned char>(full[shown_start]) & 0xC0) == 0x80)
+      --shown_start;
+    uint32_t shown_end = std::min(line_end, shown_start + kWidth);
+    while (shown_end < line_end && (static_cast<unsigned char>(full[shown_end]) & 0xC0) == 0x80)
+      ++shown_end;
+    if (shown_start > line_start)
+      prefix = "...";
+    if (shown_end < line_end)
+      suffix = "...";
+    line = full.substr(shown_start, shown_end - shown_start);
+  }
+  out += " " + number + " | " + prefix + ExpandTabs(line) + suffix + "\n";
+  // Caret under the span, clipped to the shown part of its first line.
+  const size_t indent =
+      prefix.size() + DisplayWidth(full.substr(shown_start, d.span.begin - shown_start));
+  const uint32_t shown_line_end = shown_start + static_cast<uint32_t>(line.size());
+  const uint32_t span_end = std::min(std::max(d.span.end, d.span.begin), shown_line_end);
+  size_t width = span_end > d.span.begin
+                     ? DisplayWidth(full.substr(d.span.begin, span_end - d.span.begin))
+                     : 0;
   if (width == 0)
     width = 1;
   out += " " + gutter + " | " + std::string(indent, ' ') + sev_color + "^" +

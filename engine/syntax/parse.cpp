@@ -152,19 +152,36 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& 
                   DiagnosticSink& sink) {
   size_t depth = 0;
   size_t prefix_run = 0;
+  size_t coalesce = 0;  // `??` is right-associative: the parser recurses once per `??`
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL)
       continue;
     const size_t type = token->getType();
-    if (type == GateParser::LPAREN || type == GateParser::LBRACK || type == GateParser::LBRACE) {
-      ++depth;
-    } else if (type == GateParser::RPAREN || type == GateParser::RBRACK ||
-               type == GateParser::RBRACE) {
-      if (depth > 0)
-        --depth;
+    switch (type) {
+      case GateParser::LPAREN:
+      case GateParser::LBRACK:
+      case GateParser::LBRACE: ++depth; break;
+      case GateParser::RPAREN:
+      case GateParser::RBRACK:
+      case GateParser::RBRACE:
+        if (depth > 0)
+          --depth;
+        break;
+      case GateParser::DENY:
+      case GateParser::HOLD:
+      case GateParser::WARN:
+      case GateParser::LET:
+      case GateParser::CONST:
+      case GateParser::EXCEPT:
+      case GateParser::FACTS:
+        coalesce = 0;  // a new declaration
+        break;
+      case GateParser::COALESCE: ++coalesce; break;
+      default: break;
     }
     prefix_run = (type == GateParser::NOT || type == GateParser::MINUS) ? prefix_run + 1 : 0;
-    if (depth > limits::kMaxBracketDepth || prefix_run > limits::kMaxBracketDepth) {
+    if (depth > limits::kMaxBracketDepth || prefix_run > limits::kMaxBracketDepth ||
+        coalesce > limits::kMaxBracketDepth) {
       Span span{offsets.file, offsets.Byte(token->getStartIndex()),
                 offsets.Byte(token->getStopIndex() + 1)};
       sink.Error(

@@ -83,6 +83,15 @@ TEST_CASE("deep nesting is refused before the parser recurses") {
     nots += "not ";
   CHECK(ParseExpr(nots + "true", &diagnostics) == "<error>");
   CHECK(diagnostics.find("nested deeper than") != std::string::npos);
+  // `??` is right-associative: each one is a level of parser recursion.
+  std::string coalesce = "a";
+  for (int i = 0; i < 30000; ++i)
+    coalesce += " ?? a";
+  CHECK(ParseExpr(coalesce, &diagnostics) == "<error>");
+  CHECK(diagnostics.find("nested deeper than 64 levels") != std::string::npos);
+  // The 150 KB line is shown as a window around the caret, not whole.
+  CHECK(diagnostics.size() < 600);
+  CHECK(diagnostics.find(" | ...") != std::string::npos);
   std::string chain = "a";
   for (int i = 0; i < 300; ++i)
     chain += " and a";
