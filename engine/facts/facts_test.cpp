@@ -77,7 +77,7 @@ TEST_CASE("strict loading: each rejection names the place") {
        "f.yaml:1:4: error: `.nan` (NaN or Infinity) is not allowed in facts (at `n`)"},
       {false, "n: -.inf\n",
        "f.yaml:1:4: error: `-.inf` (NaN or Infinity) is not allowed in facts (at `n`)"},
-      {true, R"({"n": NaN})", "f.json: error: invalid JSON:"},
+      {true, R"({"n": NaN})", "f.json:1:7: error: invalid JSON: expected a value"},
       {true, "{\"s\": \"\xff\"}", "f.json:1:8: error: invalid UTF-8"},
       {false, "s: \"ok\"\nt: \xc3\x28\n", "f.yaml:2:4: error: invalid UTF-8"},
       {true, deep_json, "f.json:1:129: error: nested deeper than the limit of 128 levels"},
@@ -85,7 +85,11 @@ TEST_CASE("strict loading: each rejection names the place") {
       {false, "a: [1, 2\n", "f.yaml:2:1: error: invalid YAML:"},
       {false, "a: !custom x\n", "f.yaml:1:4: error: unsupported YAML tag `!custom`"},
       {false, "? [a]\n: 1\n", "f.yaml:1:3: error: mapping keys must be scalars"},
-      {true, "{\"a\": 1", "f.json: error: invalid JSON:"},
+      {true, "{\"a\": 1", "f.json:1:8: error: invalid JSON: expected `,` or `}`"},
+      {true, "{\n  \"a\": [1, 2,],\n}", "f.json:2:14: error: invalid JSON: expected a value"},
+      {true, "{\"a\" 1}", "f.json:1:6: error: invalid JSON: expected `:`"},
+      {true, "{\"a\": tru}", "f.json:1:7: error: invalid JSON: expected a value"},
+      {true, "{\"a\": 1} x", "f.json:1:10: error: invalid JSON: expected end of input"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.want);

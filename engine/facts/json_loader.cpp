@@ -9,6 +9,7 @@
 #include "engine/base/utf8.h"
 #include "engine/facts/facts.h"
 #include "engine/facts/internal_tree.h"
+#include "engine/facts/json_locate.h"
 
 namespace relgate::facts {
 namespace {
@@ -170,7 +171,15 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
         error.message = "invalid JSON: a number is malformed or out of range (" +
                         std::string(simdjson::error_message(code)) + ")";
         break;
-      default: error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
+      default: {
+        const internal::JsonSyntaxError where = internal::LocateJsonSyntaxError(text);
+        if (where.offset != std::string_view::npos) {
+          internal::SetLineColumn(text, where.offset, error);
+          error.message = "invalid JSON: expected " + where.expected;
+        } else {
+          error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
+        }
+      }
     }
     return nullptr;
   }
