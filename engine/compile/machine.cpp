@@ -527,6 +527,10 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
 
 }  // namespace
 
+Value RunFast(const Program& program, NodeId node, Frame& frame) {
+  return Eval<false>(program, node, frame);
+}
+
 Value Run(const Program& program, NodeId node, Frame& frame) {
   if (frame.recorder != nullptr)
     return Eval<true>(program, node, frame);

@@ -49,6 +49,8 @@ struct Frame {
 };
 
 [[nodiscard]] Value Run(const Program& program, NodeId node, Frame& frame);
+// Run without a recorder (frame.recorder is ignored): the evaluator's per-item fast path.
+[[nodiscard]] Value RunFast(const Program& program, NodeId node, Frame& frame);
 
 // Renders a value for messages and explanations: strings unquoted when `bare`, times in
 // RFC 3339, durations as `1d2h`, lists as `["a", "b"]`, records as `{...}` (fields by

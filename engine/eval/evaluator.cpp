@@ -95,7 +95,7 @@ class Run {
   void Rule(uint32_t r) {
     const CompiledRule& rule = p_.rules()[r];
     if (!rule.has_for) {
-      const Value v = compile::Run(p_, rule.condition, frame_);
+      const Value v = compile::RunFast(p_, rule.condition, frame_);
       if (v.is_error()) {
         Error(r, kNoItem, v);
       } else if (!v.b) {
@@ -103,7 +103,7 @@ class Run {
       }
       return;
     }
-    const Value list = compile::Run(p_, rule.over, frame_);
+    const Value list = compile::RunFast(p_, rule.over, frame_);
     if (list.is_error()) {
       Error(r, kNoItem, list);
       return;
@@ -112,7 +112,7 @@ class Run {
     for (uint32_t k = 0; k < list.len; ++k) {
       frame_.locals[0] = list.items[k * stride];
       if (rule.filter != kNoNode) {
-        const Value keep = compile::Run(p_, rule.filter, frame_);
+        const Value keep = compile::RunFast(p_, rule.filter, frame_);
         if (keep.is_error()) {
           Error(r, k, keep);
           continue;
@@ -120,7 +120,7 @@ class Run {
         if (!keep.b)
           continue;
       }
-      const Value v = compile::Run(p_, rule.condition, frame_);
+      const Value v = compile::RunFast(p_, rule.condition, frame_);
       if (v.is_error()) {
         Error(r, k, v);
       } else if (!v.b) {
@@ -149,7 +149,7 @@ class Run {
         continue;
       bool matches = true;
       if (ex.condition != kNoNode) {
-        const Value v = compile::Run(p_, ex.condition, frame_);
+        const Value v = compile::RunFast(p_, ex.condition, frame_);
         if (v.is_error()) {
           // An exception that cannot be decided does not apply, and the rule errs.
           Error(r, item, v);
