@@ -367,6 +367,19 @@ TEST_CASE("cost bound: estimated before evaluation from the facts, naming the ru
   CHECK(d.rules[2].status == RuleStatus::kNotEvaluated);
 }
 
+TEST_CASE("cost bound: `in` over a list counts as a scan") {
+  auto compiled = testing::CompileSource(std::string(kSchema) +
+                                         "let users = [a.user for a in approvals]\n"
+                                         "deny r for d in deps \"x\": d.name in users\n");
+  REQUIRE(compiled->program != nullptr);
+  facts::LoadError error;
+  facts::FactSet set;
+  REQUIRE(set.Add(facts::ParseYaml(kFacts, "f.yaml", error), error));
+  auto bound = Bind(*compiled->program, set);
+  // 1 + |approvals| (the let, once) + |deps| + |deps| x |approvals| (the scans) = 1+3+3+9
+  CHECK(CheckCost(*compiled->program, *bound, 1000).estimate == 16);
+}
+
 TEST_CASE("cost bound: a child list of the loop variable does not multiply") {
   auto compiled = testing::CompileSource(
       "facts { pkgs: [{ files: [string] }] }\n"
