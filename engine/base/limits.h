@@ -24,6 +24,6 @@ inline constexpr int64_t kMaxEvaluationCost = 50'000'000;
 // Facts documents.
 inline constexpr size_t kMaxFactsBytes = 64u << 20;  // per facts file
 inline constexpr size_t kMaxFactsDepth = 128;        // nested arrays / objects
-inline constexpr size_t kMaxFactsNodes = 4u << 20;   // values after alias expansion
+inline constexpr size_t kMaxFactsNodes = 1u << 20;   // values after alias expansion
 
 }  // namespace relgate::limits
