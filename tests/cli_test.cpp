@@ -1,5 +1,7 @@
 // The command line as a user meets it: help for every subcommand, exit codes for each
 // kind of outcome and mistake, and messages that name what is wrong.
+#include <cstdlib>
+
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
@@ -105,6 +107,39 @@ TEST_CASE("a report that cannot be written is an error, not a silent open gate")
                          " 2>&1 >/dev/full");
   CHECK(full.exit_code == 2);
   CHECK(Contains(full.output, "could not write the report"));
+}
+
+}  // namespace
+}  // namespace relgate
+
+namespace relgate {
+namespace {
+
+// Colour only on a terminal, and never with NO_COLOR: run under script(1) for a pty.
+TEST_CASE("colour on a terminal, none with NO_COLOR or through a pipe") {
+  if (std::system("command -v script >/dev/null 2>&1") != 0)
+    return;  // util-linux absent
+  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && ";
+  const std::string eval = std::string("'") + RELGATE_BINARY +
+                           "' eval --policy policies --facts "
+                           "examples/releases/shut-reviews/release.json --now 2026-06-01";
+  auto run = [](const std::string& cmd) {
+    std::string out;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+      out.append(buffer, n);
+    pclose(pipe);
+    return out;
+  };
+  const std::string tty = run(command + "env -u NO_COLOR script -qec \"" + eval + "\" /dev/null");
+  CHECK(tty.find("\x1b[1;31mGATE SHUT") != std::string::npos);
+  const std::string no_color = run(command + "NO_COLOR=1 script -qec \"" + eval + "\" /dev/null");
+  CHECK(no_color.find('\x1b') == std::string::npos);
+  CHECK(no_color.find("GATE SHUT") != std::string::npos);
+  const std::string piped = run(command + "env -u NO_COLOR " + eval);
+  CHECK(piped.find('\x1b') == std::string::npos);
 }
 
 }  // namespace
