@@ -225,7 +225,19 @@ class Compiler {
     switch (e.op) {
       case Op::kAnd: n.kind = NodeKind::kAnd; break;
       case Op::kOr: n.kind = NodeKind::kOr; break;
-      case Op::kCoalesce: n.kind = NodeKind::kCoalesce; break;
+      case Op::kCoalesce: {
+        n.kind = NodeKind::kCoalesce;
+        const Node& field = program_->node(n.a);
+        const Node& fallback = program_->node(n.b);
+        if (field.kind == NodeKind::kLocalField && fallback.kind == NodeKind::kConst) {
+          // d.integrity ?? "": one node.
+          n.kind = NodeKind::kLocalFieldOr;
+          n.slot = field.slot;
+          n.first = field.first;
+          n.value = fallback.value;
+        }
+        break;
+      }
       case Op::kAdd:
       case Op::kSub:
       case Op::kMul:

@@ -230,6 +230,16 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       }
       return record.items[n.first];
     }
+    case NodeKind::kLocalFieldOr: {
+      const Value& record = f.locals[n.slot];
+      if (record.kind != ValueKind::kRecord) {
+        if (record.is_error())
+          return record;
+        return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
+      }
+      const Value& v = record.items[n.first];
+      return v.kind == ValueKind::kNull ? n.value : v;
+    }
     case NodeKind::kStringTest: {
       const Value s = Eval<kRecord>(p, n.a, f);
       if (s.is_error())

@@ -26,10 +26,11 @@
 //   kHas           a                               -
 //   kLocalField    -                               slot (frame slot), first (field)
 //   kStringTest    a: string, b: kConst string     string_test
+//   kLocalFieldOr  b: kConst default               slot, first, value (the default)
 //
-// The last two are specialisations the compiler picks for the commonest shapes in
-// release rules (`d.name`, `f.ends_with(".map")`): one dispatch instead of two or three,
-// and no builtin call. Explanations see them like the general nodes they replace.
+// The last three are specialisations the compiler picks for the commonest shapes in
+// release rules (`d.name`, `f.ends_with(".map")`, `d.integrity ?? ""`): one dispatch instead of two
+// or three, and no builtin call. Explanations see them like the general nodes they replace.
 #pragma once
 
 #include <cstdint>
@@ -47,14 +48,15 @@ namespace relgate::compile {
 using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFF;
 
-#define RELGATE_NODE_KINDS(X)                                                                 \
-  X(Const)                                                                                    \
-  X(Fact)                                                                                     \
-  X(Let)                                                                                      \
-  X(Local)                                                                                    \
-  X(Now) X(Field) X(Index) X(Call) X(Not) X(Neg) X(And) X(Or) X(Coalesce) X(Arith) X(Compare) \
-      X(In) X(Matches) X(List) X(Set) X(Comprehension) X(Quantifier) X(Has) X(LocalField)     \
-          X(StringTest)
+#define RELGATE_NODE_KINDS(X)                                                                \
+  X(Const)                                                                                   \
+  X(Fact)                                                                                    \
+  X(Let)                                                                                     \
+  X(Local)                                                                                   \
+  X(Now)                                                                                     \
+  X(Field) X(Index) X(Call) X(Not) X(Neg) X(And) X(Or) X(Coalesce) X(Arith) X(Compare) X(In) \
+      X(Matches) X(List) X(Set) X(Comprehension) X(Quantifier) X(Has) X(LocalField) X(StringTest) \
+      X(LocalFieldOr)
 
 enum class NodeKind : uint8_t {
 #define RELGATE_NODE_ENUM(name) k##name,
