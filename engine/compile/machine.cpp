@@ -221,15 +221,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       }
       return cache.values[n.slot];
     }
-    case NodeKind::kLocalField: {
-      const Value& record = f.locals[n.slot];
-      if (record.kind != ValueKind::kRecord) {
-        if (record.is_error())
-          return record;
-        return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
-      }
-      return record.items[n.first];
-    }
+    case NodeKind::kLocalField:
     case NodeKind::kLocalFieldOr: {
       const Value& record = f.locals[n.slot];
       if (record.kind != ValueKind::kRecord) {
@@ -238,7 +230,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
       }
       const Value& v = record.items[n.first];
-      return v.kind == ValueKind::kNull ? n.value : v;
+      return n.kind == NodeKind::kLocalFieldOr && v.kind == ValueKind::kNull ? n.value : v;
     }
     case NodeKind::kStringTest: {
       const Value s = Eval<kRecord>(p, n.a, f);
