@@ -51,6 +51,12 @@ class Checker {
     for (uint32_t i = 0; i < out_->rules.size(); ++i)
       CheckRule(i);
     CheckExceptions();
+    if (out_->rules.empty() && !out_->instances[0].files.empty()) {
+      // Legal, but a gate with nothing to check opens for every release: say so.
+      sink_.Warning("no-rules", Span{out_->instances[0].files[0]->file, 0, 0},
+                    "the policy has no rules, so every release passes",
+                    "declare rules with `deny`, `hold` or `warn`, or import a std module");
+    }
     RecordSources();
     if (sink_.has_errors())
       return nullptr;

@@ -303,3 +303,17 @@ TEST_CASE("limits: regex program size and policy source size") {
 
 }  // namespace
 }  // namespace relgate::check
+
+namespace relgate::check {
+namespace {
+
+TEST_CASE("no-rules: a policy without rules compiles with a warning") {
+  auto compiled = testing::CompileSource("facts { release: { id: string } }\n");
+  CHECK(compiled->program != nullptr);
+  CHECK(compiled->HasCode("no-rules"));
+  CHECK(compiled->diagnostics.rfind(
+            "test.gate:1:1: warning: the policy has no rules, so every release passes", 0) == 0);
+}
+
+}  // namespace
+}  // namespace relgate::check
