@@ -61,6 +61,7 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
     d.package = program.package();
     d.policy_digest = program.digest();
     d.policy_sources = program.sources();
+    d.policy_roots = program.roots();
     for (const compile::CompiledRule& rule : program.rules()) {
       d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
     }

@@ -20,8 +20,10 @@ inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true,
                             const char* redirect = nullptr) {
   const std::string streams =
       redirect != nullptr ? redirect : (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && NO_COLOR=1 '" +
-                              RELGATE_BINARY + "' " + args + streams;
+  // `timeout`: a relgate that hangs fails its test (exit 124) instead of stalling the run.
+  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR +
+                              "' && NO_COLOR=1 timeout 120 '" + RELGATE_BINARY + "' " + args +
+                              streams;
   RunResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr)

@@ -4,8 +4,10 @@
 
 namespace relgate {
 
-SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)) {
+SourceFile::SourceFile(std::string path, std::string text, std::string relative_path)
+    : path_(std::move(path)), relative_path_(std::move(relative_path)), text_(std::move(text)) {
+  if (relative_path_.empty())
+    relative_path_ = path_;
   line_starts_.push_back(0);
   for (uint32_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n')
@@ -38,8 +40,9 @@ std::string_view SourceFile::Line(uint32_t line) const {
   return std::string_view(text_).substr(start, end - start);
 }
 
-FileId SourceMap::Add(std::string path, std::string text) {
-  files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
+FileId SourceMap::Add(std::string path, std::string text, std::string relative_path) {
+  files_.push_back(
+      std::make_unique<SourceFile>(std::move(path), std::move(text), std::move(relative_path)));
   return static_cast<FileId>(files_.size() - 1);
 }
 

@@ -28,9 +28,14 @@ struct Location {
 
 class SourceFile {
  public:
-  SourceFile(std::string path, std::string text);
+  SourceFile(std::string path, std::string text, std::string relative_path = {});
 
+  // How the file was named (for diagnostics).
   const std::string& path() const { return path_; }
+
+  // The path relative to the policy root (`release.gate`), which the policy digest
+  // covers: the same sources give the same digest however the root was spelled.
+  const std::string& relative_path() const { return relative_path_; }
 
   const std::string& text() const { return text_; }
 
@@ -41,13 +46,14 @@ class SourceFile {
 
  private:
   std::string path_;
+  std::string relative_path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
 };
 
 class SourceMap {
  public:
-  FileId Add(std::string path, std::string text);
+  FileId Add(std::string path, std::string text, std::string relative_path = {});
 
   const SourceFile& file(FileId id) const { return *files_.at(id); }
 

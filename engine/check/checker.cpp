@@ -514,12 +514,15 @@ class Checker {
   void RecordSources() {
     for (size_t f = 0; f < sources_.size(); ++f) {
       const SourceFile& file = sources_.file(static_cast<FileId>(f));
-      out_->sources.push_back({file.path(), Sha256Hex(file.text())});
+      out_->sources.push_back({file.relative_path(), Sha256Hex(file.text())});
     }
     std::sort(out_->sources.begin(), out_->sources.end(),
-              [](const SourceDigest& a, const SourceDigest& b) { return a.path < b.path; });
+              [](const SourceDigest& a, const SourceDigest& b) {
+                return a.path != b.path ? a.path < b.path : a.sha256 < b.sha256;
+              });
     for (LoadedModule& m : loaded_.modules)
       out_->modules.push_back(std::move(m.module));
+    out_->roots = loaded_.roots;
   }
 
   // --------------------------------------------------------------- expressions

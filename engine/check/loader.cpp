@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
+#include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/check/internal/embedded_stdlib.h"
 
@@ -15,36 +14,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Policy sources are regular files only: a FIFO or device named `x.gate` is refused
+// rather than read (a FIFO would hang, a device never end).
 bool ReadFile(const fs::path& path, std::string& text, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "is a directory";
-    return false;
-  }
-  if (!fs::exists(path, ec)) {
-    error = "does not exist";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot be read";
-    return false;
-  }
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > limits::kMaxPolicySourceBytes) {
-    error =
-        "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) + " bytes";
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  if (text.size() > limits::kMaxPolicySourceBytes) {
-    error =
-        "is larger than the limit of " + std::to_string(limits::kMaxPolicySourceBytes) + " bytes";
-    return false;
-  }
-  return true;
+  error = ReadBounded(path.string(), {limits::kMaxPolicySourceBytes, /*allow_pipes=*/false}, text);
+  return error.empty();
 }
 
 bool IsInside(const fs::path& child, const fs::path& root) {
@@ -64,17 +38,27 @@ class Loader {
       : stdlib_(stdlib), sources_(sources), sink_(sink) {}
 
   std::optional<LoadedPolicy> Run(const std::vector<std::string>& paths) {
-    std::vector<std::pair<fs::path, std::string>> entries;  // (file, display path)
+    struct Entry {
+      fs::path file;
+      std::string display;
+      fs::path root;
+    };
+
+    std::vector<Entry> entries;
     for (const std::string& path : paths) {
       std::error_code ec;
-      if (fs::is_directory(path, ec)) {
-        std::vector<std::pair<fs::path, std::string>> found;
+      const fs::file_status status = fs::status(path, ec);
+      if (fs::is_directory(status)) {
+        // The directory itself is the root, resolved once so that `p`, `./p` and `p//`
+        // are the same root and the digest does not depend on how it was spelled.
+        const fs::path root = fs::canonical(path, ec);
+        std::vector<Entry> found;
         for (const auto& entry : fs::directory_iterator(path, ec)) {
-          if (entry.path().extension() == ".gate") {
-            found.push_back({entry.path(), entry.path().string()});
-          }
+          if (entry.path().extension() == ".gate")
+            found.push_back({entry.path(), entry.path().string(), root});
         }
-        std::sort(found.begin(), found.end());
+        std::sort(found.begin(), found.end(),
+                  [](const Entry& a, const Entry& b) { return a.display < b.display; });
         if (found.empty()) {
           sink_.Report({Severity::kError,
                         "no-policy",
@@ -84,8 +68,9 @@ class Loader {
                         {},
                         {}});
         }
+        policy_.roots.push_back(path);
         entries.insert(entries.end(), found.begin(), found.end());
-      } else if (!fs::exists(path, ec)) {
+      } else if (!fs::exists(fs::symlink_status(path, ec))) {
         sink_.Report({Severity::kError,
                       "file-not-found",
                       {},
@@ -94,7 +79,13 @@ class Loader {
                       {},
                       {}});
       } else {
-        entries.push_back({fs::path(path), path});
+        // A file named directly: its root is the directory that holds it (the directory
+        // resolved, not the file, so a symlink named on the command line is confined too).
+        fs::path parent = fs::path(path).parent_path();
+        if (parent.empty())
+          parent = ".";
+        policy_.roots.push_back(path);
+        entries.push_back({fs::path(path), path, fs::canonical(parent, ec)});
       }
     }
     if (entries.size() > limits::kMaxPolicyFiles) {
@@ -107,11 +98,8 @@ class Loader {
                     {}});
       return std::nullopt;
     }
-    for (const auto& [file, display] : entries) {
-      std::error_code ec;
-      const fs::path canonical = fs::weakly_canonical(file, ec);
-      LoadUserFile(file, display, canonical.parent_path(), std::nullopt);
-    }
+    for (const Entry& entry : entries)
+      LoadUserFile(entry.file, entry.display, entry.root, std::nullopt);
     if (sink_.has_errors())
       return std::nullopt;
     return std::move(policy_);
@@ -126,25 +114,41 @@ class Loader {
   }
 
  private:
+  // Reads one policy file after resolving every symlink on its path: what it leads to
+  // must lie inside `root`, or it is refused unread (a symlink to /proc/self/environ in a
+  // pull request must not be echoed into a CI log as a "syntax error").
   void LoadUserFile(const fs::path& file, const std::string& display, const fs::path& root,
                     std::optional<Span> imported_at) {
+    auto refuse = [&](const std::string& why) {
+      sink_.Report({Severity::kError,
+                    "file-not-found",
+                    imported_at.value_or(Span{}),
+                    imported_at.has_value(),
+                    "policy file `" + display + "` " + why,
+                    {},
+                    {}});
+    };
     std::error_code ec;
-    const fs::path canonical = fs::weakly_canonical(file, ec);
+    const fs::path canonical = fs::canonical(file, ec);
+    if (ec) {
+      refuse(fs::is_symlink(fs::symlink_status(file, ec)) ? "is a symbolic link that leads nowhere"
+                                                          : "does not exist");
+      return;
+    }
+    if (root.empty() || !IsInside(canonical, root)) {
+      refuse("leads outside the policy directory `" + root.string() +
+             "` (through a symbolic link); policy files must lie inside it");
+      return;
+    }
     if (!seen_.insert(canonical.string()).second)
       return;
     std::string text, error;
-    if (!ReadFile(file, text, error)) {
-      Diagnostic d{Severity::kError,
-                   "file-not-found",
-                   imported_at.value_or(Span{}),
-                   imported_at.has_value(),
-                   "policy file `" + display + "` " + error,
-                   {},
-                   {}};
-      sink_.Report(std::move(d));
+    if (!ReadFile(canonical, text, error)) {
+      refuse(error);
       return;
     }
-    const FileId id = sources_.Add(display, std::move(text));
+    const FileId id =
+        sources_.Add(display, std::move(text), canonical.lexically_relative(root).generic_string());
     ParseAndFollow(id, canonical.parent_path(), root, /*allow_paths=*/true);
   }
 
@@ -240,9 +244,11 @@ std::optional<std::string> Stdlib::Read(const std::string& name, std::string& pa
       return std::nullopt;
   }
   if (!dir_.empty()) {
-    const fs::path file = fs::path(dir_) / (name + ".gate");
+    std::error_code ec;
+    const fs::path root = fs::canonical(dir_, ec);
+    const fs::path file = fs::canonical(fs::path(dir_) / (name + ".gate"), ec);
     std::string text, error;
-    if (ReadFile(file, text, error)) {
+    if (!ec && IsInside(file, root) && ReadFile(file, text, error)) {
       path = "std/" + name + ".gate";
       return text;
     }

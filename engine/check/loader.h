@@ -40,6 +40,7 @@ struct LoadedModule {
 
 struct LoadedPolicy {
   std::vector<LoadedModule> modules;  // user files first (sorted by path), then stdlib
+  std::vector<std::string> roots;     // each --policy path, as given
   syntax::IdAllocator ids;
 };
 

@@ -64,7 +64,7 @@ struct CheckedException {
 };
 
 struct SourceDigest {
-  std::string path;
+  std::string path;  // relative to the policy root (`release.gate`, `std/baseline.gate`)
   std::string sha256;  // hex
 };
 
@@ -72,6 +72,7 @@ struct CheckedPolicy {
   std::vector<std::unique_ptr<syntax::Module>> modules;  // owned ASTs
   std::vector<ModuleInstance> instances;                 // [0] is the user's policy
   std::vector<SourceDigest> sources;                     // every file read, sorted by path
+  std::vector<std::string> roots;                        // each --policy path, as given
   std::string package;
   std::unique_ptr<TypeArena> types = std::make_unique<TypeArena>();  // moved into the Program
   const Type* schema = nullptr;  // record type of the facts root

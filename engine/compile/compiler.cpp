@@ -40,6 +40,7 @@ class Compiler {
     p.schema_ = policy_->schema;
     p.package_ = policy_->package;
     p.sources_ = policy_->sources;
+    p.roots_ = policy_->roots;
     std::string manifest;
     for (const check::SourceDigest& s : p.sources_)
       manifest += s.sha256 + "  " + s.path + "\n";

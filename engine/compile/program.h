@@ -89,6 +89,9 @@ class Program {
 
   const std::vector<check::SourceDigest>& sources() const { return sources_; }
 
+  // Each --policy path, as given on the command line.
+  const std::vector<std::string>& roots() const { return roots_; }
+
   // sha256 over the sorted (path, sha256) list of every source file of the policy.
   const std::string& digest() const { return digest_; }
 
@@ -105,6 +108,7 @@ class Program {
   const check::Type* schema_ = nullptr;
   std::string package_;
   std::vector<check::SourceDigest> sources_;
+  std::vector<std::string> roots_;
   std::string digest_;
   std::unique_ptr<check::TypeArena> types_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;

@@ -98,6 +98,7 @@ struct Decision {
   std::string package;
   std::string policy_digest;
   std::vector<check::SourceDigest> policy_sources;
+  std::vector<std::string> policy_roots;  // each --policy path, as given
   std::vector<FactsDigest> facts;
   std::vector<RuleResult> rules;
   std::vector<Finding> findings;

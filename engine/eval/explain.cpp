@@ -186,6 +186,7 @@ class Explainer {
     d.package = p_.package();
     d.policy_digest = p_.digest();
     d.policy_sources = p_.sources();
+    d.policy_roots = p_.roots();
     std::vector<uint32_t> counts(p_.rules().size(), 0);
     for (const RawFinding& f : outcome.findings)
       ++counts[f.rule];

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 
 namespace relgate::facts {
@@ -62,30 +61,11 @@ std::unique_ptr<Document> ParseDocument(std::string_view text, const std::string
 
 std::unique_ptr<Document> LoadFile(const std::string& path, Format format, LoadError& error) {
   error.file = path;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error.message = "is a directory, not a facts file";
+  std::string text;
+  // Pipes and stdin (`-`) are facts sources too: a pipeline step may stream them.
+  error.message = ReadBounded(path, {limits::kMaxFactsBytes, /*allow_pipes=*/true}, text);
+  if (!error.message.empty())
     return nullptr;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error.message = std::filesystem::exists(path, ec) ? "cannot be read" : "does not exist";
-    return nullptr;
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > limits::kMaxFactsBytes) {
-    error.message = "is " + std::to_string(size) + " bytes, more than the limit of " +
-                    std::to_string(limits::kMaxFactsBytes);
-    return nullptr;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  if (text.size() > limits::kMaxFactsBytes) {
-    error.message =
-        "is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
-    return nullptr;
-  }
   return ParseDocument(text, path, format, error);
 }
 

@@ -107,7 +107,7 @@ class Document {
 [[nodiscard]] std::unique_ptr<Document> ParseDocument(std::string_view text,
                                                       const std::string& name, Format format,
                                                       LoadError& error);
-// Reads and parses a file (size-checked before reading it whole).
+// Reads (bounded while reading, see base/bounded_read.h) and parses a file; `-` is stdin.
 [[nodiscard]] std::unique_ptr<Document> LoadFile(const std::string& path, Format format,
                                                  LoadError& error);
 

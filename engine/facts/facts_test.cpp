@@ -147,7 +147,7 @@ TEST_CASE("missing and oversized files are errors, never a silent empty tree") {
   CHECK(LoadFile("/nonexistent/facts.yaml", Format::kAuto, error) == nullptr);
   CHECK(error.ToString() == "/nonexistent/facts.yaml: error: does not exist");
   CHECK(LoadFile("/", Format::kAuto, error) == nullptr);
-  CHECK(error.message == "is a directory, not a facts file");
+  CHECK(error.message == "is a directory, not a file");
   LoadError big;
   CHECK(ParseJson(std::string(65 << 20, ' '), "big.json", big) == nullptr);
   CHECK(big.message.find("larger than the limit") != std::string::npos);

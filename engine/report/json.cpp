@@ -110,6 +110,11 @@ std::string RenderJson(const eval::Decision& d) {
   w.Open('{');
   w.Field("package", d.package);
   w.Field("digest", "sha256:" + d.policy_digest);
+  w.Key("roots");
+  w.Open('[');
+  for (const auto& root : d.policy_roots)
+    w.String(root);
+  w.Close(']');
   w.Key("sources");
   w.Open('[');
   for (const auto& s : d.policy_sources) {
