@@ -3,11 +3,17 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/base/budget.h"
+
 namespace relgate {
 
 void* Arena::Allocate(size_t bytes, size_t align) {
   if (bytes == 0)
     bytes = 1;
+  if (limit_ != 0 && (bytes > limit_ || total_ > limit_ - bytes)) {
+    throw BudgetExceeded("evaluation stopped: its temporary values would need more than " +
+                         std::to_string(limit_ >> 20) + " MiB, the memory budget of one decision");
+  }
   if (!blocks_.empty()) {
     Block& block = blocks_.back();
     const size_t start = (used_ + align - 1) & ~(align - 1);

@@ -27,10 +27,14 @@ class Arena {
   char* AllocChars(size_t count) { return static_cast<char*>(Allocate(count, 1)); }
 
   std::string_view CopyString(std::string_view text);
+  // Throws BudgetExceeded (base/budget.h) past the limit.
   void* Allocate(size_t bytes, size_t align);
   void Reset();
 
   size_t bytes_allocated() const { return total_; }
+
+  // Bytes that may be allocated between two Resets; 0 = no limit.
+  void set_limit(size_t bytes) { limit_ = bytes; }
 
  private:
   struct Block {
@@ -42,6 +46,7 @@ class Arena {
   size_t used_ = 0;  // in the last block
   size_t total_ = 0;
   size_t block_bytes_;
+  size_t limit_ = 0;
 };
 
 }  // namespace relgate

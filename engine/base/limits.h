@@ -20,6 +20,13 @@ inline constexpr int kMaxRegexProgramSize = 5000;    // RE2 ProgramSize()
 // Loop iterations one rule may need on the facts at hand, estimated before evaluation
 // from the rule's cost polynomial and the facts' list sizes (compile/cost.h).
 inline constexpr int64_t kMaxEvaluationCost = 50'000'000;
+// The run-time budget of one decision (base/budget.h): what the static bound cannot see.
+inline constexpr int64_t kMaxEvaluationSteps = 200'000'000;     // about 1-2 s of work
+inline constexpr size_t kMaxEvaluationBytes = size_t{256} << 20;  // temporaries (arena)
+// Nesting of expressions and of lets that use lets, summed along the deepest path: what
+// every recursive stage (checker, cost bound, compiler, evaluator, explanations) needs
+// in stack.
+inline constexpr size_t kMaxNestingDepth = 1000;
 
 // Facts documents.
 inline constexpr size_t kMaxFactsBytes = 64u << 20;  // per facts file

@@ -48,6 +48,8 @@ class Compiler {
     const_nodes_.assign(policy_->consts.size(), kNoNode);
     // Lets first, with their roots filled in, so that folding never meets an unset let.
     p.lets_.resize(policy_->lets.size());
+    // Folded constants live for the program's lifetime: bound them like temporaries.
+    p.constants_.set_limit(limits::kMaxEvaluationBytes);
     for (size_t i = 0; i < policy_->lets.size(); ++i) {
       p.lets_[i].name = policy_->lets[i].name;
       depth_ = 0;
@@ -86,7 +88,9 @@ class Compiler {
 
   // Replaces a just-built constant node by its value.
   NodeId Fold(NodeId id, const Expr& e) {
-    if (!options_.fold_constants || policy_->deps[e.id] != 0)
+    // After a failed fold the program is rejected anyway; folding the enclosing
+    // expressions would only run (and report) the failing part again.
+    if (!options_.fold_constants || policy_->deps[e.id] != 0 || fold_failed_)
       return id;
     const Node& node = program_->node(id);
     if (node.kind == NodeKind::kConst)
@@ -100,10 +104,21 @@ class Compiler {
     frame.lets = &lets;
     frame.arena = &program_->constants_;
     frame.errors = &errors;
-    const Value value = compile::Run(*program_, id, frame);
+    Budget budget;
+    frame.budget = &budget;
+    Value value;
+    try {
+      value = compile::Run(*program_, id, frame);
+    } catch (const BudgetExceeded& exceeded) {
+      sink_.Error("constant-too-costly", e.span,
+                  std::string("this constant expression cannot be computed: ") + exceeded.what());
+      fold_failed_ = true;
+      return id;
+    }
     if (value.is_error()) {
       sink_.Error("constant-error", e.span,
                   "this constant expression fails: " + value.error().message);
+      fold_failed_ = true;
       return id;
     }
     Node folded;
@@ -464,6 +479,7 @@ class Compiler {
   std::unique_ptr<Program> program_;
   std::vector<NodeId> const_nodes_;
   uint32_t depth_ = 0;  // loop variables bound here = next free frame slot
+  bool fold_failed_ = false;
 };
 
 Program::~Program() = default;

@@ -122,6 +122,7 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
   if (n.kind == NodeKind::kQuantifier) {
     int64_t count = 0;
     for (uint32_t k = 0; k < items.count; ++k) {
+      f.budget->Spend(1);
       *slot = items.data[k * items.stride];
       const Value v = Eval<kRecord>(p, n.b, f);
       if (v.is_error())
@@ -153,6 +154,7 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
   Value* out = f.arena->AllocValues(items.count);
   uint32_t produced = 0;
   for (uint32_t k = 0; k < items.count; ++k) {
+    f.budget->Spend(1);
     *slot = items.data[k * items.stride];
     if (n.c != kNoNode) {
       const Value keep = Eval<kRecord>(p, n.c, f);
@@ -254,7 +256,9 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
           return Value::Bool(
               text.size() >= part.size() &&
               same(text.data() + text.size() - part.size(), part.data(), part.size()));
-        case StringTest::kContains: return Value::Bool(text.find(part) != std::string_view::npos);
+        case StringTest::kContains:
+          f.budget->Spend(text.size() / 16);
+          return Value::Bool(text.find(part) != std::string_view::npos);
       }
       return s;
     }
@@ -301,6 +305,11 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         if (args[k].is_error())
           return args[k];
       }
+      // Builtins scan their arguments (a string's bytes, a list's items): charge for it.
+      int64_t scanned = 0;
+      for (uint32_t k = 0; k < n.count; ++k)
+        scanned += args[k].kind >= ValueKind::kString ? args[k].len : 0;
+      f.budget->Spend(1 + scanned / 16);
       builtins::CallContext ctx(*f.arena, *f.errors);
       return n.fn(args, ctx);
     }
@@ -353,6 +362,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       const Value r = Eval<kRecord>(p, n.b, f);
       if (r.is_error())
         return r;
+      if (l.kind >= ValueKind::kList)
+        f.budget->Spend(l.len);
       switch (n.compare) {
         case CompareOp::kEq: return Value::Bool(Equal(l, r));
         case CompareOp::kNe: return Value::Bool(!Equal(l, r));
@@ -370,6 +381,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       const Value collection = Eval<kRecord>(p, n.b, f);
       if (collection.is_error())
         return collection;
+      if (collection.kind == ValueKind::kList)
+        f.budget->Spend(collection.len);
       return Value::Bool(Contains(item, collection) != n.negate);
     }
     case NodeKind::kMatches: {
@@ -383,6 +396,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
           return pattern;
         re = static_cast<const re2::RE2*>(pattern.ptr);
       }
+      f.budget->Spend(1 + s.len / 16);
       return Value::Bool(re2::RE2::PartialMatch(re2::StringPiece(s.s, s.len), *re));
     }
     case NodeKind::kList:

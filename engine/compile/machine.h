@@ -4,6 +4,10 @@
 // terminates. Errors are values (ValueKind::kError) that propagate to the rule; nothing
 // here throws for bad facts.
 //
+// Work is charged to frame.budget (loop iterations, list scans, bytes that builtins and
+// regexes scan), and temporaries to the arena's limit: past either, BudgetExceeded is
+// thrown, and the evaluator turns it into an error of the rule being evaluated.
+//
 // Semantics worth knowing: `and`/`or` evaluate left to right and stop at the first
 // operand that decides the result, so `false and <error>` is false but `<error> and
 // false` is the error. Quantifiers stop at the first item that decides; `count` and
@@ -15,6 +19,7 @@
 #include <vector>
 
 #include "engine/base/arena.h"
+#include "engine/base/budget.h"
 #include "engine/base/value.h"
 #include "engine/compile/program.h"
 
@@ -46,6 +51,7 @@ struct Frame {
   Arena* arena = nullptr;                   // temporaries of this evaluation
   std::deque<ErrorInfo>* errors = nullptr;  // error table of this evaluation
   Recorder* recorder = nullptr;             // non-null only when explaining
+  Budget* budget = nullptr;                 // steps left in this decision
 };
 
 [[nodiscard]] Value Run(const Program& program, NodeId node, Frame& frame);

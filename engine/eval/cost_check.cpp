@@ -43,12 +43,17 @@ int64_t ListItems(const Value& v, const std::vector<CostStep>& path, size_t step
   return ListItems(v.items[path[step].field], path, step + 1);
 }
 
-// Every list item anywhere in the facts: the bound for lists the compiler could not trace.
+// Every list item and every string byte anywhere in the facts: the bound for lists the
+// compiler could not trace. A list built at run time is made from the facts: a
+// comprehension yields at most one item per item it iterates, and `split` at most one
+// item per byte of the string it splits.
 int64_t AllListItems(const Value& v, int depth) {
   if (depth > 64)
     return 0;
   int64_t total = 0;
   switch (v.kind) {
+    case ValueKind::kString:
+    case ValueKind::kVersion: return int64_t{v.len} + 1;
     case ValueKind::kList:
     case ValueKind::kSet:
       total = v.len;
@@ -58,6 +63,7 @@ int64_t AllListItems(const Value& v, int depth) {
     case ValueKind::kMap:
       total = v.len;
       for (uint32_t k = 0; k < v.len; ++k) {
+        total = SaturatingAdd(total, AllListItems(v.items[2 * k], depth + 1));
         total = SaturatingAdd(total, AllListItems(v.items[2 * k + 1], depth + 1));
       }
       return total;

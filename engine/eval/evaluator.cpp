@@ -190,6 +190,8 @@ class Run {
 const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts,
                         const EvalOptions& options, Scratch& scratch) {
   scratch.arena.Reset();
+  scratch.arena.set_limit(limits::kMaxEvaluationBytes);
+  scratch.budget.Reset();
   scratch.errors.clear();
   scratch.lets.Reset(program.lets().size());
   scratch.locals.assign(program.max_locals(), Value());
@@ -205,9 +207,22 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
   frame.now = options.now;
   frame.arena = &scratch.arena;
   frame.errors = &scratch.errors;
+  frame.budget = &scratch.budget;
   Run run(program, options, scratch, frame);
-  for (uint32_t r = 0; r < program.rules().size(); ++r)
-    run.Rule(r);
+  for (uint32_t r = 0; r < program.rules().size(); ++r) {
+    try {
+      run.Rule(r);
+    } catch (const BudgetExceeded& exceeded) {
+      // The rule that ran out is an error; the rest are not evaluated. The gate stays
+      // shut: this decision cannot be made within the budget.
+      scratch.errors.push_back({"", exceeded.what()});
+      o.errors.push_back({r, kNoItem, &scratch.errors.back()});
+      o.rules[r] = RuleStatus::kError;
+      for (uint32_t rest = r + 1; rest < program.rules().size(); ++rest)
+        o.rules[rest] = RuleStatus::kNotEvaluated;
+      break;
+    }
+  }
   o.verdict = Verdict::kOpen;
   for (const RawFinding& f : o.findings) {
     if (f.status == FindingStatus::kBlocking)

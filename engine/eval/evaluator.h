@@ -72,6 +72,7 @@ class Scratch {
   std::deque<ErrorInfo> errors;
   compile::LetCache lets;
   std::vector<Value> locals;
+  Budget budget;
   Outcome outcome;
 };
 

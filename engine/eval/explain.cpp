@@ -126,6 +126,11 @@ class Explainer {
     frame_.now = options.now;
     frame_.arena = &s.arena;
     frame_.errors = &s.errors;
+    // Explaining gets a budget of its own, as large as the evaluation's: re-running the
+    // failing conditions costs at most what evaluating them did, once per finding.
+    s.budget.Reset();
+    s.arena.set_limit(2 * limits::kMaxEvaluationBytes);
+    frame_.budget = &s.budget;
   }
 
   // Puts item `k` of rule `r` in slot 0; returns its text (`dependencies[3]`).
@@ -200,9 +205,15 @@ class Explainer {
       f.level = rule.level;
       f.status = raw.status;
       f.location = rule.location;
-      f.item = BindItem(raw.rule, raw.item, &f.item_value);
-      f.message = Message(rule);
-      f.because = ExplainCondition(rule);
+      try {
+        f.item = BindItem(raw.rule, raw.item, &f.item_value);
+        f.message = Message(rule);
+        f.because = ExplainCondition(rule);
+      } catch (const BudgetExceeded& exceeded) {
+        // The verdict stands; only the words are cut short.
+        f.message +=
+            std::string(f.message.empty() ? "" : " ") + "<not explained: " + exceeded.what() + ">";
+      }
       if (raw.exception != kNoItem) {
         f.has_exception = true;
         f.exception = Describe(p_.exceptions()[raw.exception]);
@@ -217,7 +228,11 @@ class Explainer {
       const compile::CompiledRule& rule = p_.rules()[raw.rule];
       RuleError e;
       e.rule = rule.id;
-      e.item = BindItem(raw.rule, raw.item, nullptr);
+      try {
+        e.item = BindItem(raw.rule, raw.item, nullptr);
+      } catch (const BudgetExceeded&) {
+        e.item.clear();
+      }
       e.path = raw.error->path;
       e.message = raw.error->message;
       e.location = rule.location;
