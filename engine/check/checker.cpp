@@ -40,6 +40,7 @@ class Checker {
     out_->refs.assign(n, Ref{});
     out_->calls.assign(n, nullptr);
     out_->deps.assign(n, 0);
+    depth_.assign(n, 0);
     BuildInstances();
     BuildSchema();
     DeclareNames();
@@ -354,6 +355,8 @@ class Checker {
     }
     const_state_.assign(out_->consts.size(), State::kUnchecked);
     let_state_.assign(out_->lets.size(), State::kUnchecked);
+    const_depth_.assign(out_->consts.size(), 0);
+    let_depth_.assign(out_->lets.size(), 0);
   }
 
   // Import parameters replace the value of the module's consts.
@@ -426,6 +429,7 @@ class Checker {
       }
       if (declared == nullptr)
         type = actual;
+      const_depth_[i] = depth_[c.value->id];
     }
     c.type = type;
     const_state_[i] = State::kDone;
@@ -448,6 +452,7 @@ class Checker {
       actual = declared;
     }
     l.type = actual;
+    let_depth_[i] = depth_[l.value->id];
     out_->max_locals = std::max(out_->max_locals, scope.max_locals);
     let_state_[i] = State::kDone;
   }
@@ -569,14 +574,53 @@ class Checker {
 
   const Type* Fail(const Expr& e) { return Set(e, out_->types->Error(), kDependsOnRun); }
 
+  // Every recursive stage after this one (cost bound, compiler, evaluator) follows the
+  // expression tree and the lets and consts it names, so the checker bounds the depth of
+  // that walk: live while checking (lets are checked on first use, so checking recurses
+  // the same way), and as each expression's depth counted through the lets and consts
+  // it references, which is what the evaluator will recurse.
   const Type* CheckExpr(const Expr& e, Scope& scope) {
+    if (nesting_ >= limits::kMaxNestingDepth) {
+      TooDeep(e, nesting_ + 1);
+      return Fail(e);
+    }
+    ++nesting_;
     const Type* type = CheckExprInner(e, scope);
+    --nesting_;
+    RecordDepth(e);
     // Narrowed optionals: `has(d.integrity) and d.integrity...` sees `string`.
     if (type->kind == TypeKind::kOptional && scope.IsNarrowed(Narrowing::Key(e, *out_))) {
       type = type->element;
       out_->expr_types[e.id] = type;
     }
     return type;
+  }
+
+  void RecordDepth(const Expr& e) {
+    size_t deepest = 0;
+    for (const auto& child : e.children)
+      deepest = std::max(deepest, depth_[child->id]);
+    const Ref& ref = out_->refs[e.id];
+    if (ref.kind == RefKind::kLet && let_state_[ref.index] == State::kDone)
+      deepest = std::max(deepest, let_depth_[ref.index]);
+    if (ref.kind == RefKind::kConst && const_state_[ref.index] == State::kDone)
+      deepest = std::max(deepest, const_depth_[ref.index]);
+    depth_[e.id] = deepest + 1;
+    if (depth_[e.id] > limits::kMaxNestingDepth)
+      TooDeep(e, depth_[e.id]);
+  }
+
+  // Reported once: every expression above the first one that crosses the limit crosses
+  // it too.
+  void TooDeep(const Expr& e, size_t depth) {
+    if (reported_too_deep_)
+      return;
+    reported_too_deep_ = true;
+    sink_.Error("too-deep", e.span,
+                Q(Text(e).substr(0, 60)) + " nests " + std::to_string(depth) +
+                    " levels deep, counting the lets and consts it uses; the limit is " +
+                    std::to_string(limits::kMaxNestingDepth),
+                "break long chains of lets that use lets into independent parts");
   }
 
   uint32_t ChildDeps(const Expr& e) const {
@@ -846,7 +890,10 @@ class Checker {
   const Type* CheckHas(const Expr& e, Scope& scope) {
     const Expr& inner = *e.children[0];
     // Check without the narrowing that `has` itself may be establishing.
+    ++nesting_;
     const Type* type = CheckExprInner(inner, scope);
+    --nesting_;
+    RecordDepth(inner);
     if (type->kind == TypeKind::kError)
       return Fail(e);
     if (inner.kind != ExprKind::kMember && inner.kind != ExprKind::kName) {
@@ -1138,6 +1185,11 @@ class Checker {
   std::vector<const syntax::Binding*> let_decls_;
   std::vector<State> const_state_;
   std::vector<State> let_state_;
+  std::vector<size_t> depth_;  // by ExprId: nesting through lets and consts (CheckExpr)
+  std::vector<size_t> const_depth_;
+  std::vector<size_t> let_depth_;
+  size_t nesting_ = 0;  // live recursion depth of CheckExpr
+  bool reported_too_deep_ = false;
 };
 
 }  // namespace
