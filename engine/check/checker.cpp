@@ -52,12 +52,7 @@ class Checker {
     for (uint32_t i = 0; i < out_->rules.size(); ++i)
       CheckRule(i);
     CheckExceptions();
-    if (out_->rules.empty() && !out_->instances[0].files.empty()) {
-      // Legal, but a gate with nothing to check opens for every release: say so.
-      sink_.Warning("no-rules", Span{out_->instances[0].files[0]->file, 0, 0},
-                    "the policy has no rules, so every release passes",
-                    "declare rules with `deny`, `hold` or `warn`, or import a std module");
-    }
+    CheckNotEmpty();
     RecordSources();
     if (sink_.has_errors())
       return nullptr;
@@ -74,6 +69,27 @@ class Checker {
   };
 
   // ---------------------------------------------------------------- structure
+
+  // A gate with nothing to check would open for every release, so a policy without
+  // rules is an error, and so is a file without declarations (emptied or truncated to
+  // its comments): in a directory of several files, its rules would go missing silently.
+  void CheckNotEmpty() {
+    for (const syntax::Module* file : out_->instances[0].files) {
+      if (file->package.empty() && file->imports.empty() && file->facts.empty() &&
+          file->bindings.empty() && file->rules.empty() && file->exceptions.empty()) {
+        sink_.Error("empty-file", Span{file->file, 0, 0},
+                    "policy file `" + sources_.file(file->file).path() +
+                        "` holds no declarations, only comments or white space",
+                    "an empty or truncated policy file must not open the gate; delete it or "
+                    "restore its rules");
+      }
+    }
+    if (out_->rules.empty() && !out_->instances[0].files.empty() && !sink_.has_errors()) {
+      sink_.Error("no-rules", Span{out_->instances[0].files[0]->file, 0, 0},
+                  "the policy has no rules, so it would let every release pass",
+                  "declare rules with `deny`, `hold` or `warn`, or import a std module");
+    }
+  }
 
   void BuildInstances() {
     ModuleInstance root;

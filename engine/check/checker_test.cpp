@@ -313,12 +313,45 @@ TEST_CASE("limits: regex program size and policy source size") {
 namespace relgate::check {
 namespace {
 
-TEST_CASE("no-rules: a policy without rules compiles with a warning") {
-  auto compiled = testing::CompileSource("facts { release: { id: string } }\n");
-  CHECK(compiled->program != nullptr);
-  CHECK(compiled->HasCode("no-rules"));
-  CHECK(compiled->diagnostics.rfind(
-            "test.gate:1:1: warning: the policy has no rules, so every release passes", 0) == 0);
+TEST_CASE("a policy without rules, or a file without declarations, is an error") {
+  struct EmptyCase {
+    const char* text;
+    const char* code;
+    const char* first_line;
+  } cases[] = {
+      {"facts { release: { id: string } }\n", "no-rules",
+       "test.gate:1:1: error: the policy has no rules, so it would let every release pass"},
+      {"let x = 1\nconst y = 2\n", "no-rules", "test.gate:1:1: error: the policy has no rules"},
+      {"", "empty-file",
+       "test.gate:1:1: error: policy file `test.gate` holds no declarations, only comments or "
+       "white space"},
+      {"# only a comment\n\n   # and another\n", "empty-file",
+       "test.gate:1:1: error: policy file `test.gate` holds no declarations"},
+      {"\n\n\t  \n", "empty-file", "test.gate:1:1: error: policy file `test.gate` holds no"},
+  };
+
+  for (const EmptyCase& c : cases) {
+    CAPTURE(c.text);
+    auto compiled = testing::CompileSource(c.text);
+    CHECK(compiled->program == nullptr);
+    CHECK(compiled->HasCode(c.code));
+    CHECK(compiled->diagnostics.rfind(c.first_line, 0) == 0);
+  }
+}
+
+TEST_CASE("an emptied file in a policy directory is an error even beside good files") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "relgate-empty-file-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.gate") << "facts { r: { ok: bool } }\ndeny ok \"x\": r.ok\n";
+  std::ofstream(dir / "b.gate") << "# rules moved? truncated?\n";
+  SourceMap sources;
+  DiagnosticSink sink;
+  CHECK(CompilePolicy({dir.string()}, Stdlib(), sources, sink) == nullptr);
+  const std::string rendered = RenderAll(sink, sources);
+  CHECK(rendered.find("b.gate` holds no declarations") != std::string::npos);
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -153,5 +153,30 @@ TEST_CASE("missing and oversized files are errors, never a silent empty tree") {
   CHECK(big.message.find("larger than the limit") != std::string::npos);
 }
 
+TEST_CASE("a YAML facts file is one document: whatever follows it is an error") {
+  struct MultiCase {
+    const char* text;
+    const char* message;
+    uint32_t line;
+  } cases[] = {
+      {"a: 1\n---\na: 2\n", "a facts file holds one YAML document, but this one holds 2", 3},
+      {"---\na: 1\n---\nb: 2\n---\nc: 3\n", "this one holds 3", 4},
+      {"a: 1\n---\n", "this one holds 2", 3},
+      {"a: 1\n...\nb: [unclosed\n", "invalid YAML", 0},
+      {"a: 1\n---\n: : [\n", "invalid YAML", 0},
+  };
+
+  for (const MultiCase& c : cases) {
+    CAPTURE(c.text);
+    LoadError error;
+    CHECK(Yaml(c.text, error) == nullptr);
+    CHECK(error.message.find(c.message) != std::string::npos);
+    if (c.line != 0)
+      CHECK(error.line == c.line);
+  }
+  LoadError error;
+  CHECK(Yaml("---\na: 1\n...\n", error) != nullptr);
+}
+
 }  // namespace
 }  // namespace relgate::facts

@@ -245,7 +245,23 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
   }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    // Every document of the stream is parsed, so a malformed one after the first is an
+    // error too; and a second document is refused, not ignored: a facts file is one
+    // document, and what follows it must not be silently dropped.
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      const YAML::Mark mark = documents[1].Mark();
+      if (!mark.is_null()) {
+        error.line = static_cast<uint32_t>(mark.line + 1);
+        error.column = static_cast<uint32_t>(mark.column + 1);
+      }
+      error.message = "a facts file holds one YAML document, but this one holds " +
+                      std::to_string(documents.size()) +
+                      " (separated by `---`); split them into files or merge them";
+      return nullptr;
+    }
+    if (!documents.empty())
+      root = documents[0];
   } catch (const YAML::DeepRecursion& e) {
     error.line = static_cast<uint32_t>(e.mark.line + 1);
     error.column = static_cast<uint32_t>(e.mark.column + 1);
