@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/base/printable.h"
+
 namespace relgate {
 namespace {
 
@@ -94,22 +96,26 @@ std::vector<Diagnostic> DiagnosticSink::Sorted() const {
   return sorted;
 }
 
+// Messages quote policy text and facts keys, and source lines are policy text: all of it
+// passes through Printable (base/printable.h) so no policy can write escape sequences or
+// fake lines into a CI log through a diagnostic.
 std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   const std::string bold = color ? "\x1b[1m" : "";
   const std::string reset = color ? "\x1b[0m" : "";
   const std::string sev_color = color ? SeverityColor(d.severity) : "";
   std::string out;
   if (!d.has_span || d.span.file >= sources.size()) {
-    out += sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message + reset + "\n";
+    out += sev_color + SeverityName(d.severity) + reset + bold + ": " + Printable(d.message) +
+           reset + "\n";
     if (!d.help.empty())
-      out += "  = help: " + d.help + "\n";
+      out += "  = help: " + Printable(d.help) + "\n";
     return out;
   }
   const SourceFile& file = sources.file(d.span.file);
   const Location loc = file.LocationOf(d.span.begin);
-  out += bold + file.path() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column) +
-         ": " + reset + sev_color + SeverityName(d.severity) + reset + bold + ": " + d.message +
-         reset + "\n";
+  out += bold + Printable(file.path()) + ":" + std::to_string(loc.line) + ":" +
+         std::to_string(loc.column) + ": " + reset + sev_color + SeverityName(d.severity) + reset +
+         bold + ": " + Printable(d.message) + reset + "\n";
   std::string_view line = file.Line(loc.line);
   const std::string number = std::to_string(loc.line);
   const std::string gutter(number.size(), ' ');
@@ -136,7 +142,7 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
       suffix = "...";
     line = full.substr(shown_start, shown_end - shown_start);
   }
-  out += " " + number + " | " + prefix + ExpandTabs(line) + suffix + "\n";
+  out += " " + number + " | " + prefix + PrintableColumns(ExpandTabs(line)) + suffix + "\n";
   // Caret under the span, clipped to the shown part of its first line.
   const size_t indent =
       prefix.size() + DisplayWidth(full.substr(shown_start, d.span.begin - shown_start));
@@ -152,11 +158,11 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   for (const Label& label : d.labels) {
     const SourceFile& lf = sources.file(label.span.file);
     const Location ll = lf.LocationOf(label.span.begin);
-    out += " " + gutter + " = note: " + label.text + " (" + lf.path() + ":" +
+    out += " " + gutter + " = note: " + Printable(label.text) + " (" + Printable(lf.path()) + ":" +
            std::to_string(ll.line) + ":" + std::to_string(ll.column) + ")\n";
   }
   if (!d.help.empty())
-    out += " " + gutter + " = help: " + d.help + "\n";
+    out += " " + gutter + " = help: " + Printable(d.help) + "\n";
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
+#include "engine/base/printable.h"
 
 namespace relgate::facts {
 
@@ -32,12 +33,13 @@ const char* NodeKindName(NodeKind kind) {
 }
 
 std::string LoadError::ToString() const {
-  std::string out = file;
+  // Keys and paths come from the document itself: escaped for the terminal.
+  std::string out = Printable(file);
   if (line > 0)
     out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  out += ": error: " + message;
+  out += ": error: " + Printable(message);
   if (!path.empty())
-    out += " (at `" + path + "`)";
+    out += " (at `" + Printable(path) + "`)";
   return out;
 }
 

@@ -9,6 +9,7 @@
 //
 //   8 of 9 rules passed · evaluated at 2026-05-01T00:00:00Z
 //   policy sha256:…  facts examples/…/release.json sha256:…
+#include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/report/report.h"
 
@@ -22,6 +23,11 @@ struct Style {
     return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
   }
 };
+
+// Everything a decision holds came from facts or a policy: escaped for the terminal.
+std::string P(const std::string& text) {
+  return Printable(text);
+}
 
 std::string Plural(size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -43,15 +49,15 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
   out += "  " + Plural(blocking, "blocking finding");
   if (!d.errors.empty())
     out += ", " + Plural(d.errors.size(), "error");
-  out += " · policy " + (d.package.empty() ? std::string("(no package)") : d.package) + " · " +
+  out += " · policy " + (d.package.empty() ? std::string("(no package)") : P(d.package)) + " · " +
          Plural(d.rules.size(), "rule") + "\n";
 
   for (const auto& e : d.errors) {
-    out += "\n" + style("1;31", "ERROR") + " " + style("1", e.rule);
+    out += "\n" + style("1;31", "ERROR") + " " + style("1", P(e.rule));
     if (!e.item.empty())
-      out += "  " + e.item;
-    out += "  " + e.location + "\n";
-    out += "      " + (e.path.empty() ? "" : "`" + e.path + "`: ") + e.message + "\n";
+      out += "  " + P(e.item);
+    out += "  " + P(e.location) + "\n";
+    out += "      " + (e.path.empty() ? "" : "`" + P(e.path) + "`: ") + P(e.message) + "\n";
     out += "      the rule could not be decided, so the gate stays shut\n";
   }
   for (const auto& f : d.findings) {
@@ -62,43 +68,43 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
       case eval::FindingStatus::kExcepted: tag = style("1;36", "EXCEPTED"); break;
       case eval::FindingStatus::kAdvisory: tag = style("1;33", "WARN "); break;
     }
-    out += "\n" + tag + " " + style("1", f.rule) + "  " + eval::LevelName(f.level);
+    out += "\n" + tag + " " + style("1", P(f.rule)) + "  " + eval::LevelName(f.level);
     if (!f.item.empty()) {
-      out += "  " + f.item;
+      out += "  " + P(f.item);
       if (!f.item_value.empty())
-        out += " = " + f.item_value;
+        out += " = " + P(f.item_value);
     }
-    out += "  " + f.location + "\n";
-    out += "      " + f.message + "\n";
+    out += "  " + P(f.location) + "\n";
+    out += "      " + P(f.message) + "\n";
     for (size_t k = 0; k < f.because.size(); ++k) {
-      out += std::string(k == 0 ? "      why: " : "           ") + f.because[k].expr + " = " +
-             f.because[k].value + "\n";
+      out += std::string(k == 0 ? "      why: " : "           ") + P(f.because[k].expr) + " = " +
+             P(f.because[k].value) + "\n";
     }
     if (f.has_exception) {
-      out += "      excepted by " + f.exception.owner + " until " + f.exception.until + ": " +
-             f.exception.reason + " (" + f.exception.location + ")\n";
+      out += "      excepted by " + P(f.exception.owner) + " until " + P(f.exception.until) + ": " +
+             P(f.exception.reason) + " (" + P(f.exception.location) + ")\n";
     }
     if (f.expired_exception) {
-      out += "      an exception by " + f.expired.owner + " expired on " + f.expired.until + " (" +
-             f.expired.location + ")\n";
+      out += "      an exception by " + P(f.expired.owner) + " expired on " + P(f.expired.until) +
+             " (" + P(f.expired.location) + ")\n";
     }
     if (f.status == eval::FindingStatus::kOverridden) {
       for (const auto& o : d.overrides) {
         if (o.rule == f.rule)
-          out += "      overridden by " + o.by + ": " + o.reason + "\n";
+          out += "      overridden by " + P(o.by) + ": " + P(o.reason) + "\n";
       }
     }
   }
   if (!d.expired_exceptions.empty())
     out += "\n";
   for (const auto& e : d.expired_exceptions) {
-    out += style("1;35", "note") + ": the exception for " + e.rule + " by " + e.exception.owner +
-           " expired on " + e.exception.until + " and no longer applies (" + e.exception.location +
-           ")\n";
+    out += style("1;35", "note") + ": the exception for " + P(e.rule) + " by " +
+           P(e.exception.owner) + " expired on " + P(e.exception.until) +
+           " and no longer applies (" + P(e.exception.location) + ")\n";
   }
   for (const auto& o : d.overrides) {
     if (!o.used) {
-      out += style("1;35", "note") + ": override of " + o.rule + " by " + o.by +
+      out += style("1;35", "note") + ": override of " + P(o.rule) + " by " + P(o.by) +
              " was not needed: the rule passed\n";
     }
   }
@@ -109,7 +115,7 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
          " passed · evaluated at " + FormatRfc3339(d.evaluated_at) + "\n";
   out += "policy sha256:" + d.policy_digest + "\n";
   for (const auto& f : d.facts)
-    out += "facts  " + f.name + " sha256:" + f.sha256 + "\n";
+    out += "facts  " + P(f.name) + " sha256:" + f.sha256 + "\n";
   return out;
 }
 
