@@ -36,8 +36,8 @@ Command SetupEval(CLI::App& app) {
       ->required();
   cmd->add_option("--format", args->format, "Report format")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--now", args->now,
-                  "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
+  CLI::Option* now_option = cmd->add_option(
+      "--now", args->now, "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
   cmd->add_option("--override", args->overrides,
                   "Let a failing soft (hold) rule pass; needs --by and --reason; repeatable");
   cmd->add_option("--by", args->by, "Who authorises the overrides");
@@ -46,10 +46,10 @@ Command SetupEval(CLI::App& app) {
                   "Write the report to this file (atomically) instead of standard output");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
-  return [args]() {
+  return [args, now_option]() {
     eval::EvalOptions options;
     std::string error;
-    if (!ParseNow(args->now, options.now, error)) {
+    if (!ParseNow(args->now, now_option->count() > 0, options.now, error)) {
       std::cerr << "relgate: error: " << error << "\n";
       return 2;
     }

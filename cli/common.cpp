@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include <unistd.h>
 
@@ -23,8 +24,15 @@ check::Stdlib StdlibFrom(const std::string& flag) {
   return check::Stdlib();
 }
 
-bool ParseNow(const std::string& text, int64_t& now, std::string& error) {
-  if (text.empty()) {
+bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& error) {
+  if (given && text.empty()) {
+    // `--now "$RELEASE_TIME"` with the variable unset must not mean "the wall clock".
+    error =
+        "--now is empty; give an RFC 3339 time or a date, or leave --now out for the "
+        "current time";
+    return false;
+  }
+  if (!given) {
     const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
     now = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count() * kNanosPerSecond;
     return true;
@@ -37,7 +45,9 @@ bool ParseNow(const std::string& text, int64_t& now, std::string& error) {
     now = *d;
     return true;
   }
-  error = "--now `" + text + "` is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date";
+  const std::string problem = TimeProblem(text);
+  error = "--now `" + Printable(text) + "` " +
+          (problem.empty() ? "is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date" : problem);
   return false;
 }
 

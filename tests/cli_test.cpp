@@ -49,6 +49,31 @@ TEST_CASE("bad usage exits 2: the gate stays shut") {
   }
 }
 
+TEST_CASE("--now must be a supported time when given: never silently the wall clock") {
+  const std::string base = "eval --policy policies --facts examples/releases/open/release.yaml ";
+
+  struct NowCase {
+    const char* arg;
+    const char* message;
+  } cases[] = {
+      {"--now ''", "--now is empty; give an RFC 3339 time or a date"},
+      {"--now=", "--now"},
+      {"--now 2300-01-01",
+       "--now `2300-01-01` is outside the supported range, "
+       "1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z"},
+      {"--now 2026-06-30T12:30:60Z", "has second 60, but a leap second can only be 23:59:60 UTC"},
+      {"--now tomorrow", "--now `tomorrow` is not an RFC 3339 time"},
+  };
+
+  for (const NowCase& c : cases) {
+    CAPTURE(c.arg);
+    auto run = RunRelgate(base + c.arg);
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, c.message));
+  }
+  CHECK(RunRelgate(base + "--now 2016-12-31T23:59:60Z").exit_code == 0);
+}
+
 TEST_CASE("exit codes: 0 open, 1 shut by policy, 2 undecided") {
   const std::string base = "eval --policy policies --now 2026-06-01T00:00:00Z ";
   CHECK(RunRelgate(base + "--facts examples/releases/open/release.yaml").exit_code == 0);

@@ -60,7 +60,33 @@ std::optional<int64_t> DateDays(std::string_view text) {
   return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
+// Leap seconds are inserted after 23:59:59 UTC on the last day of a month (IERS
+// Bulletin C; so far only at the end of June and December): `:60` is a real time only
+// there, whatever the offset it is written in. `before` is the second before it.
+bool IsLeapSecondSlot(int64_t before) {
+  const int64_t day = before >= 0 ? before / 86400 : (before - 86399) / 86400;
+  if (before - day * 86400 != 86399)
+    return false;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(day + 1, y, m, d);
+  return d == 1;
+}
+
 }  // namespace
+
+std::string TimeProblem(std::string_view text) {
+  int year = 0;
+  if (!Digits(text, 0, 4, year) || !DateDays(text))
+    return "";
+  if (year < 1678 || year > 2261)
+    return "is outside the supported range, 1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z";
+  int ss = 0;
+  if (text.size() >= 19 && Digits(text, 17, 2, ss) && ss == 60)
+    return "has second 60, but a leap second can only be 23:59:60 UTC on the last day of a "
+           "month";
+  return "";
+}
 
 std::optional<int64_t> ParseDate(std::string_view text) {
   if (text.size() != 10)
@@ -87,7 +113,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (hh > 23 || mm > 59 || ss > 60)
-    return std::nullopt;  // 60: leap second
+    return std::nullopt;
   size_t pos = 19;
   int64_t frac = 0;
   if (pos < text.size() && text[pos] == '.') {
@@ -121,6 +147,8 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
   if (pos != text.size())
     return std::nullopt;
   const int64_t seconds = *days * 86400 + hh * 3600 + mm * 60 + ss - offset_seconds;
+  if (ss == 60 && !IsLeapSecondSlot(seconds - 1))
+    return std::nullopt;
   int64_t nanos;
   if (__builtin_mul_overflow(seconds, kNanosPerSecond, &nanos) ||
       __builtin_add_overflow(nanos, frac, &nanos)) {

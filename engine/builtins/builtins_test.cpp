@@ -65,5 +65,34 @@ TEST_CASE("times and durations") {
   CHECK(FormatDuration(0) == "0s");
 }
 
+TEST_CASE("a leap second is accepted only where one can occur, in any offset") {
+  for (const char* ok :
+       {"2016-12-31T23:59:60Z", "2015-06-30T23:59:60Z", "2026-03-31T23:59:60Z",
+        "2016-12-31T18:59:60-05:00", "2017-01-01T05:29:60+05:30", "2016-12-31T23:59:60.5Z"}) {
+    CAPTURE(ok);
+    REQUIRE(ParseRfc3339(ok).has_value());
+    // Read as the first second of the next day (UTC).
+    CHECK(FormatRfc3339(*ParseRfc3339(ok)).substr(11, 8) == "00:00:00");
+  }
+  for (const char* bad : {"2026-06-30T12:30:60Z", "2026-06-29T23:59:60Z", "2016-12-31T23:58:60Z",
+                          "2016-12-31T23:59:60+01:00", "2026-01-15T00:00:60Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseRfc3339(bad).has_value());
+    CHECK(TimeProblem(bad).find("a leap second can only be 23:59:60 UTC on the last day of a "
+                                "month") != std::string::npos);
+  }
+  CHECK_FALSE(ParseRfc3339("2016-12-31T23:59:61Z").has_value());
+}
+
+TEST_CASE("times outside the supported range say so and give the range") {
+  for (const char* text : {"2300-01-01", "1600-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+    CAPTURE(text);
+    CHECK(TimeProblem(text) ==
+          "is outside the supported range, 1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z");
+  }
+  CHECK(TimeProblem("2026-13-01") == "");
+  CHECK(TimeProblem("yesterday") == "");
+}
+
 }  // namespace
 }  // namespace relgate

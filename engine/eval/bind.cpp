@@ -123,8 +123,11 @@ class Binder {
         if (node->kind != NodeKind::kString)
           return Mismatch(path, type, *node);
         auto t = ParseRfc3339(node->str());
-        if (!t)
-          return Error(path, "expected an RFC 3339 time, found " + Describe(*node));
+        if (!t) {
+          const std::string problem = TimeProblem(node->str());
+          return Error(path, problem.empty() ? "expected an RFC 3339 time, found " + Describe(*node)
+                                             : "the time " + Describe(*node) + " " + problem);
+        }
         return Value::Time(*t);
       }
       case TypeKind::kDuration: {

@@ -178,5 +178,42 @@ TEST_CASE("a YAML facts file is one document: whatever follows it is an error") 
   CHECK(Yaml("---\na: 1\n...\n", error) != nullptr);
 }
 
+TEST_CASE("errors that name the actual problem: BOM, merge keys, YAML 1.1 tags, numbers") {
+  struct NamedCase {
+    bool json;
+    const char* text;
+    const char* message;
+    uint32_t line, column;
+  } cases[] = {
+      {true, "\xEF\xBB\xBF{\"a\": 1}", "starts with a UTF-8 byte order mark", 1, 1},
+      {true, "{\n  \"n\": -9223372036854775809\n}", "number -9223372036854775809 is out of range",
+       2, 8},
+      {true, "[1,\n 2,\n -99999999999999999999]", "number -99999999999999999999 is out of range", 3,
+       2},
+      {true, "{\"s\": \"-99999999999999999999\", \"f\": 1e999}", "number 1e999 is out of range", 1,
+       37},
+      {false, "base: &b {x: 1}\nrelease:\n  <<: *b\n  tag: v1\n",
+       "YAML merge keys (`<<`) are not supported in facts", 3, 3},
+      {false, "a: !!binary aGVsbG8=\n", "the YAML tag `!!binary` is not supported in facts", 1, 4},
+      {false, "a: !!timestamp 2001-12-14\n", "the YAML tag `!!timestamp` is not supported", 1, 4},
+      {false, "a: !custom x\n", "unsupported YAML tag `!custom`", 1, 4},
+  };
+
+  for (const NamedCase& c : cases) {
+    CAPTURE(c.text);
+    LoadError error;
+    CHECK((c.json ? Json(c.text, error) : Yaml(c.text, error)) == nullptr);
+    CHECK(error.message.find(c.message) != std::string::npos);
+    CHECK(error.line == c.line);
+    CHECK(error.column == c.column);
+  }
+  // Quoted `<<` is an ordinary key; a BOM is allowed in YAML.
+  LoadError error;
+  CHECK(Yaml("\"<<\": 1\n", error) != nullptr);
+  CHECK(Yaml("\xEF\xBB\xBF"
+             "a: 1\n",
+             error) != nullptr);
+}
+
 }  // namespace
 }  // namespace relgate::facts

@@ -146,6 +146,13 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
         "document is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
     return nullptr;
   }
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    error.line = error.column = 1;
+    error.message =
+        "the file starts with a UTF-8 byte order mark, which JSON does not allow "
+        "(RFC 8259); save it without one";
+    return nullptr;
+  }
   // One parser per thread: its buffers are reused across documents.
   thread_local simdjson::dom::parser parser = [] {
     simdjson::dom::parser p;
@@ -167,10 +174,21 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
         error.message =
             "nested deeper than the limit of " + std::to_string(limits::kMaxFactsDepth) + " levels";
         break;
-      case simdjson::NUMBER_ERROR:
-        error.message = "invalid JSON: a number is malformed or out of range (" +
-                        std::string(simdjson::error_message(code)) + ")";
+      case simdjson::NUMBER_ERROR: {
+        std::string token;
+        const size_t at = internal::FindBadJsonNumber(text, token);
+        if (at != std::string_view::npos) {
+          internal::SetLineColumn(text, at, error);
+          error.message = "number " + token +
+                          " is out of range (facts integers are 64-bit signed, floats finite)";
+        } else {
+          const internal::JsonSyntaxError where = internal::LocateJsonSyntaxError(text);
+          if (where.offset != std::string_view::npos)
+            internal::SetLineColumn(text, where.offset, error);
+          error.message = "invalid JSON: a number is malformed";
+        }
         break;
+      }
       default: {
         const internal::JsonSyntaxError where = internal::LocateJsonSyntaxError(text);
         if (where.offset != std::string_view::npos) {

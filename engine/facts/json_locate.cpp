@@ -1,6 +1,9 @@
 #include "engine/facts/json_locate.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 namespace relgate::facts::internal {
@@ -192,6 +195,48 @@ class Locator {
 
 JsonSyntaxError LocateJsonSyntaxError(std::string_view text) {
   return Locator(text).Run();
+}
+
+size_t FindBadJsonNumber(std::string_view text, std::string& token) {
+  bool in_string = false;
+  for (size_t p = 0; p < text.size(); ++p) {
+    const char c = text[p];
+    if (in_string) {
+      if (c == '\\')
+        ++p;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && !std::isdigit(static_cast<unsigned char>(c)))
+      continue;
+    size_t end = p + 1;
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+            text[end] == 'e' || text[end] == 'E' || text[end] == '+' || text[end] == '-')) {
+      ++end;
+    }
+    const std::string number(text.substr(p, end - p));
+    const bool integer = number.find_first_of(".eE") == std::string::npos;
+    errno = 0;
+    bool bad;
+    if (integer) {
+      (void)std::strtoll(number.c_str(), nullptr, 10);
+      bad = errno == ERANGE && number[0] == '-';
+    } else {
+      bad = !std::isfinite(std::strtod(number.c_str(), nullptr));
+    }
+    if (bad) {
+      token = number;
+      return p;
+    }
+    p = end - 1;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace relgate::facts::internal

@@ -17,4 +17,9 @@ struct JsonSyntaxError {
 
 JsonSyntaxError LocateJsonSyntaxError(std::string_view text);
 
+// The first number token (outside strings) that facts cannot hold: an integer below
+// int64's range (simdjson takes positive ones up to uint64, which the converter
+// reports with their path) or a float that overflows to infinity. Sets `token`.
+size_t FindBadJsonNumber(std::string_view text, std::string& token);
+
 }  // namespace relgate::facts::internal

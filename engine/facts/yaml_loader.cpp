@@ -68,6 +68,12 @@ bool IsSpecialFloat(std::string_view s) {
   return false;
 }
 
+bool IsCoreScalarTag(const std::string& tag) {
+  return tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:int" ||
+         tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:bool" ||
+         tag == "tag:yaml.org,2002:null";
+}
+
 class Walker {
  public:
   Walker(Document& doc, LoadError& error) : doc_(doc), error_(error) {}
@@ -97,6 +103,12 @@ class Walker {
       return set_string();
     if (tag != "?" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
       return Fail(node, "unsupported YAML tag `" + tag + "`");
+    }
+    if (tag != "?" && !IsCoreScalarTag(tag)) {
+      // !!binary, !!timestamp and the like: YAML 1.1 types facts have no place for.
+      return Fail(node, "the YAML tag `!!" + tag.substr(18) +
+                            "` is not supported in facts; write the value as a plain string "
+                            "(base64 text, an RFC 3339 time)");
     }
     // Plain scalar (or a core-schema tag): resolve by the YAML 1.2 core schema.
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
@@ -198,6 +210,12 @@ class Walker {
         for (const auto& pair : node) {
           if (!pair.first.IsScalar())
             return Fail(pair.first, "mapping keys must be scalars");
+          if (pair.first.Scalar() == "<<" && pair.first.Tag() == "?") {
+            // yaml-cpp would keep `<<` as an ordinary key, and the merged keys would be
+            // silently missing from the facts.
+            return Fail(pair.first,
+                        "YAML merge keys (`<<`) are not supported in facts; write the keys out");
+          }
           const std::string_view key = doc_.arena().CopyString(pair.first.Scalar());
           new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
           const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(k + 1));

@@ -82,7 +82,9 @@ int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
     value = ParseRfc3339(text);
   }
   if (!value) {
-    sink_.Error("bad-literal", SpanOf(token), "invalid date `" + text + "`",
+    const std::string problem = TimeProblem(text);
+    sink_.Error("bad-literal", SpanOf(token),
+                problem.empty() ? "invalid date `" + text + "`" : "`" + text + "` " + problem,
                 "write a calendar date between 1678 and 2261 as YYYY-MM-DD, or an RFC 3339 time");
     return 0;
   }
