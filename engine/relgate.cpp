@@ -66,7 +66,7 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
       d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
     }
     const compile::CompiledRule& rule = program.rules()[cost.rule];
-    d.errors.push_back({rule.id, "", "", cost.message, rule.location});
+    d.errors.push_back({rule.id, rule.level, true, "", "", cost.message, rule.location});
     for (const auto& doc : set.documents())
       d.facts.push_back({doc->name(), doc->sha256()});
     return d;

@@ -11,12 +11,25 @@ grammar Gate;
 
   bool RegexAllowed() const {
     switch (last_type_) {
-      case IDENT: case INT: case FLOAT: case STRING: case DURATION: case DATE:
+      case IDENT: case INT: case FLOAT: case STRING: case TEMPLATE: case DURATION: case DATE:
       case DATETIME: case REGEX: case TRUE: case FALSE: case NOW: case RPAREN:
       case RBRACK: case RBRACE:
         return false;
       default:
         return true;
+    }
+  }
+
+  // A string may be a message template, whose `{...}` holes hold string literals of
+  // their own, only where a rule's message stands: followed by `:`, or last on its line
+  // (the condition-less `for ... where ... "message"` form). Elsewhere the same text is
+  // lexed as plain strings, so `["{a", "b}"]` stays two strings.
+  bool MessageFollows() {
+    for (size_t k = 1;; ++k) {
+      const size_t c = _input->LA(static_cast<ssize_t>(k));
+      if (c == ' ' || c == '\t')
+        continue;
+      return c == ':' || c == '\n' || c == '\r' || c == '#' || c == antlr4::IntStream::EOF;
     }
   }
 
@@ -34,7 +47,7 @@ exprOnly    : expr EOF ;   // used to parse `{expr}` holes in message templates
 
 packageDecl : PACKAGE qualifiedName ;
 qualifiedName : name (DOT name)* ;
-importDecl  : IMPORT (qualifiedName | STRING) (AS IDENT)?
+importDecl  : IMPORT (qualifiedName | str) (AS IDENT)?
               (WITH LBRACE (paramSet (COMMA paramSet)* COMMA?)? RBRACE)? ;
 paramSet    : name COLON expr ;
 
@@ -53,12 +66,15 @@ baseType    : IDENT                                    # namedType
 letDecl     : LET IDENT (COLON typeExpr)? ASSIGN expr ;
 constDecl   : CONST IDENT (COLON typeExpr)? (ASSIGN expr)? ;
 
+// Without `: condition`, a `for ... where` rule makes every item it selects a finding.
 ruleDecl    : level=(DENY | HOLD | WARN) IDENT
               (FOR IDENT IN expr (WHERE expr)?)?
-              STRING COLON expr ;
+              str (COLON expr)? ;
 
 exceptDecl  : EXCEPT qualifiedName (WHEN expr)?
-              UNTIL until=(DATE | DATETIME) OWNER STRING REASON STRING ;
+              UNTIL until=(DATE | DATETIME) OWNER str REASON str ;
+
+str         : STRING | TEMPLATE ;
 
 // ----------------------------------------------------------------- expressions
 // Precedence, tightest first: postfix, unary minus, * / %, + -, ??, comparisons / in /
@@ -84,7 +100,7 @@ expr
 primary
   : INT                                                  # intLit
   | FLOAT                                                # floatLit
-  | STRING                                               # stringLit
+  | str                                                  # stringLit
   | (TRUE | FALSE)                                       # boolLit
   | DURATION                                             # durationLit
   | (DATE | DATETIME)                                    # timeLit
@@ -173,7 +189,15 @@ DATE     : D4 '-' D2 '-' D2 ;
 DURATION : ([0-9]+ ('d' | 'h' | 'm' | 's' | 'ms'))+ ;
 FLOAT    : [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
 INT      : [0-9]+ ;
+// A `{...}` hole of a message template may hold string literals and braces of its own
+// (`"tag {release.tag ?? "<none>"}"`); a lone `{` is kept for the template lowering to
+// report. The lexer takes the longest match, so a hole wins over a lone brace; where the
+// predicate fails, the same text is a STRING.
+TEMPLATE : '"' (~["\\\r\n{] | '\\' ~[\r\n] | HOLE | '{')* '"' {MessageFollows()}? ;
 STRING   : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
+fragment HOLE       : '{' (HOLE_CHAR | HOLE)* '}' ;
+fragment HOLE_CHAR  : ~["{}\\\r\n] | '\\' ~[\r\n] | HOLE_STRING ;
+fragment HOLE_STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
 IDENT    : [a-zA-Z_] [a-zA-Z_0-9]* ;
 
 COMMENT  : '#' ~[\r\n]* -> channel(HIDDEN) ;

@@ -62,6 +62,10 @@ struct Finding {
 
 struct RuleError {
   std::string rule;
+  syntax::Level level = syntax::Level::kHard;
+  // False for an advisory rule's error: an advisory rule never blocks when it fails, so
+  // its error cannot either (unless evaluation stopped on the budget: see evaluator.cpp).
+  bool blocks = true;
   std::string item;
   std::string path;  // fact path, when a fact was missing or ill-typed
   std::string message;

@@ -131,7 +131,8 @@ class Run {
 
  private:
   void Error(uint32_t rule, uint32_t item, const Value& v) {
-    o_.errors.push_back({rule, item, &v.error()});
+    const bool blocks = p_.rules()[rule].level != syntax::Level::kAdvisory;
+    o_.errors.push_back({rule, item, &v.error(), blocks});
     o_.rules[rule] = RuleStatus::kError;
   }
 
@@ -216,7 +217,8 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
       // The rule that ran out is an error; the rest are not evaluated. The gate stays
       // shut: this decision cannot be made within the budget.
       scratch.errors.push_back({"", exceeded.what()});
-      o.errors.push_back({r, kNoItem, &scratch.errors.back()});
+      // Blocks whatever the rule's level: the rules after it were never evaluated.
+      o.errors.push_back({r, kNoItem, &scratch.errors.back(), /*blocks=*/true});
       o.rules[r] = RuleStatus::kError;
       for (uint32_t rest = r + 1; rest < program.rules().size(); ++rest)
         o.rules[rest] = RuleStatus::kNotEvaluated;
@@ -228,8 +230,10 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
     if (f.status == FindingStatus::kBlocking)
       o.verdict = Verdict::kShut;
   }
-  if (!o.errors.empty())
-    o.verdict = Verdict::kUndecided;
+  for (const RawError& e : o.errors) {
+    if (e.blocks)
+      o.verdict = Verdict::kUndecided;
+  }
   return o;
 }
 

@@ -55,6 +55,7 @@ struct RawError {
   uint32_t rule;
   uint32_t item;
   const ErrorInfo* error;
+  bool blocks;  // see RuleError::blocks
 };
 
 struct Outcome {

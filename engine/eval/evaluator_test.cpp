@@ -394,5 +394,83 @@ TEST_CASE("cost bound: a child list of the loop variable does not multiply") {
   CHECK(CheckCost(*compiled->program, *bound, 1000).estimate == 8);
 }
 
+TEST_CASE("an error in an advisory rule is reported but does not block; in others it does") {
+  const char* facts = "release: {tag: v1, labels: {tier: '1'}}\n";
+  const std::string schema = "facts { release: { tag: string, labels: map[string]string } }\n";
+  const std::string failing = "release.labels[\"team\"] != \"x\"\n";
+
+  struct LevelCase {
+    const char* keyword;
+    Verdict verdict;
+    bool blocks;
+  } cases[] = {
+      {"warn", Verdict::kOpen, false},
+      {"hold", Verdict::kUndecided, true},
+      {"deny", Verdict::kUndecided, true},
+  };
+
+  for (const LevelCase& c : cases) {
+    CAPTURE(c.keyword);
+    auto compiled = CompileSource(schema + "deny tagged \"x\": release.tag != \"\"\n" + c.keyword +
+                                  " team \"x\": " + failing);
+    REQUIRE(compiled->program != nullptr);
+    const Decision d = DecideText(*compiled->program, facts);
+    CHECK(d.verdict == c.verdict);
+    REQUIRE(d.errors.size() == 1);
+    CHECK(d.errors[0].rule == "team");
+    CHECK(d.errors[0].blocks == c.blocks);
+    const std::string json = report::RenderJson(d);
+    CHECK(json.find(std::string("\"blocks\":") + (c.blocks ? "true" : "false")) !=
+          std::string::npos);
+    const std::string text = report::RenderText(d, {});
+    CHECK(text.find(c.blocks ? "1 error" : "1 advisory error") != std::string::npos);
+  }
+  // An advisory rule whose exception condition errs is the same: reported, not blocking.
+  auto excepted = CompileSource(schema + "warn w \"x\": release.tag == \"v2\"\n" +
+                                "except w when release.labels[\"team\"] == \"a\" until 2099-01-01 "
+                                "owner \"o\" reason \"r\"\n");
+  REQUIRE(excepted->program != nullptr);
+  const Decision d = DecideText(*excepted->program, facts);
+  CHECK(d.verdict == Verdict::kOpen);
+  CHECK(d.errors.size() == 1);
+}
+
+TEST_CASE("a for ... where rule without a condition makes every selected item a finding") {
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny maps for f in files where f.ends_with(\".map\") "
+                                "\"package ships {f}\"\n"
+                                "warn scripts for d in deps where d.scripts \"{d.name} runs a "
+                                "script\"\n");
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program, kFacts);
+  CHECK(d.verdict == Verdict::kShut);
+  REQUIRE(d.findings.size() == 2);
+  CHECK(d.findings[0].message == "package ships dist/app.js.map");
+  CHECK(d.findings[0].item == "files[1]");
+  CHECK(d.findings[1].message == "esbuild runs a script");
+  // Without `for ... where`, the condition is required.
+  auto bare = CompileSource(std::string(kSchema) + "deny r \"message\"\n");
+  CHECK(bare->program == nullptr);
+  CHECK(bare->diagnostics.find("a rule needs `: condition` after its message") !=
+        std::string::npos);
+  auto no_where = CompileSource(std::string(kSchema) + "deny r for f in files \"m {f}\"\n");
+  CHECK(no_where->program == nullptr);
+}
+
+TEST_CASE("message holes may hold string literals and nested braces") {
+  auto compiled = CompileSource(
+      std::string(kSchema) +
+      "deny r \"signer {release.signer ?? \"<none>\"}, team {release.labels[\"team\"]}, "
+      "{count({a.user for a in approvals})} approvers, {{literal}}\": false\n");
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program, kFacts);
+  REQUIRE(d.findings.size() == 1);
+  CHECK(d.findings[0].message == "signer <none>, team web, 2 approvers, {literal}");
+  // Elsewhere braces in strings are plain characters, and two strings stay two.
+  CHECK(Holds("[\"{a\", \"b}\"] == [\"{a\", \"b}\"] and \"{x}\".ends_with(\"}\")"));
+}
+
 }  // namespace
 }  // namespace relgate::eval

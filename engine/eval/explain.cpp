@@ -228,6 +228,8 @@ class Explainer {
       const compile::CompiledRule& rule = p_.rules()[raw.rule];
       RuleError e;
       e.rule = rule.id;
+      e.level = rule.level;
+      e.blocks = raw.blocks;
       try {
         e.item = BindItem(raw.rule, raw.item, nullptr);
       } catch (const BudgetExceeded&) {

@@ -179,6 +179,8 @@ std::string RenderJson(const eval::Decision& d) {
   for (const auto& e : d.errors) {
     w.Open('{');
     w.Field("rule", e.rule);
+    w.Field("level", eval::LevelName(e.level));
+    w.Bool("blocks", e.blocks);
     if (!e.item.empty())
       w.Field("item", e.item);
     if (!e.path.empty())

@@ -47,18 +47,26 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     case eval::Verdict::kUndecided: out += style("1;31", "GATE SHUT (undecided)"); break;
   }
   out += "  " + Plural(blocking, "blocking finding");
-  if (!d.errors.empty())
-    out += ", " + Plural(d.errors.size(), "error");
+  size_t advisory_errors = 0;
+  for (const auto& e : d.errors)
+    advisory_errors += !e.blocks;
+  if (d.errors.size() > advisory_errors)
+    out += ", " + Plural(d.errors.size() - advisory_errors, "error");
+  if (advisory_errors > 0)
+    out += ", " + Plural(advisory_errors, "advisory error");
   out += " · policy " + (d.package.empty() ? std::string("(no package)") : P(d.package)) + " · " +
          Plural(d.rules.size(), "rule") + "\n";
 
   for (const auto& e : d.errors) {
-    out += "\n" + style("1;31", "ERROR") + " " + style("1", P(e.rule));
+    out += "\n" + style("1;31", "ERROR") + " " + style("1", P(e.rule)) + "  " +
+           eval::LevelName(e.level);
     if (!e.item.empty())
       out += "  " + P(e.item);
     out += "  " + P(e.location) + "\n";
     out += "      " + (e.path.empty() ? "" : "`" + P(e.path) + "`: ") + P(e.message) + "\n";
-    out += "      the rule could not be decided, so the gate stays shut\n";
+    out += e.blocks ? "      the rule could not be decided, so the gate stays shut\n"
+                    : "      an advisory rule could not be decided; it does not block, but fix "
+                      "it: it checks nothing\n";
   }
   for (const auto& f : d.findings) {
     std::string tag;

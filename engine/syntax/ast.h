@@ -136,6 +136,7 @@ struct Rule {
   ExprPtr filter;  // `where`, may be null
   Template message;
   ExprPtr condition;
+  bool condition_implied = false;  // `for ... where ... "message"`: condition is `false`
 };
 
 struct Exception {

@@ -70,6 +70,28 @@ std::string Lowerer::Unescape(antlr4::Token* token) {
   return out;
 }
 
+antlr4::Token* Lowerer::PlainString(GateParser::StrContext* ctx) {
+  antlr4::Token* token = ctx->getStart();
+  if (token->getType() != GateParser::TEMPLATE)
+    return token;
+  // Where a message could stand (before `:` or at the end of a line) the lexer takes the
+  // longest template: `s == "{a" or s == "b}"` would read as one string. A quote inside
+  // is the sign; outside a message that is never what was meant.
+  const std::string raw = token->getText();
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    if (raw[i] == '\\') {
+      ++i;
+    } else if (raw[i] == '"') {
+      sink_.Error("bad-literal", SpanOf(token),
+                  "this reads as one string whose `{...}` holds strings, which only a rule's "
+                  "message can have",
+                  "if these are separate strings, write the brace as `\\{`");
+      break;
+    }
+  }
+  return token;
+}
+
 int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
   const std::string text = token->getText();
   std::optional<int64_t> value;
@@ -136,12 +158,11 @@ Template Lowerer::LowerTemplate(antlr4::Token* token) {
       int depth = 1;
       bool in_string = false;
       for (; j < end; ++j) {
-        if (in_string) {
-          if (text[j] == '\\') {
-            ++j;
-          } else if (text[j] == '"') {
+        if (text[j] == '\\') {
+          ++j;  // an escaped character, in a string or not, is never a quote or a brace
+        } else if (in_string) {
+          if (text[j] == '"')
             in_string = false;
-          }
         } else if (text[j] == '"') {
           in_string = true;
         } else if (text[j] == '{') {
@@ -344,7 +365,7 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
   }
   if (auto* c = dynamic_cast<GateParser::StringLitContext*>(ctx)) {
     ExprPtr expr = NewExpr(ExprKind::kString, span);
-    expr->text = Unescape(c->STRING()->getSymbol());
+    expr->text = Unescape(PlainString(c->str()));
     // Outside templates, `\{` is just a brace.
     std::string plain;
     for (size_t i = 0; i < expr->text.size(); ++i) {
@@ -479,9 +500,9 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
   for (auto* imp : ctx->importDecl()) {
     Import import;
     import.span = SpanOf(imp);
-    if (imp->STRING() != nullptr) {
+    if (imp->str() != nullptr) {
       import.is_path = true;
-      import.target = Unescape(imp->STRING()->getSymbol());
+      import.target = Unescape(PlainString(imp->str()));
     } else {
       import.target = imp->qualifiedName()->getText();
       auto names = imp->qualifiedName()->name();
@@ -543,8 +564,23 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
         if (rule->WHERE() != nullptr)
           r.filter = LowerExpr(exprs[next++]);
       }
-      r.message = LowerTemplate(rule->STRING()->getSymbol());
-      r.condition = LowerExpr(exprs[next]);
+      r.message = LowerTemplate(rule->str()->getStart());
+      if (next < exprs.size()) {
+        r.condition = LowerExpr(exprs[next]);
+      } else if (r.filter) {
+        // `deny r for x in L where C "message"`: every item the filter selects is a
+        // finding, as if the condition were `false`. The synthetic literal has an empty
+        // span, so explanations show the filter's values, not a made-up `false`.
+        r.condition =
+            NewExpr(ExprKind::kBool, Span{offsets_.file, r.message.span.end, r.message.span.end});
+        r.condition->bool_value = false;
+        r.condition_implied = true;
+      } else {
+        sink_.Error("syntax", r.message.span, "a rule needs `: condition` after its message",
+                    "only a `for ... where ...` rule may leave it out: every item it selects "
+                    "is then a finding");
+        r.condition = NewExpr(ExprKind::kBool, r.message.span);
+      }
       module.rules.push_back(std::move(r));
     } else if (auto* exc = decl->exceptDecl()) {
       Exception e;
@@ -555,8 +591,8 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
         e.condition = LowerExpr(exc->expr());
       e.until_text = exc->until->getText();
       e.until = LowerTime(exc->until, /*end_of_day=*/true);
-      e.owner = Unescape(exc->STRING(0)->getSymbol());
-      e.reason = Unescape(exc->STRING(1)->getSymbol());
+      e.owner = Unescape(PlainString(exc->str(0)));
+      e.reason = Unescape(PlainString(exc->str(1)));
       module.exceptions.push_back(std::move(e));
     }
   }

@@ -28,7 +28,8 @@ std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type)
   }
   switch (type) {
     case GateParser::IDENT: return "a name";
-    case GateParser::STRING: return "a string";
+    case GateParser::STRING:
+    case GateParser::TEMPLATE: return "a string";
     case GateParser::INT: return "an integer";
     case GateParser::FLOAT: return "a number";
     case GateParser::DURATION: return "a duration";
@@ -55,6 +56,7 @@ bool IsExpressionStart(size_t type) {
     case GateParser::INT:
     case GateParser::FLOAT:
     case GateParser::STRING:
+    case GateParser::TEMPLATE:
     case GateParser::IDENT:
     case GateParser::LPAREN:
     case GateParser::LBRACK:
@@ -133,6 +135,14 @@ class ErrorListener : public antlr4::BaseErrorListener {
         }
       } else if (msg.rfind("extraneous input", 0) == 0 && previous != nullptr) {
         message += " after " + TokenDisplay(previous);
+      }
+      // `deny r "msg" cond`: the colon is optional only for `for ... where` rules, so
+      // ANTLR no longer lists it; say what is missing.
+      if (previous != nullptr &&
+          (previous->getType() == GateParser::STRING ||
+           previous->getType() == GateParser::TEMPLATE) &&
+          offending != nullptr && IsExpressionStart(offending->getType())) {
+        help = "expected `:` and the rule's condition after its message";
       }
     }
     sink_.Error("syntax", span, message, help);

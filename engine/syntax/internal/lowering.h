@@ -57,6 +57,9 @@ class Lowerer {
   std::vector<FieldDecl> LowerFields(grammar::GateParser::FieldListContext* ctx);
   Template LowerTemplate(antlr4::Token* token);
   std::string Unescape(antlr4::Token* token);
+  // The token of a string outside a message; reports a template-shaped token (holes
+  // with strings inside) that cannot be meant as one string.
+  antlr4::Token* PlainString(grammar::GateParser::StrContext* ctx);
   int64_t LowerTime(antlr4::Token* token, bool end_of_day);
 
   const SourceMap& sources_;
