@@ -639,6 +639,14 @@ class Checker {
                 "break long chains of lets that use lets into independent parts");
   }
 
+  // `m[k]` on a map: an entry that may be missing (`??` and `has` treat it so).
+  bool IsMapEntry(const Expr& e) const {
+    if (e.kind != ExprKind::kIndex)
+      return false;
+    const Type* object = out_->expr_types[e.children[0]->id];
+    return object != nullptr && object->kind == TypeKind::kMap;
+  }
+
   uint32_t ChildDeps(const Expr& e) const {
     uint32_t deps = 0;
     for (const auto& child : e.children)
@@ -912,11 +920,13 @@ class Checker {
     RecordDepth(inner);
     if (type->kind == TypeKind::kError)
       return Fail(e);
-    if (inner.kind != ExprKind::kMember && inner.kind != ExprKind::kName) {
-      sink_.Error("type-mismatch", inner.span, "`has` takes a fact path such as `release.signer`");
+    if (inner.kind != ExprKind::kMember && inner.kind != ExprKind::kName && !IsMapEntry(inner)) {
+      sink_.Error("type-mismatch", inner.span,
+                  "`has` takes a fact path such as `release.signer`, or a map entry such as "
+                  "`labels[\"team\"]`");
       return Fail(e);
     }
-    if (type->kind != TypeKind::kOptional) {
+    if (type->kind != TypeKind::kOptional && !IsMapEntry(inner)) {
       sink_.Warning(
           "has-not-optional", inner.span,
           Q(Text(inner)) + " is not optional, so `has` is always true",
@@ -1000,6 +1010,12 @@ class Checker {
         }
         return Set(e, T.Bool(), constant);
       case Op::kCoalesce:
+        if (IsMapEntry(lhs_expr)) {
+          // `m["k"] ?? x`: a missing key is missing, not an error (compiled to IndexOr).
+          if (!Assignable(rhs, lhs))
+            return mismatch();
+          return Set(e, lhs, constant);
+        }
         if (k(lhs) != TypeKind::kOptional) {
           sink_.Warning("coalesce-not-optional", lhs_expr.span,
                         Q(Text(lhs_expr)) + " is never missing, so `??` never uses its right side");

@@ -243,6 +243,15 @@ class Compiler {
       case Op::kOr: n.kind = NodeKind::kOr; break;
       case Op::kCoalesce: {
         n.kind = NodeKind::kCoalesce;
+        if (IsMapEntry(*e.children[0])) {
+          // m[k] ?? d: look the key up once; absent means the default, not an error.
+          const Node& index = program_->node(n.a);
+          n.kind = NodeKind::kIndexOr;
+          n.c = n.b;
+          n.a = index.a;
+          n.b = index.b;
+          break;
+        }
         const Node& field = program_->node(n.a);
         const Node& fallback = program_->node(n.b);
         if (field.kind == NodeKind::kLocalField && fallback.kind == NodeKind::kConst) {
@@ -395,6 +404,12 @@ class Compiler {
       case ExprKind::kHas:
         n.kind = NodeKind::kHas;
         n.a = CompileExpr(*e.children[0]);
+        if (IsMapEntry(*e.children[0])) {
+          const Node& index = program_->node(n.a);
+          n.kind = NodeKind::kHasKey;
+          n.b = index.b;
+          n.a = index.a;
+        }
         return Emit(n, &e);
       case ExprKind::kUnary:
         n.kind = e.op == Op::kNot ? NodeKind::kNot : NodeKind::kNeg;
@@ -407,6 +422,13 @@ class Compiler {
       case ExprKind::kQuantifier: return CompileLoop(e);
     }
     throw InternalError("unknown expression kind");
+  }
+
+  bool IsMapEntry(const Expr& e) const {
+    if (e.kind != ExprKind::kIndex)
+      return false;
+    const check::Type* object = policy_->expr_types[e.children[0]->id];
+    return object != nullptr && object->kind == TypeKind::kMap;
   }
 
   // `dependencies` or `artifact.files` when the list a rule iterates is a fact path.

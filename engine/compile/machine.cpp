@@ -44,6 +44,23 @@ void SortUnique(Value* items, uint32_t& count) {
 template <bool kRecord>
 Value Eval(const Program& p, NodeId id, Frame& f);
 
+// The value of `key` in a map (entries sorted by key), or null.
+const Value* FindKey(const Value& map, const Value& key) {
+  uint32_t lo = 0, hi = map.len;
+  while (lo < hi) {
+    const uint32_t mid = (lo + hi) / 2;
+    const int c = Compare(map.items[2 * mid], key);
+    if (c == 0)
+      return &map.items[2 * mid + 1];
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return nullptr;
+}
+
 template <bool kRecord>
 Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
   const Value l = Eval<kRecord>(p, n.a, f);
@@ -285,11 +302,23 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         }
         return object.items[index.i];
       }
-      for (uint32_t k = 0; k < object.len; ++k) {
-        if (Equal(object.items[2 * k], index))
-          return object.items[2 * k + 1];
-      }
-      return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) + "\"");
+      if (const Value* found = FindKey(object, index))
+        return *found;
+      return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) +
+                         "\" (write `" + p.snippet(id) + " ?? <default>` if it may be absent)");
+    }
+    case NodeKind::kIndexOr:
+    case NodeKind::kHasKey: {
+      const Value map = Eval<kRecord>(p, n.a, f);
+      if (map.is_error())
+        return map;
+      const Value key = Eval<kRecord>(p, n.b, f);
+      if (key.is_error())
+        return key;
+      const Value* found = FindKey(map, key);
+      if (n.kind == NodeKind::kHasKey)
+        return Value::Bool(found != nullptr);
+      return found != nullptr ? *found : Eval<kRecord>(p, n.c, f);
     }
     case NodeKind::kCall: {
       // Uninitialised on purpose: zeroing four Values per call showed in profiles.

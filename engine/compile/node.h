@@ -27,6 +27,8 @@
 //   kLocalField    -                               slot (frame slot), first (field)
 //   kStringTest    a: string, b: kConst string     string_test
 //   kLocalFieldOr  b: kConst default               slot, first, value (the default)
+//   kIndexOr       a: map, b: key, c: default      -   `m[k] ?? d`: d when k is absent
+//   kHasKey        a: map, b: key                  -   `has(m[k])`
 //
 // The last three are specialisations the compiler picks for the commonest shapes in
 // release rules (`d.name`, `f.ends_with(".map")`, `d.integrity ?? ""`): one dispatch instead of two
@@ -53,7 +55,8 @@ inline constexpr NodeId kNoNode = 0xFFFFFFFF;
 #define RELGATE_NODE_KINDS(X)                                                      \
   X(Const) X(Fact) X(Let) X(Local) X(Now) X(Field) X(Index) X(Call) X(Not) X(Neg) \
   X(And) X(Or) X(Coalesce) X(Arith) X(Compare) X(In) X(Matches) X(List) X(Set)    \
-  X(Comprehension) X(Quantifier) X(Has) X(LocalField) X(StringTest) X(LocalFieldOr)
+  X(Comprehension) X(Quantifier) X(Has) X(LocalField) X(StringTest) X(LocalFieldOr) \
+  X(IndexOr) X(HasKey)
 // clang-format on
 
 enum class NodeKind : uint8_t {

@@ -222,7 +222,9 @@ TEST_CASE("runtime errors: index out of range, division by zero, bad semver") {
        "division by zero in `release.size / (release.size - 42)`"},
       {"semver(deps[0].name) > semver(\"1.0.0\")",
        "`left-pad` is not a semantic version (MAJOR.MINOR.PATCH)"},
-      {"release.labels[\"nope\"] == \"x\"", "`release.labels` has no key \"nope\""},
+      {"release.labels[\"nope\"] == \"x\"",
+       "`release.labels` has no key \"nope\" (write `release.labels[\"nope\"] ?? <default>` if it "
+       "may be absent)"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.condition);
@@ -470,6 +472,27 @@ TEST_CASE("message holes may hold string literals and nested braces") {
   CHECK(d.findings[0].message == "signer <none>, team web, 2 approvers, {literal}");
   // Elsewhere braces in strings are plain characters, and two strings stay two.
   CHECK(Holds("[\"{a\", \"b}\"] == [\"{a\", \"b}\"] and \"{x}\".ends_with(\"}\")"));
+}
+
+TEST_CASE("a missing map key is missing for ?? and has(), and an error otherwise") {
+  CHECK(Holds("(release.labels[\"owner\"] ?? \"none\") == \"none\""));
+  CHECK(Holds("(release.labels[\"team\"] ?? \"none\") == \"web\""));
+  CHECK(Holds("has(release.labels[\"team\"]) and not has(release.labels[\"owner\"])"));
+  CHECK(Holds("all(k in [\"team\", \"tier\"]: has(release.labels[k]))"));
+  auto compiled = CompileSource(std::string(kSchema) +
+                                "deny r \"x\": (release.labels[\"a\"] ?? \"b\") == \"b\"\n");
+  CHECK(compiled->sink.diagnostics().empty());  // no "never missing" warning
+  auto plain =
+      CompileSource(std::string(kSchema) + "deny r \"x\": release.labels[\"owner\"] == \"a\"\n");
+  REQUIRE(plain->program != nullptr);
+  const Decision d = DecideText(*plain->program, kFacts);
+  CHECK(d.verdict == Verdict::kUndecided);
+  REQUIRE(d.errors.size() == 1);
+  CHECK(d.errors[0].message ==
+        "`release.labels` has no key \"owner\" (write `release.labels[\"owner\"] ?? <default>` if "
+        "it may be absent)");
+  // The default is evaluated only when the key is absent.
+  CHECK(Holds("(release.labels[\"team\"] ?? deps[9].name) == \"web\""));
 }
 
 }  // namespace
