@@ -74,6 +74,32 @@ TEST_CASE("--now must be a supported time when given: never silently the wall cl
   CHECK(RunRelgate(base + "--now 2016-12-31T23:59:60Z").exit_code == 0);
 }
 
+TEST_CASE("the policy digest does not depend on how the policy path is spelled") {
+  const std::string rest =
+      " --facts examples/releases/open/release.yaml --now 2026-06-01 "
+      "--format json";
+  std::string first_digest;
+  for (const char* spelling :
+       {"policies", "./policies", "policies/", "policies//", "../main/policies",
+        "policies/../policies", "policies/release.gate", "./policies//release.gate"}) {
+    CAPTURE(spelling);
+    auto run = RunRelgate(std::string("eval --policy ") + spelling + rest, false);
+    if (std::string(spelling).rfind("../main", 0) == 0 &&
+        run.output.find("\"verdict\"") == std::string::npos) {
+      continue;  // the checkout is not named main
+    }
+    REQUIRE(run.exit_code == 0);
+    const size_t at = run.output.find("\"digest\":\"sha256:");
+    REQUIRE(at != std::string::npos);
+    const std::string digest = run.output.substr(at, 84);
+    if (first_digest.empty())
+      first_digest = digest;
+    CHECK(digest == first_digest);
+    CHECK(Contains(run.output, "{\"path\":\"release.gate\""));
+    CHECK(Contains(run.output, std::string("\"roots\":[\"") + spelling + "\"]"));
+  }
+}
+
 TEST_CASE("exit codes: 0 open, 1 shut by policy, 2 undecided") {
   const std::string base = "eval --policy policies --now 2026-06-01T00:00:00Z ";
   CHECK(RunRelgate(base + "--facts examples/releases/open/release.yaml").exit_code == 0);
