@@ -40,6 +40,18 @@ std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type)
   }
 }
 
+// A keyword token: its literal name is a quoted lowercase word (`'now'`).
+bool IsKeyword(const antlr4::dfa::Vocabulary& vocabulary, size_t type) {
+  const std::string name = vocabulary.getLiteralName(type);
+  if (name.size() < 3 || name.front() != '\'' || name.back() != '\'')
+    return false;
+  for (size_t i = 1; i + 1 < name.size(); ++i) {
+    if (name[i] < 'a' || name[i] > 'z')
+      return false;
+  }
+  return true;
+}
+
 std::string TokenDisplay(antlr4::Token* token) {
   if (token == nullptr)
     return "input";
@@ -121,7 +133,15 @@ class ErrorListener : public antlr4::BaseErrorListener {
         } catch (...) {
         }
       }
-      if (wants_expression) {
+      if (offending != nullptr && expected.contains(static_cast<size_t>(GateParser::IDENT)) &&
+          !expected.contains(static_cast<size_t>(GateParser::INT)) &&
+          IsKeyword(vocabulary, offending->getType())) {
+        // Where only a name may stand (`let now = ...`, `for count in ...`, not inside an
+        // expression, where a keyword may start one), say why the word cannot be a name.
+        const std::string word = offending->getText();
+        message = "`" + word + "` is a reserved word and cannot be used as a name";
+        help = "choose another name, such as `" + word + "_value`";
+      } else if (wants_expression) {
         message = "expected an expression";
         if (previous != nullptr)
           message += " after " + TokenDisplay(previous);

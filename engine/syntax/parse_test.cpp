@@ -164,6 +164,29 @@ TEST_CASE("bad literals and templates are diagnostics at the literal") {
   }
 }
 
+TEST_CASE("a reserved word where a name must stand is named as such") {
+  const Case cases[] = {
+      {"let now = 1", "t.gate:1:5: error: `now` is a reserved word and cannot be used as a name"},
+      {"let count = 5", "t.gate:1:5: error: `count` is a reserved word"},
+      {"const in: int = 2", "t.gate:1:7: error: `in` is a reserved word"},
+      {"deny for \"x\": true", "t.gate:1:6: error: `for` is a reserved word"},
+      {"deny r for has in l \"x\": true", "t.gate:1:12: error: `has` is a reserved word"},
+      {"deny r \"x\": [a for all in l]", "t.gate:1:20: error: `all` is a reserved word"},
+      // Inside an expression a keyword may start one: the usual message.
+      {"deny r \"x\": a and\ndeny s \"y\": true",
+       "t.gate:2:1: error: expected an expression after `and`, found `deny`"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.src);
+    SourceMap sources;
+    const FileId file = sources.Add("t.gate", c.src);
+    DiagnosticSink sink;
+    IdAllocator ids;
+    CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+    CHECK(RenderAll(sink, sources).find(c.want) == 0);
+  }
+}
+
 TEST_CASE("template hole spans point into the file") {
   SourceMap sources;
   const FileId file = sources.Add("t.gate", "deny r \"n={x.y z}\": true");
