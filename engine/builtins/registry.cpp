@@ -18,6 +18,7 @@ const Registry& DefaultRegistry() {
     RegisterTimeBuiltins(r);
     RegisterSemverBuiltins(r);
     RegisterGlobBuiltins(r);
+    RegisterConvertBuiltins(r);
     return r;
   }();
   return registry;

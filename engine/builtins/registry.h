@@ -28,6 +28,7 @@ enum class ArgType {
   kVersion,
   kStringList,  // [string]
   kSized,       // string, list, set or map
+  kScalar,      // bool, int, float, string, time, duration or version
 };
 
 // What a builtin may touch while running: an arena for results it builds, and the error
@@ -50,6 +51,10 @@ class CallContext {
 
 using BuiltinFn = Value (*)(const Value* args, CallContext& ctx);
 
+// Checks an argument written as a string literal, at compile time: "" if it is fine,
+// else what is wrong (`split("")`: "the separator is empty"). Optional.
+using LiteralCheck = std::string (*)(size_t arg, std::string_view text);
+
 struct Builtin {
   std::string name;
   std::vector<ArgType> params;
@@ -57,6 +62,7 @@ struct Builtin {
   bool pure;  // may be folded when all arguments are constants
   BuiltinFn fn;
   std::string doc;  // one line, for docs/language.md and `relgate check --list-builtins`
+  LiteralCheck check_literal = nullptr;
 };
 
 class Registry {
@@ -80,6 +86,7 @@ void RegisterStringBuiltins(Registry& registry);
 void RegisterTimeBuiltins(Registry& registry);
 void RegisterSemverBuiltins(Registry& registry);
 void RegisterGlobBuiltins(Registry& registry);
+void RegisterConvertBuiltins(Registry& registry);
 
 // Glob matching of slash-separated paths: `*` and `?` stay within one segment, `**`
 // crosses segments, `[abc]` is a character class. Exposed for tests.

@@ -124,7 +124,10 @@ void RegisterStringBuiltins(Registry& r) {
          T::kStringList,
          true,
          Split,
-         "`s.split(sep)`: the parts of `s` between occurrences of `sep`"});
+         "`s.split(sep)`: the parts of `s` between occurrences of `sep`",
+         [](size_t arg, std::string_view text) -> std::string {
+           return arg == 1 && text.empty() ? "the separator of `split` is empty" : "";
+         }});
   r.Add({"len",
          {T::kSized},
          T::kInt,

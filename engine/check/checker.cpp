@@ -480,6 +480,7 @@ class Checker {
     if (rule.has_for) {
       const Type* list = CheckExpr(*rule.over, scope);
       cr.item_type = ElementType(list, *rule.over, "for");
+      WarnIfShadowing(scope, rule.var, rule.var_span);
       scope.Push(rule.var, cr.item_type);
       if (rule.filter) {
         ExpectBool(*rule.filter, CheckExpr(*rule.filter, scope), "a `where` condition");
@@ -637,6 +638,30 @@ class Checker {
                     " levels deep, counting the lets and consts it uses; the limit is " +
                     std::to_string(limits::kMaxNestingDepth),
                 "break long chains of lets that use lets into independent parts");
+  }
+
+  // A loop variable named like something already visible hides it for the loop's body:
+  // `let d = ...` then `for d in deps` reads the item where the author may have meant
+  // the let.
+  void WarnIfShadowing(const Scope& scope, const std::string& name, Span span) {
+    std::string what;
+    if (scope.Find(name) != nullptr) {
+      what = "the enclosing loop variable";
+    } else if (auto it = namespaces_[scope.instance].find(name);
+               it != namespaces_[scope.instance].end()) {
+      switch (it->second.kind) {
+        case RefKind::kLet: what = "the let"; break;
+        case RefKind::kConst: what = "the const"; break;
+        case RefKind::kModule: what = "the import"; break;
+        default: what = "the name"; break;
+      }
+    } else if (out_->schema->FieldIndex(name) >= 0) {
+      what = "the fact";
+    }
+    if (what.empty())
+      return;
+    sink_.Warning("shadowing", span, "loop variable " + Q(name) + " hides " + what + " " + Q(name),
+                  "inside the loop, " + Q(name) + " is the item; rename one of them");
   }
 
   // `m[k]` on a map: an entry that may be missing (`??` and `has` treat it so).
@@ -845,7 +870,8 @@ class Checker {
       case builtins::ArgType::kDuration: return out_->types->Duration();
       case builtins::ArgType::kVersion: return out_->types->Version();
       case builtins::ArgType::kStringList: return out_->types->List(out_->types->String());
-      case builtins::ArgType::kSized: return nullptr;
+      case builtins::ArgType::kSized:
+      case builtins::ArgType::kScalar: return nullptr;
     }
     return nullptr;
   }
@@ -884,7 +910,10 @@ class Checker {
       const Type* want = ArgTypeOf(b->params[i]);
       bool fits;
       std::string want_name;
-      if (want == nullptr) {
+      if (b->params[i] == builtins::ArgType::kScalar) {
+        fits = args[i]->IsScalar() && args[i]->kind != TypeKind::kRegex;
+        want_name = "a bool, number, string, time, duration or version";
+      } else if (want == nullptr) {
         fits = args[i]->kind == TypeKind::kString || args[i]->kind == TypeKind::kList ||
                args[i]->kind == TypeKind::kSet || args[i]->kind == TypeKind::kMap;
         want_name = "a string, list, set or map";
@@ -907,6 +936,17 @@ class Checker {
     }
     if (!ok)
       return Fail(e);
+    // An argument written as a literal can be checked now rather than fail every run.
+    if (b->check_literal != nullptr) {
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (e.children[i]->kind != ExprKind::kString)
+          continue;
+        if (std::string problem = b->check_literal(i, e.children[i]->text); !problem.empty()) {
+          sink_.Error("bad-argument", e.children[i]->span, problem, b->doc);
+          return Fail(e);
+        }
+      }
+    }
     out_->calls[e.id] = b;
     return Set(e, ArgTypeOf(b->result), ChildDeps(e) | (b->pure ? 0 : kDependsOnRun));
   }
@@ -1168,6 +1208,7 @@ class Checker {
       return Fail(e);
     }
     ++scope.loop_depth;
+    WarnIfShadowing(scope, e.var, e.var_span);
     const uint32_t slot = scope.Push(e.var, element);
     const size_t saved = scope.narrowed.size();
     const Type* result;

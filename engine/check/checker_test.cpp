@@ -354,5 +354,34 @@ TEST_CASE("an emptied file in a policy directory is an error even beside good fi
   fs::remove_all(dir);
 }
 
+TEST_CASE("a loop variable that hides a let, const, fact or outer variable is warned") {
+  const char* facts = "facts { deps: [{ name: string }], files: [string] }\n";
+
+  struct ShadowCase {
+    const char* src;
+    const char* first_line;
+  } cases[] = {
+      {"let d = 1\ndeny r for d in deps \"x\": d.name != \"\"\n",
+       "test.gate:3:12: warning: loop variable `d` hides the let `d`"},
+      {"const f = \"a\"\ndeny r \"x\": all(f in files: f != \"\")\n",
+       "test.gate:3:17: warning: loop variable `f` hides the const `f`"},
+      {"deny r \"x\": all(files in files: files != \"\")\n",
+       "test.gate:2:17: warning: loop variable `files` hides the fact `files`"},
+      {"deny r for d in deps \"x\": all(d in files: d != \"\")\n",
+       "test.gate:2:31: warning: loop variable `d` hides the enclosing loop variable `d`"},
+  };
+
+  for (const ShadowCase& c : cases) {
+    CAPTURE(c.src);
+    auto compiled = testing::CompileSource(std::string(facts) + c.src);
+    CHECK(compiled->program != nullptr);
+    CHECK(compiled->HasCode("shadowing"));
+    CHECK(compiled->diagnostics.rfind(c.first_line, 0) == 0);
+  }
+  auto clean = testing::CompileSource(std::string(facts) +
+                                      "deny r for d in deps \"x\": all(f in files: f != d.name)\n");
+  CHECK(clean->sink.diagnostics().empty());
+}
+
 }  // namespace
 }  // namespace relgate::check

@@ -495,5 +495,30 @@ TEST_CASE("a missing map key is missing for ?? and has(), and an error otherwise
   CHECK(Holds("(release.labels[\"team\"] ?? deps[9].name) == \"web\""));
 }
 
+TEST_CASE("string() and join() build text from values") {
+  CHECK(Holds("string(semver(release.version)) == \"1.10.0\""));
+  CHECK(Holds("string(release.size) == \"42\" and string(release.ratio) == \"0.5\""));
+  CHECK(Holds("string(release.window) == \"1h30m\" and string(true) == \"true\""));
+  CHECK(Holds("string(release.built_at) == \"2026-05-01T12:00:00Z\""));
+  CHECK(Holds("\"v\" + release.size.string() == \"v42\""));
+  CHECK(Holds("join([d.name for d in deps], \", \") == \"left-pad, esbuild, legacy\""));
+  CHECK(Holds("[].join(\"-\") == \"\" and files.join(\"\") != \"\""));
+  auto list = CompileSource(std::string(kSchema) + "deny r \"x\": string(files) == \"\"\n");
+  CHECK(list->program == nullptr);
+  CHECK(list->diagnostics.find("`string` expects a bool, number, string, time, duration or "
+                               "version, found `[string]`") != std::string::npos);
+}
+
+TEST_CASE("builtin arguments written as literals are checked at compile time") {
+  for (const char* call : {"release.author.split(\"\")", "split(release.author, \"\")"}) {
+    CAPTURE(call);
+    auto compiled = CompileSource(std::string(kSchema) + "deny r \"x\": count(" + call + ") > 0\n");
+    CHECK(compiled->program == nullptr);
+    CHECK(compiled->HasCode("bad-argument"));
+    CHECK(compiled->diagnostics.find("error: the separator of `split` is empty") !=
+          std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace relgate::eval
