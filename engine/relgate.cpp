@@ -19,6 +19,11 @@ std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPol
   return compile::Compile(std::move(checked), sources, sink, options);
 }
 
+void AddWarnings(const eval::BoundFacts& bound, eval::Decision& d) {
+  for (const ErrorInfo& unread : bound.unread_keys())
+    d.warnings.push_back({unread.path, unread.message});
+}
+
 }  // namespace
 
 std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
@@ -69,6 +74,7 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
     d.errors.push_back({rule.id, rule.level, true, "", "", cost.message, rule.location});
     for (const auto& doc : set.documents())
       d.facts.push_back({doc->name(), doc->sha256()});
+    AddWarnings(*bound, d);
     return d;
   }
   eval::Scratch scratch;
@@ -76,6 +82,7 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
   eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch);
   for (const auto& doc : set.documents())
     decision.facts.push_back({doc->name(), doc->sha256()});
+  AddWarnings(*bound, decision);
   return decision;
 }
 

@@ -1,8 +1,10 @@
 #include "engine/eval/bind.h"
 
 #include <algorithm>
+#include <map>
 
 #include "engine/base/semver.h"
+#include "engine/base/suggest.h"
 #include "engine/base/time.h"
 
 namespace relgate::eval {
@@ -19,6 +21,14 @@ struct PathLink {
   const PathLink* parent;
   std::string_view key;  // empty for an index
   size_t index;
+
+  // `dependencies[].name`: the same for every item, so one warning covers them all.
+  std::string Pattern() const {
+    std::string prefix = parent != nullptr ? parent->Pattern() : "";
+    if (key.empty())
+      return prefix + "[]";
+    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+  }
 
   std::string ToString() const {
     std::string prefix = parent != nullptr ? parent->ToString() : "";
@@ -66,6 +76,7 @@ class Binder {
   Value BindRecord(const Node& node, const Type* type, const PathLink& path) {
     const size_t n = type->fields.size();
     Value* slots = out_.arena_.AllocValues(n);
+    size_t matched = 0;
     uint32_t hint = 0;  // documents usually list keys in one order: try the next one first
     for (size_t k = 0; k < n; ++k) {
       const std::string& name = type->fields[k].name;
@@ -83,7 +94,14 @@ class Binder {
         }
       }
       const PathLink child{&path, name, 0};
+      matched += member != nullptr;
       slots[k] = BindValue(member, type->fields[k].type, child);
+    }
+    if (matched < node.len) {  // rare: only then look for the keys no field took
+      for (uint32_t m = 0; m < node.len; ++m) {
+        if (type->FieldIndex(std::string(node.members[m].name())) < 0)
+          Unread(&path, node.members[m].name(), type);
+      }
     }
     return Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
   }
@@ -190,9 +208,34 @@ class Binder {
       slots[k] = BindValue(facts.Find(name), schema->fields[k].type, path);
     }
     out_.root_ = slots;
+    for (const auto& document : facts.documents()) {
+      const Node& root = document->root();
+      for (uint32_t m = 0; m < root.len; ++m) {
+        if (schema->FieldIndex(std::string(root.members[m].name())) < 0)
+          Unread(nullptr, root.members[m].name(), schema);
+      }
+    }
+    std::vector<ErrorInfo>& unread = out_.unread_keys_;
+    for (auto& [pattern, message] : unread_)
+      unread.push_back({pattern, message});
   }
 
  private:
+  void Unread(const PathLink* parent, std::string_view key, const Type* record) {
+    const PathLink link{parent, key, 0};
+    std::string pattern = link.Pattern();
+    if (unread_.count(pattern) != 0 || unread_.size() >= BoundFacts::kMaxUnreadKeys)
+      return;
+    std::vector<std::string> declared;
+    for (const check::Field& f : record->fields)
+      declared.push_back(f.name);
+    const std::string guess = Suggest(key, declared);
+    unread_[std::move(pattern)] =
+        "not declared in the policy's facts schema, so no rule reads it" +
+        (guess.empty() ? std::string() : "; did you mean `" + guess + "`?");
+  }
+
+  std::map<std::string, std::string> unread_;  // pattern -> message, sorted
   BoundFacts& out_;
 };
 

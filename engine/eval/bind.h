@@ -1,8 +1,9 @@
 // Binding: a FactSet (untyped, as the documents say) laid out by a Program's schema into
 // Values, so that the evaluator reads a fact by slot number. A fact that is missing, null
 // where not optional, or of the wrong type becomes an error value that names its path
-// (`dependencies[3].integrity`) — it fails only the rules that read it. Fields the
-// schema does not declare are ignored.
+// (`dependencies[3].integrity`) — it fails only the rules that read it. Keys the schema
+// does not declare are not bound, but listed (unread_keys), so that a typo such as
+// `dependecies` shows up as a warning in the decision instead of going unseen.
 //
 // BoundFacts points into the FactSet's strings: the FactSet must outlive it.
 #pragma once
@@ -29,10 +30,18 @@ class BoundFacts {
   // Problems found while binding (each is also an error value in the tree).
   const std::deque<ErrorInfo>& errors() const { return errors_; }
 
+  // Keys of the facts that the schema does not declare, by path pattern
+  // (`dependencies[].integrty`), sorted; `message` says so, with a suggestion when a
+  // declared sibling is spelled alike. At most kMaxUnreadKeys distinct patterns.
+  static constexpr size_t kMaxUnreadKeys = 50;
+
+  const std::vector<ErrorInfo>& unread_keys() const { return unread_keys_; }
+
  private:
   friend class Binder;
   Arena arena_;
   std::deque<ErrorInfo> errors_;
+  std::vector<ErrorInfo> unread_keys_;
   const Value* root_ = nullptr;
 };
 

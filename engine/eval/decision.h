@@ -91,6 +91,12 @@ struct ExpiredException {
   AppliedException exception;
 };
 
+// A facts key no rule can read (not in the policy's facts schema): `dependecies`.
+struct FactsWarning {
+  std::string path;  // a pattern: `dependencies[].integrty`
+  std::string message;
+};
+
 struct FactsDigest {
   std::string name;
   std::string sha256;
@@ -109,6 +115,7 @@ struct Decision {
   std::vector<RuleError> errors;
   std::vector<Override> overrides;
   std::vector<ExpiredException> expired_exceptions;
+  std::vector<FactsWarning> warnings;  // facts keys the policy does not declare
 };
 
 }  // namespace relgate::eval

@@ -520,5 +520,34 @@ TEST_CASE("builtin arguments written as literals are checked at compile time") {
   }
 }
 
+TEST_CASE("facts keys the policy does not declare are listed as warnings") {
+  auto compiled = CompileSource(
+      "facts { release: { tag: string }, dependencies: [{ name: string, integrity: string? }] "
+      "}\ndeny r \"x\": release.tag != \"\"\n");
+  REQUIRE(compiled->program != nullptr);
+  const Decision d = DecideText(*compiled->program,
+                                "release: {tag: v1, commit: abc}\n"
+                                "dependecies: []\n"
+                                "dependencies:\n"
+                                "  - {name: a, integrty: sha512-x}\n"
+                                "  - {name: b, integrty: sha512-y}\n"
+                                "  - {name: c, integrity: sha512-z}\n");
+  CHECK(d.verdict == Verdict::kOpen);  // warnings never decide
+  REQUIRE(d.warnings.size() == 3);
+  CHECK(d.warnings[0].path == "dependecies");
+  CHECK(d.warnings[0].message ==
+        "not declared in the policy's facts schema, so no rule reads it; did you mean "
+        "`dependencies`?");
+  CHECK(d.warnings[1].path == "dependencies[].integrty");  // once for every item
+  CHECK(d.warnings[1].message.find("did you mean `integrity`?") != std::string::npos);
+  CHECK(d.warnings[2].path == "release.commit");
+  const std::string text = report::RenderText(d, {});
+  CHECK(text.find("note: facts key `dependecies` is not declared") != std::string::npos);
+  CHECK(report::RenderJson(d).find("\"warnings\":[{\"path\":\"dependecies\"") != std::string::npos);
+  // A map's keys are data, not schema: never warned.
+  auto map = CompileSource("facts { labels: map[string]string }\ndeny r \"x\": true\n");
+  CHECK(DecideText(*map->program, "labels: {anything: x}\n").warnings.empty());
+}
+
 }  // namespace
 }  // namespace relgate::eval

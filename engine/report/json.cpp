@@ -190,6 +190,15 @@ std::string RenderJson(const eval::Decision& d) {
     w.Close('}');
   }
   w.Close(']');
+  w.Key("warnings");
+  w.Open('[');
+  for (const auto& warning : d.warnings) {
+    w.Open('{');
+    w.Field("path", warning.path);
+    w.Field("message", warning.message);
+    w.Close('}');
+  }
+  w.Close(']');
   w.Key("overrides");
   w.Open('[');
   for (const auto& o : d.overrides) {

@@ -103,12 +103,19 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
       }
     }
   }
-  if (!d.expired_exceptions.empty())
+  bool notes = !d.expired_exceptions.empty() || !d.warnings.empty();
+  for (const auto& o : d.overrides)
+    notes = notes || !o.used;
+  if (notes)
     out += "\n";
   for (const auto& e : d.expired_exceptions) {
     out += style("1;35", "note") + ": the exception for " + P(e.rule) + " by " +
            P(e.exception.owner) + " expired on " + P(e.exception.until) +
            " and no longer applies (" + P(e.exception.location) + ")\n";
+  }
+  for (const auto& warning : d.warnings) {
+    out += style("1;35", "note") + ": facts key `" + P(warning.path) + "` is " +
+           P(warning.message) + "\n";
   }
   for (const auto& o : d.overrides) {
     if (!o.used) {
