@@ -64,7 +64,10 @@ baseType    : IDENT                                    # namedType
             ;
 
 letDecl     : LET IDENT (COLON typeExpr)? ASSIGN expr ;
-constDecl   : CONST IDENT (COLON typeExpr)? (ASSIGN expr)? ;
+// A const is a module parameter when the importer sets it; `where` states what any value
+// must satisfy, checked when the policy compiles.
+constDecl   : CONST IDENT (COLON typeExpr)? (ASSIGN expr)? constraint* ;
+constraint  : WHERE expr str ;
 
 // Without `: condition`, a `for ... where` rule makes every item it selects a finding.
 ruleDecl    : level=(DENY | HOLD | WARN) IDENT

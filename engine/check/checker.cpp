@@ -312,6 +312,7 @@ class Checker {
           cb.instance = inst;
           cb.value = b.value.get();
           cb.span = b.name_span;
+          cb.decl = &b;
           if (b.is_const) {
             declare(b.name, b.name_span, RefKind::kConst,
                     static_cast<uint32_t>(out_->consts.size()));
@@ -400,6 +401,7 @@ class Checker {
           continue;
         }
         out_->consts[it->second.index].value = param.value.get();
+        out_->consts[it->second.index].set_by_import = true;
         const_value_instance_[it->second.index] = 0;
       }
       for (const auto& [name, entry] : ns) {
@@ -449,6 +451,18 @@ class Checker {
     }
     c.type = type;
     const_state_[i] = State::kDone;
+    // Constraints read the const itself (and other consts) in its own module.
+    for (const syntax::Constraint& constraint : decl->constraints) {
+      Scope scope(c.instance);
+      const Type* t = CheckExpr(*constraint.condition, scope);
+      ExpectBool(*constraint.condition, t, "a `where` constraint");
+      if ((out_->deps[constraint.condition->id] & kDependsOnRun) != 0 &&
+          t->kind != TypeKind::kError) {
+        sink_.Error("not-constant", constraint.condition->span,
+                    "a constraint on const " + Q(c.name) + " depends on facts or `now`",
+                    "a constraint is checked when the policy compiles: use consts only");
+      }
+    }
   }
 
   void CheckLet(uint32_t i) {

@@ -383,5 +383,45 @@ TEST_CASE("a loop variable that hides a let, const, fact or outer variable is wa
   CHECK(clean->sink.diagnostics().empty());
 }
 
+TEST_CASE("module parameters are checked against their constraints at compile time") {
+  struct ParamCase {
+    const char* params;
+    const char* first_line;
+  } cases[] = {
+      {"min_reviewers: 0",
+       "test.gate:1:43: error: parameter `min_reviewers` is 0, which breaks its constraint "
+       "`min_reviewers >= 1`"},
+      {"min_reviewers: 100", "test.gate:1:43: error: parameter `min_reviewers` is 100"},
+      {"builder_pattern: /.*/", "test.gate:1:45: error: parameter `builder_pattern` is /.*/"},
+      {"builder_pattern: /runner/", "test.gate:1:45: error: parameter `builder_pattern`"},
+      {"max_build_delay: -1h", "test.gate:1:45: error: parameter `max_build_delay` is -1h"},
+      {"max_build_delay: 0s", "test.gate:1:45: error: parameter `max_build_delay` is 0s"},
+      {"release_team: \" \"", "test.gate:1:42: error: parameter `release_team` is \" \""},
+      {"forbidden_suffix: \"\"", "test.gate:1:46: error: parameter `forbidden_suffix`"},
+  };
+
+  for (const ParamCase& c : cases) {
+    CAPTURE(c.params);
+    auto compiled =
+        testing::CompileSource(std::string("import std.baseline with { ") + c.params + " }\n");
+    CHECK(compiled->program == nullptr);
+    CHECK(compiled->HasCode("bad-param"));
+    CHECK(compiled->diagnostics.rfind(c.first_line, 0) == 0);
+  }
+  auto ok = testing::CompileSource(
+      "import std.baseline with { min_reviewers: 3, max_build_delay: 2h }\n");
+  CHECK(ok->program != nullptr);
+  // A constraint on a const of the policy itself, and one that reads facts.
+  auto own = testing::CompileSource(
+      "const n: int = 0 where n > 0 \"n must be positive\"\ndeny r \"x\": n > 0\n");
+  CHECK(own->diagnostics.rfind(
+            "test.gate:1:18: error: const `n` is 0, which breaks its constraint `n > 0`: n must "
+            "be positive",
+            0) == 0);
+  auto facts = testing::CompileSource(
+      "facts { r: { k: int } }\nconst n: int = 1 where n < r.k \"x\"\ndeny r \"x\": true\n");
+  CHECK(facts->HasCode("not-constant"));
+}
+
 }  // namespace
 }  // namespace relgate::check

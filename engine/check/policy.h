@@ -47,6 +47,8 @@ struct CheckedBinding {
   const syntax::Expr* value = nullptr;  // for consts: the import parameter if one is set
   const Type* type = nullptr;
   Span span;
+  const syntax::Binding* decl = nullptr;  // for the constraints of a const
+  bool set_by_import = false;             // `value` is an import parameter
 };
 
 struct CheckedRule {

@@ -55,6 +55,7 @@ class Compiler {
       depth_ = 0;
       p.lets_[i].root = CompileExpr(*policy_->lets[i].value);
     }
+    CheckConstraints();
     for (const check::CheckedRule& cr : policy_->rules)
       CompileRule(cr);
     for (const check::CheckedException& ce : policy_->exceptions)
@@ -95,6 +96,19 @@ class Compiler {
     const Node& node = program_->node(id);
     if (node.kind == NodeKind::kConst)
       return id;
+    const std::optional<Value> value = RunConstant(id, e);
+    if (!value)
+      return id;
+    Node folded;
+    folded.kind = NodeKind::kConst;
+    folded.value = *value;
+    program_->nodes_[id] = folded;
+    return id;
+  }
+
+  // Runs a node that depends on nothing at run time; reports and returns nothing if it
+  // fails or exceeds the budget.
+  std::optional<Value> RunConstant(NodeId id, const Expr& e) {
     std::deque<ErrorInfo> errors;
     LetCache lets;
     lets.Reset(program_->lets().size());
@@ -113,19 +127,47 @@ class Compiler {
       sink_.Error("constant-too-costly", e.span,
                   std::string("this constant expression cannot be computed: ") + exceeded.what());
       fold_failed_ = true;
-      return id;
+      return std::nullopt;
     }
     if (value.is_error()) {
       sink_.Error("constant-error", e.span,
                   "this constant expression fails: " + value.error().message);
       fold_failed_ = true;
-      return id;
+      return std::nullopt;
     }
-    Node folded;
-    folded.kind = NodeKind::kConst;
-    folded.value = value;
-    program_->nodes_[id] = folded;
-    return id;
+    return value;
+  }
+
+  // `const n: int = 2 where n >= 1 "..."`: the value the const ends up with (its default
+  // or the importer's parameter) must satisfy each constraint, or the policy does not
+  // compile. Reported at the parameter when an import set it.
+  void CheckConstraints() {
+    for (const check::CheckedBinding& c : policy_->consts) {
+      if (c.decl == nullptr || c.value == nullptr)
+        continue;
+      for (const syntax::Constraint& constraint : c.decl->constraints) {
+        const NodeId condition = CompileExpr(*constraint.condition);
+        const std::optional<Value> holds = RunConstant(condition, *constraint.condition);
+        if (!holds || holds->kind != ValueKind::kBool || holds->b)
+          continue;
+        const NodeId value_node = CompileExpr(*c.value);
+        const std::optional<Value> value = RunConstant(value_node, *c.value);
+        const std::string shown =
+            value ? FormatValue(*value, false, policy_->expr_types[c.value->id]) : "?";
+        const std::string short_name = c.decl->name;
+        const Diagnostic d{Severity::kError,
+                           "bad-param",
+                           c.set_by_import ? c.value->span : constraint.span,
+                           true,
+                           std::string(c.set_by_import ? "parameter " : "const ") + "`" +
+                               short_name + "` is " + shown + ", which breaks its constraint `" +
+                               std::string(sources_.Text(constraint.condition->span)) +
+                               "`: " + constraint.message,
+                           {{constraint.span, "constraint declared here"}},
+                           {}};
+        sink_.Report(d);
+      }
+    }
   }
 
   NodeId Operands(Node n, const Expr& e, size_t from) {

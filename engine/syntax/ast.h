@@ -150,13 +150,22 @@ struct Exception {
   std::string reason;
 };
 
+// `const n: int = 2 where n >= 1 "message"`: checked at compile time against the value
+// the const ends up with (its default or an import parameter).
+struct Constraint {
+  ExprPtr condition;
+  std::string message;
+  Span span;
+};
+
 struct Binding {  // let or const
   bool is_const = false;
   std::string name;
   Span span;
   Span name_span;
-  std::unique_ptr<TypeExpr> type;  // may be null
-  ExprPtr value;                   // may be null for a const parameter without default
+  std::unique_ptr<TypeExpr> type;       // may be null
+  ExprPtr value;                        // may be null for a const parameter without default
+  std::vector<Constraint> constraints;  // consts only
 };
 
 struct ImportParam {

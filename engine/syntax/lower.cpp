@@ -543,6 +543,11 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
         binding.type = LowerType(cst->typeExpr());
       if (cst->expr() != nullptr)
         binding.value = LowerExpr(cst->expr());
+      for (auto* constraint : cst->constraint()) {
+        binding.constraints.push_back({LowerExpr(constraint->expr()),
+                                       Unescape(PlainString(constraint->str())),
+                                       SpanOf(constraint)});
+      }
       module.bindings.push_back(std::move(binding));
     } else if (auto* rule = decl->ruleDecl()) {
       Rule r;
