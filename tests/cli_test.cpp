@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace relgate {
 namespace {
@@ -167,30 +170,71 @@ namespace relgate {
 namespace {
 
 // Colour only on a terminal, and never with NO_COLOR: run under script(1) for a pty.
+// Runs relgate with its standard output on a pseudo-terminal (as a CI log viewer or a
+// person's shell would have it) and returns what it wrote there.
+std::string RunOnTerminal(bool no_color) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  REQUIRE(master >= 0);
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  const std::string slave_name = ptsname(master);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int slave = open(slave_name.c_str(), O_RDWR);
+    if (slave < 0)
+      _exit(127);
+    dup2(slave, STDOUT_FILENO);
+    dup2(slave, STDERR_FILENO);
+    if (chdir(RELGATE_SOURCE_DIR) != 0)
+      _exit(127);
+    if (no_color) {
+      setenv("NO_COLOR", "1", 1);
+    } else {
+      unsetenv("NO_COLOR");
+    }
+    execl(RELGATE_BINARY, RELGATE_BINARY, "eval", "--policy", "policies", "--facts",
+          "examples/releases/shut-reviews/release.json", "--now", "2026-06-01",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(master, buffer, sizeof buffer);
+    if (n <= 0)
+      break;  // EIO once the child has exited and closed the terminal
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  return out;
+}
+
 TEST_CASE("colour on a terminal, none with NO_COLOR or through a pipe") {
-  if (std::system("command -v script >/dev/null 2>&1") != 0)
-    return;  // util-linux absent
-  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && ";
-  const std::string eval = std::string("'") + RELGATE_BINARY +
-                           "' eval --policy policies --facts "
-                           "examples/releases/shut-reviews/release.json --now 2026-06-01";
-  auto run = [](const std::string& cmd) {
-    std::string out;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
-      out.append(buffer, n);
-    pclose(pipe);
-    return out;
-  };
-  const std::string tty = run(command + "env -u NO_COLOR script -qec \"" + eval + "\" /dev/null");
+  const std::string tty = RunOnTerminal(/*no_color=*/false);
   CHECK(tty.find("\x1b[1;31mGATE SHUT") != std::string::npos);
-  const std::string no_color = run(command + "NO_COLOR=1 script -qec \"" + eval + "\" /dev/null");
+  const std::string no_color = RunOnTerminal(/*no_color=*/true);
   CHECK(no_color.find('\x1b') == std::string::npos);
   CHECK(no_color.find("GATE SHUT") != std::string::npos);
-  const std::string piped = run(command + "env -u NO_COLOR " + eval);
+  // Through a pipe, with NO_COLOR unset: still no colour.
+  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR + "' && env -u NO_COLOR '" +
+                              RELGATE_BINARY +
+                              "' eval --policy policies --facts "
+                              "examples/releases/shut-reviews/release.json --now 2026-06-01 | cat";
+  std::string piped;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    piped.append(buffer, n);
+  pclose(pipe);
   CHECK(piped.find('\x1b') == std::string::npos);
+  CHECK(piped.find("GATE SHUT") != std::string::npos);
 }
 
 }  // namespace

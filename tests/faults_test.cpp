@@ -15,6 +15,7 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -25,7 +26,8 @@ namespace fs = std::filesystem;
 using testing::RunRelgate;
 
 TEST_CASE("--output writes the report atomically, and refuses what it must not replace") {
-  const fs::path dir = fs::temp_directory_path() / "relgate-output-test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-output-test-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string base =
@@ -91,7 +93,8 @@ bool TempFileExists(const fs::path& dir) {
 }
 
 TEST_CASE("kill -9 while writing a large report leaves the old file or the new one") {
-  const fs::path dir = fs::temp_directory_path() / "relgate-kill-test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-kill-test-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "release.yaml") << LargeFacts(20000);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/test_util.h"
+#include <unistd.h>
 
 namespace relgate::check {
 namespace {
@@ -88,8 +89,9 @@ TEST_CASE("each diagnostic code, with its position") {
       {"unknown-module", "import std.nope", "test.gate:1:1: error: unknown module `std.nope`"},
       {"unknown-param", "import std.baseline as b with { min_reviewer: 3 }",
        "test.gate:1:33: error: module `std.baseline` has no parameter `min_reviewer`"},
-      {"duplicate-name", "import std.baseline",
-       ""},  // the alias `baseline` is fine: not a fact name
+      {"duplicate-name", "import std.baseline as approvals",
+       "test.gate:1:24: error: import alias `approvals` hides the fact `approvals`"},
+      {"", "import std.baseline", ""},  // the alias `baseline` is fine: not a fact name
       {"import-escapes", "import \"../x.gate\"",
        "test.gate:1:1: error: file imports are not available here"},
       {"type-mismatch", "deny r \"x\": release.author matches \"^a\"",
@@ -115,6 +117,7 @@ TEST_CASE("each diagnostic code, with its position") {
                         : CompileSource(std::string(kFacts).substr(1) + src + "\n");
     if (std::string(c.want).empty()) {
       CHECK(compiled->program != nullptr);
+      CHECK(compiled->sink.error_count() == 0);
       continue;
     }
     CHECK(compiled->HasCode(c.code));
@@ -180,7 +183,8 @@ TEST_CASE("stdlib parameters: types are checked and required ones must be set") 
 
 TEST_CASE("file imports are confined to the policy directory") {
   namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / "relgate-import-test";
+  const fs::path root =
+      fs::temp_directory_path() / ("relgate-import-test-" + std::to_string(getpid()));
   fs::remove_all(root);
   fs::create_directories(root / "policy");
   std::ofstream(root / "outside.gate") << "deny outside \"x\": true\n";
@@ -221,7 +225,8 @@ TEST_CASE("file imports are confined to the policy directory") {
 
 TEST_CASE("a directory is one policy; its files share a package") {
   namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / "relgate-dir-test";
+  const fs::path root =
+      fs::temp_directory_path() / ("relgate-dir-test-" + std::to_string(getpid()));
   fs::remove_all(root);
   fs::create_directories(root);
   std::ofstream(root / "a.gate") << "package p\nfacts { n: int }\ndeny a \"x\": n > 1\n";
@@ -255,7 +260,8 @@ TEST_CASE("duplicate-import: a module imported twice") {
 
 TEST_CASE("stdlib-import: a stdlib module cannot import") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "relgate-stdlib-test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-stdlib-test-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "a.gate") << "import std.b\n";
@@ -293,7 +299,8 @@ TEST_CASE("limits: regex program size and policy source size") {
   CHECK(big_regex->diagnostics.find("error: regex is too large (") != std::string::npos);
 
   namespace fs = std::filesystem;
-  const fs::path file = fs::temp_directory_path() / "relgate-big.gate";
+  const fs::path file =
+      fs::temp_directory_path() / ("relgate-big-" + std::to_string(getpid()) + ".gate");
   {
     std::ofstream out(file);
     for (int k = 0; k < 40000; ++k)
@@ -341,7 +348,8 @@ TEST_CASE("a policy without rules, or a file without declarations, is an error")
 
 TEST_CASE("an emptied file in a policy directory is an error even beside good files") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "relgate-empty-file-test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-empty-file-test-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "a.gate") << "facts { r: { ok: bool } }\ndeny ok \"x\": r.ok\n";

@@ -13,6 +13,7 @@
 
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
+#include "engine/check/operators.h"
 #include "engine/compile/cost_builder.h"
 #include "engine/compile/machine.h"
 
@@ -240,40 +241,6 @@ class Compiler {
     return EmitConst(Value::Pointer(ValueKind::kRegex, raw), e);
   }
 
-  Arith ArithFor(Op op, const check::Type* l, const check::Type* r) {
-    const bool ints = l->kind == TypeKind::kInt && r->kind == TypeKind::kInt;
-    switch (op) {
-      case Op::kAdd:
-        if (l->kind == TypeKind::kString)
-          return Arith::kConcat;
-        if (l->kind == TypeKind::kTime)
-          return Arith::kTimePlusDuration;
-        if (r->kind == TypeKind::kTime)
-          return Arith::kTimePlusDuration;  // swapped below
-        if (l->kind == TypeKind::kDuration)
-          return Arith::kAddDuration;
-        return ints ? Arith::kAddInt : Arith::kAddFloat;
-      case Op::kSub:
-        if (l->kind == TypeKind::kTime) {
-          return r->kind == TypeKind::kTime ? Arith::kTimeMinusTime : Arith::kTimeMinusDuration;
-        }
-        if (l->kind == TypeKind::kDuration)
-          return Arith::kSubDuration;
-        return ints ? Arith::kSubInt : Arith::kSubFloat;
-      case Op::kMul:
-        if (l->kind == TypeKind::kDuration || r->kind == TypeKind::kDuration) {
-          return Arith::kMulDuration;
-        }
-        return ints ? Arith::kMulInt : Arith::kMulFloat;
-      case Op::kDiv:
-        if (l->kind == TypeKind::kDuration)
-          return Arith::kDivDuration;
-        return ints ? Arith::kDivInt : Arith::kDivFloat;
-      case Op::kMod: return Arith::kModInt;
-      default: throw InternalError("not an arithmetic operator");
-    }
-  }
-
   NodeId CompileBinary(const Expr& e) {
     Node n;
     const check::Type* lt = policy_->expr_types[e.children[0]->id];
@@ -310,13 +277,17 @@ class Compiler {
       case Op::kMul:
       case Op::kDiv:
       case Op::kMod:
+      {
+        // The same table the checker typed the expression with (check/operators.h).
+        const check::ArithmeticRule* rule = check::FindArithmetic(e.op, lt->kind, rt->kind);
+        if (rule == nullptr)
+          throw InternalError("the checker accepted operands the operator table lacks");
         n.kind = NodeKind::kArith;
-        n.arith = ArithFor(e.op, lt, rt);
-        // duration + time: evaluate as time + duration.
-        if (e.op == Op::kAdd && rt->kind == TypeKind::kTime)
+        n.arith = rule->arith;
+        if (rule->swap)
           std::swap(n.a, n.b);
-        // int * duration: evaluate as duration * int (same arithmetic, either order).
         break;
+      }
       case Op::kEq:
         n.kind = NodeKind::kCompare;
         n.compare = CompareOp::kEq;

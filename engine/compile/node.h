@@ -39,6 +39,7 @@
 
 #include "engine/base/value.h"
 #include "engine/builtins/registry.h"
+#include "engine/check/operators.h"
 #include "engine/syntax/ast.h"
 
 namespace re2 {
@@ -67,26 +68,8 @@ enum class NodeKind : uint8_t {
 
 const char* NodeKindName(NodeKind kind);
 
-// Typed arithmetic, chosen by the compiler from the operand types.
-enum class Arith : uint8_t {
-  kAddInt,
-  kSubInt,
-  kMulInt,
-  kDivInt,
-  kModInt,
-  kAddFloat,
-  kSubFloat,
-  kMulFloat,
-  kDivFloat,
-  kConcat,
-  kAddDuration,
-  kSubDuration,
-  kMulDuration,
-  kDivDuration,  // duration (+|-) duration, duration (*|/) int
-  kTimePlusDuration,
-  kTimeMinusDuration,
-  kTimeMinusTime,
-};
+// Typed arithmetic, chosen by the compiler from the operator table (check/operators.h).
+using check::Arith;
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
