@@ -223,7 +223,7 @@ TEST_CASE("file imports are confined to the policy directory") {
   fs::remove_all(root);
 }
 
-TEST_CASE("a directory is one policy; its files share a package") {
+TEST_CASE("a directory is one policy whose files share a package") {
   namespace fs = std::filesystem;
   const fs::path root =
       fs::temp_directory_path() / ("relgate-dir-test-" + std::to_string(getpid()));

@@ -40,7 +40,7 @@ std::string LetChain(int lets, const std::string& step, Order order,
 // the let's whole value), and the rule's reference one: 998 lets reach exactly 1000.
 constexpr int kLongestChain = static_cast<int>(limits::kMaxNestingDepth) - 2;
 
-TEST_CASE("a chain of lets at the nesting bound compiles and decides; one more is too deep") {
+TEST_CASE("a chain of lets at the nesting bound compiles and decides, one more is too deep") {
   for (Order order : {Order::kForward, Order::kReverse}) {
     for (bool fold : {true, false}) {
       CAPTURE(static_cast<int>(order));

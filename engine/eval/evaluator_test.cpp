@@ -396,7 +396,7 @@ TEST_CASE("cost bound: a child list of the loop variable does not multiply") {
   CHECK(CheckCost(*compiled->program, *bound, 1000).estimate == 8);
 }
 
-TEST_CASE("an error in an advisory rule is reported but does not block; in others it does") {
+TEST_CASE("an error in an advisory rule is reported but does not block, in others it does") {
   const char* facts = "release: {tag: v1, labels: {tier: '1'}}\n";
   const std::string schema = "facts { release: { tag: string, labels: map[string]string } }\n";
   const std::string failing = "release.labels[\"team\"] != \"x\"\n";

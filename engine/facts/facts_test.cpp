@@ -15,7 +15,7 @@ std::unique_ptr<Document> Json(const std::string& text, LoadError& error) {
   return ParseJson(text, "f.json", error);
 }
 
-TEST_CASE("YAML plain scalars resolve by the core schema; quoted ones stay strings") {
+TEST_CASE("YAML plain scalars resolve by the core schema, quoted ones stay strings") {
   LoadError error;
   auto doc = Yaml(
       "a: 12\nb: -3\nc: 1.5\nd: true\ne: null\nf: ~\ng: \"12\"\nh: 1.10.0\ni: 0x1f\nj: 'true'\n"
@@ -126,7 +126,7 @@ TEST_CASE("YAML alias cycles are reported as such, with a readable path") {
   CHECK(error.message == "a YAML alias refers to itself (a cycle)");
 }
 
-TEST_CASE("several documents merge by top-level key; a key in two is an error") {
+TEST_CASE("several documents merge by top-level key, and a key in two is an error") {
   LoadError error;
   FactSet set;
   CHECK(set.Add(Yaml("release: {id: r1}\napprovals: []\n", error), error));
