@@ -159,9 +159,10 @@ TEST_CASE("a YAML facts file is one document: whatever follows it is an error") 
     const char* message;
     uint32_t line;
   } cases[] = {
-      {"a: 1\n---\na: 2\n", "a facts file holds one YAML document, but this one holds 2", 3},
-      {"---\na: 1\n---\nb: 2\n---\nc: 3\n", "this one holds 3", 4},
-      {"a: 1\n---\n", "this one holds 2", 3},
+      {"a: 1\n---\na: 2\n", "a facts file holds one YAML document, but a second one starts here",
+       2},
+      {"---\na: 1\n---\nb: 2\n---\nc: 3\n", "a second one starts here", 3},
+      {"a: 1\n---\n", "a second one starts here", 2},
       {"a: 1\n...\nb: [unclosed\n", "invalid YAML", 0},
       {"a: 1\n---\n: : [\n", "invalid YAML", 0},
   };

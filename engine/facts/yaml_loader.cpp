@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/base/digest.h"
@@ -66,6 +68,54 @@ bool IsSpecialFloat(std::string_view s) {
       return true;
   }
   return false;
+}
+
+// Sees a document's events without building it (so aliases cost nothing here).
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++starts_ == 2)
+      second_ = mark;
+  }
+
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+
+  void OnSequenceEnd() override {}
+
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+
+  void OnMapEnd() override {}
+
+  const YAML::Mark& second() const { return second_; }
+
+ private:
+  int starts_ = 0;
+  YAML::Mark second_ = YAML::Mark::null_mark();
+};
+
+// Documents in the stream, counting to two at most: one is all a facts file may hold.
+// (Not YAML::LoadAll, which on some malformed streams reports empty documents without
+// end and grows memory until killed; found by the yaml fuzz target.)
+size_t CountDocuments(std::string_view text, YAML::Mark& second) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  size_t documents = 0;
+  while (documents < 2 && parser.HandleNextDocument(counter))
+    ++documents;
+  second = counter.second();
+  return documents;
 }
 
 bool IsCoreScalarTag(const std::string& tag) {
@@ -263,23 +313,21 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
   }
   YAML::Node root;
   try {
-    // Every document of the stream is parsed, so a malformed one after the first is an
-    // error too; and a second document is refused, not ignored: a facts file is one
-    // document, and what follows it must not be silently dropped.
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
-      const YAML::Mark mark = documents[1].Mark();
-      if (!mark.is_null()) {
-        error.line = static_cast<uint32_t>(mark.line + 1);
-        error.column = static_cast<uint32_t>(mark.column + 1);
+    root = YAML::Load(std::string(text));
+    // A second document is refused, not ignored (and a malformed one after the first is
+    // an error too): a facts file is one document, and what follows it must not be
+    // silently dropped.
+    YAML::Mark second;
+    if (CountDocuments(text, second) > 1) {
+      if (!second.is_null()) {
+        error.line = static_cast<uint32_t>(second.line + 1);
+        error.column = static_cast<uint32_t>(second.column + 1);
       }
-      error.message = "a facts file holds one YAML document, but this one holds " +
-                      std::to_string(documents.size()) +
-                      " (separated by `---`); split them into files or merge them";
+      error.message =
+          "a facts file holds one YAML document, but a second one starts here (after `---` or "
+          "`...`); split them into files or merge them";
       return nullptr;
     }
-    if (!documents.empty())
-      root = documents[0];
   } catch (const YAML::DeepRecursion& e) {
     error.line = static_cast<uint32_t>(e.mark.line + 1);
     error.column = static_cast<uint32_t>(e.mark.column + 1);
