@@ -21,7 +21,7 @@ deny labels "no team label": "team" in release.labels and release.labels["team"]
 deny maps for f in artifact.files "{f}": not f.glob("**/*.map")
 deny versions for d in dependencies where is_semver(d.version) "{d.name}":
   semver(d.version) >= semver("0.0.1")
-deny owner "owner {release.labels["owner"] ?? "<none>"}": has(release.labels["owner"])
+deny owner_label "owner {release.labels["owner"] ?? "<none>"}": has(release.labels["owner"])
 deny named for d in dependencies where d.name.contains(" ") "{string(d.version)} {d.name}"
 warn words "{join(release.id.split("-"), "+")}": count(w in release.id.split("-"): w == "") < 3
 except baseline.pinned_dependencies when d.name == "legacy" until 2030-01-01 owner "o" reason "r"
