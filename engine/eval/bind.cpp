@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "engine/base/semver.h"
 #include "engine/base/suggest.h"
@@ -215,29 +216,40 @@ class Binder {
           Unread(nullptr, root.members[m].name(), schema);
       }
     }
-    std::vector<ErrorInfo>& unread = out_.unread_keys_;
-    for (auto& [pattern, message] : unread_)
-      unread.push_back({pattern, message});
+    for (auto& [pattern, unread] : unread_)
+      out_.unread_.push_back({pattern, unread.first, unread.second});
   }
 
  private:
   void Unread(const PathLink* parent, std::string_view key, const Type* record) {
-    const PathLink link{parent, key, 0};
-    std::string pattern = link.Pattern();
-    if (unread_.count(pattern) != 0 || unread_.size() >= BoundFacts::kMaxUnreadKeys)
+    // Every item of a list repeats its record's keys: decide on the first, cheaply skip
+    // the rest (the facts' strings outlive binding, so views are safe keys).
+    if (!seen_.insert({record, key}).second)
       return;
-    std::vector<std::string> declared;
-    for (const check::Field& f : record->fields)
-      declared.push_back(f.name);
-    const std::string guess = Suggest(key, declared);
-    unread_[std::move(pattern)] =
-        "not declared in the policy's facts schema, so no rule reads it" +
-        (guess.empty() ? std::string() : "; did you mean `" + guess + "`?");
+    const PathLink link{parent, key, 0};
+    if (unread_.size() >= BoundFacts::kMaxUnreadKeys)
+      return;
+    unread_.emplace(link.Pattern(), std::make_pair(record, key));
   }
 
-  std::map<std::string, std::string> unread_;  // pattern -> message, sorted
+  std::map<std::string, std::pair<const Type*, std::string_view>> unread_;  // by pattern
+  std::set<std::pair<const Type*, std::string_view>> seen_;
   BoundFacts& out_;
 };
+
+std::vector<ErrorInfo> BoundFacts::unread_keys() const {
+  std::vector<ErrorInfo> out;
+  for (const Unread& unread : unread_) {
+    std::vector<std::string> declared;
+    for (const check::Field& f : unread.record->fields)
+      declared.push_back(f.name);
+    const std::string guess = Suggest(unread.key, declared);
+    out.push_back({unread.pattern,
+                   "not declared in the policy's facts schema, so no rule reads it" +
+                       (guess.empty() ? std::string() : "; did you mean `" + guess + "`?")});
+  }
+  return out;
+}
 
 std::unique_ptr<BoundFacts> Bind(const compile::Program& program, const facts::FactSet& facts) {
   auto out = std::make_unique<BoundFacts>();

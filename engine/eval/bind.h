@@ -33,15 +33,20 @@ class BoundFacts {
   // Keys of the facts that the schema does not declare, by path pattern
   // (`dependencies[].integrty`), sorted; `message` says so, with a suggestion when a
   // declared sibling is spelled alike. At most kMaxUnreadKeys distinct patterns.
+  // Built on request: binding itself only notes the key and its record type.
   static constexpr size_t kMaxUnreadKeys = 50;
-
-  const std::vector<ErrorInfo>& unread_keys() const { return unread_keys_; }
+  std::vector<ErrorInfo> unread_keys() const;
 
  private:
   friend class Binder;
   Arena arena_;
   std::deque<ErrorInfo> errors_;
-  std::vector<ErrorInfo> unread_keys_;
+  struct Unread {
+    std::string pattern;
+    const check::Type* record;
+    std::string_view key;  // into the facts, which outlive this
+  };
+  std::vector<Unread> unread_;  // sorted by pattern
   const Value* root_ = nullptr;
 };
 
