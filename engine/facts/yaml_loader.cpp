@@ -105,8 +105,12 @@ class DocumentCounter : public YAML::EventHandler {
 };
 
 // Documents in the stream, counting to two at most: one is all a facts file may hold.
-// (Not YAML::LoadAll, which on some malformed streams reports empty documents without
-// end and grows memory until killed; found by the yaml fuzz target.)
+// A second pass over the text (YAML::Load builds the first document and says nothing of
+// what follows, and yaml-cpp also starts a new document without a `---` after some
+// malformed content, so a marker scan would not do); it doubles YAML loading time, which
+// correctness is worth here: JSON facts skip it. (Not YAML::LoadAll, which on some malformed
+// streams reports empty documents without end and grows memory until killed; found by the yaml fuzz
+// target.)
 size_t CountDocuments(std::string_view text, YAML::Mark& second) {
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
@@ -324,8 +328,9 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
         error.column = static_cast<uint32_t>(second.column + 1);
       }
       error.message =
-          "a facts file holds one YAML document, but a second one starts here (after `---` or "
-          "`...`); split them into files or merge them";
+          "a facts file holds one YAML document, but a second one starts here (a `---` "
+          "marker, or content after the first document ends); split them into files or merge "
+          "them";
       return nullptr;
     }
   } catch (const YAML::DeepRecursion& e) {
