@@ -23,6 +23,10 @@ struct Budget {
   int64_t max_steps = limits::kMaxEvaluationSteps;
   int64_t steps_left = limits::kMaxEvaluationSteps;
 
+  Budget() = default;
+
+  explicit Budget(int64_t steps) : max_steps(steps), steps_left(steps) {}
+
   void Reset() { steps_left = max_steps; }
 
   void Spend(int64_t steps) {

@@ -23,6 +23,9 @@ inline constexpr int64_t kMaxEvaluationCost = 50'000'000;
 // The run-time budget of one decision (base/budget.h): what the static bound cannot see.
 inline constexpr int64_t kMaxEvaluationSteps = 200'000'000;     // about 1-2 s of work
 inline constexpr size_t kMaxEvaluationBytes = size_t{256} << 20;  // temporaries (arena)
+// Steps one constant expression may take when folded at compile time: compiling stays
+// quick however a policy is written.
+inline constexpr int64_t kMaxFoldSteps = 10'000'000;
 // Nesting of expressions and of lets that use lets, summed along the deepest path: what
 // every recursive stage (checker, cost bound, compiler, evaluator, explanations) needs
 // in stack.

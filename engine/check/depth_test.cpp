@@ -73,16 +73,18 @@ TEST_CASE("chains far past the bound are errors, not crashes, in every shape") {
       {20000, "[$][0]", "let"}, {20000, "$", "const"},     {20000, "$ or false", "const"},
   };
 
+  // Each shape in both declaration orders; folding alternates (the checker stops these
+  // before the compiler, which the bound test above covers both ways).
+  bool fold = true;
   for (const Shape& shape : shapes) {
     for (Order order : {Order::kForward, Order::kReverse}) {
-      for (bool fold : {true, false}) {
-        CAPTURE(shape.step);
-        CAPTURE(shape.keyword);
-        CAPTURE(fold);
-        auto c = CompileSource(LetChain(shape.lets, shape.step, order, shape.keyword), {fold});
-        CHECK(c->program == nullptr);
-        CHECK(c->HasCode("too-deep"));
-      }
+      CAPTURE(shape.step);
+      CAPTURE(shape.keyword);
+      CAPTURE(fold);
+      auto c = CompileSource(LetChain(shape.lets, shape.step, order, shape.keyword), {fold});
+      CHECK(c->program == nullptr);
+      CHECK(c->HasCode("too-deep"));
+      fold = !fold;
     }
   }
 }

@@ -119,7 +119,7 @@ class Compiler {
     frame.lets = &lets;
     frame.arena = &program_->constants_;
     frame.errors = &errors;
-    Budget budget;
+    Budget budget(limits::kMaxFoldSteps);
     frame.budget = &budget;
     Value value;
     try {
