@@ -82,6 +82,27 @@ bool IsExpressionStart(size_t type) {
   }
 }
 
+// The byte offset of a `{` in a string token that no `}` closes (`{{` is a literal
+// brace), or npos. A hole whose string literal is not closed ends the token early:
+// `"tag {release.tag ?? "x"": ...` lexes as `"tag {release.tag ?? "` and then `x`.
+size_t UnclosedBrace(const std::string& token) {
+  size_t open = std::string::npos;
+  for (size_t i = 1; i + 1 < token.size(); ++i) {
+    if (token[i] == '\\') {
+      ++i;
+    } else if (token[i] == '{' && open == std::string::npos) {
+      if (token[i + 1] == '{') {
+        ++i;
+      } else {
+        open = i;
+      }
+    } else if (token[i] == '}') {
+      open = std::string::npos;
+    }
+  }
+  return open;
+}
+
 // Rewrites ANTLR's "mismatched input 'x' expecting {...}" into relgate's wording.
 class ErrorListener : public antlr4::BaseErrorListener {
  public:
@@ -155,6 +176,24 @@ class ErrorListener : public antlr4::BaseErrorListener {
         }
       } else if (msg.rfind("extraneous input", 0) == 0 && previous != nullptr) {
         message += " after " + TokenDisplay(previous);
+      }
+      const size_t brace = previous != nullptr && (previous->getType() == GateParser::STRING ||
+                                                   previous->getType() == GateParser::TEMPLATE)
+                               ? UnclosedBrace(previous->getText())
+                               : std::string::npos;
+      if (brace != std::string::npos) {
+        // The real mistake is the hole left open, not the token after the string.
+        const std::string text = previous->getText();
+        size_t chars = 0;  // ANTLR indexes code points
+        for (size_t i = 0; i < brace; ++i)
+          chars += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        const size_t at = previous->getStartIndex() + chars;
+        span.begin = offsets_.Byte(at);
+        span.end = offsets_.Byte(at + 1);
+        sink_.Error("bad-template", span, "unclosed `{` in message template",
+                    "close the hole with `}` (a string inside it needs its closing quote), or "
+                    "write `{{` for a literal brace");
+        return;
       }
       // `deny r "msg" cond`: the colon is optional only for `for ... where` rules, so
       // ANTLR no longer lists it; say what is missing.

@@ -164,6 +164,24 @@ TEST_CASE("bad literals and templates are diagnostics at the literal") {
   }
 }
 
+TEST_CASE("an unclosed brace in a message is reported once, at the brace") {
+  for (const char* src :
+       {"deny r \"abc {release.tag\": true", "deny r \"abc {release.tag ?? \"x\"\": true",
+        "deny r for d in l where d.ok \"abc {d.name\"\n"}) {
+    CAPTURE(src);
+    SourceMap sources;
+    const FileId file = sources.Add("t.gate", src);
+    DiagnosticSink sink;
+    IdAllocator ids;
+    CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
+    REQUIRE(sink.diagnostics().size() == 1);
+    const std::string rendered = RenderAll(sink, sources);
+    const size_t brace = std::string(src).find('{');
+    CHECK(rendered.find("t.gate:1:" + std::to_string(brace + 1) +
+                        ": error: unclosed `{` in message template") == 0);
+  }
+}
+
 TEST_CASE("a reserved word where a name must stand is named as such") {
   const Case cases[] = {
       {"let now = 1", "t.gate:1:5: error: `now` is a reserved word and cannot be used as a name"},
