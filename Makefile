@@ -3,10 +3,11 @@
 # make bench  build with Google Benchmark and run bench/ (reads ../shared/workload if present)
 # make fuzz   libFuzzer targets with ASan+UBSan, 5 minutes each (FUZZ_SECONDS)
 # make sanitize  the test suite under ASan+UBSan
+# make tsan   the threads test under ThreadSanitizer
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize format clean
+.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan format clean
 
 demo: compile-cli
 	scripts/demo.sh
@@ -42,8 +43,15 @@ sanitize: deps
 	cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
+# The threads test (one program shared by several threads) under ThreadSanitizer.
+tsan: deps
+	@if [ ! -f build-tsan/CMakeCache.txt ]; then \
+	  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_TSAN=ON; fi
+	cmake --build build-tsan -j$(JOBS) --target threads_tests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/threads_tests
+
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-bench build-fuzz build-asan
+	rm -rf $(BUILD) build-bench build-fuzz build-asan build-tsan

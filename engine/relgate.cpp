@@ -54,9 +54,11 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
   return true;
 }
 
-eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
-                      const eval::EvalOptions& options, int64_t cost_limit) {
-  auto bound = eval::Bind(program, set);
+eval::Decision Decider::Decide(const facts::FactSet& set, const eval::EvalOptions& options,
+                               int64_t cost_limit) {
+  const compile::Program& program = program_;
+  eval::BindInto(program, set, bound_);
+  const eval::BoundFacts* bound = &bound_;
   const eval::CostVerdict cost = eval::CheckCost(program, *bound, cost_limit);
   if (!cost.ok) {
     // Over the bound: nothing is evaluated, and the gate stays shut.
@@ -77,13 +79,18 @@ eval::Decision Decide(const compile::Program& program, const facts::FactSet& set
     AddWarnings(*bound, d);
     return d;
   }
-  eval::Scratch scratch;
-  const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch);
-  eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch);
+  const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch_);
+  eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch_);
   for (const auto& doc : set.documents())
     decision.facts.push_back({doc->name(), doc->sha256()});
   AddWarnings(*bound, decision);
   return decision;
+}
+
+eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
+                      const eval::EvalOptions& options, int64_t cost_limit) {
+  Decider decider(program);
+  return decider.Decide(set, options, cost_limit);
 }
 
 }  // namespace relgate

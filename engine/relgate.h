@@ -37,6 +37,26 @@ namespace relgate {
 [[nodiscard]] bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
                              facts::LoadError& error);
 
+// Decides releases one after another with one compiled program, reusing its working
+// memory (bound facts, evaluation scratch) from one release to the next. One Decider per
+// thread: the Program is shared read-only, and nothing in it is written while deciding.
+class Decider {
+ public:
+  explicit Decider(const compile::Program& program) : program_(program) {}
+
+  Decider(const Decider&) = delete;
+  Decider& operator=(const Decider&) = delete;
+
+  // Bind, check the cost bound, evaluate, explain (see Decide below).
+  [[nodiscard]] eval::Decision Decide(const facts::FactSet& set, const eval::EvalOptions& options,
+                                      int64_t cost_limit = limits::kMaxEvaluationCost);
+
+ private:
+  const compile::Program& program_;
+  eval::BoundFacts bound_;
+  eval::Scratch scratch_;
+};
+
 // Bind, check the cost bound, evaluate, explain: the whole decision for one release.
 // Over the cost bound, no rule is evaluated and the decision is undecided.
 [[nodiscard]] eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,

@@ -244,11 +244,16 @@ std::vector<ErrorInfo> BoundFacts::unread_keys() const {
     for (const check::Field& f : unread.record->fields)
       declared.push_back(f.name);
     const std::string guess = Suggest(unread.key, declared);
-    out.push_back({unread.pattern,
-                   "not declared in the policy's facts schema, so no rule reads it" +
-                       (guess.empty() ? std::string() : "; did you mean `" + guess + "`?")});
+    out.push_back(
+        {unread.pattern, "not declared in the policy's facts schema, so no rule reads it" +
+                             (guess.empty() ? std::string() : "; did you mean `" + guess + "`?")});
   }
   return out;
+}
+
+void BindInto(const compile::Program& program, const facts::FactSet& facts, BoundFacts& out) {
+  out.Reset();
+  Binder(out).BindRoot(program, facts);
 }
 
 std::unique_ptr<BoundFacts> Bind(const compile::Program& program, const facts::FactSet& facts) {

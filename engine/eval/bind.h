@@ -37,20 +37,32 @@ class BoundFacts {
   static constexpr size_t kMaxUnreadKeys = 50;
   std::vector<ErrorInfo> unread_keys() const;
 
+  // Forgets the last binding; keeps the arena's largest block for the next one.
+  void Reset() {
+    arena_.Reset();
+    errors_.clear();
+    unread_.clear();
+    root_ = nullptr;
+  }
+
  private:
   friend class Binder;
   Arena arena_;
   std::deque<ErrorInfo> errors_;
+
   struct Unread {
     std::string pattern;
     const check::Type* record;
     std::string_view key;  // into the facts, which outlive this
   };
+
   std::vector<Unread> unread_;  // sorted by pattern
   const Value* root_ = nullptr;
 };
 
 [[nodiscard]] std::unique_ptr<BoundFacts> Bind(const compile::Program& program,
                                                const facts::FactSet& facts);
+// The same into `out`, reusing its memory: what a thread deciding many releases calls.
+void BindInto(const compile::Program& program, const facts::FactSet& facts, BoundFacts& out);
 
 }  // namespace relgate::eval
