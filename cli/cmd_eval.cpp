@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/record.h"
 #include "engine/base/atomic_file.h"
 #include "engine/relgate.h"
 #include "engine/report/report.h"
@@ -20,6 +21,7 @@ struct EvalArgs {
   std::string reason;
   std::string stdlib;
   std::string output;
+  RecordArgs record;
 };
 
 }  // namespace
@@ -44,6 +46,14 @@ Command SetupEval(CLI::App& app) {
   cmd->add_option("--reason", args->reason, "Why the overrides are justified");
   cmd->add_option("--output", args->output,
                   "Write the report to this file (atomically) instead of standard output");
+  cmd->add_option("--record", args->record.history,
+                  "Append the decision to this history (SQLite; created if missing)");
+  cmd->add_option("--release-id", args->record.release_id,
+                  "With --record: the release id (default: the fact release.id)");
+  cmd->add_option("--release-time", args->record.release_time,
+                  "With --record: the release time, RFC 3339 (default: release.built_at)");
+  cmd->add_option("--repo", args->record.repo,
+                  "With --record: the repository (default: the fact release.repo)");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
   return [args, now_option]() {
@@ -70,12 +80,32 @@ Command SetupEval(CLI::App& app) {
     }
     facts::FactSet set;
     facts::LoadError load_error;
-    if (!LoadFacts(args->facts, set, load_error)) {
+    const bool recording = !args->record.history.empty();
+    history::Record record;
+    if (!LoadFacts(args->facts, set, load_error, recording ? &record.facts : nullptr)) {
       std::cerr << load_error.ToString()
                 << "\nrelgate: the facts cannot be read; the gate stays shut\n";
       return 2;
     }
-    const eval::Decision decision = Decide(*program, set, options);
+    if (recording && !IdentifyRelease(args->record, set, record, error)) {
+      std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+      return 2;
+    }
+    eval::Decision decision = Decide(*program, set, options);
+    if (recording) {
+      // The record holds the decision as it was made; the printed report adds where it
+      // was recorded and the chain head, which a later `history verify --head` checks.
+      record.evaluated_at = decision.evaluated_at;
+      record.policy_digest = decision.policy_digest;
+      record.verdict = eval::VerdictName(decision.verdict);
+      record.decision_json = report::RenderJson(decision);
+      if (!RecordDecision(args->record.history, record, error)) {
+        std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+        return 2;
+      }
+      decision.history_head = record.hash;
+      decision.history_seq = record.seq;
+    }
     const bool to_file = !args->output.empty();
     const std::string report =
         args->format == "json"

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   commands.back().first = app.get_subcommands({}).back();
   commands.push_back({nullptr, relgate::cli::SetupEval(app)});
   commands.back().first = app.get_subcommands({}).back();
+  commands.push_back({nullptr, relgate::cli::SetupHistory(app)});
+  commands.back().first = app.get_subcommands({}).back();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,5 +1,6 @@
 #include "engine/relgate.h"
 
+#include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/check/checker.h"
 #include "engine/eval/cost_check.h"
@@ -43,9 +44,20 @@ std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,
 }
 
 bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
-               facts::LoadError& error) {
+               facts::LoadError& error, std::vector<history::StoredFacts>* raw) {
   for (const std::string& path : paths) {
-    auto doc = facts::LoadFile(path, facts::Format::kAuto, error);
+    std::unique_ptr<facts::Document> doc;
+    if (raw == nullptr) {
+      doc = facts::LoadFile(path, facts::Format::kAuto, error);
+    } else {
+      std::string text;
+      error.file = path;
+      error.message = ReadBounded(path, {limits::kMaxFactsBytes, /*allow_pipes=*/true}, text);
+      if (error.message.empty())
+        doc = facts::ParseDocument(text, path, facts::Format::kAuto, error);
+      if (doc)
+        raw->push_back({path, std::move(text)});
+    }
     if (!doc)
       return false;
     if (!set.Add(std::move(doc), error))

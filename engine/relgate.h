@@ -17,6 +17,7 @@
 #include "engine/eval/decision.h"
 #include "engine/eval/evaluator.h"
 #include "engine/facts/facts.h"
+#include "engine/history/record.h"
 
 namespace relgate {
 
@@ -33,9 +34,11 @@ namespace relgate {
     const std::string& name, const std::string& text, const check::Stdlib& stdlib,
     SourceMap& sources, DiagnosticSink& sink, compile::CompileOptions options = {});
 
-// Loads facts files into one set. False (with `error`) on the first bad file.
+// Loads facts files into one set. False (with `error`) on the first bad file. With `raw`,
+// also keeps each document's bytes as given (what a history record stores).
 [[nodiscard]] bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
-                             facts::LoadError& error);
+                             facts::LoadError& error,
+                             std::vector<history::StoredFacts>* raw = nullptr);
 
 // Decides releases one after another with one compiled program, reusing its working
 // memory (bound facts, evaluation scratch) from one release to the next. One Decider per

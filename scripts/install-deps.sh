@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config
   antlr4 libantlr4-runtime-dev
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
-  libbenchmark-dev
+  libbenchmark-dev libsqlite3-dev
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

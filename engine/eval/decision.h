@@ -116,6 +116,10 @@ struct Decision {
   std::vector<Override> overrides;
   std::vector<ExpiredException> expired_exceptions;
   std::vector<FactsWarning> warnings;  // facts keys the policy does not declare
+  // With `eval --record`: the chain head after this decision's record (its hash), and
+  // the record's place in the history. Empty / 0 otherwise.
+  std::string history_head;
+  int64_t history_seq = 0;
 };
 
 }  // namespace relgate::eval

@@ -190,6 +190,13 @@ std::string RenderJson(const eval::Decision& d) {
     w.Close('}');
   }
   w.Close(']');
+  if (!d.history_head.empty()) {
+    w.Key("history");
+    w.Open('{');
+    w.Int("seq", d.history_seq);
+    w.Field("head", "sha256:" + d.history_head);
+    w.Close('}');
+  }
   w.Key("warnings");
   w.Open('[');
   for (const auto& warning : d.warnings) {

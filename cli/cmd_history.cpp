@@ -1,0 +1,157 @@
+// `relgate history list|show|verify --history HISTORY.db`: reading the recorded decisions
+// and checking their hash chain. Exit codes: 0 done (verify: the chain is intact), 1 the
+// chain is broken or no longer leads to --head, 2 the history cannot be read or bad usage.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/base/digest.h"
+#include "engine/base/printable.h"
+#include "engine/base/time.h"
+#include "engine/history/sqlite_history.h"
+
+namespace relgate::cli {
+namespace {
+
+struct HistoryArgs {
+  std::string history;
+  std::string repo;
+  std::string since;
+  std::string until;
+  std::string verdict;
+  std::string head;
+  int64_t seq = 0;
+};
+
+std::unique_ptr<history::SqliteHistory> OpenOrSay(const std::string& path) {
+  std::string error;
+  auto store = history::SqliteHistory::Open(path, /*create=*/false, error);
+  if (store == nullptr)
+    std::cerr << "relgate: error: " << Printable(error) << "\n";
+  return store;
+}
+
+bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out) {
+  if (text.empty())
+    return true;
+  if (auto t = ParseRfc3339(text)) {
+    out = *t;
+    return true;
+  }
+  if (auto d = ParseDate(text)) {
+    out = *d;
+    return true;
+  }
+  const std::string problem = TimeProblem(text);
+  std::cerr << "relgate: error: " << flag << " `" << Printable(text) << "` "
+            << (problem.empty() ? "is not an RFC 3339 time or a date" : problem) << "\n";
+  return false;
+}
+
+int List(const HistoryArgs& args) {
+  history::ListFilter filter;
+  filter.repo = args.repo;
+  filter.verdict = args.verdict;
+  if (!ParseTimeFlag("--since", args.since, filter.since) ||
+      !ParseTimeFlag("--until", args.until, filter.until)) {
+    return 2;
+  }
+  auto store = OpenOrSay(args.history);
+  if (store == nullptr)
+    return 2;
+  std::string error;
+  const bool ok = store->List(
+      filter, /*with_facts=*/false,
+      [](const history::Record& r) {
+        std::cout << r.seq << "  " << FormatRfc3339(r.release_time) << "  " << Printable(r.repo)
+                  << "  " << Printable(r.release_id) << "  " << r.verdict
+                  << "  policy sha256:" << r.policy_digest.substr(0, 12) << "\n";
+        return true;
+      },
+      error);
+  if (!ok) {
+    std::cerr << "relgate: error: the history cannot be read: " << Printable(error) << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+int Show(const HistoryArgs& args) {
+  auto store = OpenOrSay(args.history);
+  if (store == nullptr)
+    return 2;
+  std::string error;
+  const auto record = store->Get(args.seq, error);
+  if (!record) {
+    std::cerr << "relgate: error: " << Printable(error) << "\n";
+    return 2;
+  }
+  std::cout << "record " << record->seq << "\n"
+            << "release " << Printable(record->release_id) << " of " << Printable(record->repo)
+            << " at " << FormatRfc3339(record->release_time) << "\n"
+            << "decided " << record->verdict << " at " << FormatRfc3339(record->evaluated_at)
+            << " by policy sha256:" << record->policy_digest << "\n";
+  for (const history::StoredFacts& f : record->facts) {
+    std::cout << "facts " << Printable(f.name) << " (" << f.bytes.size()
+              << " bytes) sha256:" << Sha256Hex(f.bytes) << "\n";
+  }
+  std::cout << "chain prev sha256:" << record->prev_hash << "\n"
+            << "chain hash sha256:" << record->hash << "\n"
+            << record->decision_json;
+  return 0;
+}
+
+int Verify(const HistoryArgs& args) {
+  auto store = OpenOrSay(args.history);
+  if (store == nullptr)
+    return 2;
+  std::string head = args.head;
+  if (head.rfind("sha256:", 0) == 0)
+    head = head.substr(7);
+  const history::Verification v = store->Verify(head);
+  if (!v.ok) {
+    std::cout << "history BROKEN after checking " << v.records
+              << " records: " << Printable(v.problem) << "\n";
+    return 1;
+  }
+  std::cout << "history intact: " << v.records << " records, chain head sha256:" << v.head
+            << (head.empty() ? "" : ", which leads to the given head") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command SetupHistory(CLI::App& app) {
+  auto args = std::make_shared<HistoryArgs>();
+  CLI::App* cmd = app.add_subcommand("history", "Read and verify the recorded decisions");
+  cmd->require_subcommand(1);
+  auto add_history = [&](CLI::App* sub) {
+    sub->add_option("--history", args->history, "The history file (SQLite)")->required();
+  };
+  CLI::App* list = cmd->add_subcommand("list", "One line per recorded decision, oldest first");
+  add_history(list);
+  list->add_option("--repo", args->repo, "Only this repository");
+  list->add_option("--since", args->since, "Only releases at or after this time");
+  list->add_option("--until", args->until, "Only releases before this time");
+  list->add_option("--verdict", args->verdict, "Only this verdict")
+      ->check(CLI::IsMember({"open", "shut", "undecided"}));
+  CLI::App* show = cmd->add_subcommand("show", "One record: release, facts, chain, decision");
+  add_history(show);
+  show->add_option("seq", args->seq, "The record's number (first column of list)")->required();
+  CLI::App* verify = cmd->add_subcommand(
+      "verify", "Check the hash chain: exit 0 intact, 1 broken (naming the first bad record)");
+  add_history(verify);
+  verify->add_option("--head", args->head,
+                     "A chain head kept from an earlier decision: the chain must still lead "
+                     "to it (catches deleted newest records)");
+  return [args, list, show, verify]() {
+    if (list->parsed())
+      return List(*args);
+    if (show->parsed())
+      return Show(*args);
+    if (verify->parsed())
+      return Verify(*args);
+    return 2;
+  };
+}
+
+}  // namespace relgate::cli
