@@ -1,0 +1,250 @@
+// The recorded history through the binary: recording, listing, the hash chain catching an
+// edited, inserted or deleted record and a truncated tail (--head), recording refused
+// without a release identity, two recorders at once, and kill -9 while recording.
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include "tests/cli_util.h"
+#include "tests/test_util.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace relgate {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunRelgate;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+struct HistoryDir {
+  fs::path dir = fs::temp_directory_path() / ("relgate-history-" + std::to_string(getpid()));
+  std::string db = (dir / "history.db").string();
+
+  HistoryDir() {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+
+  ~HistoryDir() { fs::remove_all(dir); }
+
+  testing::RunResult Record(const std::string& release, const std::string& extra = "") const {
+    return RunRelgate("eval --policy policies --facts examples/releases/" + release +
+                      " --now 2026-06-01 --record '" + db + "' " + extra);
+  }
+
+  testing::RunResult History(const std::string& args) const {
+    return RunRelgate("history " + args + " --history '" + db + "'");
+  }
+
+  void Sql(const std::string& sql) const {
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &message);
+    CAPTURE(message != nullptr ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(handle);
+    REQUIRE(rc == SQLITE_OK);
+  }
+};
+
+const char* kReleases[] = {"open/release.yaml", "shut-reviews/release.json",
+                           "hold-branch/release.yaml"};
+
+// The chain head a recorded decision printed (`chain head sha256:...`).
+std::string HeadOf(const std::string& output) {
+  const std::string marker = "chain head sha256:";
+  const size_t at = output.find(marker);
+  REQUIRE(at != std::string::npos);
+  return output.substr(at + marker.size(), 64);
+}
+
+TEST_CASE("eval --record appends decisions that list, show and verify") {
+  HistoryDir h;
+  std::vector<std::string> heads;
+  for (const char* release : kReleases) {
+    auto run = h.Record(release);
+    CAPTURE(run.output);
+    CHECK(run.exit_code <= 1);
+    CHECK(Contains(run.output, "recorded as history record"));
+    heads.push_back(HeadOf(run.output));
+  }
+  auto json = h.Record("open/release.yaml", "--format json");
+  CHECK(Contains(json.output, "\"history\":{\"seq\":4,\"head\":\"sha256:"));
+  auto list = h.History("list");
+  CHECK(list.exit_code == 0);
+  CHECK(Contains(list.output, "1  2026-04-17T15:36:45Z  acme/web  r-000101  open"));
+  CHECK(Contains(list.output, "2  2026-05-04T11:30:00Z  acme/billing  r-000103  shut"));
+  CHECK(Contains(h.History("list --repo acme/billing").output, "r-000103"));
+  CHECK(!Contains(h.History("list --repo acme/billing").output, "r-000101"));
+  CHECK(!Contains(h.History("list --verdict shut").output, "  open  "));
+  CHECK(!Contains(h.History("list --since 2026-05-01").output, "r-000101"));
+  auto show = h.History("show 2");
+  CHECK(show.exit_code == 0);
+  CHECK(Contains(show.output, "release r-000103 of acme/billing"));
+  CHECK(Contains(show.output, "facts examples/releases/shut-reviews/release.json (1027 bytes)"));
+  CHECK(Contains(show.output, "\"verdict\":\"shut\""));
+  auto verify = h.History("verify");
+  CHECK(verify.exit_code == 0);
+  CHECK(Contains(verify.output, "history intact: 4 records"));
+  // Any head a decision printed is still led to.
+  CHECK(h.History("verify --head " + heads[0]).exit_code == 0);
+  CHECK(h.History("verify --head sha256:" + heads[2]).exit_code == 0);
+  CHECK(h.History("show 99").exit_code == 2);
+}
+
+TEST_CASE("verify names the first record edited, inserted or deleted, and a cut tail") {
+  HistoryDir h;
+  std::string last_head;
+  for (const char* release : kReleases)
+    last_head = HeadOf(h.Record(release).output);
+
+  struct Tamper {
+    const char* sql;
+    const char* problem;
+  } cases[] = {
+      {"UPDATE records SET verdict = 'open' WHERE seq = 2",
+       "record 2 (release r-000103) was edited"},
+      {"UPDATE facts SET bytes = CAST('{}' AS BLOB) WHERE seq = 3",
+       "record 3 (release r-000107) was edited"},
+      {"DELETE FROM records WHERE seq = 2", "record 3 (release r-000107) does not follow record 1"},
+      {"DELETE FROM records WHERE seq = 1", "record 2 (release r-000103) is the first but"},
+      {"INSERT INTO records (seq, release_id, release_time, repo, evaluated_at, policy_digest, "
+       "verdict, decision, prev_hash, hash) SELECT 4, 'forged', 0, 'x', 0, '', 'open', '{}', "
+       "hash, hash FROM records WHERE seq = 3",
+       "record 4 (release forged) was edited"},
+  };
+
+  const fs::path pristine = h.dir / "pristine.db";
+  fs::copy_file(h.db, pristine);
+  for (const Tamper& t : cases) {
+    CAPTURE(t.sql);
+    fs::copy_file(pristine, h.db, fs::copy_options::overwrite_existing);
+    fs::remove(h.db + "-wal");
+    fs::remove(h.db + "-shm");
+    h.Sql(t.sql);
+    auto verify = h.History("verify");
+    CAPTURE(verify.output);
+    CHECK(verify.exit_code == 1);
+    CHECK(Contains(verify.output, t.problem));
+  }
+  // The newest record deleted: the chain alone looks whole; the kept head does not.
+  fs::copy_file(pristine, h.db, fs::copy_options::overwrite_existing);
+  h.Sql("DELETE FROM records WHERE seq = 3");
+  CHECK(h.History("verify").exit_code == 0);
+  auto cut = h.History("verify --head " + last_head);
+  CHECK(cut.exit_code == 1);
+  CHECK(Contains(cut.output, "the chain no longer leads to head " + last_head));
+}
+
+TEST_CASE("recording needs a release id, time and repository, before anything is evaluated") {
+  HistoryDir h;
+  const std::string facts = (h.dir / "anonymous.yaml").string();
+  std::string text =
+      testing::ReadFile(testing::SourceDir() + "/examples/releases/open/release.yaml");
+  for (const char* key : {"  id: r-000101\n", "  repo: acme/web\n"}) {
+    const size_t at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    text.erase(at, std::string(key).size());
+  }
+  std::ofstream(facts) << text;
+  const std::string base =
+      "eval --policy policies --now 2026-06-01 --facts '" + facts + "' --record '" + h.db + "' ";
+  auto no_id = RunRelgate(base);
+  CHECK(no_id.exit_code == 2);
+  CHECK(Contains(no_id.output, "--record needs the release id: give --release-id"));
+  CHECK(!Contains(no_id.output, "GATE"));
+  auto no_repo = RunRelgate(base + "--release-id r-1");
+  CHECK(no_repo.exit_code == 2);
+  CHECK(Contains(no_repo.output, "--record needs the repository"));
+  auto bad_time = RunRelgate(base + "--release-id r-1 --repo acme/x --release-time soon");
+  CHECK(bad_time.exit_code == 2);
+  CHECK(Contains(bad_time.output, "the release time `soon` is not an RFC 3339 time"));
+  auto ok = RunRelgate(base + "--release-id r-1 --repo acme/x");
+  CHECK(ok.exit_code == 0);
+  CHECK(Contains(h.History("list").output, "1  2026-04-17T15:36:45Z  acme/x  r-1  open"));
+}
+
+TEST_CASE("two recorders at once both succeed, on one chain") {
+  HistoryDir h;
+  const int per_recorder = 12;
+  auto recorder = [&](const char* release) {
+    for (int k = 0; k < per_recorder; ++k) {
+      auto run = h.Record(release);
+      CHECK(run.exit_code <= 1);
+    }
+  };
+  std::thread a(recorder, "open/release.yaml");
+  std::thread b(recorder, "shut-reviews/release.json");
+  a.join();
+  b.join();
+  auto verify = h.History("verify");
+  CAPTURE(verify.output);
+  CHECK(verify.exit_code == 0);
+  CHECK(Contains(verify.output, "history intact: " + std::to_string(2 * per_recorder)));
+}
+
+TEST_CASE("kill -9 while recording leaves a readable history without a partial record") {
+  HistoryDir h;
+  // A release with many dependencies, so that each record takes a while to write.
+  std::string facts =
+      testing::ReadFile(testing::SourceDir() + "/examples/releases/open/release.yaml");
+  facts = facts.substr(0, facts.find("dependencies:")) + "dependencies:\n";
+  for (int k = 0; k < 20000; ++k) {
+    facts += "  - {name: dep-" + std::to_string(k) +
+             ", version: 1.0.0, pinned: true, integrity: sha512-x, has_install_script: false}\n";
+  }
+  const std::string path = (h.dir / "large.yaml").string();
+  std::ofstream(path) << facts;
+  auto spawn = [&]() {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      execl(RELGATE_BINARY, RELGATE_BINARY, "eval", "--policy",
+            (testing::SourceDir() + "/policies").c_str(), "--facts", path.c_str(), "--now",
+            "2026-06-01", "--record", h.db.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  };
+  // One whole run, timed: the kills below land at fractions of it, so some fall while
+  // the record is being written.
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  waitpid(spawn(), &status, 0);
+  REQUIRE(WIFEXITED(status));
+  const auto whole = std::chrono::steady_clock::now() - start;
+  int killed = 0;
+  for (int round = 1; round <= 10; ++round) {
+    const pid_t pid = spawn();
+    std::this_thread::sleep_for(whole * (0.5 + 0.06 * round));
+    if (waitpid(pid, &status, WNOHANG) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ++killed;
+    }
+  }
+  CHECK(killed >= 2);
+  auto verify = h.History("verify");
+  CAPTURE(verify.output);
+  CHECK(verify.exit_code == 0);
+  CHECK(Contains(verify.output, "history intact"));
+  // And it still takes new records.
+  CHECK(h.Record("open/release.yaml").exit_code == 0);
+  CHECK(h.History("verify").exit_code == 0);
+}
+
+}  // namespace
+}  // namespace relgate
