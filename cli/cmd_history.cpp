@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/base/atomic_file.h"
 #include "engine/base/digest.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/history/jsonl.h"
 #include "engine/history/sqlite_history.h"
 
 namespace relgate::cli {
@@ -20,6 +22,8 @@ struct HistoryArgs {
   std::string verdict;
   std::string head;
   int64_t seq = 0;
+  std::string output;
+  std::string input;
 };
 
 std::unique_ptr<history::SqliteHistory> OpenOrSay(const std::string& path) {
@@ -118,6 +122,80 @@ int Verify(const HistoryArgs& args) {
   return 0;
 }
 
+int Export(const HistoryArgs& args) {
+  auto store = OpenOrSay(args.history);
+  if (store == nullptr)
+    return 2;
+  std::string error;
+  std::string buffered;  // for --output, written atomically at the end
+  int64_t count = 0;
+  const bool ok = store->List(
+      {}, /*with_facts=*/true,
+      [&](const history::Record& r) {
+        ++count;
+        if (args.output.empty()) {
+          std::cout << history::ToJsonLine(r);
+        } else {
+          buffered += history::ToJsonLine(r);
+        }
+        return static_cast<bool>(std::cout);
+      },
+      error);
+  if (!ok || !std::cout) {
+    std::cerr << "relgate: error: the history cannot be exported: " << Printable(error) << "\n";
+    return 2;
+  }
+  if (!args.output.empty()) {
+    if (std::string failed = WriteFileAtomically(args.output, buffered); !failed.empty()) {
+      std::cerr << "relgate: error: " << Printable(failed) << "\n";
+      return 2;
+    }
+    std::cerr << "relgate: exported " << count << " records to " << Printable(args.output) << "\n";
+  }
+  return 0;
+}
+
+// Two passes: the whole exported chain is checked before anything is written, then the
+// records are appended to this history's own chain.
+int Import(const HistoryArgs& args) {
+  std::string error;
+  int64_t count = 0;
+  if (!history::ReadJsonLines(
+          args.input,
+          [&](history::Record&, std::string&) {
+            ++count;
+            return true;
+          },
+          error)) {
+    std::cerr << "relgate: error: nothing imported: " << Printable(error) << "\n";
+    return 2;
+  }
+  auto store = history::SqliteHistory::Open(args.history, /*create=*/true, error);
+  if (store == nullptr) {
+    std::cerr << "relgate: error: " << Printable(error) << "\n";
+    return 2;
+  }
+  std::string head;
+  int64_t imported = 0;
+  if (!history::ReadJsonLines(
+          args.input,
+          [&](history::Record& r, std::string& problem) {
+            if (!store->Append(r, problem))
+              return false;
+            head = r.hash;
+            ++imported;
+            return true;
+          },
+          error)) {
+    std::cerr << "relgate: error: import stopped after " << imported
+              << " records: " << Printable(error) << "\n";
+    return 2;
+  }
+  std::cout << "imported " << imported << " records (the export's chain checked); chain head "
+            << "sha256:" << (head.empty() ? history::kGenesisHash : head) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 Command SetupHistory(CLI::App& app) {
@@ -143,7 +221,21 @@ Command SetupHistory(CLI::App& app) {
   verify->add_option("--head", args->head,
                      "A chain head kept from an earlier decision: the chain must still lead "
                      "to it (catches deleted newest records)");
-  return [args, list, show, verify]() {
+  CLI::App* exporter =
+      cmd->add_subcommand("export", "Every record as JSON Lines, with its facts and hashes");
+  add_history(exporter);
+  exporter->add_option("--output,-o", args->output,
+                       "Write to this file (atomically) instead of standard output");
+  CLI::App* importer = cmd->add_subcommand(
+      "import", "Check an exported chain, then append its records to this history");
+  add_history(importer);
+  importer->add_option("file", args->input, "A JSON Lines export (relgate history export)")
+      ->required();
+  return [args, list, show, verify, exporter, importer]() {
+    if (exporter->parsed())
+      return Export(*args);
+    if (importer->parsed())
+      return Import(*args);
     if (list->parsed())
       return List(*args);
     if (show->parsed())

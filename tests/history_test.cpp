@@ -1,8 +1,10 @@
 // The recorded history through the binary: recording, listing, the hash chain catching an
 // edited, inserted or deleted record and a truncated tail (--head), recording refused
 // without a release identity, two recorders at once, and kill -9 while recording.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -244,6 +246,68 @@ TEST_CASE("kill -9 while recording leaves a readable history without a partial r
   // And it still takes new records.
   CHECK(h.Record("open/release.yaml").exit_code == 0);
   CHECK(h.History("verify").exit_code == 0);
+}
+
+TEST_CASE("export and import move a history with its chain checked") {
+  HistoryDir h;
+  std::string head;
+  for (const char* release : kReleases)
+    head = HeadOf(h.Record(release).output);
+  const std::string exported = (h.dir / "export.jsonl").string();
+  auto out = h.History("export -o '" + exported + "'");
+  CHECK(out.exit_code == 0);
+  CHECK(Contains(out.output, "exported 3 records"));
+  const std::string text = testing::ReadFile(exported);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 3);
+  CHECK(Contains(text, "\"schema\":\"relgate.history/v1\",\"seq\":1,\"release_id\":\"r-000101\""));
+
+  // Into an empty history: the same chain, the same head (hashes do not cover seq).
+  const std::string copy = (h.dir / "copy.db").string();
+  auto imported = RunRelgate("history import --history '" + copy + "' '" + exported + "'");
+  CHECK(imported.exit_code == 0);
+  CHECK(Contains(imported.output, "imported 3 records"));
+  CHECK(Contains(imported.output, "chain head sha256:" + head));
+  CHECK(RunRelgate("history verify --history '" + copy + "' --head " + head).exit_code == 0);
+  CHECK(RunRelgate("history show --history '" + copy + "' 2").output == h.History("show 2").output);
+
+  // Onto a history that has records of its own: appended to its chain.
+  auto again = h.History("import '" + exported + "'");
+  CHECK(again.exit_code == 0);
+  auto verify = h.History("verify");
+  CHECK(verify.exit_code == 0);
+  CHECK(Contains(verify.output, "history intact: 6 records"));
+
+  // A tampered or cut export is refused before anything is written.
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      lines.push_back(line);
+  }
+
+  struct Broken {
+    std::string text;
+    const char* problem;
+  } broken[] = {
+      {lines[0] + "\n" + lines[2] + "\n", "export.jsonl:2: record 3 does not follow the line"},
+      {lines[0] + "\n" + std::string(lines[1]).replace(lines[1].find("\"shut\""), 6, "\"open\"") +
+           "\n",
+       "export.jsonl:2: record 2 was edited"},
+      {lines[1] + "\n", "export.jsonl:1: record 2 does not follow"},
+      {"{\"schema\": \"other\"}\n", "export.jsonl:1: schema `other` is not relgate.history/v1"},
+      {"not json\n", "export.jsonl:1: invalid JSON"},
+  };
+
+  for (const Broken& b : broken) {
+    CAPTURE(b.problem);
+    std::ofstream(exported, std::ios::trunc) << b.text;
+    const std::string target = (h.dir / "refused.db").string();
+    auto run = RunRelgate("history import --history '" + target + "' '" + exported + "'");
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, "nothing imported"));
+    CHECK(Contains(run.output, b.problem));
+    CHECK(!fs::exists(target));
+  }
 }
 
 }  // namespace
