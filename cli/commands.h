@@ -18,6 +18,7 @@ using Command = std::function<int()>;
 Command SetupCheck(CLI::App& app);
 Command SetupEval(CLI::App& app);
 Command SetupHistory(CLI::App& app);
+Command SetupReplay(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set

@@ -1,0 +1,208 @@
+#include "engine/replay/replay.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/base/time.h"
+#include "engine/relgate.h"
+
+namespace relgate::replay {
+namespace {
+
+constexpr size_t kExamples = 5;
+
+// `dependencies[3].integrity` -> `dependencies[].integrity`: one cause for every item.
+std::string Pattern(const std::string& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    out += path[i];
+    if (path[i] == '[') {
+      while (i + 1 < path.size() && path[i + 1] != ']')
+        ++i;
+    }
+  }
+  return out;
+}
+
+Outcome FromDecision(const eval::Decision& d) {
+  Outcome o;
+  o.verdict = eval::VerdictName(d.verdict);
+  for (const eval::Finding& f : d.findings) {
+    if (f.status == eval::FindingStatus::kAdvisory) {
+      o.warned_rules.insert(f.rule);
+    } else if (f.status == eval::FindingStatus::kBlocking) {
+      (f.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(f.rule);
+    }
+  }
+  for (const eval::RuleError& e : d.errors) {
+    if (!e.blocks)
+      continue;
+    o.blocking_rules.insert(e.rule);
+    const bool missing = !e.path.empty() && e.message.rfind("missing fact", 0) == 0;
+    const std::string cause =
+        missing ? "lack " + Pattern(e.path) : e.rule + ": " + Pattern(e.message);
+    if (std::find(o.causes.begin(), o.causes.end(), cause) == o.causes.end())
+      o.causes.push_back(cause);
+  }
+  return o;
+}
+
+bool Blocked(const Outcome& o) {
+  return o.verdict != "open";
+}
+
+// A string fact `release.<field>`, or "".
+std::string ReleaseField(const facts::FactSet& set, std::string_view field) {
+  const facts::Node* release = set.Find("release");
+  const facts::Node* value = release != nullptr ? release->Find(field) : nullptr;
+  return value != nullptr && value->kind == facts::NodeKind::kString ? std::string(value->str())
+                                                                     : std::string();
+}
+
+// One worker's view: a Decider per policy, reused across its releases.
+class Worker {
+ public:
+  Worker(const compile::Program& candidate, const compile::Program* baseline)
+      : candidate_(candidate) {
+    if (baseline != nullptr)
+      baseline_.emplace(*baseline);
+  }
+
+  void Run(const Release& release, ReleaseResult& result) {
+    result.id = release.id;
+    if (!release.error.empty()) {
+      result.error = release.error;
+      return;
+    }
+    facts::FactSet set;
+    for (const history::StoredFacts& f : release.facts) {
+      facts::LoadError error;
+      auto doc = facts::ParseDocument(f.bytes, f.name, facts::Format::kAuto, error);
+      if (!doc || !set.Add(std::move(doc), error)) {
+        // The release is already named (`line 3`, a record's id): say what and where in it.
+        result.error = error.message;
+        if (!error.path.empty())
+          result.error += " (at `" + error.path + "`)";
+        if (error.column > 0) {
+          result.error += " (line " + std::to_string(error.line) + ", column " +
+                          std::to_string(error.column) + " of the document)";
+        }
+        return;
+      }
+    }
+    eval::EvalOptions options;
+    options.now = release.time;
+    if (release.time == 0) {
+      // A facts line, not a record: named by its release.id, decided at its build time.
+      if (const std::string id = ReleaseField(set, "id"); !id.empty())
+        result.id = id;
+      const std::string built = ReleaseField(set, "built_at");
+      const auto t = ParseRfc3339(built);
+      if (!t) {
+        result.error = "has no RFC 3339 `release.built_at` to decide it at";
+        return;
+      }
+      options.now = *t;
+    }
+    result.candidate = FromDecision(candidate_.Decide(set, options));
+    if (baseline_) {
+      result.baseline = FromDecision(baseline_->Decide(set, options));
+    } else {
+      result.baseline.verdict = release.recorded_verdict;
+    }
+  }
+
+ private:
+  Decider candidate_;
+  std::optional<Decider> baseline_;
+};
+
+void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
+  for (const std::string& r : o.blocking_rules)
+    ++counts[r].blocks;
+  for (const std::string& r : o.held_rules)
+    ++counts[r].holds;
+  for (const std::string& r : o.warned_rules)
+    ++counts[r].warns;
+}
+
+std::vector<std::string> Difference(const Outcome& a, const Outcome& b) {
+  std::set<std::string> in_a = a.blocking_rules;
+  in_a.insert(a.held_rules.begin(), a.held_rules.end());
+  std::set<std::string> in_b = b.blocking_rules;
+  in_b.insert(b.held_rules.begin(), b.held_rules.end());
+  std::vector<std::string> out;
+  std::set_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+Replayer::Replayer(const compile::Program& candidate, const compile::Program* baseline,
+                   Options options)
+    : candidate_(candidate), baseline_(baseline), options_(options) {
+  if (options_.threads == 0)
+    options_.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (options_.batch == 0)
+    options_.batch = 1;
+  summary_.candidate_digest = candidate.digest();
+  summary_.baseline = baseline != nullptr ? baseline->digest() : "recorded";
+}
+
+void Replayer::Add(Release release) {
+  batch_.push_back(std::move(release));
+  if (batch_.size() >= options_.batch)
+    Flush();
+}
+
+void Replayer::Flush() {
+  std::vector<ReleaseResult> results(batch_.size());
+  const size_t threads = std::min<size_t>(options_.threads, batch_.size());
+  std::vector<std::thread> workers;
+  for (size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      Worker worker(candidate_, baseline_);
+      for (size_t k = t; k < batch_.size(); k += threads)
+        worker.Run(batch_[k], results[k]);
+    });
+  }
+  for (std::thread& w : workers)
+    w.join();
+  // In input order, so the summary does not depend on the number of threads.
+  for (const ReleaseResult& r : results) {
+    if (!r.error.empty()) {
+      ++summary_.unreadable;
+      summary_.unreadable_releases.push_back({r.id, r.error});
+      continue;
+    }
+    ++summary_.releases;
+    Count(summary_.candidate_rules, r.candidate);
+    Count(summary_.baseline_rules, r.baseline);
+    const bool now_blocked = Blocked(r.candidate);
+    const bool was_blocked = Blocked(r.baseline);
+    summary_.candidate_blocked += now_blocked;
+    summary_.baseline_blocked += was_blocked;
+    if (now_blocked && !was_blocked) {
+      summary_.newly_blocked.push_back(
+          {r.id, r.candidate.verdict, r.baseline.verdict, Difference(r.candidate, r.baseline)});
+    } else if (!now_blocked && was_blocked) {
+      summary_.newly_allowed.push_back(
+          {r.id, r.candidate.verdict, r.baseline.verdict, Difference(r.baseline, r.candidate)});
+    }
+    for (const std::string& cause : r.candidate.causes) {
+      Cause& c = summary_.undecided[cause];
+      ++c.count;
+      if (c.examples.size() < kExamples)
+        c.examples.push_back(r.id);
+    }
+  }
+  batch_.clear();
+}
+
+Summary Replayer::Finish() {
+  if (!batch_.empty())
+    Flush();
+  return std::move(summary_);
+}
+
+}  // namespace relgate::replay

@@ -1,0 +1,111 @@
+// Replay: a candidate policy decided over past releases, beside a baseline (another
+// policy, or the verdicts recorded in the history), to show what a policy change would
+// block or allow before it goes live.
+//
+//   releases (history or JSON Lines) -> batches -> worker threads, one Decider each per
+//   policy, sharing the compiled programs read-only -> results in input order ->
+//   aggregate and diff -> report
+//
+// Each release is decided at its own time: the recorded evaluation time for a history
+// record, else the release's `release.built_at`. An undecided release counts as blocked,
+// as at the gate. Memory is bounded by the batch, whatever the size of the history; the
+// summary is the same byte for byte whatever the number of threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/compile/program.h"
+#include "engine/history/record.h"
+
+namespace relgate::replay {
+
+// One release to replay: its facts as given, and what the history recorded about it.
+struct Release {
+  std::string id;
+  std::string repo;
+  int64_t time = 0;  // the evaluation time to use
+  std::vector<history::StoredFacts> facts;
+  std::string recorded_verdict;  // "" when the source has none
+  std::string error;             // the source could not give this release
+};
+
+// What one policy made of one release: the verdict, and the rules that kept it shut
+// (blocking findings or errors), held it (overridable) or warned.
+struct Outcome {
+  std::string verdict;  // open | shut | undecided
+  std::set<std::string> blocking_rules;
+  std::set<std::string> held_rules;
+  std::set<std::string> warned_rules;
+  std::vector<std::string> causes;  // why undecided: `lack provenance.subject_digest`, ...
+};
+
+struct ReleaseResult {
+  std::string id;
+  std::string error;  // the release could not be read; not decided
+  Outcome candidate;
+  Outcome baseline;
+};
+
+struct RuleCounts {
+  int64_t blocks = 0;
+  int64_t holds = 0;
+  int64_t warns = 0;
+};
+
+struct Cause {
+  int64_t count = 0;
+  std::vector<std::string> examples;  // the first few release ids
+};
+
+struct Change {
+  std::string id;
+  std::string candidate_verdict;
+  std::string baseline_verdict;
+  std::vector<std::string> rules;  // the rules that block in one and not the other
+};
+
+struct Summary {
+  int64_t releases = 0;    // decided
+  int64_t unreadable = 0;  // could not be read (listed in `unreadable_releases`)
+  std::vector<std::pair<std::string, std::string>> unreadable_releases;  // id, reason
+  std::map<std::string, RuleCounts> candidate_rules;
+  std::map<std::string, RuleCounts> baseline_rules;
+  int64_t candidate_blocked = 0;
+  int64_t baseline_blocked = 0;
+  std::vector<Change> newly_blocked;
+  std::vector<Change> newly_allowed;
+  std::map<std::string, Cause> undecided;  // by cause, for the candidate
+  std::string candidate_digest;
+  std::string baseline;  // "recorded" or the baseline policy's digest
+};
+
+struct Options {
+  unsigned threads = 0;  // 0: every core
+  size_t batch = 256;
+};
+
+// Decides releases as they come; call Add for each, then Finish.
+class Replayer {
+ public:
+  // `baseline` null: compare with the recorded verdicts.
+  Replayer(const compile::Program& candidate, const compile::Program* baseline, Options options);
+
+  void Add(Release release);
+  Summary Finish();
+
+ private:
+  void Flush();
+
+  const compile::Program& candidate_;
+  const compile::Program* baseline_;
+  Options options_;
+  std::vector<Release> batch_;
+  Summary summary_;
+};
+
+}  // namespace relgate::replay

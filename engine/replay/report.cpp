@@ -1,0 +1,138 @@
+#include "engine/replay/report.h"
+
+#include "engine/base/printable.h"
+#include "engine/report/report.h"
+
+namespace relgate::replay {
+namespace {
+
+using report::JsonQuote;
+
+std::string Join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (size_t k = 0; k < items.size(); ++k)
+    out += (k > 0 ? sep : "") + items[k];
+  return out;
+}
+
+std::string JsonList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t k = 0; k < items.size(); ++k)
+    out += (k > 0 ? "," : "") + JsonQuote(items[k]);
+  return out + "]";
+}
+
+void TextChanges(std::string& out, const char* title, const std::vector<Change>& changes) {
+  out += "\n" + std::string(title) + ": " + std::to_string(changes.size()) + "\n";
+  for (const Change& c : changes) {
+    out += "  " + Printable(c.id) + "  " + c.baseline_verdict + " -> " + c.candidate_verdict;
+    if (!c.rules.empty())
+      out += "  (" + Printable(Join(c.rules, ", ")) + ")";
+    out += "\n";
+  }
+}
+
+std::string JsonChanges(const std::vector<Change>& changes) {
+  std::string out = "[";
+  for (size_t k = 0; k < changes.size(); ++k) {
+    const Change& c = changes[k];
+    out += std::string(k > 0 ? "," : "") + "{\"release\":" + JsonQuote(c.id) +
+           ",\"baseline\":" + JsonQuote(c.baseline_verdict) +
+           ",\"candidate\":" + JsonQuote(c.candidate_verdict) + ",\"rules\":" + JsonList(c.rules) +
+           "}";
+  }
+  return out + "]";
+}
+
+std::string JsonRules(const std::map<std::string, RuleCounts>& rules) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [rule, n] : rules) {
+    out += std::string(first ? "" : ",") + JsonQuote(rule) +
+           ":{\"blocks\":" + std::to_string(n.blocks) + ",\"holds\":" + std::to_string(n.holds) +
+           ",\"warns\":" + std::to_string(n.warns) + "}";
+    first = false;
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+int ExitCode(const Summary& s) {
+  return s.newly_blocked.empty() ? 0 : 1;
+}
+
+std::string RenderText(const Summary& s) {
+  std::string out = ExitCode(s) == 0 ? "REPLAY: the candidate blocks nothing the baseline allowed"
+                                     : "REPLAY: the candidate newly blocks " +
+                                           std::to_string(s.newly_blocked.size()) + " release" +
+                                           (s.newly_blocked.size() == 1 ? "" : "s");
+  out += "\n" + std::to_string(s.releases) + " releases replayed";
+  if (s.unreadable > 0)
+    out += ", " + std::to_string(s.unreadable) + " unreadable";
+  out += "; blocked by the candidate " + std::to_string(s.candidate_blocked) +
+         ", by the baseline (" + (s.baseline == "recorded" ? "recorded verdicts" : "policy") +
+         ") " + std::to_string(s.baseline_blocked) + "\n";
+  out += "\nper rule (candidate / baseline): blocks, holds, warns\n";
+  std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
+  for (const auto& [rule, n] : s.candidate_rules)
+    rules[rule].first = n;
+  for (const auto& [rule, n] : s.baseline_rules)
+    rules[rule].second = n;
+  for (const auto& [rule, n] : rules) {
+    out += "  " + Printable(rule) + "  " + std::to_string(n.first.blocks) + " / " +
+           std::to_string(n.second.blocks) + ", " + std::to_string(n.first.holds) + " / " +
+           std::to_string(n.second.holds) + ", " + std::to_string(n.first.warns) + " / " +
+           std::to_string(n.second.warns) + "\n";
+  }
+  TextChanges(out, "newly blocked", s.newly_blocked);
+  TextChanges(out, "newly allowed", s.newly_allowed);
+  if (!s.undecided.empty()) {
+    out += "\nthe candidate cannot decide:\n";
+    for (const auto& [cause, c] : s.undecided) {
+      out += "  " + std::to_string(c.count) + " release" + (c.count == 1 ? "" : "s") + " " +
+             Printable(cause) + " (e.g. " + Printable(Join(c.examples, ", ")) + ")\n";
+    }
+  }
+  if (!s.unreadable_releases.empty()) {
+    out += "\nunreadable:\n";
+    for (const auto& [id, reason] : s.unreadable_releases)
+      out += "  " + Printable(id) + ": " + Printable(reason) + "\n";
+  }
+  out += "\ncandidate policy sha256:" + s.candidate_digest + "\n";
+  if (s.baseline != "recorded")
+    out += "baseline policy sha256:" + s.baseline + "\n";
+  return out;
+}
+
+std::string RenderJson(const Summary& s) {
+  std::string out =
+      "{\"schema\":\"relgate.replay/v1\",\"exit_code\":" + std::to_string(ExitCode(s)) +
+      ",\"candidate\":{\"digest\":\"sha256:" + s.candidate_digest + "\"}" + ",\"baseline\":" +
+      (s.baseline == "recorded" ? std::string("\"recorded\"")
+                                : "{\"digest\":\"sha256:" + s.baseline + "\"}") +
+      ",\"releases\":" + std::to_string(s.releases) +
+      ",\"unreadable\":" + std::to_string(s.unreadable) +
+      ",\"blocked\":{\"candidate\":" + std::to_string(s.candidate_blocked) +
+      ",\"baseline\":" + std::to_string(s.baseline_blocked) + "}" +
+      ",\"rules\":{\"candidate\":" + JsonRules(s.candidate_rules) +
+      ",\"baseline\":" + JsonRules(s.baseline_rules) + "}" +
+      ",\"newly_blocked\":" + JsonChanges(s.newly_blocked) +
+      ",\"newly_allowed\":" + JsonChanges(s.newly_allowed) + ",\"undecided\":[";
+  bool first = true;
+  for (const auto& [cause, c] : s.undecided) {
+    out += std::string(first ? "" : ",") + "{\"cause\":" + JsonQuote(cause) +
+           ",\"releases\":" + std::to_string(c.count) + ",\"examples\":" + JsonList(c.examples) +
+           "}";
+    first = false;
+  }
+  out += "],\"unreadable_releases\":[";
+  for (size_t k = 0; k < s.unreadable_releases.size(); ++k) {
+    out += std::string(k > 0 ? "," : "") +
+           "{\"release\":" + JsonQuote(s.unreadable_releases[k].first) +
+           ",\"reason\":" + JsonQuote(s.unreadable_releases[k].second) + "}";
+  }
+  return out + "]}\n";
+}
+
+}  // namespace relgate::replay
