@@ -43,12 +43,13 @@ sanitize: deps
 	cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
-# The threads test (one program shared by several threads) under ThreadSanitizer.
+# The threads test (one program shared by several threads) and the replay tests (a
+# ThreadSanitizer relgate replaying on several threads) under ThreadSanitizer.
 tsan: deps
-	@if [ ! -f build-tsan/CMakeCache.txt ]; then \
-	  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_TSAN=ON; fi
-	cmake --build build-tsan -j$(JOBS) --target threads_tests
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_TSAN=ON >/dev/null
+	cmake --build build-tsan -j$(JOBS) --target threads_tests replay_tests relgate
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/threads_tests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/replay_tests
 
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
