@@ -59,6 +59,17 @@ TEST_CASE("the same policy changes nothing; a looser one newly allows and exits 
   CHECK(Contains(looser.output, "shut -> open  (baseline.two_person_review)"));
 }
 
+TEST_CASE("the markdown report is tables a reviewer can read in a pull request") {
+  auto md =
+      Replay("tests/data/replay/stricter", kSample + " --baseline policies --format markdown");
+  CHECK(md.exit_code == 1);
+  CHECK(md.output.rfind("## Policy replay: newly blocks 51 releases\n", 0) == 0);
+  CHECK(Contains(md.output, "| baseline.two_person_review | 65 (was 15) | 0 | 0 |"));
+  CHECK(Contains(md.output, "### Newly blocked (51)"));
+  CHECK(Contains(md.output, "| r-000003 | open | undecided | signed |"));
+  CHECK(Contains(md.output, "| lack provenance.signed_by | 150 | r-000001, r-000002"));
+}
+
 TEST_CASE("the report is the same whatever the number of threads") {
   const std::string args = kSample + " --baseline policies --format json --threads ";
   const std::string one = Replay("tests/data/replay/stricter", args + "1").output;

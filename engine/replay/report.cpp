@@ -105,6 +105,70 @@ std::string RenderText(const Summary& s) {
   return out;
 }
 
+// A table cell: no line breaks or pipes from release ids or rule names.
+std::string Cell(const std::string& text) {
+  std::string out;
+  for (char c : Printable(text)) {
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
+  }
+  return out;
+}
+
+void MarkdownChanges(std::string& out, const char* title, const std::vector<Change>& changes) {
+  out += "\n### " + std::string(title) + " (" + std::to_string(changes.size()) + ")\n\n";
+  if (changes.empty()) {
+    out += "None.\n";
+    return;
+  }
+  out += "| release | baseline | candidate | rules |\n| --- | --- | --- | --- |\n";
+  for (const Change& c : changes) {
+    out += "| " + Cell(c.id) + " | " + c.baseline_verdict + " | " + c.candidate_verdict + " | " +
+           Cell(Join(c.rules, ", ")) + " |\n";
+  }
+}
+
+std::string RenderMarkdown(const Summary& s) {
+  std::string out = "## Policy replay: ";
+  out += ExitCode(s) == 0 ? "blocks nothing the baseline allowed\n"
+                          : "newly blocks " + std::to_string(s.newly_blocked.size()) + " release" +
+                                (s.newly_blocked.size() == 1 ? "" : "s") + "\n";
+  out += "\n" + std::to_string(s.releases) + " releases replayed";
+  if (s.unreadable > 0)
+    out += ", " + std::to_string(s.unreadable) + " unreadable";
+  out += ". Blocked by the candidate: " + std::to_string(s.candidate_blocked) +
+         "; by the baseline (" + (s.baseline == "recorded" ? "recorded verdicts" : "policy") +
+         "): " + std::to_string(s.baseline_blocked) + ".\n";
+  out += "\n| rule | blocks | holds | warns |\n| --- | --- | --- | --- |\n";
+  std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
+  for (const auto& [rule, n] : s.candidate_rules)
+    rules[rule].first = n;
+  for (const auto& [rule, n] : s.baseline_rules)
+    rules[rule].second = n;
+  auto pair = [](int64_t now, int64_t before) {
+    return std::to_string(now) + (now == before ? "" : " (was " + std::to_string(before) + ")");
+  };
+  for (const auto& [rule, n] : rules) {
+    out += "| " + Cell(rule) + " | " + pair(n.first.blocks, n.second.blocks) + " | " +
+           pair(n.first.holds, n.second.holds) + " | " + pair(n.first.warns, n.second.warns) +
+           " |\n";
+  }
+  MarkdownChanges(out, "Newly blocked", s.newly_blocked);
+  MarkdownChanges(out, "Newly allowed", s.newly_allowed);
+  if (!s.undecided.empty()) {
+    out +=
+        "\n### The candidate cannot decide\n\n| cause | releases | for example |\n"
+        "| --- | --- | --- |\n";
+    for (const auto& [cause, c] : s.undecided) {
+      out += "| " + Cell(cause) + " | " + std::to_string(c.count) + " | " +
+             Cell(Join(c.examples, ", ")) + " |\n";
+    }
+  }
+  return out;
+}
+
 std::string RenderJson(const Summary& s) {
   std::string out =
       "{\"schema\":\"relgate.replay/v1\",\"exit_code\":" + std::to_string(ExitCode(s)) +

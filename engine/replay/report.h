@@ -9,6 +9,8 @@ namespace relgate::replay {
 
 [[nodiscard]] std::string RenderText(const Summary& s);
 [[nodiscard]] std::string RenderJson(const Summary& s);
+// For a pull request that changes the policy: tables a reviewer can read in place.
+[[nodiscard]] std::string RenderMarkdown(const Summary& s);
 
 // 0: the candidate blocks nothing the baseline allowed; 1: it newly blocks (or cannot
 // decide) at least one release.
