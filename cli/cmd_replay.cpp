@@ -131,6 +131,7 @@ Command SetupReplay(CLI::App& app) {
             release.time = r.evaluated_at;  // as it was decided
             release.facts = r.facts;
             release.recorded_verdict = r.verdict;
+            release.recorded_decision = r.decision_json;
             replayer.Add(std::move(release));
             return true;
           },

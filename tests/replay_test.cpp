@@ -97,6 +97,8 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
   CHECK(stricter.exit_code == 1);
   CHECK(Contains(stricter.output, "\"baseline\":\"recorded\""));
   CHECK(Contains(stricter.output, "{\"release\":\"r-000101\",\"baseline\":\"open\""));
+  // The recorded decisions say which rules blocked: per-rule counts for the baseline too.
+  CHECK(Contains(stricter.output, "\"baseline\":{\"baseline.two_person_review\":{\"blocks\":1,"));
   auto filtered = Replay("tests/data/replay/stricter", "'" + db + "' --repo acme/billing");
   CHECK(filtered.exit_code == 0);  // only the release that was already shut
   CHECK(Contains(filtered.output, "1 releases replayed"));

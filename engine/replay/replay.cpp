@@ -47,6 +47,43 @@ Outcome FromDecision(const eval::Decision& d) {
   return o;
 }
 
+// The rules a recorded decision (docs/decision.md) says blocked, held or warned, so that a
+// replay against recorded verdicts can say which rules changed, not only the verdict.
+Outcome FromRecorded(const std::string& verdict, const std::string& json) {
+  Outcome o;
+  o.verdict = verdict;
+  facts::LoadError error;
+  auto doc = facts::ParseJson(json, "recorded decision", error);
+  if (!doc)
+    return o;
+  auto text = [](const facts::Node* node, std::string_view key) {
+    const facts::Node* v = node->Find(key);
+    return v != nullptr && v->kind == facts::NodeKind::kString ? std::string(v->str())
+                                                               : std::string();
+  };
+  if (const facts::Node* findings = doc->root().Find("findings");
+      findings != nullptr && findings->kind == facts::NodeKind::kArray) {
+    for (uint32_t k = 0; k < findings->len; ++k) {
+      const facts::Node* f = &findings->items[k];
+      const std::string status = text(f, "status");
+      if (status == "advisory") {
+        o.warned_rules.insert(text(f, "rule"));
+      } else if (status == "blocking") {
+        (text(f, "level") == "soft" ? o.held_rules : o.blocking_rules).insert(text(f, "rule"));
+      }
+    }
+  }
+  if (const facts::Node* errors = doc->root().Find("errors");
+      errors != nullptr && errors->kind == facts::NodeKind::kArray) {
+    for (uint32_t k = 0; k < errors->len; ++k) {
+      const facts::Node* blocks = errors->items[k].Find("blocks");
+      if (blocks == nullptr || blocks->kind != facts::NodeKind::kBool || blocks->b)
+        o.blocking_rules.insert(text(&errors->items[k], "rule"));
+    }
+  }
+  return o;
+}
+
 bool Blocked(const Outcome& o) {
   return o.verdict != "open";
 }
@@ -108,7 +145,7 @@ class Worker {
     if (baseline_) {
       result.baseline = FromDecision(baseline_->Decide(set, options));
     } else {
-      result.baseline.verdict = release.recorded_verdict;
+      result.baseline = FromRecorded(release.recorded_verdict, release.recorded_decision);
     }
   }
 

@@ -30,8 +30,9 @@ struct Release {
   std::string repo;
   int64_t time = 0;  // the evaluation time to use
   std::vector<history::StoredFacts> facts;
-  std::string recorded_verdict;  // "" when the source has none
-  std::string error;             // the source could not give this release
+  std::string recorded_verdict;   // "" when the source has none
+  std::string recorded_decision;  // the recorded JSON decision, "" when none
+  std::string error;              // the source could not give this release
 };
 
 // What one policy made of one release: the verdict, and the rules that kept it shut
