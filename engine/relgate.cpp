@@ -43,8 +43,8 @@ std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,
                          options);
 }
 
-bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set,
-               facts::LoadError& error, std::vector<history::StoredFacts>* raw) {
+bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts::LoadError& error,
+               std::vector<history::StoredFacts>* raw) {
   for (const std::string& path : paths) {
     std::unique_ptr<facts::Document> doc;
     if (raw == nullptr) {

@@ -21,7 +21,7 @@ inline constexpr int kMaxRegexProgramSize = 5000;    // RE2 ProgramSize()
 // from the rule's cost polynomial and the facts' list sizes (compile/cost.h).
 inline constexpr int64_t kMaxEvaluationCost = 50'000'000;
 // The run-time budget of one decision (base/budget.h): what the static bound cannot see.
-inline constexpr int64_t kMaxEvaluationSteps = 200'000'000;     // about 1-2 s of work
+inline constexpr int64_t kMaxEvaluationSteps = 200'000'000;       // about 1-2 s of work
 inline constexpr size_t kMaxEvaluationBytes = size_t{256} << 20;  // temporaries (arena)
 // Steps one constant expression may take when folded at compile time: compiling stays
 // quick however a policy is written.

@@ -66,7 +66,7 @@ struct CheckedException {
 };
 
 struct SourceDigest {
-  std::string path;  // relative to the policy root (`release.gate`, `std/baseline.gate`)
+  std::string path;    // relative to the policy root (`release.gate`, `std/baseline.gate`)
   std::string sha256;  // hex
 };
 

@@ -276,8 +276,7 @@ class Compiler {
       case Op::kSub:
       case Op::kMul:
       case Op::kDiv:
-      case Op::kMod:
-      {
+      case Op::kMod: {
         // The same table the checker typed the expression with (check/operators.h).
         const check::ArithmeticRule* rule = check::FindArithmetic(e.op, lt->kind, rt->kind);
         if (rule == nullptr)

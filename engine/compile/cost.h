@@ -28,8 +28,9 @@ struct CostStep {
 struct CostSource {
   std::vector<CostStep> path;  // empty: not a fact list (see `fixed`)
   int64_t fixed = -1;          // a list of known size (a literal); -1 = use `path`
-  bool unknown = false;  // computed at run time: bounded by every list item and string byte in the facts
-  std::string text;            // how the policy wrote it, for messages
+  bool unknown =
+      false;  // computed at run time: bounded by every list item and string byte in the facts
+  std::string text;  // how the policy wrote it, for messages
 };
 
 struct CostTerm {

@@ -130,8 +130,8 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
          " passed · evaluated at " + FormatRfc3339(d.evaluated_at) + "\n";
   out += "policy sha256:" + d.policy_digest + "\n";
   if (!d.history_head.empty()) {
-    out += "recorded as history record " + std::to_string(d.history_seq) + ", chain head sha256:" +
-           d.history_head + "\n";
+    out += "recorded as history record " + std::to_string(d.history_seq) +
+           ", chain head sha256:" + d.history_head + "\n";
   }
   for (const auto& f : d.facts)
     out += "facts  " + P(f.name) + " sha256:" + f.sha256 + "\n";
