@@ -34,23 +34,6 @@ std::unique_ptr<history::SqliteHistory> OpenOrSay(const std::string& path) {
   return store;
 }
 
-bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out) {
-  if (text.empty())
-    return true;
-  if (auto t = ParseRfc3339(text)) {
-    out = *t;
-    return true;
-  }
-  if (auto d = ParseDate(text)) {
-    out = *d;
-    return true;
-  }
-  const std::string problem = TimeProblem(text);
-  std::cerr << "relgate: error: " << flag << " `" << Printable(text) << "` "
-            << (problem.empty() ? "is not an RFC 3339 time or a date" : problem) << "\n";
-  return false;
-}
-
 int List(const HistoryArgs& args) {
   history::ListFilter filter;
   filter.repo = args.repo;

@@ -49,22 +49,6 @@ std::unique_ptr<compile::Program> CompileOrSay(const std::vector<std::string>& p
   return program;
 }
 
-bool TimeFlag(const char* flag, const std::string& text, int64_t& out) {
-  if (text.empty())
-    return true;
-  if (auto t = ParseRfc3339(text)) {
-    out = *t;
-    return true;
-  }
-  if (auto d = ParseDate(text)) {
-    out = *d;
-    return true;
-  }
-  std::cerr << "relgate: error: " << flag << " `" << Printable(text)
-            << "` is not an RFC 3339 time or a date\n";
-  return false;
-}
-
 }  // namespace
 
 Command SetupReplay(CLI::App& app) {
@@ -92,8 +76,8 @@ Command SetupReplay(CLI::App& app) {
   return [args]() {
     history::ListFilter filter;
     filter.repo = args->repo;
-    if (!TimeFlag("--since", args->since, filter.since) ||
-        !TimeFlag("--until", args->until, filter.until)) {
+    if (!ParseTimeFlag("--since", args->since, filter.since) ||
+        !ParseTimeFlag("--until", args->until, filter.until)) {
       return 2;
     }
     const bool sqlite = IsSqlite(args->history);

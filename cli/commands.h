@@ -24,6 +24,9 @@ Command SetupReplay(CLI::App& app);
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set
 check::Stdlib StdlibFrom(const std::string& flag);
 // `--now`: an RFC 3339 time or a date; empty means the wall clock (whole seconds).
+// `--since` / `--until`: an RFC 3339 time or a date; empty leaves `out` as it is. False
+// (the message printed) when the text is neither.
+bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out);
 // `given`: the option was on the command line (an empty value is then an error).
 bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& error);
 

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "engine/base/printable.h"
@@ -48,6 +49,23 @@ bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& er
   const std::string problem = TimeProblem(text);
   error = "--now `" + Printable(text) + "` " +
           (problem.empty() ? "is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date" : problem);
+  return false;
+}
+
+bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out) {
+  if (text.empty())
+    return true;
+  if (auto t = ParseRfc3339(text)) {
+    out = *t;
+    return true;
+  }
+  if (auto d = ParseDate(text)) {
+    out = *d;
+    return true;
+  }
+  const std::string problem = TimeProblem(text);
+  std::cerr << "relgate: error: " << flag << " `" << Printable(text) << "` "
+            << (problem.empty() ? "is not an RFC 3339 time or a date" : problem) << "\n";
   return false;
 }
 

@@ -6,24 +6,12 @@
 #include "engine/history/sqlite_history.h"
 
 namespace relgate::cli {
-namespace {
-
-// A string fact at `release.<field>`, or "" when absent or not a string.
-std::string ReleaseField(const facts::FactSet& set, std::string_view field) {
-  const facts::Node* release = set.Find("release");
-  const facts::Node* value = release != nullptr ? release->Find(field) : nullptr;
-  return value != nullptr && value->kind == facts::NodeKind::kString ? std::string(value->str())
-                                                                     : std::string();
-}
-
-}  // namespace
-
 bool IdentifyRelease(const RecordArgs& args, const facts::FactSet& set, history::Record& record,
                      std::string& error) {
-  record.release_id = !args.release_id.empty() ? args.release_id : ReleaseField(set, "id");
-  record.repo = !args.repo.empty() ? args.repo : ReleaseField(set, "repo");
+  record.release_id = !args.release_id.empty() ? args.release_id : set.StringAt("release", "id");
+  record.repo = !args.repo.empty() ? args.repo : set.StringAt("release", "repo");
   const std::string time =
-      !args.release_time.empty() ? args.release_time : ReleaseField(set, "built_at");
+      !args.release_time.empty() ? args.release_time : set.StringAt("release", "built_at");
   if (record.release_id.empty()) {
     error = "--record needs the release id: give --release-id, or a `release.id` fact";
     return false;

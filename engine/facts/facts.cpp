@@ -104,6 +104,13 @@ const Node* FactSet::Find(std::string_view key) const {
   return it != entries_.end() && it->key == key ? it->value : nullptr;
 }
 
+std::string FactSet::StringAt(std::string_view root, std::string_view field) const {
+  const Node* object = Find(root);
+  const Node* value = object != nullptr ? object->Find(field) : nullptr;
+  return value != nullptr && value->kind == NodeKind::kString ? std::string(value->str())
+                                                              : std::string();
+}
+
 const std::string& FactSet::SourceOf(std::string_view key) const {
   static const std::string kNone;
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key,

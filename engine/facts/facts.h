@@ -119,6 +119,8 @@ class FactSet {
   bool Add(std::unique_ptr<Document> document, LoadError& error);
   // The value of top-level fact `key`, or nullptr.
   const Node* Find(std::string_view key) const;
+  // The string at `root.field` (`release.id`), or "" when absent or not a string.
+  std::string StringAt(std::string_view root, std::string_view field) const;
   // Which document defined top-level fact `key` ("" if none).
   const std::string& SourceOf(std::string_view key) const;
 

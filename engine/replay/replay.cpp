@@ -88,14 +88,6 @@ bool Blocked(const Outcome& o) {
   return o.verdict != "open";
 }
 
-// A string fact `release.<field>`, or "".
-std::string ReleaseField(const facts::FactSet& set, std::string_view field) {
-  const facts::Node* release = set.Find("release");
-  const facts::Node* value = release != nullptr ? release->Find(field) : nullptr;
-  return value != nullptr && value->kind == facts::NodeKind::kString ? std::string(value->str())
-                                                                     : std::string();
-}
-
 // One worker's view: a Decider per policy, reused across its releases.
 class Worker {
  public:
@@ -131,9 +123,9 @@ class Worker {
     options.now = release.time;
     if (release.time == 0) {
       // A facts line, not a record: named by its release.id, decided at its build time.
-      if (const std::string id = ReleaseField(set, "id"); !id.empty())
+      if (const std::string id = set.StringAt("release", "id"); !id.empty())
         result.id = id;
-      const std::string built = ReleaseField(set, "built_at");
+      const std::string built = set.StringAt("release", "built_at");
       const auto t = ParseRfc3339(built);
       if (!t) {
         result.error = "has no RFC 3339 `release.built_at` to decide it at";
