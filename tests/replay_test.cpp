@@ -48,7 +48,7 @@ TEST_CASE("a stricter candidate newly blocks releases, names why, and exits 1") 
   CHECK(Contains(text.output, "150 releases lack provenance.signed_by (e.g. r-000001"));
 }
 
-TEST_CASE("the same policy changes nothing; a looser one newly allows and exits 0") {
+TEST_CASE("the same policy changes nothing, and a looser one newly allows and exits 0") {
   auto same = Replay("policies", kSample + " --baseline policies --format json");
   CHECK(same.exit_code == 0);
   CHECK(Contains(same.output, "\"newly_blocked\":[],\"newly_allowed\":[]"));
@@ -105,7 +105,7 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("unreadable releases are counted and the replay goes on; bad inputs exit 2") {
+TEST_CASE("unreadable releases are counted and the replay goes on, and bad inputs exit 2") {
   const fs::path file =
       fs::temp_directory_path() / ("relgate-replay-" + std::to_string(getpid()) + ".jsonl");
   std::string lines = testing::ReadFile(testing::SourceDir() + "/" + kSample);

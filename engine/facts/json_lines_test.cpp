@@ -37,7 +37,7 @@ std::vector<JsonLine> ReadAll(const std::string& path) {
   return lines;
 }
 
-TEST_CASE("lines are numbered; blank lines skipped; CRLF and a missing last newline accepted") {
+TEST_CASE("lines are numbered, blank lines skipped, CRLF and a missing last newline accepted") {
   TempFile file("{\"a\": 1}\n\n   \n{\"b\": 2}\r\n{\"c\": 3}");
   const auto lines = ReadAll(file.path.string());
   REQUIRE(lines.size() == 3);
@@ -51,7 +51,7 @@ TEST_CASE("lines are numbered; blank lines skipped; CRLF and a missing last newl
   CHECK(ReadAll(empty.path.string()).empty());
 }
 
-TEST_CASE("a line across read chunks is whole; an over-long line is reported and skipped") {
+TEST_CASE("a line across read chunks is whole, and an over-long line is reported and skipped") {
   const std::string three_mb(3 << 20, 'x');
   std::string content = "{\"s\": \"" + three_mb + "\"}\n";
   content += std::string(limits::kMaxFactsBytes + 10, 'y') + "\n";
