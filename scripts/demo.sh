@@ -40,4 +40,4 @@ for dir in examples/releases/*/; do
   "$relgate" eval --policy policies "${args[@]}" --now "$now" --record "$history" >/dev/null
 done
 run history list --history "$history"
-run replay --policy examples/candidate --history "$history"
+run replay --policy examples/candidate --history "$history" --baseline recorded

@@ -2,8 +2,10 @@
 // Lines) and over a recorded history, beside a baseline policy or the recorded verdicts;
 // the diff, the causes of undecided releases, each exit code, unreadable lines, and the
 // same report whatever the number of threads.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -88,18 +90,19 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
     RunRelgate(std::string("eval --policy policies --now 2026-06-01 --facts examples/releases/") +
                release + " --record '" + db + "'");
   }
-  auto same = Replay("policies", "'" + db + "'");
+  auto same = Replay("policies", "'" + db + "' --baseline recorded");
   CHECK(same.exit_code == 0);
   CHECK(Contains(same.output,
-                 "3 releases replayed; blocked by the candidate 2, by the baseline "
-                 "(recorded verdicts) 2"));
-  auto stricter = Replay("tests/data/replay/stricter", "'" + db + "' --format json");
+                 "3 releases replayed; blocked by the candidate 2, by the recorded verdicts 2"));
+  auto stricter =
+      Replay("tests/data/replay/stricter", "'" + db + "' --baseline recorded --format json");
   CHECK(stricter.exit_code == 1);
   CHECK(Contains(stricter.output, "\"baseline\":\"recorded\""));
   CHECK(Contains(stricter.output, "{\"release\":\"r-000101\",\"baseline\":\"open\""));
   // The recorded decisions say which rules blocked: per-rule counts for the baseline too.
   CHECK(Contains(stricter.output, "\"baseline\":{\"baseline.two_person_review\":{\"blocks\":1,"));
-  auto filtered = Replay("tests/data/replay/stricter", "'" + db + "' --repo acme/billing");
+  auto filtered =
+      Replay("tests/data/replay/stricter", "'" + db + "' --baseline recorded --repo acme/billing");
   CHECK(filtered.exit_code == 0);  // only the release that was already shut
   CHECK(Contains(filtered.output, "1 releases replayed"));
   fs::remove_all(dir);
@@ -122,12 +125,93 @@ TEST_CASE("unreadable releases are counted and the replay goes on, and bad input
   CHECK(Contains(run.output, "no-time: has no RFC 3339 `release.built_at` to decide it at"));
   fs::remove(file);
 
-  CHECK(RunRelgate("replay --policy policies --history " + kSample).exit_code == 2);  // no baseline
+  // Recorded verdicts need a recorded history.
+  CHECK(RunRelgate("replay --policy policies --baseline recorded --history " + kSample).exit_code ==
+        2);
   CHECK(
       RunRelgate("replay --policy nope --history " + kSample + " --baseline policies").exit_code ==
       2);
   CHECK(RunRelgate("replay --policy policies --history nope.jsonl --baseline policies").exit_code ==
         2);
+}
+
+TEST_CASE("without a baseline the candidate alone is reported: every release it blocks") {
+  auto run = Replay("policies", kSample);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "REPLAY: the candidate blocks 99 releases\n"));
+  CHECK(Contains(run.output, "150 releases replayed; blocked by the candidate 99\n"));
+  CHECK(Contains(run.output, "\nblocked: 99\n"));
+  CHECK(!Contains(run.output, "newly allowed"));
+  CHECK(Contains(run.output, "  baseline.two_person_review  15, 0, 0\n"));
+  auto json = Replay("policies", kSample + " --format json");
+  CHECK(Contains(json.output, "\"baseline\":null,"));
+}
+
+TEST_CASE("JSON Lines releases are filtered by their own repository and build time") {
+  auto repo = Replay("policies", kSample + " --baseline policies --repo acme/auth");
+  CHECK(Contains(repo.output, "24 releases replayed"));
+  auto june = Replay("policies", kSample +
+                                     " --baseline policies --since 2026-06-28 --until "
+                                     "2026-06-29T12:00:00Z --format json");
+  CHECK(Contains(june.output, "\"releases\":3,"));
+}
+
+// The first `n` releases of the sample, one line each.
+std::vector<std::string> SampleLines(size_t n) {
+  std::istringstream in(testing::ReadFile(testing::SourceDir() + "/" + kSample));
+  std::vector<std::string> out;
+  for (std::string line; out.size() < n && std::getline(in, line);)
+    out.push_back(line);
+  return out;
+}
+
+TEST_CASE("a directory of releases replays like the same releases in JSON Lines") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-replay-dir-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "releases");
+  const std::vector<std::string> lines = SampleLines(40);
+  std::string jsonl;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    jsonl += lines[k] + "\n";
+    char name[32];
+    std::snprintf(name, sizeof name, "%03zu", k);
+    if (k % 4 == 0) {
+      // One release in two files that merge by top-level key: `release` alone in YAML (JSON
+      // is YAML), the rest in JSON.
+      const fs::path sub = dir / "releases" / name;
+      fs::create_directories(sub);
+      const size_t end = lines[k].find("},\"approvals\"");
+      REQUIRE(end != std::string::npos);
+      std::ofstream(sub / "a-release.yaml") << lines[k].substr(0, end + 1) << "}\n";
+      std::ofstream(sub / "b-rest.json") << "{" << lines[k].substr(end + 2) << "\n";
+    } else {
+      std::ofstream(dir / "releases" / (std::string(name) + ".json")) << lines[k] << "\n";
+    }
+  }
+  std::ofstream(dir / "sample.jsonl") << jsonl;
+  std::ofstream(dir / "releases" / ".hidden") << "left out";
+  const std::string args = " --baseline tests/data/replay/stricter --format json";
+  auto from_lines = Replay("policies", "'" + (dir / "sample.jsonl").string() + "'" + args);
+  auto from_dir = Replay("policies", "'" + (dir / "releases").string() + "'" + args);
+  CAPTURE(from_dir.output);
+  CHECK(Contains(from_dir.output, "\"releases\":40,\"unreadable\":0"));
+  CHECK(from_dir.exit_code == from_lines.exit_code);
+  CHECK(from_dir.output == from_lines.output);
+
+  // What is not a release is reported, and the replay goes on.
+  std::ofstream(dir / "releases" / "notes.txt") << "not facts";
+  fs::create_directories(dir / "releases" / "empty");
+  std::ofstream(dir / "releases" / "zz-broken.json") << "{\"release\": [1,\n";
+  auto mixed = Replay("policies", "'" + (dir / "releases").string() + "'" + args);
+  CHECK(Contains(mixed.output, "\"releases\":40,\"unreadable\":3"));
+  CHECK(Contains(mixed.output,
+                 "{\"release\":\"empty\",\"reason\":\"holds no facts file (.json, "
+                 ".yaml, .yml)\"}"));
+  CHECK(Contains(mixed.output, "{\"release\":\"notes.txt\",\"reason\":\"is not a facts file"));
+  CHECK(Contains(mixed.output, "{\"release\":\"zz-broken.json\",\"reason\":\"invalid JSON"));
+  CHECK(Contains(mixed.output, "zz-broken.json`)"));
+  fs::remove_all(dir);
 }
 
 }  // namespace

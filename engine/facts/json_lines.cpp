@@ -63,6 +63,7 @@ bool JsonLinesReader::Fill() {
       return false;
     }
     end_ += static_cast<size_t>(n);
+    read_ += static_cast<uint64_t>(n);
     return true;
   }
 }

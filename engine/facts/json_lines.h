@@ -28,6 +28,9 @@ class JsonLinesReader {
 
   const std::string& error() const { return error_; }
 
+  // Bytes of the input taken as lines so far (for a progress estimate).
+  uint64_t consumed() const { return read_ - (end_ - begin_); }
+
   // The next non-blank line; false at the end of the input (or on a read error, which
   // error() then describes).
   bool Next(JsonLine& line);
@@ -42,6 +45,7 @@ class JsonLinesReader {
   std::unique_ptr<char[]> buffer_;
   size_t begin_ = 0, end_ = 0;  // unread bytes of buffer_
   uint64_t line_ = 0;
+  uint64_t read_ = 0;  // bytes read from the input
 };
 
 }  // namespace relgate::facts

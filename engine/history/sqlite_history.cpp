@@ -232,6 +232,25 @@ bool SqliteHistory::List(const ListFilter& filter, bool with_facts,
   return true;
 }
 
+int64_t SqliteHistory::Count(const ListFilter& filter, std::string& error) {
+  Statement select(db_,
+                   "SELECT count(*) FROM records WHERE (?1 = '' OR repo = ?1) AND "
+                   "release_time >= ?2 AND release_time < ?3 AND (?4 = '' OR verdict = ?4)");
+  if (!select.ok()) {
+    error = sqlite3_errmsg(db_);
+    return -1;
+  }
+  BindText(select.get(), 1, filter.repo);
+  sqlite3_bind_int64(select.get(), 2, filter.since);
+  sqlite3_bind_int64(select.get(), 3, filter.until);
+  BindText(select.get(), 4, filter.verdict);
+  if (sqlite3_step(select.get()) != SQLITE_ROW) {
+    error = sqlite3_errmsg(db_);
+    return -1;
+  }
+  return sqlite3_column_int64(select.get(), 0);
+}
+
 std::optional<Record> SqliteHistory::Get(int64_t seq, std::string& error) {
   const std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE seq = ?";
   Statement select(db_, sql.c_str());

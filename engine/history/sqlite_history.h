@@ -50,6 +50,9 @@ class SqliteHistory {
   [[nodiscard]] bool List(const ListFilter& filter, bool with_facts,
                           const std::function<bool(const Record&)>& visit, std::string& error);
 
+  // How many records pass `filter`; -1 with `error` when the history cannot be read.
+  [[nodiscard]] int64_t Count(const ListFilter& filter, std::string& error);
+
   [[nodiscard]] std::optional<Record> Get(int64_t seq, std::string& error);
 
   // Walks the whole chain. With `expected_head`, also checks that the chain still leads

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "engine/base/bounded_read.h"
+#include "engine/base/limits.h"
 #include "engine/base/time.h"
 #include "engine/relgate.h"
 
@@ -91,38 +93,27 @@ bool Blocked(const Outcome& o) {
 // One worker's view: a Decider per policy, reused across its releases.
 class Worker {
  public:
-  Worker(const compile::Program& candidate, const compile::Program* baseline)
-      : candidate_(candidate) {
+  Worker(const compile::Program& candidate, const compile::Program* baseline,
+         const Options& options)
+      : candidate_(candidate), recorded_(options.recorded_baseline), filter_(options.filter) {
     if (baseline != nullptr)
       baseline_.emplace(*baseline);
   }
 
   void Run(const Release& release, ReleaseResult& result) {
     result.id = release.id;
+    result.time = release.release_time;
     if (!release.error.empty()) {
       result.error = release.error;
       return;
     }
     facts::FactSet set;
-    for (const history::StoredFacts& f : release.facts) {
-      facts::LoadError error;
-      auto doc = facts::ParseDocument(f.bytes, f.name, facts::Format::kAuto, error);
-      if (!doc || !set.Add(std::move(doc), error)) {
-        // The release is already named (`line 3`, a record's id): say what and where in it.
-        result.error = error.message;
-        if (!error.path.empty())
-          result.error += " (at `" + error.path + "`)";
-        if (error.column > 0) {
-          result.error += " (line " + std::to_string(error.line) + ", column " +
-                          std::to_string(error.column) + " of the document)";
-        }
-        return;
-      }
-    }
+    if (!Load(release, set, result.error))
+      return;
     eval::EvalOptions options;
     options.now = release.time;
     if (release.time == 0) {
-      // A facts line, not a record: named by its release.id, decided at its build time.
+      // A release that names itself: by its release.id, decided at its build time.
       if (const std::string id = set.StringAt("release", "id"); !id.empty())
         result.id = id;
       const std::string built = set.StringAt("release", "built_at");
@@ -131,19 +122,65 @@ class Worker {
         result.error = "has no RFC 3339 `release.built_at` to decide it at";
         return;
       }
-      options.now = *t;
+      options.now = result.time = *t;
+      if (*t < filter_.since || *t >= filter_.until ||
+          (!filter_.repo.empty() && set.StringAt("release", "repo") != filter_.repo)) {
+        result.skipped = true;
+        return;
+      }
     }
     result.candidate = FromDecision(candidate_.Decide(set, options));
     if (baseline_) {
       result.baseline = FromDecision(baseline_->Decide(set, options));
-    } else {
+    } else if (recorded_) {
       result.baseline = FromRecorded(release.recorded_verdict, release.recorded_decision);
+    } else {
+      result.baseline.verdict = "open";  // no baseline: nothing was blocked before
     }
+  }
+
+ private:
+  // The release's facts, merged into `set`; false with `error` (the release is already
+  // named: say what and where in it).
+  static bool Load(const Release& release, facts::FactSet& set, std::string& error) {
+    auto add = [&](const std::string& bytes, const std::string& name) {
+      facts::LoadError e;
+      auto doc = facts::ParseDocument(bytes, name, facts::Format::kAuto, e);
+      if (doc && set.Add(std::move(doc), e))
+        return true;
+      error = e.message;
+      if (!e.path.empty())
+        error += " (at `" + e.path + "`)";
+      if (e.column > 0) {
+        error += " (line " + std::to_string(e.line) + ", column " + std::to_string(e.column) +
+                 " of " + (release.files.empty() ? "the document" : "`" + name + "`") + ")";
+      } else if (!release.files.empty()) {
+        error += " (in `" + name + "`)";
+      }
+      return false;
+    };
+    for (const history::StoredFacts& f : release.facts) {
+      if (!add(f.bytes, f.name))
+        return false;
+    }
+    std::string bytes;
+    for (const std::string& path : release.files) {
+      if (std::string why = ReadBounded(path, {limits::kMaxFactsBytes, false}, bytes);
+          !why.empty()) {
+        error = "`" + path + "` " + why;
+        return false;
+      }
+      if (!add(bytes, path))
+        return false;
+    }
+    return true;
   }
 
  private:
   Decider candidate_;
   std::optional<Decider> baseline_;
+  bool recorded_;
+  const history::ListFilter& filter_;
 };
 
 void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
@@ -165,6 +202,27 @@ std::vector<std::string> Difference(const Outcome& a, const Outcome& b) {
   return out;
 }
 
+constexpr int64_t kNanosPerDay = 86'400 * kNanosPerSecond;
+
+// The start of the week (Monday 00:00 UTC) that `t` falls in; 1970-01-01 was a Thursday.
+int64_t WeekOf(int64_t t) {
+  int64_t day = t / kNanosPerDay - (t % kNanosPerDay < 0 ? 1 : 0);
+  int64_t weekday = (day + 3) % 7;  // 0 = Monday
+  if (weekday < 0)
+    weekday += 7;
+  return (day - weekday) * kNanosPerDay;
+}
+
+void CountWeek(Week& week, const ReleaseResult& r) {
+  ++week.releases;
+  week.candidate_blocked += Blocked(r.candidate);
+  week.baseline_blocked += Blocked(r.baseline);
+  for (const std::string& rule : r.candidate.blocking_rules)
+    ++week.rule_blocks[rule].first;
+  for (const std::string& rule : r.baseline.blocking_rules)
+    ++week.rule_blocks[rule].second;
+}
+
 }  // namespace
 
 Replayer::Replayer(const compile::Program& candidate, const compile::Program* baseline,
@@ -175,7 +233,9 @@ Replayer::Replayer(const compile::Program& candidate, const compile::Program* ba
   if (options_.batch == 0)
     options_.batch = 1;
   summary_.candidate_digest = candidate.digest();
-  summary_.baseline = baseline != nullptr ? baseline->digest() : "recorded";
+  summary_.baseline = baseline != nullptr          ? baseline->digest()
+                      : options_.recorded_baseline ? "recorded"
+                                                   : "";
 }
 
 void Replayer::Add(Release release) {
@@ -190,7 +250,7 @@ void Replayer::Flush() {
   std::vector<std::thread> workers;
   for (size_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      Worker worker(candidate_, baseline_);
+      Worker worker(candidate_, baseline_, options_);
       for (size_t k = t; k < batch_.size(); k += threads)
         worker.Run(batch_[k], results[k]);
     });
@@ -199,6 +259,8 @@ void Replayer::Flush() {
     w.join();
   // In input order, so the summary does not depend on the number of threads.
   for (const ReleaseResult& r : results) {
+    if (r.skipped)
+      continue;
     if (!r.error.empty()) {
       ++summary_.unreadable;
       summary_.unreadable_releases.push_back({r.id, r.error});
@@ -218,6 +280,7 @@ void Replayer::Flush() {
       summary_.newly_allowed.push_back(
           {r.id, r.candidate.verdict, r.baseline.verdict, Difference(r.baseline, r.candidate)});
     }
+    CountWeek(summary_.weeks[WeekOf(r.time)], r);
     for (const std::string& cause : r.candidate.causes) {
       Cause& c = summary_.undecided[cause];
       ++c.count;
@@ -225,7 +288,10 @@ void Replayer::Flush() {
         c.examples.push_back(r.id);
     }
   }
+  taken_ += static_cast<int64_t>(batch_.size());
   batch_.clear();
+  if (options_.progress)
+    options_.progress(taken_);
 }
 
 Summary Replayer::Finish() {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 
 #include "engine/compile/program.h"
 #include "engine/history/record.h"
+#include "engine/history/sqlite_history.h"
 
 namespace relgate::replay {
 
@@ -28,11 +30,13 @@ namespace relgate::replay {
 struct Release {
   std::string id;
   std::string repo;
-  int64_t time = 0;  // the evaluation time to use
+  int64_t time = 0;          // the evaluation time to use; 0: the facts' release.built_at
+  int64_t release_time = 0;  // when it was released (a history's record); 0: from the facts
   std::vector<history::StoredFacts> facts;
-  std::string recorded_verdict;   // "" when the source has none
-  std::string recorded_decision;  // the recorded JSON decision, "" when none
-  std::string error;              // the source could not give this release
+  std::vector<std::string> files;  // facts files to read (by the worker) and merge
+  std::string recorded_verdict;    // "" when the source has none
+  std::string recorded_decision;   // the recorded JSON decision, "" when none
+  std::string error;               // the source could not give this release
 };
 
 // What one policy made of one release: the verdict, and the rules that kept it shut
@@ -47,7 +51,9 @@ struct Outcome {
 
 struct ReleaseResult {
   std::string id;
-  std::string error;  // the release could not be read; not decided
+  std::string error;     // the release could not be read; not decided
+  bool skipped = false;  // left out by the filter
+  int64_t time = 0;      // release time, for the weekly figures
   Outcome candidate;
   Outcome baseline;
 };
@@ -70,6 +76,14 @@ struct Change {
   std::vector<std::string> rules;  // the rules that block in one and not the other
 };
 
+// One week (from Monday 00:00 UTC) of the replayed period.
+struct Week {
+  int64_t releases = 0;
+  int64_t candidate_blocked = 0;
+  int64_t baseline_blocked = 0;
+  std::map<std::string, std::pair<int64_t, int64_t>> rule_blocks;  // candidate, baseline
+};
+
 struct Summary {
   int64_t releases = 0;    // decided
   int64_t unreadable = 0;  // could not be read (listed in `unreadable_releases`)
@@ -81,19 +95,28 @@ struct Summary {
   std::vector<Change> newly_blocked;
   std::vector<Change> newly_allowed;
   std::map<std::string, Cause> undecided;  // by cause, for the candidate
+  std::map<int64_t, Week> weeks;           // by the week's start (ns since the epoch)
   std::string candidate_digest;
-  std::string baseline;  // "recorded" or the baseline policy's digest
+  std::string baseline;  // "recorded", "" (none) or the baseline policy's digest
 };
 
 struct Options {
+  // With no baseline policy: compare with the verdicts recorded in the history (true), or
+  // with nothing (false: the candidate alone; every release it blocks counts as new).
+  bool recorded_baseline = false;
   unsigned threads = 0;  // 0: every core
   size_t batch = 256;
+  // Applied to releases that name themselves in their facts (JSON Lines, directories); a
+  // history applies it when listing.
+  history::ListFilter filter;
+  // Called after each batch with the releases taken so far (a progress bar).
+  std::function<void(int64_t)> progress;
 };
 
 // Decides releases as they come; call Add for each, then Finish.
 class Replayer {
  public:
-  // `baseline` null: compare with the recorded verdicts.
+  // `baseline` null: compare with the recorded verdicts or with nothing (Options).
   Replayer(const compile::Program& candidate, const compile::Program* baseline, Options options);
 
   void Add(Release release);
@@ -106,6 +129,7 @@ class Replayer {
   const compile::Program* baseline_;
   Options options_;
   std::vector<Release> batch_;
+  int64_t taken_ = 0;
   Summary summary_;
 };
 

@@ -56,6 +56,16 @@ std::string JsonRules(const std::map<std::string, RuleCounts>& rules) {
   return out + "}";
 }
 
+std::string BaselineName(const Summary& s) {
+  return s.baseline == "recorded" ? "the recorded verdicts"
+         : s.baseline.empty()     ? "no baseline"
+                                  : "the baseline policy";
+}
+
+std::string Releases(size_t n) {
+  return std::to_string(n) + " release" + (n == 1 ? "" : "s");
+}
+
 }  // namespace
 
 int ExitCode(const Summary& s) {
@@ -63,35 +73,44 @@ int ExitCode(const Summary& s) {
 }
 
 std::string RenderText(const Summary& s) {
-  std::string out = ExitCode(s) == 0 ? "REPLAY: the candidate blocks nothing the baseline allowed"
-                                     : "REPLAY: the candidate newly blocks " +
-                                           std::to_string(s.newly_blocked.size()) + " release" +
-                                           (s.newly_blocked.size() == 1 ? "" : "s");
+  const bool alone = s.baseline.empty();
+  std::string out = ExitCode(s) == 0 ? (alone ? "REPLAY: the candidate blocks no release"
+                                              : "REPLAY: the candidate blocks nothing the "
+                                                "baseline allowed")
+                    : alone
+                        ? "REPLAY: the candidate blocks " + Releases(s.newly_blocked.size())
+                        : "REPLAY: the candidate newly blocks " + Releases(s.newly_blocked.size());
   out += "\n" + std::to_string(s.releases) + " releases replayed";
   if (s.unreadable > 0)
     out += ", " + std::to_string(s.unreadable) + " unreadable";
-  out += "; blocked by the candidate " + std::to_string(s.candidate_blocked) +
-         ", by the baseline (" + (s.baseline == "recorded" ? "recorded verdicts" : "policy") +
-         ") " + std::to_string(s.baseline_blocked) + "\n";
-  out += "\nper rule (candidate / baseline): blocks, holds, warns\n";
+  out += "; blocked by the candidate " + std::to_string(s.candidate_blocked);
+  if (!alone)
+    out += ", by " + BaselineName(s) + " " + std::to_string(s.baseline_blocked);
+  out += "\n";
+  out += alone ? "\nper rule: blocks, holds, warns\n"
+               : "\nper rule (candidate / baseline): blocks, holds, warns\n";
   std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
   for (const auto& [rule, n] : s.candidate_rules)
     rules[rule].first = n;
   for (const auto& [rule, n] : s.baseline_rules)
     rules[rule].second = n;
+  auto pair = [alone](int64_t now, int64_t before) {
+    return std::to_string(now) + (alone ? "" : " / " + std::to_string(before));
+  };
   for (const auto& [rule, n] : rules) {
-    out += "  " + Printable(rule) + "  " + std::to_string(n.first.blocks) + " / " +
-           std::to_string(n.second.blocks) + ", " + std::to_string(n.first.holds) + " / " +
-           std::to_string(n.second.holds) + ", " + std::to_string(n.first.warns) + " / " +
-           std::to_string(n.second.warns) + "\n";
+    out += "  " + Printable(rule) + "  " + pair(n.first.blocks, n.second.blocks) + ", " +
+           pair(n.first.holds, n.second.holds) + ", " + pair(n.first.warns, n.second.warns) + "\n";
   }
-  TextChanges(out, "newly blocked", s.newly_blocked);
-  TextChanges(out, "newly allowed", s.newly_allowed);
+  TextChanges(out, alone ? "blocked" : "newly blocked", s.newly_blocked);
+  if (!alone)
+    TextChanges(out, "newly allowed", s.newly_allowed);
   if (!s.undecided.empty()) {
     out += "\nthe candidate cannot decide:\n";
     for (const auto& [cause, c] : s.undecided) {
       out += "  " + std::to_string(c.count) + " release" + (c.count == 1 ? "" : "s") + " " +
-             Printable(cause) + " (e.g. " + Printable(Join(c.examples, ", ")) + ")\n";
+             Printable(c.count == 1 && cause.rfind("lack ", 0) == 0 ? "lacks" + cause.substr(4)
+                                                                    : cause) +
+             " (e.g. " + Printable(Join(c.examples, ", ")) + ")\n";
     }
   }
   if (!s.unreadable_releases.empty()) {
@@ -100,7 +119,7 @@ std::string RenderText(const Summary& s) {
       out += "  " + Printable(id) + ": " + Printable(reason) + "\n";
   }
   out += "\ncandidate policy sha256:" + s.candidate_digest + "\n";
-  if (s.baseline != "recorded")
+  if (s.baseline != "recorded" && !alone)
     out += "baseline policy sha256:" + s.baseline + "\n";
   return out;
 }
@@ -131,32 +150,37 @@ void MarkdownChanges(std::string& out, const char* title, const std::vector<Chan
 }
 
 std::string RenderMarkdown(const Summary& s) {
+  const bool alone = s.baseline.empty();
   std::string out = "## Policy replay: ";
-  out += ExitCode(s) == 0 ? "blocks nothing the baseline allowed\n"
-                          : "newly blocks " + std::to_string(s.newly_blocked.size()) + " release" +
-                                (s.newly_blocked.size() == 1 ? "" : "s") + "\n";
+  out += ExitCode(s) == 0
+             ? (alone ? "blocks no release\n" : "blocks nothing the baseline allowed\n")
+         : alone ? "blocks " + Releases(s.newly_blocked.size()) + "\n"
+                 : "newly blocks " + Releases(s.newly_blocked.size()) + "\n";
   out += "\n" + std::to_string(s.releases) + " releases replayed";
   if (s.unreadable > 0)
     out += ", " + std::to_string(s.unreadable) + " unreadable";
-  out += ". Blocked by the candidate: " + std::to_string(s.candidate_blocked) +
-         "; by the baseline (" + (s.baseline == "recorded" ? "recorded verdicts" : "policy") +
-         "): " + std::to_string(s.baseline_blocked) + ".\n";
+  out += ". Blocked by the candidate: " + std::to_string(s.candidate_blocked);
+  if (!alone)
+    out += "; by " + BaselineName(s) + ": " + std::to_string(s.baseline_blocked);
+  out += ".\n";
   out += "\n| rule | blocks | holds | warns |\n| --- | --- | --- | --- |\n";
   std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
   for (const auto& [rule, n] : s.candidate_rules)
     rules[rule].first = n;
   for (const auto& [rule, n] : s.baseline_rules)
     rules[rule].second = n;
-  auto pair = [](int64_t now, int64_t before) {
-    return std::to_string(now) + (now == before ? "" : " (was " + std::to_string(before) + ")");
+  auto pair = [alone](int64_t now, int64_t before) {
+    return std::to_string(now) +
+           (now == before || alone ? "" : " (was " + std::to_string(before) + ")");
   };
   for (const auto& [rule, n] : rules) {
     out += "| " + Cell(rule) + " | " + pair(n.first.blocks, n.second.blocks) + " | " +
            pair(n.first.holds, n.second.holds) + " | " + pair(n.first.warns, n.second.warns) +
            " |\n";
   }
-  MarkdownChanges(out, "Newly blocked", s.newly_blocked);
-  MarkdownChanges(out, "Newly allowed", s.newly_allowed);
+  MarkdownChanges(out, alone ? "Blocked" : "Newly blocked", s.newly_blocked);
+  if (!alone)
+    MarkdownChanges(out, "Newly allowed", s.newly_allowed);
   if (!s.undecided.empty()) {
     out +=
         "\n### The candidate cannot decide\n\n| cause | releases | for example |\n"
@@ -174,6 +198,7 @@ std::string RenderJson(const Summary& s) {
       "{\"schema\":\"relgate.replay/v1\",\"exit_code\":" + std::to_string(ExitCode(s)) +
       ",\"candidate\":{\"digest\":\"sha256:" + s.candidate_digest + "\"}" + ",\"baseline\":" +
       (s.baseline == "recorded" ? std::string("\"recorded\"")
+       : s.baseline.empty()     ? std::string("null")
                                 : "{\"digest\":\"sha256:" + s.baseline + "\"}") +
       ",\"releases\":" + std::to_string(s.releases) +
       ",\"unreadable\":" + std::to_string(s.unreadable) +

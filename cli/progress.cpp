@@ -1,0 +1,55 @@
+#include "cli/progress.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include <unistd.h>
+
+namespace relgate::cli {
+namespace {
+
+std::string Minutes(double seconds) {
+  const auto s = static_cast<int64_t>(seconds + 0.5);
+  char out[32];
+  std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(s / 60),
+                static_cast<long long>(s % 60));
+  return out;
+}
+
+}  // namespace
+
+ProgressLine::ProgressLine()
+    : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()), last_(start_) {}
+
+ProgressLine::~ProgressLine() {
+  Clear();
+}
+
+void ProgressLine::Clear() {
+  if (drawn_)
+    std::fputs("\r\033[K", stderr);  // clear the line, leave the cursor at its start
+  drawn_ = false;
+}
+
+void ProgressLine::Update(int64_t releases, int64_t done, int64_t total) {
+  if (!enabled_)
+    return;
+  const Clock::time_point now = Clock::now();
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(200))
+    return;
+  last_ = now;
+  std::string line = "\r\033[K" + std::to_string(releases) + " releases, " +
+                     std::to_string(static_cast<int64_t>(releases / elapsed)) + "/s";
+  if (total > 0 && done > 0) {
+    const double fraction = std::min(1.0, static_cast<double>(done) / total);
+    line += ", " + std::to_string(static_cast<int>(fraction * 100)) + "%, " +
+            Minutes(elapsed * (1 - fraction) / fraction) + " left";
+  }
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+}  // namespace relgate::cli
