@@ -62,7 +62,7 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--until", args->until, "Only releases before this time");
   cmd->add_option("--repo", args->repo, "Only this repository");
   cmd->add_option("--format", args->format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   cmd->add_option("--output", args->output, "Write the report to this file (atomically)");
   cmd->add_option("--threads", args->threads, "Worker threads (default: every core)");
   cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
@@ -113,6 +113,7 @@ Command SetupReplay(CLI::App& app) {
     progress.Clear();
     const std::string report = args->format == "json"       ? replay::RenderJson(summary)
                                : args->format == "markdown" ? replay::RenderMarkdown(summary)
+                               : args->format == "html"     ? replay::RenderHtml(summary)
                                                             : replay::RenderText(summary);
     if (!args->output.empty()) {
       if (std::string failed = WriteFileAtomically(args->output, report); !failed.empty()) {

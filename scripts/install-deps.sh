@@ -8,6 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
   libbenchmark-dev libsqlite3-dev
+  chromium  # the HTML replay report's test renders it headless
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

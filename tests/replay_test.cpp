@@ -44,7 +44,8 @@ TEST_CASE("a stricter candidate newly blocks releases, names why, and exits 1") 
   CHECK(Contains(run.output, "\"baseline.two_person_review\":{\"blocks\":65,\"holds\":0"));
   CHECK(Contains(run.output,
                  "{\"release\":\"r-000003\",\"baseline\":\"open\","
-                 "\"candidate\":\"undecided\",\"rules\":[\"signed\"]}"));
+                 "\"candidate\":\"undecided\",\"rules\":[\"signed\"],\"findings\":[\"missing fact "
+                 "(expected string) (provenance.signed_by)\"]}"));
   auto text = Replay("tests/data/replay/stricter", kSample + " --baseline policies");
   CHECK(Contains(text.output, "REPLAY: the candidate newly blocks 51 releases"));
   CHECK(Contains(text.output, "150 releases lack provenance.signed_by (e.g. r-000001"));
@@ -58,7 +59,8 @@ TEST_CASE("the same policy changes nothing, and a looser one newly allows and ex
   CHECK(looser.exit_code == 0);
   CHECK(Contains(looser.output, "REPLAY: the candidate blocks nothing the baseline allowed"));
   CHECK(Contains(looser.output, "newly allowed: 11"));
-  CHECK(Contains(looser.output, "shut -> open  (baseline.two_person_review)"));
+  CHECK(Contains(looser.output, "shut -> open  (baseline.two_person_review)\n"
+                                "      baseline.two_person_review: needs 2 reviewers besides"));
 }
 
 TEST_CASE("the markdown report is tables a reviewer can read in a pull request") {
@@ -68,7 +70,9 @@ TEST_CASE("the markdown report is tables a reviewer can read in a pull request")
   CHECK(md.output.rfind("## Policy replay: newly blocks 51 releases\n", 0) == 0);
   CHECK(Contains(md.output, "| baseline.two_person_review | 65 (was 15) | 0 | 0 |"));
   CHECK(Contains(md.output, "### Newly blocked (51)"));
-  CHECK(Contains(md.output, "| r-000003 | open | undecided | signed |"));
+  CHECK(Contains(md.output,
+                 "| r-000003 | open | undecided | signed: missing fact (expected string) "
+                 "(provenance.signed_by) |"));
   CHECK(Contains(md.output, "| lack provenance.signed_by | 150 | r-000001, r-000002"));
 }
 

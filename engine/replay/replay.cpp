@@ -34,12 +34,14 @@ Outcome FromDecision(const eval::Decision& d) {
       o.warned_rules.insert(f.rule);
     } else if (f.status == eval::FindingStatus::kBlocking) {
       (f.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(f.rule);
+      o.why.emplace(f.rule, f.item.empty() ? f.message : f.message + " (" + f.item + ")");
     }
   }
   for (const eval::RuleError& e : d.errors) {
     if (!e.blocks)
       continue;
     o.blocking_rules.insert(e.rule);
+    o.why.emplace(e.rule, e.path.empty() ? e.message : e.message + " (" + e.path + ")");
     const bool missing = !e.path.empty() && e.message.rfind("missing fact", 0) == 0;
     const std::string cause =
         missing ? "lack " + Pattern(e.path) : e.rule + ": " + Pattern(e.message);
@@ -71,7 +73,11 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       if (status == "advisory") {
         o.warned_rules.insert(text(f, "rule"));
       } else if (status == "blocking") {
-        (text(f, "level") == "soft" ? o.held_rules : o.blocking_rules).insert(text(f, "rule"));
+        const std::string rule = text(f, "rule");
+        (text(f, "level") == "soft" ? o.held_rules : o.blocking_rules).insert(rule);
+        const std::string item = text(f, "item");
+        o.why.emplace(rule,
+                      item.empty() ? text(f, "message") : text(f, "message") + " (" + item + ")");
       }
     }
   }
@@ -79,8 +85,13 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       errors != nullptr && errors->kind == facts::NodeKind::kArray) {
     for (uint32_t k = 0; k < errors->len; ++k) {
       const facts::Node* blocks = errors->items[k].Find("blocks");
-      if (blocks == nullptr || blocks->kind != facts::NodeKind::kBool || blocks->b)
-        o.blocking_rules.insert(text(&errors->items[k], "rule"));
+      if (blocks == nullptr || blocks->kind != facts::NodeKind::kBool || blocks->b) {
+        const facts::Node* e = &errors->items[k];
+        o.blocking_rules.insert(text(e, "rule"));
+        const std::string path = text(e, "path");
+        o.why.emplace(text(e, "rule"),
+                      path.empty() ? text(e, "message") : text(e, "message") + " (" + path + ")");
+      }
     }
   }
   return o;
@@ -192,14 +203,22 @@ void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
     ++counts[r].warns;
 }
 
-std::vector<std::string> Difference(const Outcome& a, const Outcome& b) {
+// A release that `a` blocks and `b` does not: the rules that keep it shut in `a` only,
+// each with its first finding there.
+Change Difference(const std::string& id, const Outcome& a, const Outcome& b) {
   std::set<std::string> in_a = a.blocking_rules;
   in_a.insert(a.held_rules.begin(), a.held_rules.end());
   std::set<std::string> in_b = b.blocking_rules;
   in_b.insert(b.held_rules.begin(), b.held_rules.end());
-  std::vector<std::string> out;
-  std::set_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(), std::back_inserter(out));
-  return out;
+  Change change;
+  change.id = id;
+  std::set_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(),
+                      std::back_inserter(change.rules));
+  for (const std::string& rule : change.rules) {
+    auto it = a.why.find(rule);
+    change.findings.push_back(it != a.why.end() ? it->second : "");
+  }
+  return change;
 }
 
 constexpr int64_t kNanosPerDay = 86'400 * kNanosPerSecond;
@@ -274,11 +293,15 @@ void Replayer::Flush() {
     summary_.candidate_blocked += now_blocked;
     summary_.baseline_blocked += was_blocked;
     if (now_blocked && !was_blocked) {
-      summary_.newly_blocked.push_back(
-          {r.id, r.candidate.verdict, r.baseline.verdict, Difference(r.candidate, r.baseline)});
+      Change c = Difference(r.id, r.candidate, r.baseline);
+      c.candidate_verdict = r.candidate.verdict;
+      c.baseline_verdict = r.baseline.verdict;
+      summary_.newly_blocked.push_back(std::move(c));
     } else if (!now_blocked && was_blocked) {
-      summary_.newly_allowed.push_back(
-          {r.id, r.candidate.verdict, r.baseline.verdict, Difference(r.baseline, r.candidate)});
+      Change c = Difference(r.id, r.baseline, r.candidate);
+      c.candidate_verdict = r.candidate.verdict;
+      c.baseline_verdict = r.baseline.verdict;
+      summary_.newly_allowed.push_back(std::move(c));
     }
     CountWeek(summary_.weeks[WeekOf(r.time)], r);
     for (const std::string& cause : r.candidate.causes) {

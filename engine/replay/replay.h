@@ -47,6 +47,7 @@ struct Outcome {
   std::set<std::string> held_rules;
   std::set<std::string> warned_rules;
   std::vector<std::string> causes;  // why undecided: `lack provenance.subject_digest`, ...
+  std::map<std::string, std::string> why;  // rule -> its first finding's message or error
 };
 
 struct ReleaseResult {
@@ -74,6 +75,8 @@ struct Change {
   std::string candidate_verdict;
   std::string baseline_verdict;
   std::vector<std::string> rules;  // the rules that block in one and not the other
+  // For each of those rules, its first finding (or error) on the side that blocks.
+  std::vector<std::string> findings;
 };
 
 // One week (from Monday 00:00 UTC) of the replayed period.

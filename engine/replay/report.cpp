@@ -1,6 +1,7 @@
 #include "engine/replay/report.h"
 
 #include "engine/base/printable.h"
+#include "engine/base/time.h"
 #include "engine/report/report.h"
 
 namespace relgate::replay {
@@ -29,6 +30,8 @@ void TextChanges(std::string& out, const char* title, const std::vector<Change>&
     if (!c.rules.empty())
       out += "  (" + Printable(Join(c.rules, ", ")) + ")";
     out += "\n";
+    for (size_t k = 0; k < c.rules.size() && k < c.findings.size(); ++k)
+      out += "      " + Printable(c.rules[k]) + ": " + Printable(c.findings[k]) + "\n";
   }
 }
 
@@ -39,7 +42,7 @@ std::string JsonChanges(const std::vector<Change>& changes) {
     out += std::string(k > 0 ? "," : "") + "{\"release\":" + JsonQuote(c.id) +
            ",\"baseline\":" + JsonQuote(c.baseline_verdict) +
            ",\"candidate\":" + JsonQuote(c.candidate_verdict) + ",\"rules\":" + JsonList(c.rules) +
-           "}";
+           ",\"findings\":" + JsonList(c.findings) + "}";
   }
   return out + "]";
 }
@@ -142,10 +145,13 @@ void MarkdownChanges(std::string& out, const char* title, const std::vector<Chan
     out += "None.\n";
     return;
   }
-  out += "| release | baseline | candidate | rules |\n| --- | --- | --- | --- |\n";
+  out += "| release | baseline | candidate | rule: first finding |\n| --- | --- | --- | --- |\n";
   for (const Change& c : changes) {
+    std::vector<std::string> findings;
+    for (size_t k = 0; k < c.rules.size() && k < c.findings.size(); ++k)
+      findings.push_back(c.rules[k] + ": " + c.findings[k]);
     out += "| " + Cell(c.id) + " | " + c.baseline_verdict + " | " + c.candidate_verdict + " | " +
-           Cell(Join(c.rules, ", ")) + " |\n";
+           Cell(Join(findings, "; ")) + " |\n";
   }
 }
 
@@ -213,6 +219,23 @@ std::string RenderJson(const Summary& s) {
     out += std::string(first ? "" : ",") + "{\"cause\":" + JsonQuote(cause) +
            ",\"releases\":" + std::to_string(c.count) + ",\"examples\":" + JsonList(c.examples) +
            "}";
+    first = false;
+  }
+  out += "],\"weeks\":[";
+  first = true;
+  for (const auto& [start, w] : s.weeks) {
+    out += std::string(first ? "" : ",") + "{\"week\":\"" + FormatRfc3339(start).substr(0, 10) +
+           "\",\"releases\":" + std::to_string(w.releases) +
+           ",\"blocked\":{\"candidate\":" + std::to_string(w.candidate_blocked) +
+           ",\"baseline\":" + std::to_string(w.baseline_blocked) + "},\"rules\":{";
+    bool first_rule = true;
+    for (const auto& [rule, n] : w.rule_blocks) {
+      out += std::string(first_rule ? "" : ",") + JsonQuote(rule) +
+             ":{\"candidate\":" + std::to_string(n.first) +
+             ",\"baseline\":" + std::to_string(n.second) + "}";
+      first_rule = false;
+    }
+    out += "}}";
     first = false;
   }
   out += "],\"unreadable_releases\":[";

@@ -1,4 +1,5 @@
-// The replay summary for people (text) and for tools (JSON, schema relgate.replay/v1).
+// The replay summary for people (text, Markdown, HTML) and for tools (JSON, schema
+// relgate.replay/v1).
 #pragma once
 
 #include <string>
@@ -11,6 +12,8 @@ namespace relgate::replay {
 [[nodiscard]] std::string RenderJson(const Summary& s);
 // For a pull request that changes the policy: tables a reviewer can read in place.
 [[nodiscard]] std::string RenderMarkdown(const Summary& s);
+// One self-contained page (no network, no scripts) with weekly charts per rule.
+[[nodiscard]] std::string RenderHtml(const Summary& s);
 
 // 0: the candidate blocks nothing the baseline allowed; 1: it newly blocks (or cannot
 // decide) at least one release.

@@ -1,0 +1,233 @@
+// The replay as one self-contained HTML page, for the pull request that changes a policy:
+// the totals, per rule a chart of the releases it blocks per week under the candidate
+// beside the baseline, and the newly blocked and newly allowed releases with the findings
+// that changed. No scripts, no fonts, no images to fetch: charts are inline SVG, and the
+// page's Content-Security-Policy forbids loading anything, so opening it reaches no
+// network. Every figure is also a data-* attribute, so that a test can read the rendered
+// page back and compare it with the JSON report.
+#include <algorithm>
+
+#include "engine/base/printable.h"
+#include "engine/base/time.h"
+#include "engine/replay/report.h"
+
+namespace relgate::replay {
+namespace {
+
+constexpr int64_t kNanosPerWeek = int64_t{7} * 86'400 * kNanosPerSecond;
+
+std::string Html(const std::string& text) {
+  std::string out;
+  for (char c : Printable(text)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Day(int64_t t) {
+  return FormatRfc3339(t).substr(0, 10);
+}
+
+std::string N(int64_t n) {
+  return std::to_string(n);
+}
+
+// data-figure="name" on a cell: what the test compares with the JSON report.
+std::string Figure(const std::string& name, int64_t value) {
+  return "<td data-figure=\"" + Html(name) + "\">" + N(value) + "</td>";
+}
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1b1f24}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}h3{font-size:1em;margin:1.2em 0 .3em}
+table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #d0d7de;padding:.25em .6em;
+text-align:left;vertical-align:top}td[data-figure]{text-align:right;font-variant-numeric:tabular-nums}
+.verdict{font-size:1.1em;font-weight:600}.blocks{color:#b42318}.passes{color:#1a7f37}
+.legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:middle}
+svg{display:block;max-width:100%}.c{fill:#d1242f}.b{fill:#8c959f}
+ul{margin:0;padding-left:1.2em}code{font-size:.92em}footer{margin-top:3em;color:#57606a;font-size:.85em}
+)";
+
+void Totals(std::string& out, const Summary& s, bool alone) {
+  out += "<table class=\"totals\"><tr><th>releases replayed</th>" + Figure("releases", s.releases) +
+         "</tr><tr><th>unreadable</th>" + Figure("unreadable", s.unreadable) +
+         "</tr><tr><th>blocked by the candidate</th>" +
+         Figure("blocked.candidate", s.candidate_blocked) + "</tr>";
+  if (!alone) {
+    out += "<tr><th>blocked by the baseline</th>" + Figure("blocked.baseline", s.baseline_blocked) +
+           "</tr>";
+  }
+  out += "</table>\n";
+}
+
+void RuleTable(std::string& out, const Summary& s, bool alone) {
+  std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
+  for (const auto& [rule, n] : s.candidate_rules)
+    rules[rule].first = n;
+  for (const auto& [rule, n] : s.baseline_rules)
+    rules[rule].second = n;
+  out +=
+      "<h2>Per rule</h2>\n<table class=\"rules\"><tr><th>rule</th><th>blocks</th><th>holds</th>"
+      "<th>warns</th>";
+  if (!alone)
+    out += "<th>blocks (baseline)</th><th>holds (baseline)</th><th>warns (baseline)</th>";
+  out += "</tr>\n";
+  for (const auto& [rule, n] : rules) {
+    out += "<tr data-rule=\"" + Html(rule) + "\"><th><code>" + Html(rule) + "</code></th>" +
+           Figure("candidate.blocks", n.first.blocks) + Figure("candidate.holds", n.first.holds) +
+           Figure("candidate.warns", n.first.warns);
+    if (!alone) {
+      out += Figure("baseline.blocks", n.second.blocks) + Figure("baseline.holds", n.second.holds) +
+             Figure("baseline.warns", n.second.warns);
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+}
+
+// Per rule that blocks anything, a bar per week (candidate, and the baseline beside it)
+// over the whole replayed period, empty weeks included.
+void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
+  if (s.weeks.empty())
+    return;
+  const int64_t first = s.weeks.begin()->first;
+  const int64_t last = s.weeks.rbegin()->first;
+  const int64_t weeks = (last - first) / kNanosPerWeek + 1;
+  std::map<std::string, std::map<int64_t, std::pair<int64_t, int64_t>>> by_rule;
+  for (const auto& [week, w] : s.weeks) {
+    for (const auto& [rule, n] : w.rule_blocks)
+      by_rule[rule][week] = n;
+  }
+  out += "<h2>Releases blocked per week</h2>\n<p class=\"legend\">" +
+         Html("Weeks from Monday " + Day(first) + " to Monday " + Day(last) + " (UTC).") +
+         "<span class=\"c\" style=\"background:#d1242f\"></span>candidate";
+  if (!alone)
+    out += "<span style=\"background:#8c959f\"></span>baseline";
+  out += "</p>\n";
+  const int bar = weeks > 120 ? 2 : weeks > 40 ? 5 : 9;
+  const int group = alone ? bar + 2 : 2 * bar + 3;
+  const int height = 90;
+  for (const auto& [rule, counts] : by_rule) {
+    int64_t most = 1;
+    for (const auto& [week, n] : counts)
+      most = std::max({most, n.first, alone ? 0 : n.second});
+    const int64_t width = weeks * group + 40;
+    out += "<section class=\"chart\" data-rule=\"" + Html(rule) + "\"><h3><code>" + Html(rule) +
+           "</code></h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
+           N(width) + "\" height=\"" + N(height + 20) + "\" viewBox=\"0 0 " + N(width) + " " +
+           N(height + 20) + "\"><title>" + Html(rule) + ": releases blocked per week</title>";
+    out += "<text x=\"0\" y=\"10\" font-size=\"10\">" + N(most) + "</text>";
+    out += "<line x1=\"30\" y1=\"" + N(height) + "\" x2=\"" + N(width) + "\" y2=\"" + N(height) +
+           "\" stroke=\"#d0d7de\"/>";
+    for (int64_t k = 0; k < weeks; ++k) {
+      const int64_t week = first + k * kNanosPerWeek;
+      auto it = counts.find(week);
+      const std::pair<int64_t, int64_t> n =
+          it != counts.end() ? it->second : std::pair<int64_t, int64_t>{0, 0};
+      auto rect = [&](const char* policy, const char* cls, int64_t count, int64_t x) {
+        const int64_t h = count * (height - 12) / most;
+        out += "<rect class=\"" + std::string(cls) + "\" data-week=\"" + Day(week) +
+               "\" data-policy=\"" + policy + "\" data-count=\"" + N(count) + "\" x=\"" + N(x) +
+               "\" y=\"" + N(height - h) + "\" width=\"" + N(bar) + "\" height=\"" + N(h) +
+               "\"><title>week of " + Day(week) + ": " + policy + " blocks " + N(count) +
+               "</title></rect>";
+      };
+      const int64_t x = 32 + k * group;
+      rect("candidate", "c", n.first, x);
+      if (!alone)
+        rect("baseline", "b", n.second, x + bar + 1);
+    }
+    out += "<text x=\"32\" y=\"" + N(height + 15) + "\" font-size=\"10\">" + Day(first) +
+           "</text><text x=\"" + N(width) + "\" y=\"" + N(height + 15) +
+           "\" font-size=\"10\" text-anchor=\"end\">" + Day(last) + "</text></svg></section>\n";
+  }
+}
+
+void Changes(std::string& out, const char* title, const char* id,
+             const std::vector<Change>& changes) {
+  out += "<h2>" + std::string(title) + " (<span data-figure=\"" + id + "\">" +
+         N(static_cast<int64_t>(changes.size())) + "</span>)</h2>\n";
+  if (changes.empty()) {
+    out += "<p>None.</p>\n";
+    return;
+  }
+  out += "<table class=\"changes\" id=\"" + std::string(id) +
+         "\"><tr><th>release</th><th>baseline</th><th>candidate</th><th>rule: first "
+         "finding</th></tr>\n";
+  for (const Change& c : changes) {
+    out += "<tr data-release=\"" + Html(c.id) + "\"><td>" + Html(c.id) + "</td><td>" +
+           c.baseline_verdict + "</td><td>" + c.candidate_verdict + "</td><td><ul>";
+    for (size_t k = 0; k < c.rules.size(); ++k) {
+      out += "<li><code>" + Html(c.rules[k]) + "</code>" +
+             (k < c.findings.size() && !c.findings[k].empty() ? ": " + Html(c.findings[k]) : "") +
+             "</li>";
+    }
+    out += "</ul></td></tr>\n";
+  }
+  out += "</table>\n";
+}
+
+}  // namespace
+
+std::string RenderHtml(const Summary& s) {
+  const bool alone = s.baseline.empty();
+  const int64_t blocked = static_cast<int64_t>(s.newly_blocked.size());
+  const std::string headline =
+      ExitCode(s) == 0 ? (alone ? "The candidate blocks no release."
+                                : "The candidate blocks nothing the baseline allowed.")
+      : alone
+          ? "The candidate blocks " + N(blocked) + " release" + (blocked == 1 ? "." : "s.")
+          : "The candidate newly blocks " + N(blocked) + " release" + (blocked == 1 ? "." : "s.");
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n"
+      "<title>Policy replay: " +
+      Html(headline) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n";
+  out += "<h1>Policy replay</h1>\n<p class=\"verdict " +
+         std::string(ExitCode(s) == 0 ? "passes" : "blocks") + "\" data-exit-code=\"" +
+         N(ExitCode(s)) + "\">" + Html(headline) + "</p>\n<p>Compared with " +
+         (s.baseline == "recorded" ? std::string("the verdicts recorded in the history")
+          : alone                  ? std::string("nothing (the candidate alone)")
+                                   : "the baseline policy <code>sha256:" + s.baseline + "</code>") +
+         ". An undecided release counts as blocked, as at the gate.</p>\n";
+  Totals(out, s, alone);
+  RuleTable(out, s, alone);
+  WeeklyCharts(out, s, alone);
+  Changes(out, alone ? "Blocked" : "Newly blocked", "newly_blocked", s.newly_blocked);
+  if (!alone)
+    Changes(out, "Newly allowed", "newly_allowed", s.newly_allowed);
+  if (!s.undecided.empty()) {
+    out +=
+        "<h2>The candidate cannot decide</h2>\n<table class=\"undecided\"><tr><th>cause</th>"
+        "<th>releases</th><th>for example</th></tr>\n";
+    for (const auto& [cause, c] : s.undecided) {
+      std::string examples;
+      for (const std::string& e : c.examples)
+        examples += (examples.empty() ? "" : ", ") + Html(e);
+      out += "<tr data-cause=\"" + Html(cause) + "\"><td>" + Html(cause) + "</td>" +
+             Figure("undecided", c.count) + "<td>" + examples + "</td></tr>\n";
+    }
+    out += "</table>\n";
+  }
+  if (!s.unreadable_releases.empty()) {
+    out +=
+        "<h2>Unreadable releases</h2>\n<table class=\"unreadable\"><tr><th>release</th>"
+        "<th>reason</th></tr>\n";
+    for (const auto& [id, reason] : s.unreadable_releases)
+      out += "<tr><td>" + Html(id) + "</td><td>" + Html(reason) + "</td></tr>\n";
+    out += "</table>\n";
+  }
+  out += "<footer>relgate replay &middot; candidate policy <code>sha256:" + s.candidate_digest +
+         "</code></footer>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace relgate::replay
