@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job: the gate decision for every shipped example release, with the evaluation
 # time fixed so that the output is the same on every run. Each decision's exit code is
-# printed; 0 opens the gate, 1 keeps it shut by policy, 2 keeps it shut undecided. Then a
-# dry-run: the example releases are recorded in a fresh history, and a proposed policy
-# (examples/candidate/) is replayed over it against the verdicts recorded.
+# printed; 0 opens the gate, 1 keeps it shut by policy, 2 keeps it shut undecided. Then
+# dry-runs of a proposed policy change (examples/history/candidate/): over the example
+# releases, recorded in a fresh history, against the verdicts recorded; and over 300
+# past releases (examples/history/releases.jsonl) against the policy in force.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 relgate=${RELGATE:-build/relgate}
@@ -40,4 +41,12 @@ for dir in examples/releases/*/; do
   "$relgate" eval --policy policies "${args[@]}" --now "$now" --record "$history" >/dev/null
 done
 run history list --history "$history"
-run replay --policy examples/candidate --history "$history" --baseline recorded
+run replay --policy examples/history/candidate --history "$history" --baseline recorded
+
+# The same change over a history of 300 releases; the whole report as one HTML page.
+report=build/demo-replay.html
+"$relgate" replay --policy examples/history/candidate --history examples/history/releases.jsonl \
+  --baseline policies --format html --output "$report"
+run replay --policy examples/history/candidate --history examples/history/releases.jsonl \
+  --baseline policies
+echo "(the same report as a page: $report)"

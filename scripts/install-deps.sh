@@ -9,6 +9,7 @@ packages=(
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
   libbenchmark-dev libsqlite3-dev
   chromium  # the HTML replay report's test renders it headless
+  python3   # examples/history/generate.py (a test checks the committed output)
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

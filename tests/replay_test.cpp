@@ -49,6 +49,21 @@ TEST_CASE("a stricter candidate newly blocks releases, names why, and exits 1") 
   auto text = Replay("tests/data/replay/stricter", kSample + " --baseline policies");
   CHECK(Contains(text.output, "REPLAY: the candidate newly blocks 51 releases"));
   CHECK(Contains(text.output, "150 releases lack provenance.signed_by (e.g. r-000001"));
+  // A terminal gets the first 20 changes; the other formats list all 51.
+  CHECK(
+      Contains(text.output, "  ... and 31 more (--format json, markdown or html lists them all)"));
+}
+
+TEST_CASE(
+    "the example history: the candidate tightens one rule and needs a fact old releases lack") {
+  auto run = Replay("examples/history/candidate",
+                    "examples/history/releases.jsonl --baseline policies --format json");
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "\"releases\":300,\"unreadable\":0"));
+  CHECK(Contains(run.output, "\"baseline.fresh_build\":{\"blocks\":27,"));  // 12 h, not 24 h
+  // Releases built before 2026-05-01 have no signed provenance.
+  CHECK(Contains(run.output, "{\"cause\":\"lack provenance.signed_by\",\"releases\":214,"));
+  CHECK(Contains(run.output, "\"newly_allowed\":[]"));
 }
 
 TEST_CASE("the same policy changes nothing, and a looser one newly allows and exits 0") {
@@ -59,8 +74,9 @@ TEST_CASE("the same policy changes nothing, and a looser one newly allows and ex
   CHECK(looser.exit_code == 0);
   CHECK(Contains(looser.output, "REPLAY: the candidate blocks nothing the baseline allowed"));
   CHECK(Contains(looser.output, "newly allowed: 11"));
-  CHECK(Contains(looser.output, "shut -> open  (baseline.two_person_review)\n"
-                                "      baseline.two_person_review: needs 2 reviewers besides"));
+  CHECK(Contains(looser.output,
+                 "shut -> open  (baseline.two_person_review)\n"
+                 "      baseline.two_person_review: needs 2 reviewers besides"));
 }
 
 TEST_CASE("the markdown report is tables a reviewer can read in a pull request") {

@@ -23,9 +23,18 @@ std::string JsonList(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// A terminal shows the first few; the other formats list every change.
+constexpr size_t kTextChanges = 20;
+
 void TextChanges(std::string& out, const char* title, const std::vector<Change>& changes) {
   out += "\n" + std::string(title) + ": " + std::to_string(changes.size()) + "\n";
-  for (const Change& c : changes) {
+  for (size_t n = 0; n < changes.size(); ++n) {
+    const Change& c = changes[n];
+    if (n == kTextChanges) {
+      out += "  ... and " + std::to_string(changes.size() - n) +
+             " more (--format json, markdown or html lists them all)\n";
+      break;
+    }
     out += "  " + Printable(c.id) + "  " + c.baseline_verdict + " -> " + c.candidate_verdict;
     if (!c.rules.empty())
       out += "  (" + Printable(Join(c.rules, ", ")) + ")";
