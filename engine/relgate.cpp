@@ -66,37 +66,47 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
   return true;
 }
 
-eval::Decision Decider::Decide(const facts::FactSet& set, const eval::EvalOptions& options,
-                               int64_t cost_limit) {
-  const compile::Program& program = program_;
-  eval::BindInto(program, set, bound_);
-  const eval::BoundFacts* bound = &bound_;
-  const eval::CostVerdict cost = eval::CheckCost(program, *bound, cost_limit);
-  if (!cost.ok) {
-    // Over the bound: nothing is evaluated, and the gate stays shut.
-    eval::Decision d;
+const eval::Outcome& Decider::Evaluate(const facts::FactSet& set, const eval::EvalOptions& options,
+                                       int64_t cost_limit) {
+  eval::BindInto(program_, set, bound_);
+  cost_ = eval::CheckCost(program_, bound_, cost_limit);
+  if (cost_.ok)
+    return eval::Evaluate(program_, bound_, options, scratch_);
+  // Over the bound: nothing is evaluated, and the gate stays shut.
+  cost_outcome_ = eval::Outcome();
+  cost_outcome_.verdict = eval::Verdict::kUndecided;
+  cost_outcome_.rules.assign(program_.rules().size(), eval::RuleStatus::kNotEvaluated);
+  cost_error_ = {"", cost_.message};
+  cost_outcome_.errors.push_back({cost_.rule, eval::kNoItem, &cost_error_, true});
+  return cost_outcome_;
+}
+
+eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptions& options) {
+  eval::Decision d;
+  if (cost_.ok) {
+    d = eval::Explain(program_, bound_, scratch_.outcome, options, scratch_);
+  } else {
     d.verdict = eval::Verdict::kUndecided;
     d.evaluated_at = options.now;
-    d.package = program.package();
-    d.policy_digest = program.digest();
-    d.policy_sources = program.sources();
-    d.policy_roots = program.roots();
-    for (const compile::CompiledRule& rule : program.rules()) {
+    d.package = program_.package();
+    d.policy_digest = program_.digest();
+    d.policy_sources = program_.sources();
+    d.policy_roots = program_.roots();
+    for (const compile::CompiledRule& rule : program_.rules())
       d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
-    }
-    const compile::CompiledRule& rule = program.rules()[cost.rule];
-    d.errors.push_back({rule.id, rule.level, true, "", "", cost.message, rule.location});
-    for (const auto& doc : set.documents())
-      d.facts.push_back({doc->name(), doc->sha256()});
-    AddWarnings(*bound, d);
-    return d;
+    const compile::CompiledRule& rule = program_.rules()[cost_.rule];
+    d.errors.push_back({rule.id, rule.level, true, "", "", cost_.message, rule.location});
   }
-  const eval::Outcome& outcome = eval::Evaluate(program, *bound, options, scratch_);
-  eval::Decision decision = eval::Explain(program, *bound, outcome, options, scratch_);
   for (const auto& doc : set.documents())
-    decision.facts.push_back({doc->name(), doc->sha256()});
-  AddWarnings(*bound, decision);
-  return decision;
+    d.facts.push_back({doc->name(), doc->sha256()});
+  AddWarnings(bound_, d);
+  return d;
+}
+
+eval::Decision Decider::Decide(const facts::FactSet& set, const eval::EvalOptions& options,
+                               int64_t cost_limit) {
+  (void)Evaluate(set, options, cost_limit);
+  return Explain(set, options);
 }
 
 eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,

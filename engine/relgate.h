@@ -14,6 +14,7 @@
 #include "engine/compile/compiler.h"
 #include "engine/compile/program.h"
 #include "engine/eval/bind.h"
+#include "engine/eval/cost_check.h"
 #include "engine/eval/decision.h"
 #include "engine/eval/evaluator.h"
 #include "engine/facts/facts.h"
@@ -54,10 +55,23 @@ class Decider {
   [[nodiscard]] eval::Decision Decide(const facts::FactSet& set, const eval::EvalOptions& options,
                                       int64_t cost_limit = limits::kMaxEvaluationCost);
 
+  // The fast path for deciding many releases (replay): bind, check the cost bound,
+  // evaluate; no messages, warnings or digests. Over the cost bound the outcome is
+  // undecided with one error, as in Decide. Valid until the next call.
+  [[nodiscard]] const eval::Outcome& Evaluate(const facts::FactSet& set,
+                                              const eval::EvalOptions& options,
+                                              int64_t cost_limit = limits::kMaxEvaluationCost);
+
+  // The whole decision for the outcome Evaluate just returned, on the same facts.
+  [[nodiscard]] eval::Decision Explain(const facts::FactSet& set, const eval::EvalOptions& options);
+
  private:
   const compile::Program& program_;
   eval::BoundFacts bound_;
   eval::Scratch scratch_;
+  eval::CostVerdict cost_;
+  ErrorInfo cost_error_;
+  eval::Outcome cost_outcome_;
 };
 
 // Bind, check the cost bound, evaluate, explain: the whole decision for one release.

@@ -44,7 +44,7 @@ std::string LoadError::ToString() const {
 }
 
 std::unique_ptr<Document> ParseDocument(std::string_view text, const std::string& name,
-                                        Format format, LoadError& error) {
+                                        Format format, LoadError& error, Digest digest) {
   if (format == Format::kAuto) {
     const std::string ext = std::filesystem::path(name).extension().string();
     if (ext == ".json") {
@@ -58,7 +58,8 @@ std::unique_ptr<Document> ParseDocument(std::string_view text, const std::string
                    : Format::kYaml;
     }
   }
-  return format == Format::kJson ? ParseJson(text, name, error) : ParseYaml(text, name, error);
+  return format == Format::kJson ? ParseJson(text, name, error, digest)
+                                 : ParseYaml(text, name, error, digest);
 }
 
 std::unique_ptr<Document> LoadFile(const std::string& path, Format format, LoadError& error) {

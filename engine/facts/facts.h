@@ -98,15 +98,23 @@ class Document {
   std::string sha256_;
 };
 
+// Whether a parsed document carries the sha256 of its bytes. A decision records it; a
+// replay, which decides many documents and records none, skips the cost (a sixth of
+// loading a typical release).
+enum class Digest { kCompute, kSkip };
+
 // Parses `text` as a document named `name` (used in errors). Null on error.
 [[nodiscard]] std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& name,
-                                                  LoadError& error);
+                                                  LoadError& error,
+                                                  Digest digest = Digest::kCompute);
 [[nodiscard]] std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
-                                                  LoadError& error);
+                                                  LoadError& error,
+                                                  Digest digest = Digest::kCompute);
 // Picks the parser by extension (.json, .yaml, .yml), else by the first character.
 [[nodiscard]] std::unique_ptr<Document> ParseDocument(std::string_view text,
                                                       const std::string& name, Format format,
-                                                      LoadError& error);
+                                                      LoadError& error,
+                                                      Digest digest = Digest::kCompute);
 // Reads (bounded while reading, see base/bounded_read.h) and parses a file; `-` is stdin.
 [[nodiscard]] std::unique_ptr<Document> LoadFile(const std::string& path, Format format,
                                                  LoadError& error);

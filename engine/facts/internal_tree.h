@@ -20,6 +20,9 @@ class PathStack {
 
   void Pop() { segments_.pop_back(); }
 
+  // For a path collected while unwinding, innermost segment first.
+  void Reverse() { std::reverse(segments_.begin(), segments_.end()); }
+
   std::string ToString() const {
     std::string out;
     for (const Segment& s : segments_) {

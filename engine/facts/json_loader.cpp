@@ -62,7 +62,7 @@ class Converter {
         out.i = element.get_int64().value_unsafe();
         return true;
       case simdjson::dom::element_type::UINT64:
-        error_.path = path_.ToString();
+        located_ = true;
         error_.message = "integer " + std::to_string(element.get_uint64().value_unsafe()) +
                          " is out of range (facts integers are 64-bit signed)";
         return false;
@@ -85,11 +85,10 @@ class Converter {
         size_t k = 0;
         for (simdjson::dom::element item : array) {
           new (&items[k]) Node();
-          path_.PushIndex(k);
-          const bool ok = Convert(item, items[k]);
-          path_.Pop();
-          if (!ok)
+          if (!Convert(item, items[k])) {
+            path_.PushIndex(k);  // on the way out only: a good document pays nothing
             return false;
+          }
           ++k;
         }
         out.kind = NodeKind::kArray;
@@ -105,18 +104,16 @@ class Converter {
         for (simdjson::dom::key_value_pair field : object) {
           const std::string_view key = doc_.arena().CopyString(field.key);
           new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
-          path_.PushKey(key);
-          const bool ok = Convert(field.value, members[k].value);
-          path_.Pop();
-          if (!ok)
+          if (!Convert(field.value, members[k].value)) {
+            path_.PushKey(key);
             return false;
+          }
           ++k;
         }
         const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(count));
         if (dup >= 0) {
           path_.PushKey(members[dup].name());
-          error_.path = path_.ToString();
-          path_.Pop();
+          located_ = true;
           error_.message = "duplicate key \"" + std::string(members[dup].name()) + "\"";
           return false;
         }
@@ -129,17 +126,26 @@ class Converter {
     return false;
   }
 
+  // After Convert failed: where, for the errors that have a place.
+  std::string FailedPath() {
+    if (!located_)
+      return "";
+    path_.Reverse();  // segments were pushed innermost first, while returning
+    return path_.ToString();
+  }
+
  private:
   Document& doc_;
   LoadError& error_;
   PathStack path_;
+  bool located_ = false;
   size_t nodes_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& name,
-                                    LoadError& error) {
+                                    LoadError& error, Digest digest) {
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
     error.message =
@@ -201,11 +207,13 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
     }
     return nullptr;
   }
-  auto doc = std::make_unique<Document>(name, Sha256Hex(text));
+  auto doc = std::make_unique<Document>(name, digest == Digest::kCompute ? Sha256Hex(text) : "");
   Node node;
   Converter converter(*doc, error);
-  if (!converter.Convert(root, node))
+  if (!converter.Convert(root, node)) {
+    error.path = converter.FailedPath();
     return nullptr;
+  }
   doc->set_root(node);
   return doc;
 }

@@ -303,7 +303,7 @@ class Walker {
 }  // namespace
 
 std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
-                                    LoadError& error) {
+                                    LoadError& error, Digest digest) {
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
     error.message =
@@ -346,7 +346,7 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
     error.message = "invalid YAML: " + e.msg;
     return nullptr;
   }
-  auto doc = std::make_unique<Document>(name, Sha256Hex(text));
+  auto doc = std::make_unique<Document>(name, digest == Digest::kCompute ? Sha256Hex(text) : "");
   Node node;
   Walker walker(*doc, error);
   try {

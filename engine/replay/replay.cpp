@@ -1,6 +1,9 @@
 #include "engine/replay/replay.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "engine/base/bounded_read.h"
@@ -26,29 +29,47 @@ std::string Pattern(const std::string& path) {
   return out;
 }
 
-Outcome FromDecision(const eval::Decision& d) {
+std::string CauseOf(const std::string& rule, const std::string& path, const std::string& message) {
+  const bool missing = !path.empty() && message.rfind("missing fact", 0) == 0;
+  return missing ? "lack " + Pattern(path) : rule + ": " + Pattern(message);
+}
+
+// What an evaluation decided, without building its messages (most releases need none).
+Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
   Outcome o;
-  o.verdict = eval::VerdictName(d.verdict);
-  for (const eval::Finding& f : d.findings) {
+  o.verdict = eval::VerdictName(raw.verdict);
+  for (const eval::RawFinding& f : raw.findings) {
+    const compile::CompiledRule& rule = program.rules()[f.rule];
     if (f.status == eval::FindingStatus::kAdvisory) {
-      o.warned_rules.insert(f.rule);
+      o.warned_rules.insert(rule.id);
     } else if (f.status == eval::FindingStatus::kBlocking) {
-      (f.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(f.rule);
-      o.why.emplace(f.rule, f.item.empty() ? f.message : f.message + " (" + f.item + ")");
+      (rule.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(rule.id);
     }
   }
-  for (const eval::RuleError& e : d.errors) {
+  for (const eval::RawError& e : raw.errors) {
     if (!e.blocks)
       continue;
-    o.blocking_rules.insert(e.rule);
-    o.why.emplace(e.rule, e.path.empty() ? e.message : e.message + " (" + e.path + ")");
-    const bool missing = !e.path.empty() && e.message.rfind("missing fact", 0) == 0;
-    const std::string cause =
-        missing ? "lack " + Pattern(e.path) : e.rule + ": " + Pattern(e.message);
+    const std::string& rule = program.rules()[e.rule].id;
+    o.blocking_rules.insert(rule);
+    const std::string cause = CauseOf(rule, e.error->path, e.error->message);
     if (std::find(o.causes.begin(), o.causes.end(), cause) == o.causes.end())
       o.causes.push_back(cause);
   }
   return o;
+}
+
+// Each blocking rule's first finding or error, worded as the decision words it.
+std::map<std::string, std::string> Why(const eval::Decision& d) {
+  std::map<std::string, std::string> why;
+  for (const eval::Finding& f : d.findings) {
+    if (f.status == eval::FindingStatus::kBlocking)
+      why.emplace(f.rule, f.item.empty() ? f.message : f.message + " (" + f.item + ")");
+  }
+  for (const eval::RuleError& e : d.errors) {
+    if (e.blocks)
+      why.emplace(e.rule, e.path.empty() ? e.message : e.message + " (" + e.path + ")");
+  }
+  return why;
 }
 
 // The rules a recorded decision (docs/decision.md) says blocked, held or warned, so that a
@@ -106,7 +127,11 @@ class Worker {
  public:
   Worker(const compile::Program& candidate, const compile::Program* baseline,
          const Options& options)
-      : candidate_(candidate), recorded_(options.recorded_baseline), filter_(options.filter) {
+      : candidate_program_(candidate),
+        baseline_program_(baseline),
+        candidate_(candidate),
+        recorded_(options.recorded_baseline),
+        filter_(options.filter) {
     if (baseline != nullptr)
       baseline_.emplace(*baseline);
   }
@@ -140,13 +165,19 @@ class Worker {
         return;
       }
     }
-    result.candidate = FromDecision(candidate_.Decide(set, options));
+    result.candidate = FromRaw(candidate_program_, candidate_.Evaluate(set, options));
     if (baseline_) {
-      result.baseline = FromDecision(baseline_->Decide(set, options));
+      result.baseline = FromRaw(*baseline_program_, baseline_->Evaluate(set, options));
     } else if (recorded_) {
       result.baseline = FromRecorded(release.recorded_verdict, release.recorded_decision);
     } else {
       result.baseline.verdict = "open";  // no baseline: nothing was blocked before
+    }
+    // Messages only for a release whose fate changed: the report shows its findings.
+    if (Blocked(result.candidate) && !Blocked(result.baseline)) {
+      result.candidate.why = Why(candidate_.Explain(set, options));
+    } else if (!Blocked(result.candidate) && Blocked(result.baseline) && baseline_) {
+      result.baseline.why = Why(baseline_->Explain(set, options));
     }
   }
 
@@ -156,7 +187,7 @@ class Worker {
   static bool Load(const Release& release, facts::FactSet& set, std::string& error) {
     auto add = [&](const std::string& bytes, const std::string& name) {
       facts::LoadError e;
-      auto doc = facts::ParseDocument(bytes, name, facts::Format::kAuto, e);
+      auto doc = facts::ParseDocument(bytes, name, facts::Format::kAuto, e, facts::Digest::kSkip);
       if (doc && set.Add(std::move(doc), e))
         return true;
       error = e.message;
@@ -188,6 +219,8 @@ class Worker {
   }
 
  private:
+  const compile::Program& candidate_program_;
+  const compile::Program* baseline_program_;
   Decider candidate_;
   std::optional<Decider> baseline_;
   bool recorded_;
@@ -257,27 +290,108 @@ Replayer::Replayer(const compile::Program& candidate, const compile::Program* ba
                                                    : "";
 }
 
+// The worker threads: each decides releases of the batch in flight, taking the next by
+// an atomic counter, with its own Worker (Deciders, scratch memory) for the whole replay.
+class Replayer::Pool {
+ public:
+  Pool(const compile::Program& candidate, const compile::Program* baseline,
+       const Options& options) {
+    for (unsigned t = 0; t < options.threads; ++t) {
+      threads_.emplace_back([this, &candidate, baseline, &options] {
+        Worker worker(candidate, baseline, options);
+        Loop(worker);
+      });
+    }
+  }
+
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    for (std::thread& t : threads_)
+      t.join();
+  }
+
+  // Starts deciding `batch` into `results` (sized alike); returns at once.
+  void Start(const std::vector<Release>& batch, std::vector<ReleaseResult>& results) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch_ = &batch;
+    results_ = &results;
+    next_.store(0);
+    busy_ = threads_.size();
+    ++generation_;
+    work_.notify_all();
+  }
+
+  // Waits until every release of the batch started last is decided.
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return busy_ == 0; });
+  }
+
+ private:
+  void Loop(Worker& worker) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::vector<Release>* batch;
+      std::vector<ReleaseResult>* results;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        work_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_)
+          return;
+        seen = generation_;
+        batch = batch_;
+        results = results_;
+      }
+      for (size_t k = next_.fetch_add(1); k < batch->size(); k = next_.fetch_add(1))
+        worker.Run((*batch)[k], (*results)[k]);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--busy_ == 0)
+        done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable work_, done_;
+  const std::vector<Release>* batch_ = nullptr;
+  std::vector<ReleaseResult>* results_ = nullptr;
+  std::atomic<size_t> next_{0};
+  size_t busy_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+Replayer::~Replayer() = default;
+
 void Replayer::Add(Release release) {
-  batch_.push_back(std::move(release));
-  if (batch_.size() >= options_.batch)
+  filling_.push_back(std::move(release));
+  if (filling_.size() >= options_.batch)
     Flush();
 }
 
+// Hands the filled batch to the pool, after taking in the results of the one before:
+// the source reads the next batch while the pool decides this one.
 void Replayer::Flush() {
-  std::vector<ReleaseResult> results(batch_.size());
-  const size_t threads = std::min<size_t>(options_.threads, batch_.size());
-  std::vector<std::thread> workers;
-  for (size_t t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      Worker worker(candidate_, baseline_, options_);
-      for (size_t k = t; k < batch_.size(); k += threads)
-        worker.Run(batch_[k], results[k]);
-    });
-  }
-  for (std::thread& w : workers)
-    w.join();
+  if (pool_ == nullptr)
+    pool_ = std::make_unique<Pool>(candidate_, baseline_, options_);
+  Collect();
+  std::swap(filling_, in_flight_);
+  filling_.clear();
+  results_.assign(in_flight_.size(), ReleaseResult());
+  if (!in_flight_.empty())
+    pool_->Start(in_flight_, results_);
+}
+
+void Replayer::Collect() {
+  if (in_flight_.empty())
+    return;
+  pool_->Wait();
   // In input order, so the summary does not depend on the number of threads.
-  for (const ReleaseResult& r : results) {
+  for (const ReleaseResult& r : results_) {
     if (r.skipped)
       continue;
     if (!r.error.empty()) {
@@ -311,15 +425,15 @@ void Replayer::Flush() {
         c.examples.push_back(r.id);
     }
   }
-  taken_ += static_cast<int64_t>(batch_.size());
-  batch_.clear();
+  taken_ += static_cast<int64_t>(in_flight_.size());
+  in_flight_.clear();
   if (options_.progress)
     options_.progress(taken_);
 }
 
 Summary Replayer::Finish() {
-  if (!batch_.empty())
-    Flush();
+  Flush();    // the last, partial batch
+  Collect();  // and its results
   return std::move(summary_);
 }
 

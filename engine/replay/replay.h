@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,7 +47,7 @@ struct Outcome {
   std::set<std::string> blocking_rules;
   std::set<std::string> held_rules;
   std::set<std::string> warned_rules;
-  std::vector<std::string> causes;  // why undecided: `lack provenance.subject_digest`, ...
+  std::vector<std::string> causes;         // why undecided: `lack provenance.subject_digest`, ...
   std::map<std::string, std::string> why;  // rule -> its first finding's message or error
 };
 
@@ -122,16 +123,26 @@ class Replayer {
   // `baseline` null: compare with the recorded verdicts or with nothing (Options).
   Replayer(const compile::Program& candidate, const compile::Program* baseline, Options options);
 
+  ~Replayer();
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
+
   void Add(Release release);
   Summary Finish();
 
  private:
+  class Pool;
+
   void Flush();
+  void Collect();
 
   const compile::Program& candidate_;
   const compile::Program* baseline_;
   Options options_;
-  std::vector<Release> batch_;
+  std::vector<Release> filling_;    // being read from the source
+  std::vector<Release> in_flight_;  // being decided by the pool
+  std::vector<ReleaseResult> results_;
+  std::unique_ptr<Pool> pool_;
   int64_t taken_ = 0;
   Summary summary_;
 };
