@@ -99,12 +99,24 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool
   std::unique_ptr<SqliteHistory> history(new SqliteHistory(db));
   // Another recorder may hold the write lock for a moment: wait for it, boundedly.
   sqlite3_busy_timeout(db, 10000);
-  char* message = nullptr;
-  const std::string setup =
-      std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") + (create ? kSchema : "");
-  if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  auto exec = [&](const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK)
+      return true;
     error = "cannot use history `" + path + "`: " + (message != nullptr ? message : "?");
     sqlite3_free(message);
+    return false;
+  };
+  if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"))
+    return nullptr;
+  // A new history gets its schema in one transaction (a recorder killed meanwhile leaves
+  // none of it); an existing one is only read, so opening it writes nothing.
+  const bool has_schema = [&] {
+    Statement probe(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    return probe.ok() && sqlite3_step(probe.get()) == SQLITE_ROW;
+  }();
+  if (!has_schema && create &&
+      !exec((std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;").c_str())) {
     return nullptr;
   }
   Statement version(db, "SELECT value FROM meta WHERE key = 'schema_version'");
