@@ -1,5 +1,8 @@
 #include "engine/history/sqlite_history.h"
 
+#include <chrono>
+#include <thread>
+
 #include <sqlite3.h>
 
 namespace relgate::history {
@@ -107,8 +110,16 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool
     sqlite3_free(message);
     return false;
   };
-  if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"))
-    return nullptr;
+  // Switching a new file to WAL takes an exclusive lock, and SQLite reports a recorder
+  // creating the same history at that moment as busy without waiting: wait here, as long
+  // as the busy timeout would.
+  for (int tries = 0;; ++tries) {
+    if (exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"))
+      break;
+    if (sqlite3_errcode(db) != SQLITE_BUSY || tries == 1000)
+      return nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   // A new history gets its schema in one transaction (a recorder killed meanwhile leaves
   // none of it); an existing one is only read, so opening it writes nothing.
   const bool has_schema = [&] {
