@@ -69,9 +69,21 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
 const eval::Outcome& Decider::Evaluate(const facts::FactSet& set, const eval::EvalOptions& options,
                                        int64_t cost_limit) {
   eval::BindInto(program_, set, bound_);
-  cost_ = eval::CheckCost(program_, bound_, cost_limit);
+  return EvaluateOn(bound_, options, cost_limit);
+}
+
+const eval::Outcome& Decider::EvaluateBoundBy(const Decider& other,
+                                              const eval::EvalOptions& options,
+                                              int64_t cost_limit) {
+  return EvaluateOn(other.bound_, options, cost_limit);
+}
+
+const eval::Outcome& Decider::EvaluateOn(const eval::BoundFacts& bound,
+                                         const eval::EvalOptions& options, int64_t cost_limit) {
+  last_bound_ = &bound;
+  cost_ = eval::CheckCost(program_, bound, cost_limit);
   if (cost_.ok)
-    return eval::Evaluate(program_, bound_, options, scratch_);
+    return eval::Evaluate(program_, bound, options, scratch_);
   // Over the bound: nothing is evaluated, and the gate stays shut.
   cost_outcome_ = eval::Outcome();
   cost_outcome_.verdict = eval::Verdict::kUndecided;
@@ -84,7 +96,7 @@ const eval::Outcome& Decider::Evaluate(const facts::FactSet& set, const eval::Ev
 eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptions& options) {
   eval::Decision d;
   if (cost_.ok) {
-    d = eval::Explain(program_, bound_, scratch_.outcome, options, scratch_);
+    d = eval::Explain(program_, *last_bound_, scratch_.outcome, options, scratch_);
   } else {
     d.verdict = eval::Verdict::kUndecided;
     d.evaluated_at = options.now;
@@ -99,7 +111,7 @@ eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptio
   }
   for (const auto& doc : set.documents())
     d.facts.push_back({doc->name(), doc->sha256()});
-  AddWarnings(bound_, d);
+  AddWarnings(*last_bound_, d);
   return d;
 }
 

@@ -62,12 +62,23 @@ class Decider {
                                               const eval::EvalOptions& options,
                                               int64_t cost_limit = limits::kMaxEvaluationCost);
 
+  // As Evaluate, on facts bound by `other`'s last Evaluate for a program whose schema is
+  // the same as this one's (check::SameType): a replay binds each release once for both
+  // the candidate and the baseline when their schemas agree.
+  [[nodiscard]] const eval::Outcome& EvaluateBoundBy(
+      const Decider& other, const eval::EvalOptions& options,
+      int64_t cost_limit = limits::kMaxEvaluationCost);
+
   // The whole decision for the outcome Evaluate just returned, on the same facts.
   [[nodiscard]] eval::Decision Explain(const facts::FactSet& set, const eval::EvalOptions& options);
 
  private:
+  const eval::Outcome& EvaluateOn(const eval::BoundFacts& bound, const eval::EvalOptions& options,
+                                  int64_t cost_limit);
+
   const compile::Program& program_;
   eval::BoundFacts bound_;
+  const eval::BoundFacts* last_bound_ = &bound_;  // what the last evaluation read
   eval::Scratch scratch_;
   eval::CostVerdict cost_;
   ErrorInfo cost_error_;

@@ -147,4 +147,18 @@ bool Assignable(const Type* have, const Type* want) {
   }
 }
 
+bool SameType(const Type* a, const Type* b) {
+  if (a == b)
+    return true;
+  if (a == nullptr || b == nullptr || a->kind != b->kind || a->fields.size() != b->fields.size() ||
+      !SameType(a->element, b->element)) {
+    return false;
+  }
+  for (size_t k = 0; k < a->fields.size(); ++k) {
+    if (a->fields[k].name != b->fields[k].name || !SameType(a->fields[k].type, b->fields[k].type))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace relgate::check

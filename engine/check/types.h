@@ -47,6 +47,10 @@ struct Type {
   bool IsNumeric() const { return kind == TypeKind::kInt || kind == TypeKind::kFloat; }
 };
 
+// Structurally equal: the same kind, element and fields (names, order and types). Facts
+// bound for one program's schema serve another whose schema is the same.
+bool SameType(const Type* a, const Type* b);
+
 // Printable name, as a user writes it: `[{name: string, version: string}]`, `string?`.
 std::string TypeName(const Type* type);
 

@@ -132,8 +132,10 @@ class Worker {
         candidate_(candidate),
         recorded_(options.recorded_baseline),
         filter_(options.filter) {
-    if (baseline != nullptr)
+    if (baseline != nullptr) {
       baseline_.emplace(*baseline);
+      same_schema_ = check::SameType(candidate.schema(), baseline->schema());
+    }
   }
 
   void Run(const Release& release, ReleaseResult& result) {
@@ -167,7 +169,9 @@ class Worker {
     }
     result.candidate = FromRaw(candidate_program_, candidate_.Evaluate(set, options));
     if (baseline_) {
-      result.baseline = FromRaw(*baseline_program_, baseline_->Evaluate(set, options));
+      result.baseline =
+          FromRaw(*baseline_program_, same_schema_ ? baseline_->EvaluateBoundBy(candidate_, options)
+                                                   : baseline_->Evaluate(set, options));
     } else if (recorded_) {
       result.baseline = FromRecorded(release.recorded_verdict, release.recorded_decision);
     } else {
@@ -223,6 +227,7 @@ class Worker {
   const compile::Program* baseline_program_;
   Decider candidate_;
   std::optional<Decider> baseline_;
+  bool same_schema_ = false;  // bind each release once, for both
   bool recorded_;
   const history::ListFilter& filter_;
 };
