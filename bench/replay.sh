@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Times `relgate replay` over the reference workload as JSON Lines, on 1 and 2 threads,
-# with the shipped policy as candidate and baseline (two decisions per release, JSON
-# parsing included). N releases (default 10,000) are generated once into build-bench/ by
-# ../shared/workload/generate.mjs (seed 42); they are not committed.
+# Times the `relgate replay` process end to end over the reference workload as JSON
+# Lines, on 1 and 2 threads, with the shipped policy as candidate and baseline (two
+# decisions per release, JSON parsing included), and its peak memory when GNU time is
+# installed. N releases (default 100,000, about 2.2 GB) are generated once into
+# build-bench/ by ../shared/workload/generate.mjs (seed 42); they are not committed.
+# The Google Benchmark figures (make bench) measure the same in process, by stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${N:-10000}
+n=${N:-100000}
 make --no-print-directory compile-cli >/dev/null
 data=build-bench/releases-${n}.ndjson
 mkdir -p build-bench
 [ -f "$data" ] || node ../shared/workload/generate.mjs --n "$n" --seed 42 --out "$data"
 bytes=$(stat -c %s "$data")
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "  peak memory %M KB")
 for threads in 1 2; do
   start=$(date +%s%N)
-  build/relgate replay --policy policies --history "$data" --baseline policies \
+  "${timer[@]}" build/relgate replay --policy policies --history "$data" --baseline policies \
     --threads "$threads" --format json >/dev/null
   end=$(date +%s%N)
   ns=$((end - start))
