@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <unistd.h>
@@ -20,7 +21,11 @@ std::string Minutes(double seconds) {
 }  // namespace
 
 ProgressLine::ProgressLine()
-    : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()), last_(start_) {}
+    : enabled_(::isatty(STDERR_FILENO) == 1), start_(Clock::now()), last_(start_) {
+  // How long a run goes before the line appears (default 1 s): the tests set 0.
+  if (const char* after = std::getenv("RELGATE_PROGRESS_AFTER_MS"); after != nullptr)
+    after_ = std::chrono::milliseconds(std::atoi(after));
+}
 
 ProgressLine::~ProgressLine() {
   Clear();
@@ -37,7 +42,7 @@ void ProgressLine::Update(int64_t releases, int64_t done, int64_t total) {
     return;
   const Clock::time_point now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(200))
+  if (now - start_ < after_ || (drawn_ && now - last_ < std::chrono::milliseconds(200)))
     return;
   last_ = now;
   std::string line = "\r\033[K" + std::to_string(releases) + " releases, " +

@@ -29,6 +29,7 @@ class ProgressLine {
   bool drawn_ = false;
   Clock::time_point start_;
   Clock::time_point last_;
+  Clock::duration after_ = std::chrono::seconds(1);
 };
 
 }  // namespace relgate::cli

@@ -184,6 +184,29 @@ TEST_CASE("without a baseline the candidate alone is reported: every release it 
   CHECK(Contains(json.output, "\"baseline\":null,"));
 }
 
+TEST_CASE("a progress line only on a terminal, cleared before the report") {
+  // `script` gives relgate a terminal; RELGATE_PROGRESS_AFTER_MS=0 shows the line at once
+  // instead of after a second.
+  const fs::path log =
+      fs::temp_directory_path() / ("relgate-progress-" + std::to_string(getpid()) + ".log");
+  const std::string replay = std::string(RELGATE_BINARY) + " replay --policy policies --history " +
+                             kSample + " --threads 1";
+  const std::string command = "cd '" + testing::SourceDir() +
+                              "' && RELGATE_PROGRESS_AFTER_MS=0 script -qec \"" + replay +
+                              " >/dev/null\" " + log.string() + " >/dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) != -1);
+  const std::string terminal = testing::ReadFile(log.string());
+  CAPTURE(terminal);
+  CHECK(Contains(terminal, "\r\033[K150 releases, "));
+  CHECK(Contains(terminal, "/s, 100%, 0:00 left"));
+  CHECK(Contains(terminal, "left\r\033[K"));  // cleared
+  fs::remove(log);
+  // Not a terminal: nothing on stderr.
+  auto quiet =
+      RunRelgate("replay --policy policies --history " + kSample, true, " 2>&1 >/dev/null");
+  CHECK(quiet.output.empty());
+}
+
 TEST_CASE("JSON Lines releases are filtered by their own repository and build time") {
   auto repo = Replay("policies", kSample + " --baseline policies --repo acme/auth");
   CHECK(Contains(repo.output, "24 releases replayed"));
