@@ -1,10 +1,13 @@
 // `relgate eval --policy PATH --facts FILE...`: one gate decision.
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/record.h"
 #include "engine/base/atomic_file.h"
 #include "engine/relgate.h"
+#include "engine/report/renderers.h"
 #include "engine/report/report.h"
 #include <unistd.h>
 
@@ -14,15 +17,62 @@ namespace {
 struct EvalArgs {
   std::vector<std::string> policy;
   std::vector<std::string> facts;
-  std::string format = "text";
+  std::vector<std::string> formats;
   std::string now;
   std::vector<std::string> overrides;
   std::string by;
   std::string reason;
   std::string stdlib;
-  std::string output;
+  std::vector<std::string> outputs;
   RecordArgs record;
 };
+
+// One report to write: a renderer, and a file (or "" for standard output).
+struct ReportTarget {
+  const report::Renderer* renderer;
+  std::string output;
+};
+
+// Pairs each --format with the --output at the same position. A format without an
+// output goes to standard output (one at most); when every format goes to a file, text
+// still goes to standard output, for the person or the CI log watching. `--output F`
+// alone writes text to F. False with `error` on a usage error.
+bool PlanReports(const std::vector<std::string>& formats, const std::vector<std::string>& outputs,
+                 std::vector<ReportTarget>& targets, std::string& error) {
+  std::vector<std::string> names = formats;
+  if (names.empty())
+    names.push_back("text");
+  if (outputs.size() > names.size()) {
+    error = "each --output needs its --format (" + std::to_string(outputs.size()) + " outputs, " +
+            std::to_string(names.size()) + " formats)";
+    return false;
+  }
+  if (names.size() > outputs.size() + 1) {
+    error = "only one --format can go to standard output: give each of the others an --output";
+    return false;
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    const report::Renderer* renderer = report::FindRenderer(names[k]);
+    if (renderer == nullptr) {
+      error = "unknown --format `" + names[k] + "`; formats:";
+      for (const report::Renderer& r : report::Renderers())
+        error += std::string(" ") + r.name;
+      return false;
+    }
+    targets.push_back({renderer, k < outputs.size() ? outputs[k] : ""});
+  }
+  if (names.size() == outputs.size())
+    targets.push_back({report::FindRenderer("text"), ""});
+  return true;
+}
+
+// The formats, for --help.
+std::string FormatHelp() {
+  std::string out = "Report format, repeatable (pair each with an --output):";
+  for (const report::Renderer& r : report::Renderers())
+    out += std::string("\n  ") + r.name + ": " + r.description;
+  return out;
+}
 
 }  // namespace
 
@@ -36,16 +86,16 @@ Command SetupEval(CLI::App& app) {
   cmd->add_option("--facts", args->facts,
                   "A YAML or JSON facts file; repeat to merge files by top-level key")
       ->required();
-  cmd->add_option("--format", args->format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", args->formats, FormatHelp());
   CLI::Option* now_option = cmd->add_option(
       "--now", args->now, "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
   cmd->add_option("--override", args->overrides,
                   "Let a failing soft (hold) rule pass; needs --by and --reason; repeatable");
   cmd->add_option("--by", args->by, "Who authorises the overrides");
   cmd->add_option("--reason", args->reason, "Why the overrides are justified");
-  cmd->add_option("--output", args->output,
-                  "Write the report to this file (atomically) instead of standard output");
+  cmd->add_option("--output", args->outputs,
+                  "Write the report of the --format at the same position to this file "
+                  "(atomically); repeatable");
   cmd->add_option("--record", args->record.history,
                   "Append the decision to this history (SQLite; created if missing)");
   cmd->add_option("--release-id", args->record.release_id,
@@ -59,6 +109,11 @@ Command SetupEval(CLI::App& app) {
   return [args, now_option]() {
     eval::EvalOptions options;
     std::string error;
+    std::vector<ReportTarget> targets;
+    if (!PlanReports(args->formats, args->outputs, targets, error)) {
+      std::cerr << "relgate: error: " << error << "\n";
+      return 2;
+    }
     if (!ParseNow(args->now, now_option->count() > 0, options.now, error)) {
       std::cerr << "relgate: error: " << error << "\n";
       return 2;
@@ -106,21 +161,33 @@ Command SetupEval(CLI::App& app) {
       decision.history_head = record.hash;
       decision.history_seq = record.seq;
     }
-    const bool to_file = !args->output.empty();
-    const std::string report =
-        args->format == "json"
-            ? report::RenderJson(decision)
-            : report::RenderText(decision, {!to_file && ColorFor(STDOUT_FILENO)});
-    if (to_file) {
-      if (std::string failed = WriteFileAtomically(args->output, report); !failed.empty()) {
+    // Files first, each atomically: a report that cannot be written keeps the gate shut.
+    for (const ReportTarget& t : targets) {
+      if (t.output.empty())
+        continue;
+      const std::string report = t.renderer->render(decision, {});
+      if (std::string failed = WriteFileAtomically(t.output, report); !failed.empty()) {
         std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
         return 2;
       }
-      std::cerr << "relgate: gate " << eval::VerdictName(decision.verdict) << "; report written to "
-                << args->output << "\n";
-      return eval::ExitCode(decision.verdict);
     }
-    std::cout << report;
+    // In GitHub Actions, the github format also writes the job's summary page.
+    if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+        summary != nullptr && *summary != '\0' &&
+        std::any_of(targets.begin(), targets.end(), [](const ReportTarget& t) {
+          return std::string(t.renderer->name) == "github";
+        })) {
+      if (std::string failed = AppendToFile(summary, report::RenderMarkdown(decision));
+          !failed.empty()) {
+        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        return 2;
+      }
+    }
+    for (const ReportTarget& t : targets) {
+      if (!t.output.empty())
+        continue;
+      std::cout << t.renderer->render(decision, {ColorFor(STDOUT_FILENO)});
+    }
     std::cout.flush();
     if (!std::cout) {
       std::cerr << "relgate: error: could not write the report to standard output\nthe gate "

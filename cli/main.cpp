@@ -5,11 +5,12 @@
 
 #include "cli/commands.h"
 #include "engine/base/diagnostic.h"
+#include "engine/base/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"relgate: checks the facts of a release against a policy before the gate opens"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "relgate 0.1.0");
+  app.set_version_flag("--version", std::string("relgate ") + relgate::kVersion);
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   commands.push_back({nullptr, relgate::cli::SetupCheck(app)});
   commands.back().first = app.get_subcommands({}).back();

@@ -20,6 +20,14 @@ std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPol
   return compile::Compile(std::move(checked), sources, sink, options);
 }
 
+// The facts document that defines the top-level key of `path` (`dependencies[3].name`
+// -> the file that has `dependencies`), or "".
+std::string FactsFileOf(const facts::FactSet& set, const std::string& path) {
+  if (path.empty())
+    return "";
+  return set.SourceOf(std::string_view(path).substr(0, path.find_first_of(".[")));
+}
+
 void AddWarnings(const eval::BoundFacts& bound, eval::Decision& d) {
   for (const ErrorInfo& unread : bound.unread_keys())
     d.warnings.push_back({unread.path, unread.message});
@@ -107,10 +115,15 @@ eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptio
     for (const compile::CompiledRule& rule : program_.rules())
       d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
     const compile::CompiledRule& rule = program_.rules()[cost_.rule];
-    d.errors.push_back({rule.id, rule.level, true, "", "", cost_.message, rule.location});
+    d.errors.push_back({rule.id, rule.level, true, "", "", "", cost_.message, rule.location});
   }
   for (const auto& doc : set.documents())
     d.facts.push_back({doc->name(), doc->sha256()});
+  // Which facts file each finding's item, and each error's fact, is in.
+  for (eval::Finding& f : d.findings)
+    f.facts_file = FactsFileOf(set, f.item);
+  for (eval::RuleError& e : d.errors)
+    e.facts_file = FactsFileOf(set, !e.path.empty() ? e.path : e.item);
   AddWarnings(*last_bound_, d);
   return d;
 }

@@ -10,6 +10,7 @@ packages=(
   libbenchmark-dev libsqlite3-dev
   chromium  # the HTML replay report's test renders it headless
   python3   # examples/history/generate.py (a test checks the committed output)
+  libxml2-utils  # xmllint: the JUnit report's test validates it against a schema
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

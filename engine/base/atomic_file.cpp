@@ -81,4 +81,25 @@ std::string WriteFileAtomically(const std::string& path, std::string_view conten
   return "";
 }
 
+std::string AppendToFile(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return "cannot open `" + path + "` to append: " + std::strerror(errno);
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      const std::string why = n < 0 ? std::strerror(errno) : "nothing written";
+      ::close(fd);
+      return "cannot append to `" + path + "`: " + why;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0)
+    return "cannot append to `" + path + "`: " + std::strerror(errno);
+  return "";
+}
+
 }  // namespace relgate

@@ -16,4 +16,9 @@ namespace relgate {
 // temporary file can leave `.<name>.relgate-tmp-XXXXXX` beside the target.
 [[nodiscard]] std::string WriteFileAtomically(const std::string& path, std::string_view content);
 
+// Appends `content` to `path` (created if missing) in one write with O_APPEND: for files
+// other programs own and read afterwards, such as GitHub's $GITHUB_STEP_SUMMARY. Returns
+// "" on success, else a message naming `path` and the reason.
+[[nodiscard]] std::string AppendToFile(const std::string& path, std::string_view content);
+
 }  // namespace relgate

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/digest.h"
 #include "engine/base/source.h"
 #include "engine/builtins/registry.h"
 #include "engine/check/types.h"
@@ -65,10 +66,7 @@ struct CheckedException {
   uint32_t rule = 0;  // index into rules
 };
 
-struct SourceDigest {
-  std::string path;    // relative to the policy root (`release.gate`, `std/baseline.gate`)
-  std::string sha256;  // hex
-};
+using relgate::SourceDigest;  // engine/base/digest.h
 
 struct CheckedPolicy {
   std::vector<std::unique_ptr<syntax::Module>> modules;  // owned ASTs

@@ -68,9 +68,10 @@ class Compiler {
   }
 
  private:
-  std::string Location(Span span) const {
+  PolicyLocation Location(Span span) const {
     const SourceFile& file = sources_.file(span.file);
-    return file.path() + ":" + std::to_string(file.LocationOf(span.begin).line);
+    const relgate::Location at = file.LocationOf(span.begin);
+    return {file.path(), at.line, at.column};
   }
 
   NodeId Emit(Node node, const Expr* source) {

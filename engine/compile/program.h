@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/base/arena.h"
+#include "engine/base/policy_location.h"
 #include "engine/check/policy.h"
 #include "engine/check/types.h"
 #include "engine/compile/cost.h"
@@ -27,7 +28,7 @@ struct TemplatePiece {
 struct CompiledRule {
   std::string id;
   syntax::Level level = syntax::Level::kHard;
-  std::string location;  // `policies/release.gate:12`
+  PolicyLocation location;  // `policies/release.gate:12:6`
   bool has_for = false;
   std::string var;
   NodeId over = kNoNode;  // the list iterated by `for`
@@ -47,7 +48,7 @@ struct CompiledException {
   std::string until_text;
   std::string owner;
   std::string reason;
-  std::string location;
+  PolicyLocation location;
 };
 
 struct CompiledLet {

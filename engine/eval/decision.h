@@ -1,13 +1,18 @@
 // Decision: the complete, self-contained record of one gate decision, which reports,
-// history and replay read without the Program. docs/decision.md documents its JSON form.
+// history and replay read without the Program. A value type of its own: it depends on
+// nothing of the compiler (no syntax tree, no checker), and says where things are as
+// structured locations (policy file, line, column; facts file and path), which every
+// renderer (text, JSON, SARIF, JUnit, annotations) can use. docs/decision.md documents
+// its JSON form.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "engine/check/policy.h"
-#include "engine/syntax/ast.h"
+#include "engine/base/digest.h"
+#include "engine/base/level.h"
+#include "engine/base/policy_location.h"
 
 namespace relgate::eval {
 
@@ -27,7 +32,7 @@ enum class FindingStatus {
 enum class RuleStatus { kPass, kFail, kError, kNotEvaluated };
 
 const char* VerdictName(Verdict verdict);
-const char* LevelName(syntax::Level level);  // "hard", "soft", "advisory"
+const char* LevelName(Level level);  // "hard", "soft", "advisory"
 const char* StatusName(FindingStatus status);
 const char* RuleStatusName(RuleStatus status);
 int ExitCode(Verdict verdict);
@@ -42,18 +47,19 @@ struct AppliedException {
   std::string owner;
   std::string reason;
   std::string until;
-  std::string location;
+  PolicyLocation location;
 };
 
 struct Finding {
   std::string rule;
-  syntax::Level level = syntax::Level::kHard;
+  Level level = Level::kHard;
   FindingStatus status = FindingStatus::kBlocking;
   std::string message;
   std::string item;        // `dependencies[3]` for `for` rules, "" otherwise
   std::string item_value;  // the item rendered, for scalar items (`"dist/app.js.map"`)
+  std::string facts_file;  // the facts document that holds `item`, "" when none
   std::vector<Because> because;
-  std::string location;  // where the rule is declared
+  PolicyLocation location;  // where the rule is declared
   bool has_exception = false;
   AppliedException exception;      // when status == kExcepted
   bool expired_exception = false;  // an expired exception would have covered it
@@ -62,19 +68,20 @@ struct Finding {
 
 struct RuleError {
   std::string rule;
-  syntax::Level level = syntax::Level::kHard;
+  Level level = Level::kHard;
   // False for an advisory rule's error: an advisory rule never blocks when it fails, so
   // its error cannot either (unless evaluation stopped on the budget: see evaluator.cpp).
   bool blocks = true;
   std::string item;
-  std::string path;  // fact path, when a fact was missing or ill-typed
+  std::string path;        // fact path, when a fact was missing or ill-typed
+  std::string facts_file;  // the facts document that holds `path` (or its top key), if any
   std::string message;
-  std::string location;
+  PolicyLocation location;
 };
 
 struct RuleResult {
   std::string rule;
-  syntax::Level level = syntax::Level::kHard;
+  Level level = Level::kHard;
   RuleStatus status = RuleStatus::kPass;
   uint32_t findings = 0;  // all findings, including excepted and overridden ones
 };
@@ -107,7 +114,7 @@ struct Decision {
   int64_t evaluated_at = 0;  // ns since epoch: `--now` or the wall clock
   std::string package;
   std::string policy_digest;
-  std::vector<check::SourceDigest> policy_sources;
+  std::vector<SourceDigest> policy_sources;
   std::vector<std::string> policy_roots;  // each --policy path, as given
   std::vector<FactsDigest> facts;
   std::vector<RuleResult> rules;

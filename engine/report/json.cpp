@@ -2,76 +2,19 @@
 // in a fixed order, and arrays keep the decision's order (rules in policy order, findings
 // in evaluation order), so equal decisions give identical bytes.
 #include "engine/base/time.h"
+#include "engine/report/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::report {
 namespace {
 
-class Writer {
- public:
-  void Open(char c) {
-    Comma();
-    out_ += c;
-    first_ = true;
-  }
-
-  void Close(char c) {
-    out_ += c;
-    first_ = false;
-  }
-
-  void Key(std::string_view key) {
-    Comma();
-    out_ += JsonQuote(key);
-    out_ += ':';
-    first_ = true;
-  }
-
-  void String(std::string_view value) {
-    Comma();
-    out_ += JsonQuote(value);
-  }
-
-  void Raw(std::string_view value) {
-    Comma();
-    out_ += value;
-  }
-
-  void Field(std::string_view key, std::string_view value) {
-    Key(key);
-    String(value);
-  }
-
-  void Bool(std::string_view key, bool value) {
-    Key(key);
-    Raw(value ? "true" : "false");
-  }
-
-  void Int(std::string_view key, int64_t value) {
-    Key(key);
-    Raw(std::to_string(value));
-  }
-
-  std::string Take() { return std::move(out_); }
-
- private:
-  void Comma() {
-    if (!first_)
-      out_ += ',';
-    first_ = false;
-  }
-
-  std::string out_;
-  bool first_ = true;
-};
-
-void WriteException(Writer& w, std::string_view key, const eval::AppliedException& e) {
+void WriteException(JsonWriter& w, std::string_view key, const eval::AppliedException& e) {
   w.Key(key);
   w.Open('{');
   w.Field("owner", e.owner);
   w.Field("reason", e.reason);
   w.Field("until", e.until);
-  w.Field("location", e.location);
+  w.Field("location", e.location.ToString());
   w.Close('}');
 }
 
@@ -100,7 +43,7 @@ std::string JsonQuote(std::string_view text) {
 }
 
 std::string RenderJson(const eval::Decision& d) {
-  Writer w;
+  JsonWriter w;
   w.Open('{');
   w.Field("schema", "relgate.decision/v1");
   w.Field("verdict", eval::VerdictName(d.verdict));
@@ -157,6 +100,8 @@ std::string RenderJson(const eval::Decision& d) {
       w.Field("item", f.item);
     if (!f.item_value.empty())
       w.Field("item_value", f.item_value);
+    if (!f.facts_file.empty())
+      w.Field("facts_file", f.facts_file);
     w.Key("because");
     w.Open('[');
     for (const auto& b : f.because) {
@@ -166,7 +111,7 @@ std::string RenderJson(const eval::Decision& d) {
       w.Close('}');
     }
     w.Close(']');
-    w.Field("location", f.location);
+    w.Field("location", f.location.ToString());
     if (f.has_exception)
       WriteException(w, "exception", f.exception);
     if (f.expired_exception)
@@ -185,8 +130,10 @@ std::string RenderJson(const eval::Decision& d) {
       w.Field("item", e.item);
     if (!e.path.empty())
       w.Field("path", e.path);
+    if (!e.facts_file.empty())
+      w.Field("facts_file", e.facts_file);
     w.Field("message", e.message);
-    w.Field("location", e.location);
+    w.Field("location", e.location.ToString());
     w.Close('}');
   }
   w.Close(']');
@@ -225,7 +172,7 @@ std::string RenderJson(const eval::Decision& d) {
     w.Field("owner", e.exception.owner);
     w.Field("reason", e.exception.reason);
     w.Field("until", e.exception.until);
-    w.Field("location", e.exception.location);
+    w.Field("location", e.exception.location.ToString());
     w.Close('}');
   }
   w.Close(']');

@@ -62,7 +62,7 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
            eval::LevelName(e.level);
     if (!e.item.empty())
       out += "  " + P(e.item);
-    out += "  " + P(e.location) + "\n";
+    out += "  " + P(e.location.ToString()) + "\n";
     out += "      " + (e.path.empty() ? "" : "`" + P(e.path) + "`: ") + P(e.message) + "\n";
     out += e.blocks ? "      the rule could not be decided, so the gate stays shut\n"
                     : "      an advisory rule could not be decided; it does not block, but fix "
@@ -82,7 +82,7 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
       if (!f.item_value.empty())
         out += " = " + P(f.item_value);
     }
-    out += "  " + P(f.location) + "\n";
+    out += "  " + P(f.location.ToString()) + "\n";
     out += "      " + P(f.message) + "\n";
     for (size_t k = 0; k < f.because.size(); ++k) {
       out += std::string(k == 0 ? "      why: " : "           ") + P(f.because[k].expr) + " = " +
@@ -90,11 +90,11 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     }
     if (f.has_exception) {
       out += "      excepted by " + P(f.exception.owner) + " until " + P(f.exception.until) + ": " +
-             P(f.exception.reason) + " (" + P(f.exception.location) + ")\n";
+             P(f.exception.reason) + " (" + P(f.exception.location.ToString()) + ")\n";
     }
     if (f.expired_exception) {
       out += "      an exception by " + P(f.expired.owner) + " expired on " + P(f.expired.until) +
-             " (" + P(f.expired.location) + ")\n";
+             " (" + P(f.expired.location.ToString()) + ")\n";
     }
     if (f.status == eval::FindingStatus::kOverridden) {
       for (const auto& o : d.overrides) {
@@ -111,7 +111,7 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
   for (const auto& e : d.expired_exceptions) {
     out += style("1;35", "note") + ": the exception for " + P(e.rule) + " by " +
            P(e.exception.owner) + " expired on " + P(e.exception.until) +
-           " and no longer applies (" + P(e.exception.location) + ")\n";
+           " and no longer applies (" + P(e.exception.location.ToString()) + ")\n";
   }
   for (const auto& warning : d.warnings) {
     out += style("1;35", "note") + ": facts key `" + P(warning.path) + "` is " +

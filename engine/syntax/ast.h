@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/level.h"
 #include "engine/base/source.h"
 
 namespace relgate::syntax {
@@ -122,7 +123,7 @@ struct Template {
   std::vector<TemplatePart> parts;
 };
 
-enum class Level { kAdvisory, kSoft, kHard };  // warn, hold, deny
+using relgate::Level;  // engine/base/level.h
 
 struct Rule {
   Level level = Level::kHard;

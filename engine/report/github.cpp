@@ -1,0 +1,101 @@
+// The decision as GitHub Actions workflow commands: an annotation per blocking,
+// advisory, excepted or overridden finding and per rule error, placed at the rule's
+// declaration in the policy (a file in the repository, where GitHub can show it), then
+// one line with the verdict. Levels: deny -> error, hold -> warning, warn and the
+// findings that did not block -> notice. Values are escaped as GitHub's toolkit does
+// (`%`, CR and LF in messages; also `:` and `,` in properties), so that no fact can end a
+// command early or start another. The Markdown summary for $GITHUB_STEP_SUMMARY is
+// RenderMarkdown's.
+#include <vector>
+
+#include "engine/base/printable.h"
+#include "engine/report/renderers.h"
+
+namespace relgate::report {
+namespace {
+
+std::string EscapeData(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string EscapeProperty(const std::string& text) {
+  std::string out;
+  for (char c : EscapeData(text)) {
+    switch (c) {
+      case ':': out += "%3A"; break;
+      case ',': out += "%2C"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// One workflow command. Each of `lines` is shown escaped (Printable: a fact's newline,
+// control characters and bidi overrides are shown, not obeyed), then joined with line
+// breaks, which GitHub shows inside the annotation (%0A).
+std::string Command(const char* kind, const PolicyLocation& at, const std::string& title,
+                    const std::vector<std::string>& lines) {
+  std::string out = std::string("::") + kind + " ";
+  if (!at.file.empty()) {
+    out += "file=" + EscapeProperty(at.file) + ",line=" + std::to_string(at.line);
+    if (at.column > 0)
+      out += ",col=" + std::to_string(at.column);
+    out += ",";
+  }
+  std::string message;
+  for (const std::string& line : lines)
+    message += (message.empty() ? "" : "\n") + Printable(line);
+  return out + "title=" + EscapeProperty(Printable(title)) + "::" + EscapeData(message) + "\n";
+}
+
+const char* Kind(const eval::Finding& f) {
+  if (f.status != eval::FindingStatus::kBlocking)
+    return "notice";
+  return f.level == Level::kSoft ? "warning" : "error";
+}
+
+}  // namespace
+
+std::string RenderGithub(const eval::Decision& d) {
+  std::string out;
+  for (const eval::Finding& f : d.findings) {
+    std::string title = "relgate " + f.rule;
+    std::vector<std::string> lines = {f.item.empty() ? f.message : f.message + " (" + f.item + ")"};
+    switch (f.status) {
+      case eval::FindingStatus::kBlocking:
+        title += f.level == Level::kSoft ? ": holds the release" : ": blocks the release";
+        break;
+      case eval::FindingStatus::kAdvisory: title += ": warning"; break;
+      case eval::FindingStatus::kExcepted:
+        title += ": excepted";
+        lines.push_back("excepted until " + f.exception.until + " (" + f.exception.owner +
+                        "): " + f.exception.reason);
+        break;
+      case eval::FindingStatus::kOverridden: title += ": overridden"; break;
+    }
+    for (const eval::Because& b : f.because)
+      lines.push_back(b.expr + " = " + b.value);
+    out += Command(Kind(f), f.location, title, lines);
+  }
+  for (const eval::RuleError& e : d.errors) {
+    out += Command(e.blocks ? "error" : "notice", e.location,
+                   "relgate " + e.rule + ": could not be evaluated",
+                   {e.message + (e.path.empty() ? "" : " (at " + e.path + ")")});
+  }
+  const std::string verdict = eval::VerdictName(d.verdict);
+  out += Command(
+      d.verdict == eval::Verdict::kOpen ? "notice" : "error", {}, "relgate: gate " + verdict,
+      {"gate " + verdict + " for policy " + d.package + " (sha256:" + d.policy_digest + ")"});
+  return out;
+}
+
+}  // namespace relgate::report

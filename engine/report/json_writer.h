@@ -1,0 +1,71 @@
+// A small JSON writer for the reports: keys in the order written, commas placed for the
+// caller, strings escaped per RFC 8259. Deterministic by construction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/report/report.h"
+
+namespace relgate::report {
+
+class JsonWriter {
+ public:
+  void Open(char c) {
+    Comma();
+    out_ += c;
+    first_ = true;
+  }
+
+  void Close(char c) {
+    out_ += c;
+    first_ = false;
+  }
+
+  void Key(std::string_view key) {
+    Comma();
+    out_ += JsonQuote(key);
+    out_ += ':';
+    first_ = true;
+  }
+
+  void String(std::string_view value) {
+    Comma();
+    out_ += JsonQuote(value);
+  }
+
+  void Raw(std::string_view value) {
+    Comma();
+    out_ += value;
+  }
+
+  void Field(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+
+  void Bool(std::string_view key, bool value) {
+    Key(key);
+    Raw(value ? "true" : "false");
+  }
+
+  void Int(std::string_view key, int64_t value) {
+    Key(key);
+    Raw(std::to_string(value));
+  }
+
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Comma() {
+    if (!first_)
+      out_ += ',';
+    first_ = false;
+  }
+
+  std::string out_;
+  bool first_ = true;
+};
+
+}  // namespace relgate::report

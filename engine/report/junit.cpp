@@ -1,0 +1,164 @@
+// The decision as JUnit XML, which CI systems show as test results: one test suite (the
+// policy's package), one test case per rule, and one per finding for a rule that judges
+// each item of a list (`baseline.pinned_dependencies [dependencies[3]]`). A blocking
+// finding is a <failure> (its message, values and where the rule is declared), a rule
+// that could not be evaluated an <error>, a rule not evaluated <skipped>; advisory,
+// excepted and overridden findings pass with a note in <system-out>. Only the elements
+// and attributes of the common JUnit schema are used (tests/data/junit/junit.xsd).
+#include <map>
+#include <vector>
+
+#include "engine/base/printable.h"
+#include "engine/report/renderers.h"
+
+namespace relgate::report {
+namespace {
+
+// XML 1.0 text or attribute value. Printable() escapes every control character XML
+// cannot carry (a fact's line breaks included: they are shown, not obeyed).
+std::string Xml(const std::string& text) {
+  std::string out;
+  for (char c : Printable(text)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Element text of several lines: each escaped alone, one per line.
+std::string XmlLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines)
+    out += Xml(line) + "\n";
+  return out;
+}
+
+struct Case {
+  std::string name;
+  std::string body;  // the child elements
+  bool failure = false, error = false, skipped = false;
+};
+
+std::string Details(const eval::Finding& f) {
+  std::vector<std::string> lines = {f.message};
+  if (!f.item.empty())
+    lines.push_back("item: " + f.item + (f.item_value.empty() ? "" : " = " + f.item_value));
+  for (const eval::Because& b : f.because)
+    lines.push_back("why: " + b.expr + " = " + b.value);
+  lines.push_back("rule: " + f.location.ToString());
+  return XmlLines(lines);
+}
+
+std::string Note(const eval::Finding& f) {
+  switch (f.status) {
+    case eval::FindingStatus::kAdvisory: return "warning: " + f.message;
+    case eval::FindingStatus::kExcepted:
+      return "excepted until " + f.exception.until + " (" + f.exception.owner +
+             "): " + f.exception.reason + ": " + f.message;
+    case eval::FindingStatus::kOverridden: return "overridden: " + f.message;
+    case eval::FindingStatus::kBlocking: break;
+  }
+  return f.message;
+}
+
+}  // namespace
+
+std::string RenderJunit(const eval::Decision& d) {
+  std::vector<Case> cases;
+  for (const eval::RuleResult& rule : d.rules) {
+    std::vector<const eval::Finding*> findings;
+    for (const eval::Finding& f : d.findings) {
+      if (f.rule == rule.rule)
+        findings.push_back(&f);
+    }
+    const bool per_item = !findings.empty() && !findings.front()->item.empty();
+    if (per_item) {
+      for (const eval::Finding* f : findings) {
+        Case c{rule.rule + " [" + f->item + "]", "", false, false, false};
+        if (f->status == eval::FindingStatus::kBlocking) {
+          c.failure = true;
+          c.body = "<failure message=\"" + Xml(f->message) + "\" type=\"" +
+                   eval::LevelName(f->level) + "\">" + Details(*f) + "</failure>";
+        } else {
+          c.body = "<system-out>" + Xml(Note(*f)) + "\n</system-out>";
+        }
+        cases.push_back(std::move(c));
+      }
+    }
+    Case c{rule.rule, "", false, false, false};
+    std::string failures, notes;
+    if (!per_item) {
+      for (const eval::Finding* f : findings) {
+        if (f->status == eval::FindingStatus::kBlocking) {
+          if (!c.failure) {
+            failures = "<failure message=\"" + Xml(f->message) + "\" type=\"" +
+                       eval::LevelName(f->level) + "\">";
+          }
+          failures += Details(*f);
+          c.failure = true;
+        } else {
+          notes += Xml(Note(*f)) + "\n";
+        }
+      }
+      if (c.failure)
+        failures += "</failure>";
+    }
+    std::string errors;
+    for (const eval::RuleError& e : d.errors) {
+      if (e.rule != rule.rule)
+        continue;
+      const std::string text = e.message + (e.path.empty() ? "" : " (at " + e.path + ")") +
+                               "\nrule: " + e.location.ToString() + "\n";
+      if (!c.error) {
+        errors = "<error message=\"" + Xml(e.message) + "\" type=\"" +
+                 (e.blocks ? "error" : "advisory-error") + "\">";
+      }
+      errors += text;
+      c.error = true;
+    }
+    if (c.error)
+      errors += "</error>";
+    if (per_item && !c.error)
+      continue;  // its findings are the test cases
+    if (c.error) {
+      c.failure = false;  // an <error> says more than a failure of the same case
+      failures.clear();
+    }
+    if (rule.status == eval::RuleStatus::kNotEvaluated && !c.error) {
+      c.skipped = true;
+      c.body = "<skipped message=\"not evaluated: an earlier rule stopped evaluation\"/>";
+    } else {
+      c.body = errors + failures;
+    }
+    if (!notes.empty())
+      c.body += "<system-out>" + notes + "</system-out>";
+    cases.push_back(std::move(c));
+  }
+
+  size_t failures = 0, errors = 0, skipped = 0;
+  for (const Case& c : cases) {
+    failures += c.failure;
+    errors += c.error;
+    skipped += c.skipped;
+  }
+  const std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
+                             std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+                             "\"";
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate\" " +
+                    counts + ">\n  <testsuite name=\"" + Xml(d.package) + "\" " + counts +
+                    " skipped=\"" + std::to_string(skipped) + "\">\n";
+  for (const Case& c : cases) {
+    out += "    <testcase name=\"" + Xml(c.name) + "\" classname=\"" + Xml(d.package) + "\"";
+    out += c.body.empty() ? "/>\n" : ">" + c.body + "</testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace relgate::report
