@@ -5,6 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/record.h"
+#include "engine/attest/dsse.h"
+#include "engine/attest/statement.h"
 #include "engine/base/atomic_file.h"
 #include "engine/relgate.h"
 #include "engine/report/renderers.h"
@@ -25,6 +27,10 @@ struct EvalArgs {
   std::string stdlib;
   std::vector<std::string> outputs;
   RecordArgs record;
+  std::string attest;  // --attest FILE
+  std::string sign_key;
+  std::vector<std::string> subjects;
+  std::string verifier_id = "urn:relgate:verifier";
 };
 
 // One report to write: a renderer, and a file (or "" for standard output).
@@ -104,6 +110,17 @@ Command SetupEval(CLI::App& app) {
                   "With --record: the release time, RFC 3339 (default: release.built_at)");
   cmd->add_option("--repo", args->record.repo,
                   "With --record: the repository (default: the fact release.repo)");
+  cmd->add_option("--attest", args->attest,
+                  "Write the decision as an in-toto Statement with the SLSA verification "
+                  "summary (VSA v1) predicate to this file; signed (a DSSE envelope) with "
+                  "--sign-key");
+  cmd->add_option("--sign-key", args->sign_key,
+                  "With --attest: sign with this private key (PEM; Ed25519 or ECDSA P-256)");
+  cmd->add_option("--subject", args->subjects,
+                  "With --attest: an artifact digest, sha256:HEX or NAME@sha256:HEX "
+                  "(default: the fact artifact.digest); repeatable");
+  cmd->add_option("--verifier-id", args->verifier_id,
+                  "With --attest: the verifier's id (a URI) in the attestation");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
   return [args, now_option]() {
@@ -112,6 +129,20 @@ Command SetupEval(CLI::App& app) {
     std::vector<ReportTarget> targets;
     if (!PlanReports(args->formats, args->outputs, targets, error)) {
       std::cerr << "relgate: error: " << error << "\n";
+      return 2;
+    }
+    std::vector<attest::Subject> subjects;
+    for (const std::string& text : args->subjects) {
+      attest::Subject subject;
+      if (!attest::ParseSubject(text, subject)) {
+        std::cerr << "relgate: error: --subject `" << text
+                  << "` is not sha256:HEX or NAME@sha256:HEX (64 lower-case hex digits)\n";
+        return 2;
+      }
+      subjects.push_back(subject);
+    }
+    if (args->attest.empty() && (!args->sign_key.empty() || !subjects.empty())) {
+      std::cerr << "relgate: error: --sign-key and --subject go with --attest FILE\n";
       return 2;
     }
     if (!ParseNow(args->now, now_option->count() > 0, options.now, error)) {
@@ -146,6 +177,15 @@ Command SetupEval(CLI::App& app) {
       std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
       return 2;
     }
+    if (!args->attest.empty() && subjects.empty()) {
+      subjects = attest::SubjectsFromFacts(set);
+      if (subjects.empty()) {
+        std::cerr << "relgate: error: --attest needs the artifact's digest: the facts have no "
+                     "`artifact.digest` of the form sha256:HEX; give --subject\n"
+                     "the gate stays shut\n";
+        return 2;
+      }
+    }
     eval::Decision decision = Decide(*program, set, options);
     if (recording) {
       // The record holds the decision as it was made; the printed report adds where it
@@ -167,6 +207,22 @@ Command SetupEval(CLI::App& app) {
         continue;
       const std::string report = t.renderer->render(decision, {});
       if (std::string failed = WriteFileAtomically(t.output, report); !failed.empty()) {
+        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        return 2;
+      }
+    }
+    // The verification summary, whatever the verdict (a FAILED one is evidence too).
+    if (!args->attest.empty()) {
+      std::string statement = attest::VsaStatement(decision, subjects, {args->verifier_id, ""});
+      if (!args->sign_key.empty()) {
+        statement =
+            attest::SignEnvelope(statement, attest::kInTotoPayloadType, args->sign_key, error);
+        if (statement.empty()) {
+          std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+          return 2;
+        }
+      }
+      if (std::string failed = WriteFileAtomically(args->attest, statement); !failed.empty()) {
         std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
         return 2;
       }

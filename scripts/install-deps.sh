@@ -11,6 +11,7 @@ packages=(
   chromium  # the HTML replay report's test renders it headless
   python3   # examples/history/generate.py (a test checks the committed output)
   libxml2-utils  # xmllint: the JUnit report's test validates it against a schema
+  openssl        # the attestation tests make keys and check signatures with it
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

@@ -1,0 +1,219 @@
+#include "engine/attest/dsse.h"
+
+#include <memory>
+
+#include <openssl/bio.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "engine/base/bounded_read.h"
+#include "engine/base/digest.h"
+#include "engine/facts/facts.h"
+#include "engine/report/json_writer.h"
+
+namespace relgate::attest {
+namespace {
+
+struct KeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
+
+struct ContextFree {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+
+constexpr size_t kMaxKeyBytes = 64 * 1024;
+constexpr size_t kMaxEnvelopeBytes = 16u << 20;
+
+// The key in a PEM file (private or public), or null with `error`.
+Key ReadKey(const std::string& path, bool is_private, std::string& error) {
+  std::string pem;
+  if (std::string why = ReadBounded(path, {kMaxKeyBytes, false}, pem); !why.empty()) {
+    error = "the key `" + path + "` " + why;
+    return nullptr;
+  }
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  Key key(is_private ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                     : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) {
+    error = "the key `" + path + "` is not a PEM " +
+            (is_private ? "private key (PKCS#8 or EC)" : "public key (SubjectPublicKeyInfo)");
+    return nullptr;
+  }
+  if (EVP_PKEY_get_id(key.get()) == EVP_PKEY_ED25519)
+    return key;
+  if (EVP_PKEY_get_id(key.get()) == EVP_PKEY_EC) {
+    char curve[64] = {};
+    size_t length = 0;
+    if (EVP_PKEY_get_utf8_string_param(key.get(), "group", curve, sizeof curve, &length) == 1 &&
+        std::string(curve) == "prime256v1") {
+      return key;
+    }
+  }
+  error = "the key `" + path + "` is neither Ed25519 nor ECDSA P-256";
+  return nullptr;
+}
+
+// Ed25519 signs the message itself; ECDSA P-256 its SHA-256.
+const EVP_MD* DigestFor(EVP_PKEY* key) {
+  return EVP_PKEY_get_id(key) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+}
+
+std::string KeyId(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  const int length = i2d_PUBKEY(key, &der);
+  if (length <= 0)
+    return "";
+  std::string id = Sha256Hex(std::string_view(reinterpret_cast<char*>(der), length));
+  OPENSSL_free(der);
+  return id;
+}
+
+}  // namespace
+
+std::string Pae(std::string_view type, std::string_view body) {
+  return "DSSEv1 " + std::to_string(type.size()) + " " + std::string(type) + " " +
+         std::to_string(body.size()) + " " + std::string(body);
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+bool Base64Decode(std::string_view text, std::string& bytes) {
+  if (text.size() % 4 != 0)
+    return false;
+  for (char c : text) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '='))
+      return false;
+  }
+  bytes.assign(3 * (text.size() / 4) + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0)
+    return false;
+  size_t length = static_cast<size_t>(n);
+  // EVP_DecodeBlock counts the padding's zero bytes: drop one per `=`.
+  for (size_t k = text.size(); k > 0 && text[k - 1] == '='; --k)
+    --length;
+  bytes.resize(length);
+  return true;
+}
+
+std::string SignEnvelope(std::string_view payload, std::string_view payload_type,
+                         const std::string& key_pem_path, std::string& error) {
+  Key key = ReadKey(key_pem_path, /*is_private=*/true, error);
+  if (key == nullptr)
+    return "";
+  const std::string message = Pae(payload_type, payload);
+  std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());
+  size_t length = 0;
+  std::string signature;
+  if (context == nullptr ||
+      EVP_DigestSignInit(context.get(), nullptr, DigestFor(key.get()), nullptr, key.get()) != 1 ||
+      EVP_DigestSign(context.get(), nullptr, &length,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
+    error = "signing with `" + key_pem_path + "` failed";
+    return "";
+  }
+  signature.resize(length);
+  if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
+    error = "signing with `" + key_pem_path + "` failed";
+    return "";
+  }
+  signature.resize(length);
+  report::JsonWriter w;
+  w.Open('{');
+  w.Field("payloadType", payload_type);
+  w.Field("payload", Base64Encode(payload));
+  w.Key("signatures");
+  w.Open('[');
+  w.Open('{');
+  w.Field("keyid", KeyId(key.get()));
+  w.Field("sig", Base64Encode(signature));
+  w.Close('}');
+  w.Close(']');
+  w.Close('}');
+  return w.Take() + "\n";
+}
+
+Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem_path,
+                        bool& cannot_run) {
+  Verified v;
+  cannot_run = false;
+  std::string error;
+  Key key = ReadKey(public_pem_path, /*is_private=*/false, error);
+  if (key == nullptr) {
+    cannot_run = true;
+    v.problem = error;
+    return v;
+  }
+  if (envelope.size() > kMaxEnvelopeBytes) {
+    cannot_run = true;
+    v.problem = "the envelope is larger than " + std::to_string(kMaxEnvelopeBytes) + " bytes";
+    return v;
+  }
+  facts::LoadError load_error;
+  auto doc = facts::ParseJson(envelope, "envelope", load_error, facts::Digest::kSkip);
+  if (!doc) {
+    v.problem = "not a DSSE envelope: " + load_error.ToString();
+    return v;
+  }
+  auto text = [&](const facts::Node* node, const char* key_name, std::string& out) {
+    const facts::Node* value = node != nullptr ? node->Find(key_name) : nullptr;
+    if (value == nullptr || value->kind != facts::NodeKind::kString)
+      return false;
+    out = std::string(value->str());
+    return true;
+  };
+  std::string payload64;
+  if (!text(&doc->root(), "payloadType", v.payload_type) ||
+      !text(&doc->root(), "payload", payload64)) {
+    v.problem = "not a DSSE envelope: `payloadType` and `payload` must be strings";
+    return v;
+  }
+  std::string payload;
+  if (!Base64Decode(payload64, payload)) {
+    v.problem = "the payload is not base64";
+    return v;
+  }
+  const facts::Node* signatures = doc->root().Find("signatures");
+  if (signatures == nullptr || signatures->kind != facts::NodeKind::kArray ||
+      signatures->len == 0) {
+    v.problem = "the envelope has no signatures";
+    return v;
+  }
+  const std::string message = Pae(v.payload_type, payload);
+  for (uint32_t k = 0; k < signatures->len; ++k) {
+    std::string sig64, sig;
+    if (!text(&signatures->items[k], "sig", sig64) || !Base64Decode(sig64, sig))
+      continue;
+    std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());
+    if (context != nullptr &&
+        EVP_DigestVerifyInit(context.get(), nullptr, DigestFor(key.get()), nullptr, key.get()) ==
+            1 &&
+        EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(sig.data()),
+                         sig.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size()) == 1) {
+      v.ok = true;
+      v.payload = std::move(payload);
+      return v;
+    }
+  }
+  v.problem = "no signature in the envelope verifies with the key `" + public_pem_path +
+              "`: the payload, its type or the signature was changed, or another key signed it";
+  return v;
+}
+
+}  // namespace relgate::attest
