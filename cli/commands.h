@@ -20,6 +20,7 @@ Command SetupEval(CLI::App& app);
 Command SetupHistory(CLI::App& app);
 Command SetupReplay(CLI::App& app);
 Command SetupVerifyAttestation(CLI::App& app);
+Command SetupTest(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set

@@ -10,13 +10,18 @@
 
 #include "engine/base/printable.h"
 #include "engine/report/renderers.h"
+#include "engine/report/report.h"
 
 namespace relgate::report {
 namespace {
 
-// XML 1.0 text or attribute value. Printable() escapes every control character XML
-// cannot carry (a fact's line breaks included: they are shown, not obeyed).
 std::string Xml(const std::string& text) {
+  return XmlEscape(text);
+}
+
+}  // namespace
+
+std::string XmlEscape(const std::string& text) {
   std::string out;
   for (char c : Printable(text)) {
     switch (c) {
@@ -30,6 +35,8 @@ std::string Xml(const std::string& text) {
   }
   return out;
 }
+
+namespace {
 
 // Element text of several lines: each escaped alone, one per line.
 std::string XmlLines(const std::vector<std::string>& lines) {

@@ -16,6 +16,10 @@ struct TextOptions {
 [[nodiscard]] std::string RenderText(const eval::Decision& decision, const TextOptions& options);
 [[nodiscard]] std::string RenderJson(const eval::Decision& decision);
 
+// XML 1.0 text or attribute value: Printable() escapes every control character XML cannot
+// carry (line breaks included: they are shown, not obeyed), then & < > " ' as entities.
+[[nodiscard]] std::string XmlEscape(const std::string& text);
+
 // JSON string literal for `text` (quotes included), escaping per RFC 8259.
 [[nodiscard]] std::string JsonQuote(std::string_view text);
 

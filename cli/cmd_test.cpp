@@ -1,0 +1,132 @@
+// `relgate test PATH [--format text|junit]`: runs the policy tests (`*.test.yaml`, see
+// engine/policytest/suite.h) beside the policy in PATH, or one test file and the policy in
+// its directory. Exit 0 every test passes, 1 one fails, 2 a test file is malformed, a
+// test cannot run (a fixture or patch fails), or the policy does not compile.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/base/printable.h"
+#include "engine/policytest/suite.h"
+#include "engine/relgate.h"
+#include "engine/report/report.h"
+#include <unistd.h>
+
+namespace relgate::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TestArgs {
+  std::string path;
+  std::string format = "text";
+  std::string stdlib;
+};
+
+std::vector<std::string> TestFiles(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file() && name.size() > 10 &&
+        name.compare(name.size() - 10, 10, ".test.yaml") == 0) {
+      out.push_back(it->path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+Command SetupTest(CLI::App& app) {
+  auto args = std::make_shared<TestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "test",
+      "Run the policy tests (*.test.yaml) beside a policy: exit 0 all pass, 1 one fails, 2 a "
+      "test is malformed or cannot run");
+  cmd->add_option("path", args->path, "The policy directory, or one .test.yaml file")->required();
+  cmd->add_option("--format", args->format, "Report format")
+      ->check(CLI::IsMember({"text", "junit"}));
+  cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
+  return [args]() {
+    std::error_code ec;
+    const bool one_file = fs::is_regular_file(args->path, ec);
+    const fs::path policy_dir =
+        one_file ? fs::path(args->path).parent_path() : fs::path(args->path);
+    const std::vector<std::string> files =
+        one_file ? std::vector<std::string>{args->path} : TestFiles(args->path);
+    if (files.empty()) {
+      std::cerr << "relgate: error: no *.test.yaml beside the policy in `" << Printable(args->path)
+                << "`\n";
+      return 2;
+    }
+    SourceMap sources;
+    DiagnosticSink sink;
+    auto program = CompilePolicy({policy_dir.empty() ? "." : policy_dir.string()},
+                                 StdlibFrom(args->stdlib), sources, sink);
+    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+    if (!program) {
+      std::cerr << "relgate: the policy does not compile; no test run\n";
+      return 2;
+    }
+    int failed = 0, broken = 0, total = 0;
+    std::string text, junit;
+    for (const std::string& path : files) {
+      policytest::TestFile file;
+      std::string error;
+      if (!policytest::LoadTestFile(path, file, error)) {
+        std::cerr << "relgate: error: " << Printable(error) << "\n";
+        return 2;
+      }
+      std::string cases;
+      int file_failed = 0, file_broken = 0;
+      for (const policytest::TestCase& c : file.cases) {
+        const policytest::CaseResult r = policytest::RunCase(*program, file, c);
+        ++total;
+        const std::string where = path + ":" + std::to_string(r.line);
+        cases += "    <testcase name=\"" + report::XmlEscape(r.name) + "\" classname=\"" +
+                 report::XmlEscape(path) + "\"";
+        if (!r.problem.empty()) {
+          ++broken;
+          ++file_broken;
+          text += "ERROR " + Printable(where) + "  " + Printable(r.name) + "\n      " +
+                  Printable(r.problem) + "\n";
+          cases += "><error message=\"" + report::XmlEscape(r.problem) + "\"/></testcase>\n";
+        } else if (!r.passed) {
+          ++failed;
+          ++file_failed;
+          text += "FAIL  " + Printable(where) + "  " + Printable(r.name) + "\n";
+          std::string diff;
+          for (const std::string& line : r.diff) {
+            text += "      " + Printable(line) + "\n";
+            diff += report::XmlEscape(line) + "\n";
+          }
+          cases += "><failure message=\"" + report::XmlEscape(r.diff.front()) + "\">" + diff +
+                   "</failure></testcase>\n";
+        } else {
+          text += "PASS  " + Printable(where) + "  " + Printable(r.name) + "\n";
+          cases += "/>\n";
+        }
+      }
+      junit += "  <testsuite name=\"" + report::XmlEscape(path) + "\" tests=\"" +
+               std::to_string(file.cases.size()) + "\" failures=\"" + std::to_string(file_failed) +
+               "\" errors=\"" + std::to_string(file_broken) + "\">\n" + cases + "  </testsuite>\n";
+    }
+    text += std::to_string(total) + " tests: " + std::to_string(total - failed - broken) +
+            " passed, " + std::to_string(failed) + " failed" +
+            (broken > 0 ? ", " + std::to_string(broken) + " could not run" : "") + "\n";
+    if (args->format == "junit") {
+      std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate "
+                   "test\" tests=\""
+                << total << "\" failures=\"" << failed << "\" errors=\"" << broken << "\">\n"
+                << junit << "</testsuites>\n";
+    } else {
+      std::cout << text;
+    }
+    return broken > 0 ? 2 : failed > 0 ? 1 : 0;
+  };
+}
+
+}  // namespace relgate::cli

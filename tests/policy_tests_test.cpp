@@ -1,0 +1,139 @@
+// `relgate test` through the binary: the shipped policy's own tests pass; a wrong
+// expectation fails with a diff (exit 1); a policy change that breaks a rule is caught;
+// a malformed test or a patch that cannot apply is exit 2 naming the file and line; the
+// JUnit output is valid against the common schema.
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+
+#include "tests/cli_util.h"
+#include "tests/test_util.h"
+#include <unistd.h>
+
+namespace relgate {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunRelgate;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+struct Policy {
+  fs::path dir = fs::temp_directory_path() / ("relgate-ptest-" + std::to_string(getpid()));
+
+  // A copy of policies/release.gate, with `from` replaced by `to` when given.
+  explicit Policy(const std::string& from = "", const std::string& to = "") {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string gate = testing::ReadFile(testing::SourceDir() + "/policies/release.gate");
+    if (!from.empty()) {
+      REQUIRE(gate.find(from) != std::string::npos);
+      gate.replace(gate.find(from), from.size(), to);
+    }
+    std::ofstream(dir / "release.gate") << gate;
+  }
+
+  ~Policy() { fs::remove_all(dir); }
+
+  void Tests(const std::string& yaml) const { std::ofstream(dir / "cases.test.yaml") << yaml; }
+
+  std::string Run(const std::string& extra = "") const {
+    return "test '" + dir.string() + "' " + extra;
+  }
+};
+
+const std::string kOpen = testing::SourceDir() + "/examples/releases/open/release.yaml";
+
+TEST_CASE("the shipped policy's tests pass") {
+  auto run = RunRelgate("test policies", false);
+  CHECK(run.exit_code == 0);
+  CHECK(Contains(run.output, "PASS  policies/release.test.yaml:11  a release from another branch"));
+  CHECK(Contains(run.output, "13 tests: 13 passed, 0 failed\n"));
+}
+
+TEST_CASE("a wrong expectation fails with what differs") {
+  Policy p;
+  p.Tests(
+      "tests:\n"
+      "  - name: expects too little\n"
+      "    facts: " +
+      kOpen +
+      "\n"
+      "    patch:\n"
+      "      - { set: release.branch, value: dev }\n"
+      "    expect:\n"
+      "      verdict: open\n"
+      "      findings:\n"
+      "        - { rule: baseline.fresh_build }\n");
+  auto run = RunRelgate(p.Run(), false);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "FAIL  "));
+  CHECK(Contains(run.output,
+                 "cases.test.yaml:2  expects too little\n"
+                 "      verdict: expected open, got shut\n"
+                 "      - expected finding baseline.fresh_build\n"
+                 "      + unexpected finding main_branch (blocking): released from "
+                 "branch dev, not main\n"
+                 "      + unexpected finding install_script_notice [dependencies[1]] "
+                 "(advisory): esbuild@0.21.5 runs an install script (allowlisted)\n"));
+  CHECK(Contains(run.output, "1 tests: 0 passed, 1 failed\n"));
+}
+
+TEST_CASE("the shipped tests catch a policy change that weakens a rule") {
+  Policy weaker(
+      "install_script_allowlist: [\"esbuild\", \"sharp\", \"fsevents\"],",
+      "install_script_allowlist: [\"esbuild\", \"sharp\", \"fsevents\", \"esbuild-wasm\"],");
+  std::string tests = testing::ReadFile(testing::SourceDir() + "/policies/release.test.yaml");
+  for (size_t at; (at = tests.find("../examples/")) != std::string::npos;)
+    tests.replace(at, 3, testing::SourceDir() + "/");
+  weaker.Tests(tests);
+  auto run = RunRelgate(weaker.Run(), false);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output,
+                 "an install script outside the allowlist blocks\n"
+                 "      verdict: expected shut, got open\n"));
+  CHECK(Contains(run.output, "13 tests: 12 passed, 1 failed\n"));
+}
+
+TEST_CASE("malformed tests and patches that cannot apply are exit 2, with file and line") {
+  Policy p;
+  p.Tests("tests:\n  - name: x\n    facts: a.yaml\n    expect: { verdict: open }\n    nope: 1\n");
+  auto unknown = RunRelgate(p.Run());
+  CHECK(unknown.exit_code == 2);
+  CHECK(Contains(unknown.output, "cases.test.yaml:5: unknown key `nope` in a test case"));
+  p.Tests("tests:\n  - name: x\n    facts: a.yaml\n    expect: { verdict: maybe }\n");
+  auto verdict = RunRelgate(p.Run());
+  CHECK(verdict.exit_code == 2);
+  CHECK(Contains(verdict.output, "cases.test.yaml:4: `verdict` is open, shut or undecided"));
+  p.Tests(
+      "tests:\n  - name: bad patch\n    facts: " + kOpen +
+      "\n    patch:\n      - { remove: builder.nothing.here }\n    expect: { verdict: open }\n");
+  auto patch = RunRelgate(p.Run());
+  CHECK(patch.exit_code == 2);
+  CHECK(Contains(patch.output, "ERROR "));
+  CHECK(Contains(patch.output, "the patch path `builder.nothing.here` does not lead to a value"));
+  p.Tests("tests:\n  - name: no fixture\n    facts: missing.yaml\n    expect: { verdict: open }\n");
+  auto fixture = RunRelgate(p.Run());
+  CHECK(fixture.exit_code == 2);
+  CHECK(Contains(fixture.output, "missing.yaml` does not exist"));
+}
+
+TEST_CASE("relgate test --format junit is valid JUnit") {
+  const fs::path out =
+      fs::temp_directory_path() / ("relgate-ptest-" + std::to_string(getpid()) + ".xml");
+  auto run = RunRelgate("test policies --format junit", false);
+  CHECK(run.exit_code == 0);
+  std::ofstream(out) << run.output;
+  const std::string command = "xmllint --noout --schema '" + testing::SourceDir() +
+                              "/tests/data/junit/junit.xsd' '" + out.string() + "' >/dev/null 2>&1";
+  CHECK(std::system(command.c_str()) == 0);
+  CHECK(Contains(run.output,
+                 "<testsuites name=\"relgate test\" tests=\"13\" failures=\"0\" errors=\"0\">"));
+  fs::remove(out);
+}
+
+}  // namespace
+}  // namespace relgate
