@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "engine/base/printable.h"
+#include "engine/policytest/coverage.h"
 #include "engine/policytest/suite.h"
 #include "engine/relgate.h"
 #include "engine/report/report.h"
@@ -22,6 +23,7 @@ struct TestArgs {
   std::string path;
   std::string format = "text";
   std::string stdlib;
+  bool coverage = false;
 };
 
 std::vector<std::string> TestFiles(const fs::path& dir) {
@@ -50,6 +52,9 @@ Command SetupTest(CLI::App& app) {
   cmd->add_option("--format", args->format, "Report format")
       ->check(CLI::IsMember({"text", "junit"}));
   cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
+  cmd->add_flag("--coverage", args->coverage,
+                "Report per rule and per branch (and/or operands, where filters, ?? "
+                "defaults) whether the tests reached both outcomes");
   return [args]() {
     std::error_code ec;
     const bool one_file = fs::is_regular_file(args->path, ec);
@@ -71,6 +76,7 @@ Command SetupTest(CLI::App& app) {
       std::cerr << "relgate: the policy does not compile; no test run\n";
       return 2;
     }
+    policytest::Coverage coverage(*program);
     int failed = 0, broken = 0, total = 0;
     std::string text, junit;
     for (const std::string& path : files) {
@@ -83,7 +89,8 @@ Command SetupTest(CLI::App& app) {
       std::string cases;
       int file_failed = 0, file_broken = 0;
       for (const policytest::TestCase& c : file.cases) {
-        const policytest::CaseResult r = policytest::RunCase(*program, file, c);
+        const policytest::CaseResult r =
+            policytest::RunCase(*program, file, c, args->coverage ? &coverage : nullptr);
         ++total;
         const std::string where = path + ":" + std::to_string(r.line);
         cases += "    <testcase name=\"" + report::XmlEscape(r.name) + "\" classname=\"" +
@@ -124,6 +131,8 @@ Command SetupTest(CLI::App& app) {
                 << junit << "</testsuites>\n";
     } else {
       std::cout << text;
+      if (args->coverage)
+        std::cout << "\n" << policytest::RenderCoverage(coverage.Report());
     }
     return broken > 0 ? 2 : failed > 0 ? 1 : 0;
   };

@@ -51,7 +51,33 @@ TEST_CASE("the shipped policy's tests pass") {
   auto run = RunRelgate("test policies", false);
   CHECK(run.exit_code == 0);
   CHECK(Contains(run.output, "PASS  policies/release.test.yaml:11  a release from another branch"));
-  CHECK(Contains(run.output, "13 tests: 13 passed, 0 failed\n"));
+  CHECK(Contains(run.output, "19 tests: 19 passed, 0 failed\n"));
+}
+
+TEST_CASE("--coverage: the shipped tests reach every outcome, and one test leaves branches open") {
+  auto full = RunRelgate("test policies --coverage", false);
+  CHECK(full.exit_code == 0);
+  CHECK(Contains(full.output,
+                 "coverage: 10 of 10 rules fully covered; 57 of 57 rule and branch "
+                 "outcomes seen\n"));
+  CHECK(Contains(full.output,
+                 "  install_script_notice  policies/release.gate:21  constant "
+                 "condition, reached: yes\n"));
+  Policy p;
+  p.Tests(
+      "tests:\n  - name: only the clean release\n    facts: " + kOpen +
+      "\n    expect:\n      verdict: open\n      findings: [{ rule: install_script_notice }]\n");
+  auto one = RunRelgate(p.Run("--coverage"), false);
+  CHECK(one.exit_code == 0);
+  CHECK(Contains(one.output, "coverage: 1 of 10 rules fully covered; "));
+  CHECK(Contains(one.output,
+                 "  baseline.two_person_review  std/baseline.gate:44  passes: yes, "
+                 "fails: NO\n"));
+  CHECK(Contains(one.output, "      operand `d.pinned`: never false\n"));
+  CHECK(Contains(one.output, "      default `(d.integrity ?? \"\")`: never default taken\n"));
+  CHECK(Contains(one.output,
+                 "  let baseline.reviewers\n      filter `a.user != release.author`: "
+                 "never false\n"));
 }
 
 TEST_CASE("a wrong expectation fails with what differs") {
@@ -95,7 +121,7 @@ TEST_CASE("the shipped tests catch a policy change that weakens a rule") {
   CHECK(Contains(run.output,
                  "an install script outside the allowlist blocks\n"
                  "      verdict: expected shut, got open\n"));
-  CHECK(Contains(run.output, "13 tests: 12 passed, 1 failed\n"));
+  CHECK(Contains(run.output, "19 tests: 18 passed, 1 failed\n"));
 }
 
 TEST_CASE("malformed tests and patches that cannot apply are exit 2, with file and line") {
@@ -131,7 +157,7 @@ TEST_CASE("relgate test --format junit is valid JUnit") {
                               "/tests/data/junit/junit.xsd' '" + out.string() + "' >/dev/null 2>&1";
   CHECK(std::system(command.c_str()) == 0);
   CHECK(Contains(run.output,
-                 "<testsuites name=\"relgate test\" tests=\"13\" failures=\"0\" errors=\"0\">"));
+                 "<testsuites name=\"relgate test\" tests=\"19\" failures=\"0\" errors=\"0\">"));
   fs::remove(out);
 }
 

@@ -249,7 +249,12 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
       }
       const Value& v = record.items[n.first];
-      return n.kind == NodeKind::kLocalFieldOr && v.kind == ValueKind::kNull ? n.value : v;
+      if (n.kind == NodeKind::kLocalFieldOr && v.kind == ValueKind::kNull) {
+        if constexpr (kRecord)
+          f.recorder->Record(n.b, n.value);  // the default was taken (coverage sees it)
+        return n.value;
+      }
+      return v;
     }
     case NodeKind::kStringTest: {
       const Value s = Eval<kRecord>(p, n.a, f);

@@ -92,10 +92,16 @@ class Run {
   Run(const compile::Program& program, const EvalOptions& options, Scratch& scratch, Frame& frame)
       : p_(program), options_(options), frame_(frame), o_(scratch.outcome) {}
 
+  // The fast path, or with the coverage recorder when one is set.
+  Value Eval(compile::NodeId node) {
+    return frame_.recorder != nullptr ? compile::Run(p_, node, frame_)
+                                      : compile::RunFast(p_, node, frame_);
+  }
+
   void Rule(uint32_t r) {
     const CompiledRule& rule = p_.rules()[r];
     if (!rule.has_for) {
-      const Value v = compile::RunFast(p_, rule.condition, frame_);
+      const Value v = Eval(rule.condition);
       if (v.is_error()) {
         Error(r, kNoItem, v);
       } else if (!v.b) {
@@ -103,7 +109,7 @@ class Run {
       }
       return;
     }
-    const Value list = compile::RunFast(p_, rule.over, frame_);
+    const Value list = Eval(rule.over);
     if (list.is_error()) {
       Error(r, kNoItem, list);
       return;
@@ -112,7 +118,7 @@ class Run {
     for (uint32_t k = 0; k < list.len; ++k) {
       frame_.locals[0] = list.items[k * stride];
       if (rule.filter != kNoNode) {
-        const Value keep = compile::RunFast(p_, rule.filter, frame_);
+        const Value keep = Eval(rule.filter);
         if (keep.is_error()) {
           Error(r, k, keep);
           continue;
@@ -120,7 +126,7 @@ class Run {
         if (!keep.b)
           continue;
       }
-      const Value v = compile::RunFast(p_, rule.condition, frame_);
+      const Value v = Eval(rule.condition);
       if (v.is_error()) {
         Error(r, k, v);
       } else if (!v.b) {
@@ -150,7 +156,7 @@ class Run {
         continue;
       bool matches = true;
       if (ex.condition != kNoNode) {
-        const Value v = compile::RunFast(p_, ex.condition, frame_);
+        const Value v = Eval(ex.condition);
         if (v.is_error()) {
           // An exception that cannot be decided does not apply, and the rule errs.
           Error(r, item, v);
@@ -209,6 +215,7 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
   frame.arena = &scratch.arena;
   frame.errors = &scratch.errors;
   frame.budget = &scratch.budget;
+  frame.recorder = options.coverage;
   Run run(program, options, scratch, frame);
   for (uint32_t r = 0; r < program.rules().size(); ++r) {
     try {

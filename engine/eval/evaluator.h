@@ -34,6 +34,9 @@ struct OverrideRequest {
 struct EvalOptions {
   int64_t now = 0;                         // what exception expiry compares against
   std::vector<OverrideRequest> overrides;  // validated by ValidateOverrides first
+  // When set, receives every node's value as rules are evaluated (the slower recording
+  // path): `relgate test --coverage`. Null for gate decisions.
+  compile::Recorder* coverage = nullptr;
 };
 
 // Checks that each override names a soft rule of the program. Returns "" if they are all

@@ -247,7 +247,8 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
   return true;
 }
 
-CaseResult RunCase(const compile::Program& program, const TestFile& file, const TestCase& test) {
+CaseResult RunCase(const compile::Program& program, const TestFile& file, const TestCase& test,
+                   compile::Recorder* coverage) {
   CaseResult r;
   r.name = test.name;
   r.line = test.line;
@@ -302,6 +303,7 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
     return r;
   }
   options.now = *t;
+  options.coverage = coverage;
   const eval::Decision d = Decide(program, set, options);
   const std::string verdict = eval::VerdictName(d.verdict);
   if (verdict != test.verdict)

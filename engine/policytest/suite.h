@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/compile/machine.h"
 #include "engine/compile/program.h"
 
 namespace relgate::policytest {
@@ -70,7 +71,8 @@ struct CaseResult {
   std::string problem;            // the case could not run (a fixture or patch failed)
 };
 
+// `coverage` (optional) records what the case's evaluation reached (coverage.h).
 [[nodiscard]] CaseResult RunCase(const compile::Program& program, const TestFile& file,
-                                 const TestCase& test);
+                                 const TestCase& test, compile::Recorder* coverage = nullptr);
 
 }  // namespace relgate::policytest
