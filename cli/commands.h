@@ -21,6 +21,7 @@ Command SetupHistory(CLI::App& app);
 Command SetupReplay(CLI::App& app);
 Command SetupVerifyAttestation(CLI::App& app);
 Command SetupTest(CLI::App& app);
+Command SetupFmt(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set
