@@ -64,6 +64,12 @@ TEST_CASE(
   CHECK(Contains(full.output,
                  "  install_script_notice  policies/release.gate:21  constant "
                  "condition, reached: yes\n"));
+  auto stdlib = RunRelgate("test stdlib --coverage", false);
+  CHECK(stdlib.exit_code == 0);
+  CHECK(Contains(stdlib.output, "16 tests: 16 passed, 0 failed\n"));
+  CHECK(Contains(stdlib.output,
+                 "coverage: 8 of 8 rules fully covered; 44 of 44 rule and branch "
+                 "outcomes seen\n"));
   Policy p;
   p.Tests(
       "tests:\n  - name: only the clean release\n    facts: " + kOpen +
