@@ -19,13 +19,16 @@ namespace {
 struct EvalArgs {
   std::vector<std::string> policy;
   std::vector<std::string> facts;
-  std::vector<std::string> formats;
+  // Each --format with the --output given right after it (or right before it), in
+  // command-line order: filled while parsing (CLI11's trigger_on_parse).
+  std::vector<std::pair<std::string, std::string>> reports;
+  std::string pending_output;  // an --output waiting for its --format
+  std::string report_error;
   std::string now;
   std::vector<std::string> overrides;
   std::string by;
   std::string reason;
   std::string stdlib;
-  std::vector<std::string> outputs;
   RecordArgs record;
   std::string attest;  // --attest FILE
   std::string sign_key;
@@ -39,35 +42,42 @@ struct ReportTarget {
   std::string output;
 };
 
-// Pairs each --format with the --output at the same position. A format without an
-// output goes to standard output (one at most); when every format goes to a file, text
-// still goes to standard output, for the person or the CI log watching. `--output F`
-// alone writes text to F. False with `error` on a usage error.
-bool PlanReports(const std::vector<std::string>& formats, const std::vector<std::string>& outputs,
-                 std::vector<ReportTarget>& targets, std::string& error) {
-  std::vector<std::string> names = formats;
-  if (names.empty())
-    names.push_back("text");
-  if (outputs.size() > names.size()) {
-    error = "each --output needs its --format (" + std::to_string(outputs.size()) + " outputs, " +
-            std::to_string(names.size()) + " formats)";
+// Resolves the --format/--output pairs. A format without an output goes to standard
+// output (one at most); when every format goes to a file, text still goes to standard
+// output, for the person or the CI log watching. `--output F` alone writes text to F.
+// False with `error` on a usage error.
+bool PlanReports(EvalArgs& args, std::vector<ReportTarget>& targets, std::string& error) {
+  if (!args.report_error.empty()) {
+    error = args.report_error;
     return false;
   }
-  if (names.size() > outputs.size() + 1) {
-    error = "only one --format can go to standard output: give each of the others an --output";
-    return false;
+  auto& pairs = args.reports;
+  if (!args.pending_output.empty()) {
+    if (!pairs.empty()) {
+      error = "--output `" + args.pending_output + "` follows no --format of its own";
+      return false;
+    }
+    pairs.push_back({"text", args.pending_output});
   }
-  for (size_t k = 0; k < names.size(); ++k) {
-    const report::Renderer* renderer = report::FindRenderer(names[k]);
+  if (pairs.empty())
+    pairs.push_back({"text", ""});
+  size_t to_stdout = 0;
+  for (const auto& [format, output] : pairs) {
+    const report::Renderer* renderer = report::FindRenderer(format);
     if (renderer == nullptr) {
-      error = "unknown --format `" + names[k] + "`; formats:";
+      error = "unknown --format `" + format + "`; formats:";
       for (const report::Renderer& r : report::Renderers())
         error += std::string(" ") + r.name;
       return false;
     }
-    targets.push_back({renderer, k < outputs.size() ? outputs[k] : ""});
+    to_stdout += output.empty();
+    targets.push_back({renderer, output});
   }
-  if (names.size() == outputs.size())
+  if (to_stdout > 1) {
+    error = "only one --format can go to standard output: give each of the others an --output";
+    return false;
+  }
+  if (to_stdout == 0)
     targets.push_back({report::FindRenderer("text"), ""});
   return true;
 }
@@ -92,16 +102,35 @@ Command SetupEval(CLI::App& app) {
   cmd->add_option("--facts", args->facts,
                   "A YAML or JSON facts file; repeat to merge files by top-level key")
       ->required();
-  cmd->add_option("--format", args->formats, FormatHelp());
+  cmd->add_option_function<std::string>(
+         "--format",
+         [args](const std::string& format) {
+           args->reports.push_back({format, args->pending_output});
+           args->pending_output.clear();
+         },
+         FormatHelp())
+      ->trigger_on_parse();
   CLI::Option* now_option = cmd->add_option(
       "--now", args->now, "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
   cmd->add_option("--override", args->overrides,
                   "Let a failing soft (hold) rule pass; needs --by and --reason; repeatable");
   cmd->add_option("--by", args->by, "Who authorises the overrides");
   cmd->add_option("--reason", args->reason, "Why the overrides are justified");
-  cmd->add_option("--output", args->outputs,
-                  "Write the report of the --format at the same position to this file "
-                  "(atomically); repeatable");
+  cmd->add_option_function<std::string>(
+         "--output",
+         [args](const std::string& output) {
+           if (!args->reports.empty() && args->reports.back().second.empty() &&
+               args->pending_output.empty()) {
+             args->reports.back().second = output;  // the --format just before
+           } else if (args->pending_output.empty()) {
+             args->pending_output = output;  // for the --format just after
+           } else {
+             args->report_error = "two --output in a row (`" + args->pending_output + "`, `" +
+                                  output + "`): each --output goes with one --format";
+           }
+         },
+         "Write the report of the --format next to it to this file (atomically); repeatable")
+      ->trigger_on_parse();
   cmd->add_option("--record", args->record.history,
                   "Append the decision to this history (SQLite; created if missing)");
   cmd->add_option("--release-id", args->record.release_id,
@@ -127,7 +156,7 @@ Command SetupEval(CLI::App& app) {
     eval::EvalOptions options;
     std::string error;
     std::vector<ReportTarget> targets;
-    if (!PlanReports(args->formats, args->outputs, targets, error)) {
+    if (!PlanReports(*args, targets, error)) {
       std::cerr << "relgate: error: " << error << "\n";
       return 2;
     }

@@ -281,12 +281,27 @@ TEST_CASE("several --format/--output pairs in one run, text still on the termina
   CHECK(mixed.output.rfind("## relgate: gate shut", 0) == 0);
   CHECK(fs::exists(dir / "e.json"));
 
+  // Each --output goes with the --format next to it: a format given first without one
+  // goes to standard output.
+  auto adjacent = RunRelgate(Eval("shut-reviews/release.json",
+                                  "--format github --format sarif --output " + (dir / "f.sarif")),
+                             false);
+  CHECK(adjacent.output.rfind("::error ", 0) == 0);
+  CHECK(Contains(testing::ReadFile(dir / "f.sarif"), "\"version\":\"2.1.0\""));
+
   // Usage errors, before anything is decided or written.
   auto two_out = RunRelgate(Eval(
       "open/release.yaml", "--format json --output " + (dir / "a") + " --output " + (dir / "b")));
   CHECK(two_out.exit_code == 2);
-  CHECK(Contains(two_out.output, "each --output needs its --format (2 outputs, 1 formats)"));
+  CHECK(Contains(two_out.output, "` follows no --format of its own"));
+  auto in_a_row = RunRelgate(Eval("open/release.yaml", "--output " + (dir / "a") + " --output " +
+                                                           (dir / "b") + " --format json"));
+  CHECK(in_a_row.exit_code == 2);
+  CHECK(Contains(in_a_row.output, "two --output in a row"));
   CHECK(!fs::exists(dir / "a"));
+  auto stray = RunRelgate(Eval("open/release.yaml", "--format json --format sarif --output " +
+                                                        (dir / "s") + " --output " + (dir / "t")));
+  CHECK(stray.exit_code == 2);
   auto two_stdout = RunRelgate(Eval("open/release.yaml", "--format json --format sarif"));
   CHECK(two_stdout.exit_code == 2);
   CHECK(Contains(two_stdout.output, "only one --format can go to standard output"));
