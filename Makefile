@@ -31,7 +31,8 @@ compile-cli: configure
 bench:
 	scripts/bench.sh
 
-# FUZZ_SECONDS per target (default 300); FUZZ_TARGETS to pick some of policy yaml json eval.
+# FUZZ_SECONDS per target (default 300) or FUZZ_BUDGET shared among them; FUZZ_TARGETS to
+# pick some of policy yaml json eval import.
 fuzz:
 	scripts/fuzz.sh
 

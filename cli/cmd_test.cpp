@@ -67,25 +67,41 @@ Command SetupTest(CLI::App& app) {
                 << "`\n";
       return 2;
     }
+    // Every test file first: they say which policy they test (`policy:`), else the
+    // policy is the directory's .gate files; all must test the same one.
+    std::vector<policytest::TestFile> tests(files.size());
+    std::string policy = (policy_dir.empty() ? fs::path(".") : policy_dir).string();
+    for (size_t k = 0; k < files.size(); ++k) {
+      std::string error;
+      if (!policytest::LoadTestFile(files[k], tests[k], error)) {
+        std::cerr << "relgate: error: " << Printable(error) << "\n";
+        return 2;
+      }
+      if (!tests[k].policy.empty()) {
+        if (k > 0 && tests[k].policy != policy) {
+          std::cerr << "relgate: error: `" << Printable(files[k]) << "` tests `"
+                    << Printable(tests[k].policy) << "`, another test file `" << Printable(policy)
+                    << "`: run relgate test on each\n";
+          return 2;
+        }
+        policy = tests[k].policy;
+      }
+    }
     SourceMap sources;
     DiagnosticSink sink;
-    auto program = CompilePolicy({policy_dir.empty() ? "." : policy_dir.string()},
-                                 StdlibFrom(args->stdlib), sources, sink);
+    auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
     std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
     if (!program) {
-      std::cerr << "relgate: the policy does not compile; no test run\n";
+      std::cerr << "relgate: the policy `" << Printable(policy)
+                << "` does not compile; no test run\n";
       return 2;
     }
     policytest::Coverage coverage(*program);
     int failed = 0, broken = 0, total = 0;
     std::string text, junit;
-    for (const std::string& path : files) {
-      policytest::TestFile file;
-      std::string error;
-      if (!policytest::LoadTestFile(path, file, error)) {
-        std::cerr << "relgate: error: " << Printable(error) << "\n";
-        return 2;
-      }
+    for (size_t f = 0; f < files.size(); ++f) {
+      const std::string& path = files[f];
+      const policytest::TestFile& file = tests[f];
       std::string cases;
       int file_failed = 0, file_broken = 0;
       for (const policytest::TestCase& c : file.cases) {

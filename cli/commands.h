@@ -22,6 +22,7 @@ Command SetupReplay(CLI::App& app);
 Command SetupVerifyAttestation(CLI::App& app);
 Command SetupTest(CLI::App& app);
 Command SetupFmt(CLI::App& app);
+Command SetupImport(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set

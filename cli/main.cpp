@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   commands.back().first = app.get_subcommands({}).back();
   commands.push_back({nullptr, relgate::cli::SetupReplay(app)});
   commands.back().first = app.get_subcommands({}).back();
+  commands.push_back({nullptr, relgate::cli::SetupImport(app)});
+  commands.back().first = app.get_subcommands({}).back();
   commands.push_back({nullptr, relgate::cli::SetupFmt(app)});
   commands.back().first = app.get_subcommands({}).back();
   commands.push_back({nullptr, relgate::cli::SetupTest(app)});

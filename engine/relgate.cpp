@@ -1,9 +1,12 @@
 #include "engine/relgate.h"
 
+#include <filesystem>
+
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/check/checker.h"
 #include "engine/eval/cost_check.h"
+#include "engine/import/importer.h"
 
 namespace relgate {
 
@@ -55,7 +58,20 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
                std::vector<history::StoredFacts>* raw) {
   for (const std::string& path : paths) {
     std::unique_ptr<facts::Document> doc;
-    if (raw == nullptr) {
+    const import::Kind* kind = nullptr;
+    std::string imported;
+    std::error_code ec;
+    if (import::SplitKindPath(path, kind, imported) && !std::filesystem::exists(path, ec)) {
+      // `--facts npm-lock:package-lock.json`: imported on the fly; a history keeps the
+      // file as given, under the same `kind:path` name, so a replay imports it again.
+      std::string bytes;
+      error.file = imported;
+      error.message = ReadBounded(imported, {limits::kMaxFactsBytes, true}, bytes);
+      if (error.message.empty())
+        doc = kind->import(bytes, imported, error);
+      if (doc && raw != nullptr)
+        raw->push_back({path, std::move(bytes)});
+    } else if (raw == nullptr) {
       doc = facts::LoadFile(path, facts::Format::kAuto, error);
     } else {
       std::string text;

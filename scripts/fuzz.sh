@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded
-# time: FUZZ_SECONDS (default 300) per target, on a copy of the committed corpus so that
+# time: FUZZ_SECONDS (default 300) per target, or FUZZ_BUDGET shared among them, on a copy of the committed corpus so that
 # new inputs do not dirty the tree. A crash, leak, sanitizer report or slow input stops
 # the run with its reproducer under build-fuzz/artifacts/; add it to
 # fuzz/corpus/<target>/ once fixed, so that ctest replays it from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RELGATE_WITH_FUZZ=1 scripts/install-deps.sh
-seconds=${FUZZ_SECONDS:-300}
-targets=${FUZZ_TARGETS:-"policy yaml json eval"}
+targets=${FUZZ_TARGETS:-"policy yaml json eval import"}
+# FUZZ_BUDGET (seconds) is shared among the targets, so that adding one does not lengthen
+# CI; else FUZZ_SECONDS per target.
+if [ -n "${FUZZ_BUDGET:-}" ]; then
+  set -- $targets
+  seconds=$((FUZZ_BUDGET / $#))
+else
+  seconds=${FUZZ_SECONDS:-300}
+fi
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRELGATE_FUZZ=ON -DRELGATE_BUILD_TESTS=OFF -DRELGATE_WERROR=OFF >/dev/null
 cmake --build build-fuzz -j2 --target $(for t in $targets; do printf '%s_fuzz ' "$t"; done)

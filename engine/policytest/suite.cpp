@@ -173,6 +173,22 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
     error = path + ":" + std::to_string(e.mark.line + 1) + ": not YAML: " + e.msg;
     return false;
   }
+  if (root.IsMap()) {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.Scalar();
+      if (key != "tests" && key != "policy")
+        return Fail(path, kv.first,
+                    "unknown key `" + key +
+                        "` (a test file has tests and "
+                        "optionally policy)",
+                    error);
+    }
+    if (const YAML::Node policy = root["policy"]) {
+      if (!policy.IsScalar() || policy.Scalar().empty())
+        return Fail(path, policy, "`policy` is the path of the policy tested", error);
+      file.policy = (fs::path(path).parent_path() / policy.Scalar()).lexically_normal().string();
+    }
+  }
   const YAML::Node tests = root.IsMap() ? root["tests"] : YAML::Node();
   if (!tests || !tests.IsSequence() || tests.size() == 0)
     return Fail(path, root, "expected `tests:` with a list of test cases", error);

@@ -2,6 +2,7 @@
 // files, each a list of cases: facts fixtures (optionally patched: set, remove, append at
 // a fact path), the evaluation time, and the verdict and exact findings expected.
 //
+//   policy: baseline.gate                   # optional: default, this directory's policy
 //   tests:
 //     - name: a release from another branch is held
 //       facts: [../examples/releases/open/release.yaml]   # relative to this file
@@ -57,6 +58,7 @@ struct TestCase {
 
 struct TestFile {
   std::string path;
+  std::string policy;  // `policy:` (relative to the file, resolved), "" for the directory
   std::vector<TestCase> cases;
 };
 

@@ -1,0 +1,61 @@
+#include "engine/import/facts_json.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "engine/report/report.h"
+
+namespace relgate::import {
+namespace {
+
+void Write(std::string& out, const facts::Node& node, int depth) {
+  const std::string indent(static_cast<size_t>(depth) * 2, ' ');
+  switch (node.kind) {
+    case facts::NodeKind::kNull: out += "null"; return;
+    case facts::NodeKind::kBool: out += node.b ? "true" : "false"; return;
+    case facts::NodeKind::kInt: out += std::to_string(node.i); return;
+    case facts::NodeKind::kFloat: {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.17g", node.f);
+      out += buffer;
+      return;
+    }
+    case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
+    case facts::NodeKind::kArray:
+      if (node.len == 0) {
+        out += "[]";
+        return;
+      }
+      out += "[\n";
+      for (uint32_t k = 0; k < node.len; ++k) {
+        out += indent + "  ";
+        Write(out, node.items[k], depth + 1);
+        out += k + 1 < node.len ? ",\n" : "\n";
+      }
+      out += indent + "]";
+      return;
+    case facts::NodeKind::kObject:
+      if (node.len == 0) {
+        out += "{}";
+        return;
+      }
+      out += "{\n";
+      for (uint32_t k = 0; k < node.len; ++k) {
+        out += indent + "  " + report::JsonQuote(node.members[k].name()) + ": ";
+        Write(out, node.members[k].value, depth + 1);
+        out += k + 1 < node.len ? ",\n" : "\n";
+      }
+      out += indent + "}";
+      return;
+  }
+}
+
+}  // namespace
+
+std::string FactsJson(const facts::Document& document) {
+  std::string out;
+  Write(out, document.root(), 0);
+  return out + "\n";
+}
+
+}  // namespace relgate::import

@@ -1,0 +1,47 @@
+#include "engine/import/importer.h"
+
+#include "engine/base/bounded_read.h"
+#include "engine/base/limits.h"
+
+namespace relgate::import {
+
+const std::vector<Kind>& Kinds() {
+  static const std::vector<Kind> kinds = {
+      {"npm-lock",
+       "npm's package-lock.json (v1, v2, v3): each dependency's name, version, source, "
+       "integrity, install script, direct or transitive",
+       ImportNpmLock},
+  };
+  return kinds;
+}
+
+const Kind* FindKind(std::string_view name) {
+  for (const Kind& k : Kinds()) {
+    if (name == k.name)
+      return &k;
+  }
+  return nullptr;
+}
+
+bool SplitKindPath(const std::string& arg, const Kind*& kind, std::string& path) {
+  const size_t colon = arg.find(':');
+  if (colon == std::string::npos)
+    return false;
+  kind = FindKind(std::string_view(arg).substr(0, colon));
+  if (kind == nullptr)
+    return false;
+  path = arg.substr(colon + 1);
+  return true;
+}
+
+std::unique_ptr<facts::Document> ImportFile(const Kind& kind, const std::string& path,
+                                            facts::LoadError& error) {
+  error.file = path;
+  std::string bytes;
+  error.message = ReadBounded(path, {limits::kMaxFactsBytes, /*allow_pipes=*/true}, bytes);
+  if (!error.message.empty())
+    return nullptr;
+  return kind.import(bytes, path, error);
+}
+
+}  // namespace relgate::import

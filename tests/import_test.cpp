@@ -1,0 +1,154 @@
+// `relgate import` and `--facts KIND:FILE` through the binary: each npm lockfile of the
+// corpus (tests/data/import/npm-lock/, copied from ../shared/corpus) against its reviewed
+// golden facts (<name>.facts.json; RELGATE_UPDATE_GOLDEN=1 rewrites them, review each by
+// eye), malformed and wrong-kind inputs, the atomic output, an evaluation on imported
+// facts, and a recorded history of them replayed (imported again).
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+
+#include "tests/cli_util.h"
+#include "tests/test_util.h"
+#include <unistd.h>
+
+namespace relgate {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunRelgate;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+const std::string kDir = "tests/data/import/npm-lock/";
+
+TEST_CASE("npm-lock: every corpus lockfile imports to its reviewed golden facts") {
+  const bool update = std::getenv("RELGATE_UPDATE_GOLDEN") != nullptr &&
+                      std::string(std::getenv("RELGATE_UPDATE_GOLDEN")) == "1";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + kDir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".facts.json") != std::string::npos)
+      continue;
+    CAPTURE(name);
+    auto run = RunRelgate("import npm-lock " + kDir + name, false);
+    CHECK(run.exit_code == 0);
+    const fs::path golden =
+        entry.path().parent_path() / (entry.path().stem().string() + ".facts.json");
+    if (update)
+      std::ofstream(golden) << run.output;
+    CHECK(run.output == testing::ReadFile(golden.string()));
+    ++files;
+  }
+  CHECK(files == 7);
+}
+
+TEST_CASE("npm-lock: what each version records, and what it does not") {
+  auto v3 = RunRelgate(
+      "import npm-lock " + kDir + "cyclonedx-node-npm__with-prepared.package-lock.v3.json", false);
+  // An alias is direct under the name the root lists, and named by its real package.
+  CHECK(Contains(v3.output,
+                 "\"name\": \"@cyclonedx/cyclonedx-library\",\n      \"version\": "
+                 "\"7.0.0\",\n      \"path\": "
+                 "\"node_modules/@cyclonedx/cyclonedx-library-same_aliased\""));
+  auto v1 = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json", false);
+  CHECK(Contains(v1.output, "\"format_version\": 1"));
+  CHECK(!Contains(v1.output, "has_install_script"));  // v1 does not record it: absent
+  CHECK(!Contains(v1.output, "\"direct\""));
+  CHECK(Contains(v1.output, "\"path\": \"dependencies.chalk.dependencies.ansi-styles\""));
+  CHECK(Contains(v1.output,
+                 "\"version\": \"github:acme/vendored-lib#4f1c2a9d0b8e7f6a5c4d3e2f1a"
+                 "0b9c8d7e6f5a4b\",\n      \"path\": \"dependencies.vendored-lib\",\n"
+                 "      \"pinned\": false"));
+}
+
+TEST_CASE("import errors name the place and what was expected, and write nothing") {
+  const fs::path dir = fs::temp_directory_path() / ("relgate-import-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string out = (dir / "out.json").string();
+  auto bad_json =
+      RunRelgate("import npm-lock " +
+                 write("a.json", "{\"lockfileVersion\": 3,\n  \"packages\": {,}}") + " -o " + out);
+  CHECK(bad_json.exit_code == 2);
+  CHECK(Contains(bad_json.output, "a.json:2:16: error: invalid JSON"));
+  CHECK(!fs::exists(out));
+  auto wrong_kind = RunRelgate("import npm-lock examples/releases/shut-reviews/release.json");
+  CHECK(wrong_kind.exit_code == 2);
+  CHECK(Contains(wrong_kind.output,
+                 "expected lockfileVersion 1, 2 or 3: this is not an npm "
+                 "package-lock.json"));
+  auto no_version =
+      RunRelgate("import npm-lock " + write("b.json",
+                                            "{\"lockfileVersion\": 2, \"packages\": {\"node_"
+                                            "modules/x\": {\"resolved\": \"r\"}}}"));
+  CHECK(no_version.exit_code == 2);
+  CHECK(Contains(no_version.output,
+                 "error: expected the locked version (a string) (at "
+                 "`packages[\"node_modules/x\"].version`)"));
+  auto dup = RunRelgate("import npm-lock " + write("c.json",
+                                                   "{\"lockfileVersion\": 3, "
+                                                   "\"lockfileVersion\": 3}"));
+  CHECK(dup.exit_code == 2);
+  CHECK(Contains(dup.output, "duplicate key"));
+  auto kind = RunRelgate("import pip-lock x.txt");
+  CHECK(kind.exit_code == 2);
+  CHECK(Contains(kind.output, "no import kind `pip-lock`; kinds: npm-lock"));
+  auto list = RunRelgate("import --list", false);
+  CHECK(list.output.rfind("npm-lock  npm's package-lock.json", 0) == 0);
+  auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);
+  CHECK(ok.exit_code == 0);
+  CHECK(testing::ReadFile(out).rfind("{\n  \"lockfile\": {", 0) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--facts npm-lock:FILE decides on imported facts, and a replay imports them again") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-import-eval-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "policy");
+  std::ofstream(dir / "policy" / "p.gate")
+      << "package t\nimport std.lockfiles\n"
+         "deny pinned for d in dependencies \"{d.name}@{d.version} is not pinned\": d.pinned\n"
+         "deny scripts for d in dependencies where d.has_install_script ?? true\n"
+         "  \"{d.name} may run an install script\": false\n";
+  const std::string policy = (dir / "policy").string();
+  const std::string v3 =
+      "npm-lock:" + kDir + "cyclonedx-node-npm__with-prepared.package-lock.v3.json";
+  auto eval = RunRelgate("eval --policy " + policy + " --now 2026-06-01 --facts " + v3, false);
+  // v3 records install scripts: exactly one package here has one.
+  CHECK(eval.exit_code == 1);
+  CHECK(Contains(eval.output, "GATE SHUT  1 blocking finding"));
+  CHECK(Contains(eval.output, "libxmljs2 may run an install script"));
+  auto v1 = RunRelgate("eval --policy " + policy + " --now 2026-06-01 --facts npm-lock:" + kDir +
+                           "handmade.package-lock.v1.json",
+                       false);
+  CHECK(v1.exit_code == 1);  // v1 does not: the policy's `?? true` blocks, and the git pin
+  CHECK(Contains(v1.output, "FAIL  pinned  hard  dependencies[3]"));
+  CHECK(Contains(v1.output, "FAIL  scripts  hard  dependencies[0]"));
+
+  const std::string db = (dir / "h.db").string();
+  auto record =
+      RunRelgate("eval --policy " + policy + " --now 2026-06-01 --facts npm-lock:" + kDir +
+                 "handmade.package-lock.v1.json --record " + db +
+                 " --release-id r1 --release-time 2026-05-01T00:00:00Z --repo acme/x");
+  CHECK(record.exit_code == 1);
+  auto replay = RunRelgate(
+      "replay --policy " + policy + " --history " + db + " --baseline recorded --format json",
+      false);
+  CAPTURE(replay.output);
+  CHECK(replay.exit_code == 0);
+  CHECK(Contains(replay.output,
+                 "\"releases\":1,\"unreadable\":0,\"blocked\":{\"candidate\":1,"
+                 "\"baseline\":1}"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace relgate
