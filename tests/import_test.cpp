@@ -24,25 +24,37 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 const std::string kDir = "tests/data/import/npm-lock/";
 
-TEST_CASE("npm-lock: every corpus lockfile imports to its reviewed golden facts") {
-  const bool update = std::getenv("RELGATE_UPDATE_GOLDEN") != nullptr &&
-                      std::string(std::getenv("RELGATE_UPDATE_GOLDEN")) == "1";
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + kDir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".facts.json") != std::string::npos)
-      continue;
-    CAPTURE(name);
-    auto run = RunRelgate("import npm-lock " + kDir + name, false);
-    CHECK(run.exit_code == 0);
-    const fs::path golden =
-        entry.path().parent_path() / (entry.path().stem().string() + ".facts.json");
-    if (update)
-      std::ofstream(golden) << run.output;
-    CHECK(run.output == testing::ReadFile(golden.string()));
-    ++files;
+bool Updating() {
+  return std::getenv("RELGATE_UPDATE_GOLDEN") != nullptr &&
+         std::string(std::getenv("RELGATE_UPDATE_GOLDEN")) == "1";
+}
+
+// Every input of every kind (tests/data/import/KIND/) against its golden; an input
+// named `*invalid*` must be refused, its golden holding the error.
+TEST_CASE("every corpus input of every kind imports to its reviewed golden facts") {
+  const bool update = Updating();
+  int files = 0, refused = 0;
+  for (const char* kind : {"npm-lock", "go-sum", "pip-requirements", "cyclonedx"}) {
+    const std::string dir = std::string("tests/data/import/") + kind + "/";
+    for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.find(".facts.json") != std::string::npos || name.find(".error") != std::string::npos)
+        continue;
+      CAPTURE(name);
+      const bool invalid = name.find("invalid") != std::string::npos;
+      auto run = RunRelgate(std::string("import ") + kind + " " + dir + name, invalid);
+      CHECK(run.exit_code == (invalid ? 2 : 0));
+      const fs::path golden =
+          entry.path().parent_path() / (name + (invalid ? ".error" : ".facts.json"));
+      if (update)
+        std::ofstream(golden) << run.output;
+      CHECK(run.output == testing::ReadFile(golden.string()));
+      ++files;
+      refused += invalid;
+    }
   }
-  CHECK(files == 7);
+  CHECK(files == 28);
+  CHECK(refused == 2);
 }
 
 TEST_CASE("npm-lock: what each version records, and what it does not") {
@@ -97,9 +109,18 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
                                                    "\"lockfileVersion\": 3}"));
   CHECK(dup.exit_code == 2);
   CHECK(Contains(dup.output, "duplicate key"));
+  auto go = RunRelgate("import go-sum " +
+                       write("go.sum", "example.com/a v1.0.0 h1:abc=\nnot a go.sum line\n"));
+  CHECK(go.exit_code == 2);
+  CHECK(Contains(go.output, "go.sum:2:1: error: expected `MODULE VERSION h1:HASH`"));
+  auto pip = RunRelgate("import pip-requirements " +
+                        write("r.txt", "a==1.0 \\\n    --hash=sha256:00\nb==2 --hash=md5\n"));
+  CHECK(pip.exit_code == 2);
+  CHECK(Contains(pip.output, "r.txt:3:1: error: expected --hash=ALGORITHM:HEX, found `md5`"));
   auto kind = RunRelgate("import pip-lock x.txt");
   CHECK(kind.exit_code == 2);
-  CHECK(Contains(kind.output, "no import kind `pip-lock`; kinds: npm-lock"));
+  CHECK(Contains(kind.output,
+                 "no import kind `pip-lock`; kinds: npm-lock go-sum pip-requirements cyclonedx"));
   auto list = RunRelgate("import --list", false);
   CHECK(list.output.rfind("npm-lock  npm's package-lock.json", 0) == 0);
   auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);
@@ -132,6 +153,24 @@ TEST_CASE("--facts npm-lock:FILE decides on imported facts, and a replay imports
   CHECK(v1.exit_code == 1);  // v1 does not: the policy's `?? true` blocks, and the git pin
   CHECK(Contains(v1.output, "FAIL  pinned  hard  dependencies[3]"));
   CHECK(Contains(v1.output, "FAIL  scripts  hard  dependencies[0]"));
+
+  // An SBOM and a requirements file side by side (each under its own facts).
+  fs::create_directories(dir / "both");
+  std::ofstream(dir / "both" / "p.gate")
+      << "package t\nimport std.sboms\nimport std.lockfiles\n"
+         "deny hashed for c in sbom.components \"{c.name} has no SHA-256\": has(c.sha256)\n"
+         "deny pinned for d in dependencies \"{d.name} is not pinned\": d.pinned\n";
+  auto both =
+      RunRelgate("eval --policy " + (dir / "both").string() +
+                     " --now 2026-06-01 --facts cyclonedx:tests/data/import/cyclonedx/"
+                     "cyclonedx__spec-1.6-testvector__valid-component-hashes-1.6.json --facts "
+                     "pip-requirements:tests/data/import/pip-requirements/"
+                     "in-toto-python__requirements.unpinned.txt",
+                 false);
+  CHECK(both.exit_code == 1);
+  CHECK(Contains(both.output, "GATE SHUT  5 blocking findings"));  // 5 unpinned; hashed passes
+  CHECK(Contains(both.output, "FAIL  pinned  hard  dependencies[0]"));
+  CHECK(!Contains(both.output, "FAIL  hashed"));
 
   const std::string db = (dir / "h.db").string();
   auto record =

@@ -11,6 +11,16 @@ const std::vector<Kind>& Kinds() {
        "npm's package-lock.json (v1, v2, v3): each dependency's name, version, source, "
        "integrity, install script, direct or transitive",
        ImportNpmLock},
+      {"go-sum", "Go's go.sum: each module version with its content and go.mod hashes",
+       ImportGoSum},
+      {"pip-requirements",
+       "pip requirements files: each requirement, pinned exactly (==) or not, with its "
+       "--hash values",
+       ImportPipRequirements},
+      {"cyclonedx",
+       "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
+       "licences, supplier; dependency edges",
+       ImportCycloneDx},
   };
   return kinds;
 }

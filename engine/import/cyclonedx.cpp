@@ -1,0 +1,208 @@
+// CycloneDX SBOMs in JSON (specVersion 1.2 to 1.6), under one top-level fact `sbom` so
+// that an SBOM and a lockfile import side by side:
+//
+//   sbom: { kind: "cyclonedx", spec_version, serial_number?, component?: {name, version?},
+//           components: [{ name, version?, group?, type?, purl?, bom_ref?, supplier?,
+//                          sha256?, hashes: [{alg, value}], licenses: [string] }],
+//           dependencies: [{ ref, depends_on: [string] }] }
+//
+// Components nested in components are listed too, depth first. A licence is its SPDX id,
+// else its name, else the expression. `sha256` is the SHA-256 hash when there is one.
+#include <cctype>
+#include <utility>
+
+#include "engine/facts/tree_builder.h"
+#include "engine/import/importer.h"
+
+namespace relgate::import {
+namespace {
+
+using facts::Node;
+using facts::NodeKind;
+
+std::string Text(const Node* node, std::string_view key) {
+  const Node* v = node != nullptr ? node->Find(key) : nullptr;
+  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
+}
+
+const Node* Array(const Node* node, std::string_view key) {
+  const Node* v = node != nullptr ? node->Find(key) : nullptr;
+  return v != nullptr && v->kind == NodeKind::kArray ? v : nullptr;
+}
+
+bool Fail(facts::LoadError& error, const std::string& path, const std::string& message) {
+  error.path = path;
+  error.message = message;
+  return false;
+}
+
+// The hex length CycloneDX's schema requires of a hash algorithm's content; 0 when it
+// fixes none (BLAKE3).
+size_t HexLength(const std::string& alg) {
+  static const std::pair<const char*, size_t> lengths[] = {
+      {"MD5", 32},         {"SHA-1", 40},       {"SHA-256", 64},      {"SHA-384", 96},
+      {"SHA-512", 128},    {"SHA3-256", 64},    {"SHA3-384", 96},     {"SHA3-512", 128},
+      {"BLAKE2b-256", 64}, {"BLAKE2b-384", 96}, {"BLAKE2b-512", 128}, {"BLAKE3", 0}};
+  for (const auto& [name, length] : lengths) {
+    if (alg == name)
+      return length;
+  }
+  return std::string::npos;
+}
+
+bool IsHex(const std::string& text) {
+  for (char c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return false;
+  }
+  return !text.empty();
+}
+
+void Optional(facts::TreeBuilder& b, const char* key, const std::string& value) {
+  if (!value.empty())
+    b.Field(key, value);
+}
+
+bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
+                facts::LoadError& error, int depth) {
+  if (depth > 32)
+    return Fail(error, at, "components nested deeper than 32 levels");
+  for (uint32_t k = 0; k < list.len; ++k) {
+    const Node& c = list.items[k];
+    const std::string path = at + "[" + std::to_string(k) + "]";
+    if (c.kind != NodeKind::kObject)
+      return Fail(error, path, "expected a component (an object)");
+    const std::string name = Text(&c, "name");
+    if (name.empty())
+      return Fail(error, path + ".name", "expected the component's name (a string)");
+    b.BeginObject();
+    b.Field("name", name);
+    Optional(b, "version", Text(&c, "version"));
+    Optional(b, "group", Text(&c, "group"));
+    Optional(b, "type", Text(&c, "type"));
+    Optional(b, "purl", Text(&c, "purl"));
+    Optional(b, "bom_ref", Text(&c, "bom-ref"));
+    if (const Node* supplier = c.Find("supplier"))
+      Optional(b, "supplier", Text(supplier, "name"));
+    std::string sha256;
+    b.Key("hashes");
+    b.BeginArray();
+    if (const Node* hashes = Array(&c, "hashes")) {
+      for (uint32_t h = 0; h < hashes->len; ++h) {
+        const std::string alg = Text(&hashes->items[h], "alg");
+        const std::string value = Text(&hashes->items[h], "content");
+        const std::string where = path + ".hashes[" + std::to_string(h) + "]";
+        if (alg.empty() || value.empty())
+          return Fail(error, where, "expected a hash with `alg` and `content`");
+        const size_t length = HexLength(alg);
+        if (length == std::string::npos)
+          return Fail(error, where + ".alg", "unknown hash algorithm `" + alg + "`");
+        if (!IsHex(value) || (length > 0 && value.size() != length)) {
+          return Fail(error, where + ".content",
+                      "expected " + (length > 0 ? std::to_string(length) + " " : std::string()) +
+                          "hex digits for " + alg + ", found `" + value.substr(0, 80) + "`");
+        }
+        if (alg == "SHA-256" && sha256.empty())
+          sha256 = value;
+        b.BeginObject();
+        b.Field("alg", alg);
+        b.Field("value", value);
+        b.EndObject();
+      }
+    }
+    b.EndArray();
+    Optional(b, "sha256", sha256);
+    b.Key("licenses");
+    b.BeginArray();
+    if (const Node* licenses = Array(&c, "licenses")) {
+      for (uint32_t l = 0; l < licenses->len; ++l) {
+        const Node* license = licenses->items[l].Find("license");
+        std::string text = Text(license, "id");
+        if (text.empty())
+          text = Text(license, "name");
+        if (text.empty())
+          text = Text(&licenses->items[l], "expression");
+        if (!text.empty())
+          b.String(text);
+      }
+    }
+    b.EndArray();
+    b.EndObject();
+    if (const Node* nested = Array(&c, "components")) {
+      if (!Components(b, *nested, path + ".components", error, depth + 1))
+        return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const std::string& path,
+                                                 facts::LoadError& error) {
+  auto bom = facts::ParseJson(bytes, path, error);
+  if (!bom)
+    return nullptr;
+  const Node& root = bom->root();
+  if (Text(&root, "bomFormat") != "CycloneDX") {
+    Fail(error, "bomFormat", "expected \"CycloneDX\": this is not a CycloneDX JSON SBOM");
+    return nullptr;
+  }
+  const std::string spec = Text(&root, "specVersion");
+  if (spec != "1.2" && spec != "1.3" && spec != "1.4" && spec != "1.5" && spec != "1.6") {
+    Fail(error, "specVersion", "expected a specVersion from 1.2 to 1.6, found `" + spec + "`");
+    return nullptr;
+  }
+  facts::TreeBuilder b(path + " (cyclonedx)", bom->sha256());
+  b.BeginObject();
+  b.Key("sbom");
+  b.BeginObject();
+  b.Field("kind", "cyclonedx");
+  b.Field("spec_version", spec);
+  Optional(b, "serial_number", Text(&root, "serialNumber"));
+  if (const Node* component =
+          root.Find("metadata") != nullptr ? root.Find("metadata")->Find("component") : nullptr) {
+    b.Key("component");
+    b.BeginObject();
+    b.Field("name", Text(component, "name"));
+    Optional(b, "version", Text(component, "version"));
+    b.EndObject();
+  }
+  b.Key("components");
+  b.BeginArray();
+  if (const Node* components = Array(&root, "components")) {
+    if (!Components(b, *components, "components", error, 0))
+      return nullptr;
+  }
+  b.EndArray();
+  b.Key("dependencies");
+  b.BeginArray();
+  if (const Node* deps = Array(&root, "dependencies")) {
+    for (uint32_t k = 0; k < deps->len; ++k) {
+      const std::string ref = Text(&deps->items[k], "ref");
+      if (ref.empty()) {
+        Fail(error, "dependencies[" + std::to_string(k) + "].ref",
+             "expected the dependent's bom-ref (a string)");
+        return nullptr;
+      }
+      b.BeginObject();
+      b.Field("ref", ref);
+      b.Key("depends_on");
+      b.BeginArray();
+      if (const Node* on = Array(&deps->items[k], "dependsOn")) {
+        for (uint32_t j = 0; j < on->len; ++j) {
+          if (on->items[j].kind == NodeKind::kString)
+            b.String(on->items[j].str());
+        }
+      }
+      b.EndArray();
+      b.EndObject();
+    }
+  }
+  b.EndArray();
+  b.EndObject();
+  b.EndObject();
+  return b.Finish(error);
+}
+
+}  // namespace relgate::import
