@@ -10,6 +10,8 @@
 // policy must say what it does without it. `direct` likewise: v2/v3 list the root
 // package's own dependencies, v1 does not. `pinned`: the entry resolves to one exact
 // version (a semantic version, not a range, a tag, a git ref or a path).
+#include <unordered_set>
+
 #include "engine/base/semver.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -100,16 +102,17 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
 
 // v2/v3: `packages` by install path (`node_modules/a/node_modules/b`); "" is the root.
 bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::LoadError& error) {
-  const Node* root = Object(packages.Find(""));
-  auto listed = [&](const std::string& name) {
+  // The names the root package lists, once (a set: a big lockfile has thousands).
+  std::unordered_set<std::string_view> listed;
+  if (const Node* root = Object(packages.Find(""))) {
     for (const char* group :
          {"dependencies", "devDependencies", "optionalDependencies", "peerDependencies"}) {
-      const Node* deps = root != nullptr ? Object(root->Find(group)) : nullptr;
-      if (deps != nullptr && deps->Find(name) != nullptr)
-        return true;
+      if (const Node* deps = Object(root->Find(group))) {
+        for (uint32_t k = 0; k < deps->len; ++k)
+          listed.insert(deps->members[k].name());
+      }
     }
-    return false;
-  };
+  }
   for (uint32_t k = 0; k < packages.len; ++k) {
     const facts::Member& m = packages.members[k];
     const std::string key(m.name());
@@ -135,7 +138,7 @@ bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::
     d.has_install_script = Flag(entry, "hasInstallScript") ? 1 : 0;
     // Direct: installed at the top (`node_modules/NAME`), under the name the root lists
     // (an alias's name, not the real package's).
-    d.direct = at == 0 && listed(key.substr(13)) ? 1 : 0;
+    d.direct = at == 0 && listed.count(std::string_view(key).substr(13)) > 0 ? 1 : 0;
     out.push_back(d);
   }
   return true;

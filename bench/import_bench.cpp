@@ -1,0 +1,106 @@
+// Importers on the gate's critical path: each kind on its largest committed corpus file,
+// and npm-lock and cyclonedx on ~10 MB inputs built here from many entries.
+#include <fstream>
+#include <sstream>
+
+#include <benchmark/benchmark.h>
+
+#include "engine/import/importer.h"
+
+namespace relgate::bench {
+namespace {
+
+std::string Read(const std::string& relative) {
+  std::ifstream in(std::string(RELGATE_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void Import(benchmark::State& state, const char* kind, const std::string& bytes) {
+  const import::Kind* k = import::FindKind(kind);
+  for (auto _ : state) {
+    facts::LoadError error;
+    auto doc = k->import(bytes, "bench", error);
+    if (!doc) {
+      state.SkipWithError(error.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(doc.get());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes.size()) * state.iterations());
+}
+
+void BM_ImportCorpus(benchmark::State& state) {
+  static const std::pair<const char*, const char*> files[] = {
+      {"npm-lock",
+       "tests/data/import/npm-lock/cyclonedx-node-npm__with-prepared.package-lock.v3.json"},
+      {"go-sum", "tests/data/import/go-sum/in-toto-golang__go.sum"},
+      {"pip-requirements",
+       "tests/data/import/pip-requirements/sigstore-python__install-requirements.hashed.txt"},
+      {"cyclonedx",
+       "tests/data/import/cyclonedx/cyclonedx__bom-examples__laravel-7.12.0.bom.1.4.json"},
+  };
+  const auto& [kind, file] = files[state.range(0)];
+  state.SetLabel(kind);
+  Import(state, kind, Read(file));
+}
+
+BENCHMARK(BM_ImportCorpus)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+
+// A package-lock v3 of `n` packages (about 260 bytes each).
+std::string BigNpmLock(size_t n) {
+  std::string out =
+      "{\"name\":\"big\",\"lockfileVersion\":3,\"packages\":{\"\":{\"dependencies\":{";
+  for (size_t k = 0; k < n; k += 10)
+    out += std::string(k > 0 ? "," : "") + "\"pkg-" + std::to_string(k) + "\":\"1.0.0\"";
+  out += "}}";
+  for (size_t k = 0; k < n; ++k) {
+    const std::string name = "pkg-" + std::to_string(k);
+    out += ",\"node_modules/" + name + "\":{\"version\":\"1." + std::to_string(k % 50) +
+           ".0\",\"resolved\":\"https://registry.npm.example/" + name + "/-/" + name +
+           "-1.0.0.tgz\",\"integrity\":\"sha512-" + std::string(86, 'A') + "==\"" +
+           (k % 7 == 0 ? ",\"dev\":true" : "") + (k % 97 == 0 ? ",\"hasInstallScript\":true" : "") +
+           ",\"license\":\"MIT\",\"engines\":{\"node\":\">=14\"}}";
+  }
+  return out + "}}";
+}
+
+// A CycloneDX 1.6 SBOM of `n` components (about 330 bytes each).
+std::string BigSbom(size_t n) {
+  std::string out = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[";
+  for (size_t k = 0; k < n; ++k) {
+    const std::string name = "lib-" + std::to_string(k);
+    out += std::string(k > 0 ? "," : "") + "{\"type\":\"library\",\"bom-ref\":\"" + name +
+           "\",\"name\":\"" + name + "\",\"version\":\"2.0." + std::to_string(k % 30) +
+           "\",\"purl\":\"pkg:npm/" + name +
+           "@2.0.0\",\"hashes\":[{\"alg\":\"SHA-256\","
+           "\"content\":\"" +
+           std::string(64, 'a') +
+           "\"}],\"licenses\":[{\"license\":{\"id\":"
+           "\"MIT\"}}],\"supplier\":{\"name\":\"acme\"}}";
+  }
+  out += "],\"dependencies\":[";
+  for (size_t k = 0; k < n; ++k)
+    out += std::string(k > 0 ? "," : "") + "{\"ref\":\"lib-" + std::to_string(k) +
+           "\",\"dependsOn\":[\"lib-" + std::to_string((k + 1) % n) + "\"]}";
+  return out + "]}";
+}
+
+void BM_ImportNpmLock10MB(benchmark::State& state) {
+  static const std::string bytes = BigNpmLock(40'000);
+  Import(state, "npm-lock", bytes);
+  state.SetLabel(std::to_string(bytes.size() >> 20) + " MiB");
+}
+
+void BM_ImportCycloneDx10MB(benchmark::State& state) {
+  static const std::string bytes = BigSbom(32'000);
+  Import(state, "cyclonedx", bytes);
+  state.SetLabel(std::to_string(bytes.size() >> 20) + " MiB");
+}
+
+BENCHMARK(BM_ImportNpmLock10MB)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImportCycloneDx10MB)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace relgate::bench
