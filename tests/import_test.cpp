@@ -29,32 +29,42 @@ bool Updating() {
          std::string(std::getenv("RELGATE_UPDATE_GOLDEN")) == "1";
 }
 
-// Every input of every kind (tests/data/import/KIND/) against its golden; an input
-// named `*invalid*` must be refused, its golden holding the error.
+// Every input of every kind (tests/data/import/KIND/) against its golden: `NAME.facts.json`
+// for an input that imports, `NAME.error` (the message) for one that must be refused
+// (an invalid test vector, another predicate type, a summary that is not in-toto).
 TEST_CASE("every corpus input of every kind imports to its reviewed golden facts") {
   const bool update = Updating();
   int files = 0, refused = 0;
-  for (const char* kind : {"npm-lock", "go-sum", "pip-requirements", "cyclonedx"}) {
+  for (const char* kind : {"npm-lock", "go-sum", "pip-requirements", "cyclonedx", "slsa"}) {
     const std::string dir = std::string("tests/data/import/") + kind + "/";
     for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + dir)) {
       const std::string name = entry.path().filename().string();
       if (name.find(".facts.json") != std::string::npos || name.find(".error") != std::string::npos)
         continue;
       CAPTURE(name);
-      const bool invalid = name.find("invalid") != std::string::npos;
-      auto run = RunRelgate(std::string("import ") + kind + " " + dir + name, invalid);
-      CHECK(run.exit_code == (invalid ? 2 : 0));
-      const fs::path golden =
-          entry.path().parent_path() / (name + (invalid ? ".error" : ".facts.json"));
-      if (update)
-        std::ofstream(golden) << run.output;
-      CHECK(run.output == testing::ReadFile(golden.string()));
+      const fs::path facts = entry.path().parent_path() / (name + ".facts.json");
+      const fs::path refusal = entry.path().parent_path() / (name + ".error");
+      auto run = RunRelgate(std::string("import ") + kind + " " + dir + name,
+                            /*merge_stderr=*/!fs::exists(facts));
+      if (update) {
+        fs::remove(facts);
+        fs::remove(refusal);
+        if (run.exit_code == 0) {
+          std::ofstream(facts) << run.output;
+        } else {
+          run = RunRelgate(std::string("import ") + kind + " " + dir + name);
+          std::ofstream(refusal) << run.output;
+        }
+      }
+      const bool refuse = fs::exists(refusal);
+      CHECK(run.exit_code == (refuse ? 2 : 0));
+      CHECK(run.output == testing::ReadFile((refuse ? refusal : facts).string()));
       ++files;
-      refused += invalid;
+      refused += refuse;
     }
   }
-  CHECK(files == 28);
-  CHECK(refused == 2);
+  CHECK(files == 58);
+  CHECK(refused == 15);
 }
 
 TEST_CASE("npm-lock: what each version records, and what it does not") {
@@ -119,8 +129,9 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
   CHECK(Contains(pip.output, "r.txt:3:1: error: expected --hash=ALGORITHM:HEX, found `md5`"));
   auto kind = RunRelgate("import pip-lock x.txt");
   CHECK(kind.exit_code == 2);
-  CHECK(Contains(kind.output,
-                 "no import kind `pip-lock`; kinds: npm-lock go-sum pip-requirements cyclonedx"));
+  CHECK(Contains(
+      kind.output,
+      "no import kind `pip-lock`; kinds: npm-lock go-sum pip-requirements slsa cyclonedx"));
   auto list = RunRelgate("import --list", false);
   CHECK(list.output.rfind("npm-lock  npm's package-lock.json", 0) == 0);
   auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);
@@ -171,6 +182,26 @@ TEST_CASE("--facts npm-lock:FILE decides on imported facts, and a replay imports
   CHECK(Contains(both.output, "GATE SHUT  5 blocking findings"));  // 5 unpinned; hashed passes
   CHECK(Contains(both.output, "FAIL  pinned  hard  dependencies[0]"));
   CHECK(!Contains(both.output, "FAIL  hashed"));
+
+  // Provenance from a Sigstore bundle and from a DSSE envelope, beside std.baseline.
+  fs::create_directories(dir / "slsa");
+  std::ofstream(dir / "slsa" / "p.gate")
+      << "package t\nimport std.baseline as base\nimport std.slsa\n"
+         "deny builder \"built by {provenance.builder_id}\":\n"
+         "  provenance.builder_id == \"https://github.com/actions/runner/github-hosted\"\n";
+  CHECK(RunRelgate("check " + (dir / "slsa").string()).exit_code == 0);
+  fs::remove(dir / "slsa" / "p.gate");
+  std::ofstream(dir / "slsa" / "p.gate")
+      << "package t\nimport std.slsa\n"
+         "deny builder \"built by {provenance.builder_id}\":\n"
+         "  provenance.builder_id == \"https://github.com/actions/runner/github-hosted\"\n";
+  const std::string slsa = "eval --policy " + (dir / "slsa").string() +
+                           " --now 2026-06-01 --facts slsa:tests/data/import/slsa/";
+  CHECK(RunRelgate(slsa + "gh-cli__sigstore-js-2.1.0.github-attestation-bundle.json").exit_code ==
+        0);
+  auto untrusted = RunRelgate(slsa + "slsa-verifier__untrusted-builder.intoto.jsonl", false);
+  CHECK(untrusted.exit_code == 1);
+  CHECK(Contains(untrusted.output, "built by https://github.com/asraa/slsa-github-generator/"));
 
   const std::string db = (dir / "h.db").string();
   auto record =

@@ -80,36 +80,6 @@ std::string Pae(std::string_view type, std::string_view body) {
          std::to_string(body.size()) + " " + std::string(body);
 }
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-bool Base64Decode(std::string_view text, std::string& bytes) {
-  if (text.size() % 4 != 0)
-    return false;
-  for (char c : text) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '='))
-      return false;
-  }
-  bytes.assign(3 * (text.size() / 4) + 1, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0)
-    return false;
-  size_t length = static_cast<size_t>(n);
-  // EVP_DecodeBlock counts the padding's zero bytes: drop one per `=`.
-  for (size_t k = text.size(); k > 0 && text[k - 1] == '='; --k)
-    --length;
-  bytes.resize(length);
-  return true;
-}
-
 std::string SignEnvelope(std::string_view payload, std::string_view payload_type,
                          const std::string& key_pem_path, std::string& error) {
   Key key = ReadKey(key_pem_path, /*is_private=*/true, error);

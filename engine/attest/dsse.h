@@ -8,15 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "engine/base/base64.h"
+
 namespace relgate::attest {
 
 inline constexpr const char* kInTotoPayloadType = "application/vnd.in-toto+json";
 
 [[nodiscard]] std::string Pae(std::string_view type, std::string_view body);
 
-[[nodiscard]] std::string Base64Encode(std::string_view bytes);
-// False for anything but standard base64 (padding required, no whitespace).
-[[nodiscard]] bool Base64Decode(std::string_view text, std::string& bytes);
+using relgate::Base64Decode;  // engine/base/base64.h
+using relgate::Base64Encode;
 
 // Signs `payload` with the private key in `key_pem_path` and returns the envelope (JSON,
 // one line), or "" with `error`. The signature's keyid is the sha256 of the public key

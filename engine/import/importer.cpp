@@ -17,6 +17,10 @@ const std::vector<Kind>& Kinds() {
        "pip requirements files: each requirement, pinned exactly (==) or not, with its "
        "--hash values",
        ImportPipRequirements},
+      {"slsa",
+       "SLSA provenance v0.2/v1 in an in-toto statement, bare, in a DSSE envelope, a "
+       "Sigstore bundle, a PEP 740 attestation, npm's attestations or JSON Lines",
+       ImportSlsa},
       {"cyclonedx",
        "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
        "licences, supplier; dependency edges",
