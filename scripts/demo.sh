@@ -30,6 +30,12 @@ run eval --policy policies --facts examples/releases/hold-branch/release.yaml --
   --override main_branch --by ops-lead --reason "INC-42 login hotfix"
 run eval --policy policies --facts examples/releases/excepted/release.yaml --now 2027-07-01
 
+# A release decided on evidence imported as it is produced: lockfile, SBOM, provenance.
+run eval --policy examples/imported/policy \
+  --facts npm-lock:examples/imported/evidence/package-lock.json \
+  --facts cyclonedx:examples/imported/evidence/bom.cdx.json \
+  --facts slsa:examples/imported/evidence/provenance.sigstore.json --now "$now"
+
 # The dry-run of a policy change over the releases just recorded.
 history=build/demo-history.db
 rm -f "$history" "$history-wal" "$history-shm"
