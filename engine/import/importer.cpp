@@ -25,6 +25,10 @@ const std::vector<Kind>& Kinds() {
        "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
        "licences, supplier; dependency edges",
        ImportCycloneDx},
+      {"spdx",
+       "SPDX 2.2/2.3 SBOM (JSON): packages with name, version, purl, checksums, licence, "
+       "supplier; DEPENDS_ON edges",
+       ImportSpdx},
   };
   return kinds;
 }

@@ -45,6 +45,8 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
                                                        facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
+                                            facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error);
 
