@@ -29,6 +29,10 @@ const std::vector<Kind>& Kinds() {
        "SPDX 2.2/2.3 SBOM (JSON): packages with name, version, purl, checksums, licence, "
        "supplier; DEPENDS_ON edges",
        ImportSpdx},
+      {"npm-pack",
+       "`npm pack --dry-run --json`: the package's files (artifact.files), sizes, modes and "
+       "digest",
+       ImportNpmPack},
   };
   return kinds;
 }
