@@ -35,8 +35,8 @@ bool Updating() {
 TEST_CASE("every corpus input of every kind imports to its reviewed golden facts") {
   const bool update = Updating();
   int files = 0, refused = 0;
-  for (const char* kind :
-       {"npm-lock", "go-sum", "pip-requirements", "cyclonedx", "slsa", "spdx", "npm-pack"}) {
+  for (const char* kind : {"npm-lock", "go-sum", "pip-requirements", "cyclonedx", "slsa", "spdx",
+                           "npm-pack", "github-workflow"}) {
     const std::string dir = std::string("tests/data/import/") + kind + "/";
     for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + dir)) {
       const std::string name = entry.path().filename().string();
@@ -64,7 +64,7 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
       refused += refuse;
     }
   }
-  CHECK(files == 71);
+  CHECK(files == 96);
   CHECK(refused == 17);
 }
 
@@ -203,6 +203,26 @@ TEST_CASE("--facts npm-lock:FILE decides on imported facts, and a replay imports
   auto untrusted = RunRelgate(slsa + "slsa-verifier__untrusted-builder.intoto.jsonl", false);
   CHECK(untrusted.exit_code == 1);
   CHECK(Contains(untrusted.output, "built by https://github.com/asraa/slsa-github-generator/"));
+
+  // Workflows: every action pinned to a commit, and no pull-request head checked out in a
+  // pull_request_target workflow.
+  fs::create_directories(dir / "wf");
+  std::ofstream(dir / "wf" / "p.gate")
+      << "package t\nimport std.workflows\n"
+         "deny pinned_actions for u in workflow.uses\n"
+         "  \"{u.job} uses {u.action}@{u.ref}, not a commit SHA\": u.pinned\n"
+         "deny pwn_request for j in workflow.jobs \"job {j.id} checks out the pull request "
+         "head\":\n  not (workflow.pull_request_target and j.checks_out_pr_head)\n";
+  const std::string wf = "eval --policy " + (dir / "wf").string() +
+                         " --now 2026-06-01 --facts github-workflow:tests/data/import/"
+                         "github-workflow/";
+  auto pinned = RunRelgate(wf + "sigstore-js__release.yml", false);
+  CHECK(pinned.exit_code == 0);
+  auto pwn =
+      RunRelgate(wf + "ossf-scorecard__testdata__dangerous-pattern-untrusted-checkout.yml", false);
+  CHECK(pwn.exit_code == 1);
+  CHECK(Contains(pwn.output, "job build checks out the pull request head"));
+  CHECK(Contains(pwn.output, "build uses actions/checkout@v2, not a commit SHA"));
 
   const std::string db = (dir / "h.db").string();
   auto record =

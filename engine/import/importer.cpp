@@ -33,6 +33,10 @@ const std::vector<Kind>& Kinds() {
        "`npm pack --dry-run --json`: the package's files (artifact.files), sizes, modes and "
        "digest",
        ImportNpmPack},
+      {"github-workflow",
+       "GitHub Actions workflows: triggers, permissions, runners, each `uses:` and whether "
+       "it is pinned to a commit SHA, secrets, caches, pull-request-head checkouts",
+       ImportGithubWorkflow},
   };
   return kinds;
 }
