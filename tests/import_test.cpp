@@ -36,7 +36,7 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
   const bool update = Updating();
   int files = 0, refused = 0;
   for (const char* kind : {"npm-lock", "go-sum", "pip-requirements", "cyclonedx", "slsa", "spdx",
-                           "npm-pack", "github-workflow"}) {
+                           "npm-pack", "github-workflow", "github-reviews"}) {
     const std::string dir = std::string("tests/data/import/") + kind + "/";
     for (const auto& entry : fs::directory_iterator(testing::SourceDir() + "/" + dir)) {
       const std::string name = entry.path().filename().string();
@@ -64,8 +64,8 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
       refused += refuse;
     }
   }
-  CHECK(files == 96);
-  CHECK(refused == 17);
+  CHECK(files == 98);
+  CHECK(refused == 18);
 }
 
 TEST_CASE("npm-lock: what each version records, and what it does not") {
@@ -132,7 +132,7 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
   CHECK(kind.exit_code == 2);
   CHECK(Contains(kind.output,
                  "no import kind `pip-lock`; kinds: npm-lock go-sum pip-requirements slsa "
-                 "cyclonedx spdx npm-pack"));
+                 "cyclonedx spdx npm-pack github-workflow github-reviews"));
   auto list = RunRelgate("import --list", false);
   CHECK(list.output.rfind("npm-lock  npm's package-lock.json", 0) == 0);
   auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);

@@ -37,6 +37,10 @@ const std::vector<Kind>& Kinds() {
        "GitHub Actions workflows: triggers, permissions, runners, each `uses:` and whether "
        "it is pinned to a commit SHA, secrets, caches, pull-request-head checkouts",
        ImportGithubWorkflow},
+      {"github-reviews",
+       "GitHub's REST list of pull-request reviews: each reviewer's latest decision and the "
+       "commit it was made on",
+       ImportGithubReviews},
   };
   return kinds;
 }

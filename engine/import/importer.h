@@ -52,6 +52,9 @@ std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std
 std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
                                                       const std::string& path,
                                                       facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
+                                                     const std::string& path,
+                                                     facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error);
 

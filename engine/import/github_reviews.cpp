@@ -1,0 +1,85 @@
+// Pull-request reviews as GitHub's REST API lists them (`GET /repos/O/R/pulls/N/reviews`,
+// a JSON list, oldest first), reduced to what counts: each reviewer's latest review that
+// decided something (APPROVED, CHANGES_REQUESTED or DISMISSED; a later COMMENTED does not
+// undo an approval, as on GitHub).
+//
+//   reviews: [{ user, state, commit, submitted_at?, association? }]
+//
+// `commit` is the head the review was made on: a policy compares it with the commit
+// released (`r.commit == release.commit`), so an approval of an earlier push does not
+// count.
+#include <map>
+
+#include "engine/facts/tree_builder.h"
+#include "engine/import/importer.h"
+
+namespace relgate::import {
+namespace {
+
+using facts::Node;
+using facts::NodeKind;
+
+std::string Text(const Node* node, std::string_view key) {
+  const Node* v = node != nullptr ? node->Find(key) : nullptr;
+  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
+                                                     const std::string& path,
+                                                     facts::LoadError& error) {
+  auto doc = facts::ParseJson(bytes, path, error);
+  if (!doc)
+    return nullptr;
+  const Node& root = doc->root();
+  if (root.kind != NodeKind::kArray) {
+    error.message = "expected the REST API's list of pull-request reviews (a JSON list)";
+    return nullptr;
+  }
+
+  struct Review {
+    std::string user, state, commit, submitted_at, association;
+  };
+
+  std::vector<std::string> order;
+  std::map<std::string, Review> latest;
+  for (uint32_t k = 0; k < root.len; ++k) {
+    const Node& r = root.items[k];
+    const std::string at = "[" + std::to_string(k) + "]";
+    const std::string user = Text(r.Find("user"), "login");
+    const std::string state = Text(&r, "state");
+    if (user.empty() || state.empty()) {
+      error.path = at + (user.empty() ? ".user.login" : ".state");
+      error.message = "expected a review with its user's login and its state";
+      return nullptr;
+    }
+    if (state != "APPROVED" && state != "CHANGES_REQUESTED" && state != "DISMISSED")
+      continue;  // COMMENTED, PENDING: no decision
+    if (latest.find(user) == latest.end())
+      order.push_back(user);
+    latest[user] = {user, state, Text(&r, "commit_id"), Text(&r, "submitted_at"),
+                    Text(&r, "author_association")};
+  }
+  facts::TreeBuilder b(path + " (github-reviews)", doc->sha256());
+  b.BeginObject();
+  b.Key("reviews");
+  b.BeginArray();
+  for (const std::string& user : order) {
+    const Review& r = latest[user];
+    b.BeginObject();
+    b.Field("user", r.user);
+    b.Field("state", r.state);
+    b.Field("commit", r.commit);
+    if (!r.submitted_at.empty())
+      b.Field("submitted_at", r.submitted_at);
+    if (!r.association.empty())
+      b.Field("association", r.association);
+    b.EndObject();
+  }
+  b.EndArray();
+  b.EndObject();
+  return b.Finish(error);
+}
+
+}  // namespace relgate::import
