@@ -13,28 +13,16 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 
 namespace relgate::import {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Text(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
-}
-
-const Node* Array(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kArray ? v : nullptr;
-}
-
-bool Fail(facts::LoadError& error, const std::string& path, const std::string& message) {
-  error.path = path;
-  error.message = message;
-  return false;
-}
+using internal::Array;
+using internal::Fail;
+using internal::Text;
 
 // The hex length CycloneDX's schema requires of a hash algorithm's content; 0 when it
 // fixes none (BLAKE3).

@@ -12,17 +12,14 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 
 namespace relgate::import {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Text(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
-}
+using internal::Text;
 
 }  // namespace
 

@@ -15,32 +15,17 @@
 #include "engine/base/semver.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 
 namespace relgate::import {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-const Node* Object(const Node* node) {
-  return node != nullptr && node->kind == NodeKind::kObject ? node : nullptr;
-}
-
-std::string Text(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
-}
-
-bool Flag(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kBool && v->b;
-}
-
-bool Fail(facts::LoadError& error, const std::string& path, const std::string& message) {
-  error.path = path;
-  error.message = message;
-  return false;
-}
+using internal::Fail;
+using internal::Flag;
+using internal::Object;
+using internal::Text;
 
 struct Dependency {
   std::string name, version, path, source, integrity;

@@ -11,22 +11,15 @@
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 
 namespace relgate::import {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Text(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
-}
-
-int64_t Int(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kInt ? v->i : -1;
-}
+using internal::Int;
+using internal::Text;
 
 std::string Hex(const std::string& bytes) {
   std::string out;

@@ -8,22 +8,15 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 
 namespace relgate::import {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Text(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kString ? std::string(v->str()) : "";
-}
-
-const Node* Array(const Node* node, std::string_view key) {
-  const Node* v = node != nullptr ? node->Find(key) : nullptr;
-  return v != nullptr && v->kind == NodeKind::kArray ? v : nullptr;
-}
+using internal::Array;
+using internal::Text;
 
 bool Meaningful(const std::string& value) {
   return !value.empty() && value != "NOASSERTION" && value != "NONE";

@@ -10,25 +10,16 @@
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/replay/report.h"
+#include "engine/report/report.h"
 
 namespace relgate::replay {
 namespace {
 
 constexpr int64_t kNanosPerWeek = int64_t{7} * 86'400 * kNanosPerSecond;
 
+// Text and attribute values: the escaping XML needs is the escaping HTML needs.
 std::string Html(const std::string& text) {
-  std::string out;
-  for (char c : Printable(text)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return report::XmlEscape(text);
 }
 
 std::string Day(int64_t t) {

@@ -1,0 +1,54 @@
+// Reading an input's facts tree in the importers (internal to engine/import): a member of
+// a given kind, or nothing, so that each importer says only what it expects.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/facts/facts.h"
+
+namespace relgate::import::internal {
+
+// The member `key` of `node` when `node` is an object, else nullptr.
+inline const facts::Node* Member(const facts::Node* node, std::string_view key) {
+  return node != nullptr && node->kind == facts::NodeKind::kObject ? node->Find(key) : nullptr;
+}
+
+// The string at `key`, or "" when absent or not a string.
+inline std::string Text(const facts::Node* node, std::string_view key) {
+  const facts::Node* v = Member(node, key);
+  return v != nullptr && v->kind == facts::NodeKind::kString ? std::string(v->str()) : "";
+}
+
+// The list at `key`, or nullptr.
+inline const facts::Node* Array(const facts::Node* node, std::string_view key) {
+  const facts::Node* v = Member(node, key);
+  return v != nullptr && v->kind == facts::NodeKind::kArray ? v : nullptr;
+}
+
+// `node` itself when it is an object, else nullptr.
+inline const facts::Node* Object(const facts::Node* node) {
+  return node != nullptr && node->kind == facts::NodeKind::kObject ? node : nullptr;
+}
+
+// The boolean at `key`: true only when present and true.
+inline bool Flag(const facts::Node* node, std::string_view key) {
+  const facts::Node* v = Member(node, key);
+  return v != nullptr && v->kind == facts::NodeKind::kBool && v->b;
+}
+
+// The integer at `key`, or -1.
+inline int64_t Int(const facts::Node* node, std::string_view key) {
+  const facts::Node* v = Member(node, key);
+  return v != nullptr && v->kind == facts::NodeKind::kInt ? v->i : -1;
+}
+
+// Records an import error at `path`; false, for `return Fail(...)`.
+inline bool Fail(facts::LoadError& error, const std::string& path, const std::string& message) {
+  error.path = path;
+  error.message = message;
+  return false;
+}
+
+}  // namespace relgate::import::internal
