@@ -16,6 +16,7 @@ struct ImportArgs {
   bool list = false;
   std::vector<std::string> operands;  // KIND FILE
   std::string output;
+  std::string verify_key;
 };
 
 }  // namespace
@@ -27,6 +28,9 @@ Command SetupImport(CLI::App& app) {
   cmd->add_flag("--list", args->list, "Name every kind with what it reads");
   cmd->add_option("operands", args->operands, "KIND FILE");
   cmd->add_option("-o,--output", args->output, "Write the facts here (atomically)");
+  cmd->add_option("--verify-key", args->verify_key,
+                  "Verify the input's DSSE signature with this public key (PEM: Ed25519 or "
+                  "ECDSA P-256); one that does not verify is an import error");
   return [args]() {
     if (args->list) {
       for (const import::Kind& k : import::Kinds())
@@ -46,8 +50,13 @@ Command SetupImport(CLI::App& app) {
       std::cerr << "\n";
       return 2;
     }
+    if (!args->verify_key.empty() && kind->import_verified == nullptr) {
+      std::cerr << "relgate: error: " << kind->name
+                << " carries no signatures for --verify-key to check\n";
+      return 2;
+    }
     facts::LoadError error;
-    auto doc = import::ImportFile(*kind, args->operands[1], error);
+    auto doc = import::ImportFile(*kind, args->operands[1], error, args->verify_key);
     if (!doc) {
       std::cerr << error.ToString() << "\nrelgate: `" << Printable(args->operands[1])
                 << "` cannot be imported as " << kind->name << "\n";

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include "engine/attest/dsse.h"
 #include "tests/cli_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
@@ -238,6 +239,67 @@ TEST_CASE("--facts npm-lock:FILE decides on imported facts, and a replay imports
   CHECK(Contains(replay.output,
                  "\"releases\":1,\"unreadable\":0,\"blocked\":{\"candidate\":1,"
                  "\"baseline\":1}"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("slsa --verify-key: a DSSE signature by the key verifies, anything else is an error") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-import-key-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string d = dir.string() + "/";
+  REQUIRE(std::system(("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + d +
+                       "ec.pem 2>/dev/null && openssl pkey -in " + d + "ec.pem -pubout -out " + d +
+                       "ec.pub && openssl genpkey -algorithm ed25519 -out " + d +
+                       "other.pem && openssl pkey -in " + d + "other.pem -pubout -out " + d +
+                       "other.pub")
+                          .c_str()) == 0);
+  // A provenance statement from the corpus, signed here as a DSSE envelope.
+  const std::string statement = testing::ReadFile(
+      testing::SourceDir() +
+      "/tests/data/import/slsa/slsa-github-generator__attestation1.unsigned-statement.intoto.json");
+  std::string error;
+  const std::string envelope =
+      attest::SignEnvelope(statement, attest::kInTotoPayloadType, d + "ec.pem", error);
+  REQUIRE(!envelope.empty());
+  std::ofstream(d + "signed.dsse.json") << envelope;
+  auto ok = RunRelgate("import slsa " + d + "signed.dsse.json --verify-key " + d + "ec.pub", false);
+  CHECK(ok.exit_code == 0);
+  CHECK(Contains(ok.output, "\"envelope\": \"dsse\",\n    \"signature\": \"verified\""));
+  auto unchecked = RunRelgate("import slsa " + d + "signed.dsse.json", false);
+  CHECK(Contains(unchecked.output, "\"signature\": \"not checked\""));
+  auto other = RunRelgate("import slsa " + d + "signed.dsse.json --verify-key " + d + "other.pub");
+  CHECK(other.exit_code == 2);
+  CHECK(Contains(other.output,
+                 "error: the signature does not verify: no signature in the "
+                 "envelope verifies with the key"));
+  // One byte of the payload changed (re-encoded): the signature no longer covers it.
+  std::string payload;
+  const size_t at = envelope.find("\"payload\":\"") + 11;
+  const std::string payload64 = envelope.substr(at, envelope.find('"', at) - at);
+  REQUIRE(attest::Base64Decode(payload64, payload));
+  payload[payload.find("subject") + 2] ^= 1;
+  std::string tampered = envelope;
+  tampered.replace(at, payload64.size(), attest::Base64Encode(payload));
+  std::ofstream(d + "tampered.json") << tampered;
+  CHECK(RunRelgate("import slsa " + d + "tampered.json --verify-key " + d + "ec.pub").exit_code ==
+        2);
+  CHECK(!fs::exists(d + "out.json"));
+  // A bare statement has no signature to check; a keyless Sigstore bundle is not this key's.
+  auto bare = RunRelgate(
+      "import slsa tests/data/import/slsa/"
+      "slsa-github-generator__attestation1.unsigned-statement.intoto.json "
+      "--verify-key " +
+      d + "ec.pub");
+  CHECK(bare.exit_code == 2);
+  CHECK(Contains(bare.output, "is not in a DSSE envelope (bare): there is no signature"));
+  CHECK(RunRelgate("import slsa tests/data/import/slsa/gh-cli__custom-issuer.sigstore.json "
+                   "--verify-key " +
+                   d + "ec.pub -o " + d + "out.json")
+            .exit_code == 2);
+  CHECK(!fs::exists(d + "out.json"));
+  CHECK(RunRelgate("import slsa " + d + "signed.dsse.json --verify-key " + d + "missing.pub")
+            .exit_code == 2);
   fs::remove_all(dir);
 }
 

@@ -120,6 +120,33 @@ std::string SignEnvelope(std::string_view payload, std::string_view payload_type
 
 Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem_path,
                         bool& cannot_run) {
+  cannot_run = false;
+  if (envelope.size() > kMaxEnvelopeBytes) {
+    cannot_run = true;
+    Verified v;
+    v.problem = "the envelope is larger than " + std::to_string(kMaxEnvelopeBytes) + " bytes";
+    return v;
+  }
+  facts::LoadError load_error;
+  auto doc = facts::ParseJson(envelope, "envelope", load_error, facts::Digest::kSkip);
+  if (!doc) {
+    // Still a key problem first: an unreadable key cannot check anything.
+    std::string error;
+    if (ReadKey(public_pem_path, /*is_private=*/false, error) == nullptr) {
+      cannot_run = true;
+      Verified v;
+      v.problem = error;
+      return v;
+    }
+    Verified v;
+    v.problem = "not a DSSE envelope: " + load_error.ToString();
+    return v;
+  }
+  return VerifyEnvelopeNode(doc->root(), public_pem_path, cannot_run);
+}
+
+Verified VerifyEnvelopeNode(const facts::Node& envelope, const std::string& public_pem_path,
+                            bool& cannot_run) {
   Verified v;
   cannot_run = false;
   std::string error;
@@ -127,17 +154,6 @@ Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem
   if (key == nullptr) {
     cannot_run = true;
     v.problem = error;
-    return v;
-  }
-  if (envelope.size() > kMaxEnvelopeBytes) {
-    cannot_run = true;
-    v.problem = "the envelope is larger than " + std::to_string(kMaxEnvelopeBytes) + " bytes";
-    return v;
-  }
-  facts::LoadError load_error;
-  auto doc = facts::ParseJson(envelope, "envelope", load_error, facts::Digest::kSkip);
-  if (!doc) {
-    v.problem = "not a DSSE envelope: " + load_error.ToString();
     return v;
   }
   auto text = [&](const facts::Node* node, const char* key_name, std::string& out) {
@@ -148,8 +164,8 @@ Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem
     return true;
   };
   std::string payload64;
-  if (!text(&doc->root(), "payloadType", v.payload_type) ||
-      !text(&doc->root(), "payload", payload64)) {
+  if (envelope.kind != facts::NodeKind::kObject ||
+      !text(&envelope, "payloadType", v.payload_type) || !text(&envelope, "payload", payload64)) {
     v.problem = "not a DSSE envelope: `payloadType` and `payload` must be strings";
     return v;
   }
@@ -158,7 +174,7 @@ Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem
     v.problem = "the payload is not base64";
     return v;
   }
-  const facts::Node* signatures = doc->root().Find("signatures");
+  const facts::Node* signatures = envelope.Find("signatures");
   if (signatures == nullptr || signatures->kind != facts::NodeKind::kArray ||
       signatures->len == 0) {
     v.problem = "the envelope has no signatures";

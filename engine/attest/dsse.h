@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "engine/base/base64.h"
+#include "engine/facts/facts.h"
 
 namespace relgate::attest {
 
@@ -37,5 +38,10 @@ struct Verified {
 // or the envelope cannot even be read (as opposed to a signature that does not verify).
 [[nodiscard]] Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem_path,
                                       bool& cannot_run);
+
+// The same, for an envelope already parsed (an importer's tree: a Sigstore bundle's
+// `dsseEnvelope`, an envelope in a JSON Lines file).
+[[nodiscard]] Verified VerifyEnvelopeNode(const facts::Node& envelope,
+                                          const std::string& public_pem_path, bool& cannot_run);
 
 }  // namespace relgate::attest

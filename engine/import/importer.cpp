@@ -20,7 +20,7 @@ const std::vector<Kind>& Kinds() {
       {"slsa",
        "SLSA provenance v0.2/v1 in an in-toto statement, bare, in a DSSE envelope, a "
        "Sigstore bundle, a PEP 740 attestation, npm's attestations or JSON Lines",
-       ImportSlsa},
+       ImportSlsa, ImportSlsaVerified},
       {"cyclonedx",
        "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
        "licences, supplier; dependency edges",
@@ -65,12 +65,15 @@ bool SplitKindPath(const std::string& arg, const Kind*& kind, std::string& path)
 }
 
 std::unique_ptr<facts::Document> ImportFile(const Kind& kind, const std::string& path,
-                                            facts::LoadError& error) {
+                                            facts::LoadError& error,
+                                            const std::string& verify_key) {
   error.file = path;
   std::string bytes;
   error.message = ReadBounded(path, {limits::kMaxFactsBytes, /*allow_pipes=*/true}, bytes);
   if (!error.message.empty())
     return nullptr;
+  if (!verify_key.empty() && kind.import_verified != nullptr)
+    return kind.import_verified(bytes, path, verify_key, error);
   return kind.import(bytes, path, error);
 }
 

@@ -19,6 +19,12 @@ struct Kind {
   const char* description;
   std::unique_ptr<facts::Document> (*import)(std::string_view bytes, const std::string& path,
                                              facts::LoadError& error);
+  // For kinds whose input carries signatures: the import with `--verify-key KEY.pem`,
+  // where a signature that does not verify is an import error. Null for the others.
+  std::unique_ptr<facts::Document> (*import_verified)(std::string_view bytes,
+                                                      const std::string& path,
+                                                      const std::string& key_pem,
+                                                      facts::LoadError& error) = nullptr;
 };
 
 // Every kind, in the order `relgate import --list` shows them.
@@ -31,9 +37,11 @@ struct Kind {
 // `:` names a kind (how `--facts` and recorded histories say "import this").
 [[nodiscard]] bool SplitKindPath(const std::string& arg, const Kind*& kind, std::string& path);
 
-// Reads `path` (bounded like a facts file) and imports it as `kind`.
+// Reads `path` (bounded like a facts file) and imports it as `kind`; with `verify_key`,
+// through the kind's import_verified (which the caller checked exists).
 [[nodiscard]] std::unique_ptr<facts::Document> ImportFile(const Kind& kind, const std::string& path,
-                                                          facts::LoadError& error);
+                                                          facts::LoadError& error,
+                                                          const std::string& verify_key = "");
 
 // The kinds' importers (one file per format family).
 std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std::string& path,
@@ -45,6 +53,9 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
                                                        facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportSlsaVerified(std::string_view bytes, const std::string& path,
+                                                    const std::string& verify_key,
+                                                    facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std::string& path,

@@ -12,6 +12,7 @@
 //
 // Signatures are not verified here: `envelope` says how it was carried, not that it was
 // checked (docs/facts.md).
+#include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -49,6 +50,7 @@ struct Found {
   const Node* statement;                   // into one of the documents read
   std::unique_ptr<facts::Document> owned;  // a payload decoded for it (keeps it alive)
   std::string envelope;
+  const Node* dsse = nullptr;  // the DSSE envelope that carried it, if one did
 };
 
 // The statements a document carries, in order; `types` collects every predicate type
@@ -67,8 +69,11 @@ void FromDsse(const Node* dsse, const std::string& envelope, std::vector<Found>&
     return;
   const size_t before = out.size();
   Statements(doc->root(), envelope, out, types, depth + 1);
-  if (out.size() > before)
+  if (out.size() > before) {
     out[before].owned = std::move(doc);  // a heap document: the pointers into it stay valid
+    if (out[before].dsse == nullptr)
+      out[before].dsse = dsse;
+  }
 }
 
 void Statements(const Node& doc, const std::string& envelope, std::vector<Found>& out,
@@ -151,6 +156,12 @@ void Dependencies(facts::TreeBuilder& b, const Node* list) {
 
 std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error) {
+  return ImportSlsaVerified(bytes, path, "", error);
+}
+
+std::unique_ptr<facts::Document> ImportSlsaVerified(std::string_view bytes, const std::string& path,
+                                                    const std::string& verify_key,
+                                                    facts::LoadError& error) {
   std::vector<std::unique_ptr<facts::Document>> docs;
   if (auto whole_doc = facts::ParseJson(bytes, path, error)) {
     docs.push_back(std::move(whole_doc));
@@ -205,6 +216,21 @@ std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::s
     return nullptr;
   }
   const Node& statement = *found.front().statement;
+  // With a key: the DSSE signature over this statement must verify with it.
+  if (!verify_key.empty()) {
+    if (found.front().dsse == nullptr) {
+      error.message = "this provenance is not in a DSSE envelope (" + found.front().envelope +
+                      "): there is no signature for --verify-key to check";
+      return nullptr;
+    }
+    bool cannot_run = false;
+    const attest::Verified v =
+        attest::VerifyEnvelopeNode(*found.front().dsse, verify_key, cannot_run);
+    if (!v.ok) {
+      error.message = (cannot_run ? "" : "the signature does not verify: ") + v.problem;
+      return nullptr;
+    }
+  }
   const std::string type = Text(&statement, {"predicateType"});
   const Node* predicate = statement.Find("predicate");
   const bool v1 = IsV1(type);
@@ -216,6 +242,7 @@ std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::s
   b.Field("predicate_type", type);
   b.Field("slsa_version", v1 ? "1" : "0.2");
   b.Field("envelope", found.front().envelope);
+  b.Field("signature", verify_key.empty() ? "not checked" : "verified");
   b.Field("builder_id", v1 ? Text(predicate, {"runDetails", "builder", "id"})
                            : Text(predicate, {"builder", "id"}));
   b.Field("build_type",
