@@ -9,11 +9,6 @@
 
 #include "bench/handwritten.h"
 #include "bench/workload.h"
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-extern char** environ;
 
 namespace relgate::bench {
 namespace {
@@ -204,25 +199,7 @@ void BM_EvalProcess(benchmark::State& state) {
   const std::string policy = std::string(RELGATE_SOURCE_DIR) + "/policies";
   std::vector<std::string> args = {RELGATE_BINARY, "eval",  "--policy",   policy,     "--facts",
                                    path,           "--now", "2026-06-01", "--format", "json"};
-  std::vector<char*> argv;
-  for (std::string& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  for (auto _ : state) {
-    pid_t pid;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-      state.SkipWithError("posix_spawn failed");
-      break;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
-      state.SkipWithError("relgate failed");
-  }
-  posix_spawn_file_actions_destroy(&actions);
+  RunProcessLoop(state, args);
 }
 
 BENCHMARK(BM_EvalProcess)->Unit(benchmark::kMillisecond);

@@ -17,11 +17,6 @@
 #include "engine/history/sqlite_history.h"
 #include "engine/replay/report.h"
 #include "engine/replay/source.h"
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-extern char** environ;
 
 namespace relgate::bench {
 namespace {
@@ -280,25 +275,7 @@ void BM_EvalProcessRecording(benchmark::State& state) {
     args.push_back("--record");
     args.push_back(db);
   }
-  std::vector<char*> argv;
-  for (std::string& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  for (auto _ : state) {
-    pid_t pid;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-      state.SkipWithError("posix_spawn failed");
-      break;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
-      state.SkipWithError("relgate failed");
-  }
-  posix_spawn_file_actions_destroy(&actions);
+  RunProcessLoop(state, args);
   state.SetLabel(state.range(0) == 1 ? "--record" : "no record");
 }
 

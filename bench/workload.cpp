@@ -6,6 +6,11 @@
 #include <sstream>
 
 #include "engine/report/report.h"
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char** environ;
 
 namespace relgate::bench {
 namespace {
@@ -111,6 +116,28 @@ Workload& GetWorkload() {
     return w;
   }();
   return *workload;
+}
+
+void RunProcessLoop(benchmark::State& state, std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  for (auto _ : state) {
+    pid_t pid;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+      state.SkipWithError("posix_spawn failed");
+      break;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+      state.SkipWithError("relgate failed");
+  }
+  posix_spawn_file_actions_destroy(&actions);
 }
 
 }  // namespace relgate::bench

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+
 #include "engine/relgate.h"
 
 namespace relgate::bench {
@@ -28,6 +30,10 @@ struct Workload {
 
 // Loads once per process; aborts with a message if the policy does not compile.
 Workload& GetWorkload();
+
+// Runs the process `args` (stdout to /dev/null) once per benchmark iteration; an exit
+// code above 1 (relgate could not decide) skips the benchmark with an error.
+void RunProcessLoop(benchmark::State& state, std::vector<std::string> args);
 
 // YAML for a facts tree (block style, strings quoted), to benchmark the YAML loader on the
 // same documents.

@@ -19,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 int Shell(const std::string& command) {
   const int status = std::system((command + " >/dev/null 2>&1").c_str());

@@ -22,9 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 const char* const kReleases[] = {"open/release.yaml",
                                  "shut-supply-chain/release.yaml",

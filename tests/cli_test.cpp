@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
+#include "tests/test_util.h"
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,9 +15,7 @@ namespace {
 
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 TEST_CASE("--help works for the program and every subcommand") {
   auto top = RunRelgate("--help");

@@ -23,9 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 struct HistoryDir {
   fs::path dir = fs::temp_directory_path() / ("relgate-history-" + std::to_string(getpid()));

@@ -20,9 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 const char* kRules =
     "facts { release: { tag: string } }\ndeny tagged \"untagged\": release.tag != \"\"\n";

@@ -19,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunRelgate;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Contains;
 
 const std::string kDir = "tests/data/import/npm-lock/";
 

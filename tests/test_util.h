@@ -62,6 +62,10 @@ inline std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 inline std::string SourceDir() {
   return RELGATE_SOURCE_DIR;
 }
