@@ -1,4 +1,4 @@
-// `relgate import KIND FILE [-o OUT.json]`: evidence the pipeline produced, as facts
+// `relgate import KIND FILE... [options] [-o OUT.json]`: evidence the pipeline produced, as facts
 // (engine/import/). `relgate import --list` names every kind. The output is written
 // atomically; nothing is written when the input cannot be imported (exit 2).
 #include <iostream>
@@ -14,10 +14,25 @@ namespace {
 
 struct ImportArgs {
   bool list = false;
-  std::vector<std::string> operands;  // KIND FILE
+  std::vector<std::string> operands;  // KIND FILE...
   std::string output;
-  std::string verify_key;
+  import::Request request;
 };
+
+// The options given that `kind` does not take, as `--subject, --head`.
+std::string Unaccepted(const import::Kind& kind, const import::Request& r) {
+  std::string out;
+  auto check = [&](import::Option option, const std::string& value, const char* name) {
+    if (!value.empty() && (kind.options & option) == 0)
+      out += (out.empty() ? "" : ", ") + std::string(name);
+  };
+  check(import::kVerifyKey, r.verify_key, "--verify-key");
+  check(import::kSubject, r.subject, "--subject");
+  check(import::kHead, r.head, "--head");
+  check(import::kRange, r.range, "--range");
+  check(import::kTrustedKeys, r.trusted_keys, "--trusted-keys");
+  return out;
+}
 
 }  // namespace
 
@@ -26,18 +41,25 @@ Command SetupImport(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "import", "Turn pipeline evidence into a facts document: relgate import KIND FILE");
   cmd->add_flag("--list", args->list, "Name every kind with what it reads");
-  cmd->add_option("operands", args->operands, "KIND FILE");
+  cmd->add_option("operands", args->operands, "KIND FILE...");
   cmd->add_option("-o,--output", args->output, "Write the facts here (atomically)");
-  cmd->add_option("--verify-key", args->verify_key,
+  cmd->add_option("--verify-key", args->request.verify_key,
                   "Verify the input's DSSE signature with this public key (PEM: Ed25519 or "
                   "ECDSA P-256); one that does not verify is an import error");
+  cmd->add_option("--subject", args->request.subject,
+                  "slsa: the artifact a bare predicate describes, [NAME@]sha256:HEX");
+  cmd->add_option("--head", args->request.head,
+                  "github-reviews: the commit being released; approvals of another are flagged");
+  cmd->add_option("--range", args->request.range, "git: the revisions to read, A..B");
+  cmd->add_option("--trusted-keys", args->request.trusted_keys,
+                  "git: whose signatures count (an ssh allowed_signers file or a GPG keyring)");
   return [args]() {
     if (args->list) {
       for (const import::Kind& k : import::Kinds())
         std::cout << k.name << "  " << k.description << "\n";
       return 0;
     }
-    if (args->operands.size() != 2) {
+    if (args->operands.empty()) {
       std::cerr << "relgate: error: give KIND FILE (relgate import --list names the kinds)\n";
       return 2;
     }
@@ -50,16 +72,24 @@ Command SetupImport(CLI::App& app) {
       std::cerr << "\n";
       return 2;
     }
-    if (!args->verify_key.empty() && kind->import_verified == nullptr) {
-      std::cerr << "relgate: error: " << kind->name
-                << " carries no signatures for --verify-key to check\n";
+    import::Request& request = args->request;
+    request.inputs.assign(args->operands.begin() + 1, args->operands.end());
+    if (request.inputs.size() < kind->min_inputs || request.inputs.size() > kind->max_inputs) {
+      std::cerr << "relgate: error: give " << kind->name << " " << kind->inputs << "\n";
+      return 2;
+    }
+    if (const std::string extra = Unaccepted(*kind, request); !extra.empty()) {
+      std::cerr << "relgate: error: " << kind->name << " does not take " << extra << "\n";
       return 2;
     }
     facts::LoadError error;
-    auto doc = import::ImportFile(*kind, args->operands[1], error, args->verify_key);
+    auto doc = import::Import(*kind, request, error);
     if (!doc) {
-      std::cerr << error.ToString() << "\nrelgate: `" << Printable(args->operands[1])
-                << "` cannot be imported as " << kind->name << "\n";
+      std::string inputs;
+      for (const std::string& input : request.inputs)
+        inputs += (inputs.empty() ? "`" : ", `") + Printable(input) + "`";
+      std::cerr << error.ToString() << "\nrelgate: " << inputs << " cannot be imported as "
+                << kind->name << "\n";
       return 2;
     }
     const std::string json = import::FactsJson(*doc);

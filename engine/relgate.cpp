@@ -6,6 +6,7 @@
 #include "engine/base/limits.h"
 #include "engine/check/checker.h"
 #include "engine/eval/cost_check.h"
+#include "engine/import/facts_json.h"
 #include "engine/import/importer.h"
 
 namespace relgate {
@@ -63,14 +64,21 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
     std::error_code ec;
     if (import::SplitKindPath(path, kind, imported) && !std::filesystem::exists(path, ec)) {
       // `--facts npm-lock:package-lock.json`: imported on the fly; a history keeps the
-      // file as given, under the same `kind:path` name, so a replay imports it again.
-      std::string bytes;
-      error.file = imported;
-      error.message = ReadBounded(imported, {limits::kMaxFactsBytes, true}, bytes);
-      if (error.message.empty())
-        doc = kind->import(bytes, imported, error);
-      if (doc && raw != nullptr)
-        raw->push_back({path, std::move(bytes)});
+      // file as given, under the same `kind:path` name, so a replay imports it again. An
+      // input the kind reads itself (an archive, a directory) is not kept: its facts are.
+      if (kind->reads_itself || kind->import == nullptr) {
+        import::Request request;
+        request.inputs = {imported};
+        doc = import::Import(*kind, request, error);
+        if (doc && raw != nullptr)
+          raw->push_back({imported + " (" + kind->name + ").facts.json", import::FactsJson(*doc)});
+      } else {
+        std::string bytes;
+        if (import::ReadInput(imported, bytes, error))
+          doc = kind->import(bytes, imported, error);
+        if (doc && raw != nullptr)
+          raw->push_back({path, std::move(bytes)});
+      }
     } else if (raw == nullptr) {
       doc = facts::LoadFile(path, facts::Format::kAuto, error);
     } else {

@@ -10,22 +10,48 @@
 
 namespace relgate {
 
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  const unsigned int length = SHA256_DIGEST_LENGTH;
   SHA256_CTX context;
   if (SHA256_Init(&context) != 1 || SHA256_Update(&context, data.data(), data.size()) != 1 ||
       SHA256_Final(digest, &context) != 1) {
     throw InternalError("SHA-256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+Sha256Stream::Sha256Stream() : context_(new SHA256_CTX) {
+  if (SHA256_Init(static_cast<SHA256_CTX*>(context_)) != 1)
+    throw InternalError("SHA-256 failed");
+}
+
+Sha256Stream::~Sha256Stream() {
+  delete static_cast<SHA256_CTX*>(context_);
+}
+
+void Sha256Stream::Update(std::string_view data) {
+  if (SHA256_Update(static_cast<SHA256_CTX*>(context_), data.data(), data.size()) != 1)
+    throw InternalError("SHA-256 failed");
+}
+
+std::string Sha256Stream::FinishHex() {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  auto* context = static_cast<SHA256_CTX*>(context_);
+  if (SHA256_Final(digest, context) != 1 || SHA256_Init(context) != 1)
+    throw InternalError("SHA-256 failed");
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace relgate

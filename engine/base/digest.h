@@ -16,4 +16,22 @@ struct SourceDigest {
 // Lower-case hex SHA-256 of `data`. Throws InternalError only if libcrypto fails.
 [[nodiscard]] std::string Sha256Hex(std::string_view data);
 
+// Lower-case hex of any bytes (a digest carried in binary or base64).
+[[nodiscard]] std::string HexEncode(std::string_view bytes);
+
+// SHA-256 over data given in pieces (a file streamed from an archive).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view data);
+  // The digest, lower-case hex; the stream starts again.
+  [[nodiscard]] std::string FinishHex();
+
+ private:
+  void* context_;  // SHA256_CTX, kept out of this header
+};
+
 }  // namespace relgate

@@ -20,7 +20,11 @@ const std::vector<Kind>& Kinds() {
       {"slsa",
        "SLSA provenance v0.2/v1 in an in-toto statement, bare, in a DSSE envelope, a "
        "Sigstore bundle, a PEP 740 attestation, npm's attestations or JSON Lines",
-       ImportSlsa, ImportSlsaVerified},
+       ImportSlsa, ImportSlsaRequest, kVerifyKey | kSubject},
+      {"attestation",
+       "any in-toto attestation (release, test results, PyPI/npm publish, ...) wherever slsa "
+       "finds them: types, subjects, keyless signer, the predicate's values by path",
+       ImportAttestation, ImportAttestationRequest, kVerifyKey},
       {"cyclonedx",
        "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
        "licences, supplier; dependency edges",
@@ -64,17 +68,20 @@ bool SplitKindPath(const std::string& arg, const Kind*& kind, std::string& path)
   return true;
 }
 
-std::unique_ptr<facts::Document> ImportFile(const Kind& kind, const std::string& path,
-                                            facts::LoadError& error,
-                                            const std::string& verify_key) {
+bool ReadInput(const std::string& path, std::string& bytes, facts::LoadError& error) {
   error.file = path;
-  std::string bytes;
   error.message = ReadBounded(path, {limits::kMaxFactsBytes, /*allow_pipes=*/true}, bytes);
-  if (!error.message.empty())
+  return error.message.empty();
+}
+
+std::unique_ptr<facts::Document> Import(const Kind& kind, const Request& request,
+                                        facts::LoadError& error) {
+  if (kind.import_request != nullptr)
+    return kind.import_request(request, error);
+  std::string bytes;
+  if (!ReadInput(request.inputs.front(), bytes, error))
     return nullptr;
-  if (!verify_key.empty() && kind.import_verified != nullptr)
-    return kind.import_verified(bytes, path, verify_key, error);
-  return kind.import(bytes, path, error);
+  return kind.import(bytes, request.inputs.front(), error);
 }
 
 }  // namespace relgate::import

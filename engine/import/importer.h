@@ -14,17 +14,47 @@
 
 namespace relgate::import {
 
+// What `relgate import` was asked: the inputs and the options some kinds take.
+struct Request {
+  std::vector<std::string> inputs;  // files; a directory or a repository for some kinds
+  std::string verify_key;           // --verify-key KEY.pem: signatures must verify with it
+  std::string subject;              // --subject [NAME@]sha256:HEX: for a bare predicate
+  std::string head;                 // --head SHA: the commit being released
+  std::string range;                // --range A..B: the revisions to read (git)
+  std::string trusted_keys;         // --trusted-keys FILE: whose signatures count (git)
+};
+
+// The options of Request, as flags: which ones a kind accepts.
+enum Option : unsigned {
+  kVerifyKey = 1,
+  kSubject = 2,
+  kHead = 4,
+  kRange = 8,
+  kTrustedKeys = 16,
+};
+
+using ImportBytes = std::unique_ptr<facts::Document> (*)(std::string_view bytes,
+                                                         const std::string& path,
+                                                         facts::LoadError& error);
+using ImportRequest = std::unique_ptr<facts::Document> (*)(const Request& request,
+                                                           facts::LoadError& error);
+
 struct Kind {
   const char* name;  // `npm-lock`
   const char* description;
-  std::unique_ptr<facts::Document> (*import)(std::string_view bytes, const std::string& path,
-                                             facts::LoadError& error);
-  // For kinds whose input carries signatures: the import with `--verify-key KEY.pem`,
-  // where a signature that does not verify is an import error. Null for the others.
-  std::unique_ptr<facts::Document> (*import_verified)(std::string_view bytes,
-                                                      const std::string& path,
-                                                      const std::string& key_pem,
-                                                      facts::LoadError& error) = nullptr;
+  // One input's bytes to facts, with no options (what `--facts KIND:FILE`, a replay of a
+  // recorded import and the fuzz target use). Null for kinds that cannot work from bytes
+  // alone (a git repository, a model joined with its manifest).
+  ImportBytes import;
+  // The kinds that take options, several inputs, or read their input themselves (an
+  // archive larger than a facts file, a directory): used instead of `import` when set.
+  ImportRequest import_request = nullptr;
+  unsigned options = 0;  // the Option flags it accepts
+  // True for kinds that read their inputs themselves, which can be larger than a facts
+  // file or a directory: `--facts KIND:PATH` records the facts they produced, not the input.
+  bool reads_itself = false;
+  const char* inputs = "FILE";  // what it reads, for usage messages
+  size_t min_inputs = 1, max_inputs = 1;
 };
 
 // Every kind, in the order `relgate import --list` shows them.
@@ -37,11 +67,14 @@ struct Kind {
 // `:` names a kind (how `--facts` and recorded histories say "import this").
 [[nodiscard]] bool SplitKindPath(const std::string& arg, const Kind*& kind, std::string& path);
 
-// Reads `path` (bounded like a facts file) and imports it as `kind`; with `verify_key`,
-// through the kind's import_verified (which the caller checked exists).
-[[nodiscard]] std::unique_ptr<facts::Document> ImportFile(const Kind& kind, const std::string& path,
-                                                          facts::LoadError& error,
-                                                          const std::string& verify_key = "");
+// Imports `request` as `kind` (the caller checked the options and the number of inputs):
+// through import_request when the kind has one, else the first input read (bounded like a
+// facts file) and given to `import`.
+[[nodiscard]] std::unique_ptr<facts::Document> Import(const Kind& kind, const Request& request,
+                                                      facts::LoadError& error);
+
+// The bytes of `path`, bounded like a facts file; false with `error` set.
+[[nodiscard]] bool ReadInput(const std::string& path, std::string& bytes, facts::LoadError& error);
 
 // The kinds' importers (one file per format family).
 std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std::string& path,
@@ -53,9 +86,11 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
                                                        facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
-std::unique_ptr<facts::Document> ImportSlsaVerified(std::string_view bytes, const std::string& path,
-                                                    const std::string& verify_key,
-                                                    facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportSlsaRequest(const Request& request, facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportAttestation(std::string_view bytes, const std::string& path,
+                                                   facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportAttestationRequest(const Request& request,
+                                                          facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std::string& path,

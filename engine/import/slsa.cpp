@@ -1,21 +1,23 @@
 // SLSA provenance (v0.2 and v1 predicates) in an in-toto Statement (v0.1 or v1), found
-// wherever pipelines keep it: a bare statement, a DSSE envelope, a Sigstore bundle
-// (v0.1-v0.3, `dsseEnvelope`), a PEP 740 attestation (`envelope.statement`), npm's
-// attestations document (`attestations[].bundle`), or the lines of a JSON Lines file.
-// The first SLSA provenance statement found is imported; v0.2 and v1 map to one schema,
-// the version recorded:
+// wherever pipelines keep it (internal/statements.h), or a bare predicate given its
+// subject with `--subject`. The first SLSA provenance statement found is imported; v0.2
+// and v1 map to one schema, the version recorded:
 //
 //   provenance: { predicate_type, slsa_version ("0.2" | "1"), envelope, builder_id,
 //                 build_type, subject_digest?, subjects: [{name, sha256?}],
 //                 source_repository?, source_ref?, source_commit?, workflow_path?,
-//                 started_on?, finished_on?, resolved_dependencies: [{uri, digest?}] }
+//                 started_on?, finished_on?, resolved_dependencies: [{uri, digest?}],
+//                 signer? }
 //
-// Signatures are not verified here: `envelope` says how it was carried, not that it was
-// checked (docs/facts.md).
+// Signatures are verified only with `--verify-key`: `envelope` says how it was carried,
+// `signature` whether it was checked, `signer` whom a keyless certificate names
+// (docs/facts.md).
 #include "engine/attest/dsse.h"
+#include "engine/attest/statement.h"
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/statements.h"
 
 namespace relgate::import {
 namespace {
@@ -46,74 +48,9 @@ bool IsProvenance(const std::string& type) {
   return type == "https://slsa.dev/provenance/v0.2" || IsV1(type);
 }
 
-struct Found {
-  const Node* statement;                   // into one of the documents read
-  std::unique_ptr<facts::Document> owned;  // a payload decoded for it (keeps it alive)
-  std::string envelope;
-  const Node* dsse = nullptr;  // the DSSE envelope that carried it, if one did
-};
-
-// The statements a document carries, in order; `types` collects every predicate type
-// seen, for the error when none is provenance.
-void Statements(const Node& doc, const std::string& envelope, std::vector<Found>& out,
-                std::vector<std::string>& types, int depth);
-
-void FromDsse(const Node* dsse, const std::string& envelope, std::vector<Found>& out,
-              std::vector<std::string>& types, int depth) {
-  std::string payload;
-  if (!Base64Decode(Text(dsse, {"payload"}), payload))
-    return;
-  facts::LoadError error;
-  auto doc = facts::ParseJson(payload, "payload", error, facts::Digest::kSkip);
-  if (!doc)
-    return;
-  const size_t before = out.size();
-  Statements(doc->root(), envelope, out, types, depth + 1);
-  if (out.size() > before) {
-    out[before].owned = std::move(doc);  // a heap document: the pointers into it stay valid
-    if (out[before].dsse == nullptr)
-      out[before].dsse = dsse;
-  }
-}
-
-void Statements(const Node& doc, const std::string& envelope, std::vector<Found>& out,
-                std::vector<std::string>& types, int depth) {
-  if (depth > 4 || doc.kind != NodeKind::kObject)
-    return;
-  if (doc.Find("_type") != nullptr) {
-    const std::string type = Text(&doc, {"predicateType"});
-    types.push_back(type);
-    if (IsProvenance(type))
-      out.push_back({&doc, nullptr, envelope});
-    return;
-  }
-  if (doc.Find("payloadType") != nullptr)
-    return FromDsse(&doc, envelope == "bare" ? "dsse" : envelope, out, types, depth);
-  if (const Node* dsse = doc.Find("dsseEnvelope"))
-    return FromDsse(dsse, envelope == "npm-attestations" ? envelope : "sigstore-bundle", out, types,
-                    depth);
-  if (const Node* statement = Get(&doc, {"envelope", "statement"})) {
-    // PEP 740: the statement itself in base64.
-    std::string payload;
-    if (statement->kind != NodeKind::kString || !Base64Decode(statement->str(), payload))
-      return;
-    facts::LoadError error;
-    auto parsed = facts::ParseJson(payload, "statement", error, facts::Digest::kSkip);
-    if (!parsed)
-      return;
-    const size_t before = out.size();
-    Statements(parsed->root(), "pep740", out, types, depth + 1);
-    if (out.size() > before)
-      out[before].owned = std::move(parsed);
-    return;
-  }
-  if (const Node* list = doc.Find("attestations");
-      list != nullptr && list->kind == NodeKind::kArray) {
-    for (uint32_t k = 0; k < list->len; ++k) {
-      if (const Node* bundle = list->items[k].Find("bundle"))
-        Statements(*bundle, "npm-attestations", out, types, depth + 1);
-    }
-  }
+bool IsBarePredicate(const Node& root) {
+  return root.kind == NodeKind::kObject && root.Find("_type") == nullptr &&
+         (root.Find("buildDefinition") != nullptr || root.Find("buildType") != nullptr);
 }
 
 // `git+https://github.com/o/r@refs/tags/v1` -> repository and ref.
@@ -152,107 +89,126 @@ void Dependencies(facts::TreeBuilder& b, const Node* list) {
   b.EndArray();
 }
 
-}  // namespace
+struct Provenance {
+  const Node* predicate;
+  std::string type;
+  const Node* subjects;                   // the statement's list, or null with `given` set
+  const internal::FoundStatement* found;  // null for a bare predicate
+  const attest::Subject* given;
+  size_t statements;
+  bool verified;
+};
 
-std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
-                                            facts::LoadError& error) {
-  return ImportSlsaVerified(bytes, path, "", error);
-}
+std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& path,
+                                       const std::string& sha256, facts::LoadError& error);
 
-std::unique_ptr<facts::Document> ImportSlsaVerified(std::string_view bytes, const std::string& path,
-                                                    const std::string& verify_key,
-                                                    facts::LoadError& error) {
-  std::vector<std::unique_ptr<facts::Document>> docs;
-  if (auto whole_doc = facts::ParseJson(bytes, path, error)) {
-    docs.push_back(std::move(whole_doc));
-  } else {
-    // JSON Lines: one attestation per line.
-    const facts::LoadError whole = error;
-    size_t begin = 0, line = 0;
-    while (begin < bytes.size()) {
-      size_t end = bytes.find('\n', begin);
-      if (end == std::string_view::npos)
-        end = bytes.size();
-      ++line;
-      const std::string_view text = bytes.substr(begin, end - begin);
-      begin = end + 1;
-      if (text.find_first_not_of(" \t\r") == std::string_view::npos)
-        continue;
-      facts::LoadError e;
-      auto doc = facts::ParseJson(text, path, e);
-      if (!doc) {
-        error = line == 1 ? whole : e;
-        if (line > 1)
-          error.line = static_cast<uint32_t>(line);
-        return nullptr;
-      }
-      docs.push_back(std::move(doc));
-    }
-  }
-  std::vector<Found> found;
-  std::vector<std::string> types;
-  for (const auto& doc : docs) {
-    std::vector<Found> here;
-    Statements(doc->root(), "bare", here, types, 0);
-    for (Found& f : here)
-      found.push_back(std::move(f));
-  }
-  if (found.empty()) {
-    if (docs.size() == 1 && (docs.front()->root().Find("buildDefinition") != nullptr ||
-                             docs.front()->root().Find("buildType") != nullptr)) {
+std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::string& path,
+                                            const Request* request, facts::LoadError& error) {
+  internal::StatementReader reader;
+  if (!reader.Read(bytes, path, error))
+    return nullptr;
+  const std::string verify_key = request != nullptr ? request->verify_key : "";
+  const std::string subject = request != nullptr ? request->subject : "";
+  if (reader.documents() == 1 && IsBarePredicate(reader.first().root())) {
+    // A predicate alone names no subject: with --subject it is the provenance of that one.
+    if (subject.empty()) {
       error.message =
-          "a bare SLSA predicate, without the statement that names its subjects: "
-          "import the statement or the envelope that carries it";
+          "a bare SLSA predicate, without the statement that names its subjects: give the "
+          "artifact with --subject [NAME@]sha256:HEX, or import the statement or envelope";
       return nullptr;
     }
+    if (!verify_key.empty()) {
+      error.message = "a bare predicate carries no signature for --verify-key to check";
+      return nullptr;
+    }
+    attest::Subject given;
+    if (!attest::ParseSubject(subject, given)) {
+      error.message = "--subject `" + subject + "` is not [NAME@]sha256:HEX";
+      return nullptr;
+    }
+    const Node& predicate = reader.first().root();
+    const std::string type = predicate.Find("buildDefinition") != nullptr
+                                 ? "https://slsa.dev/provenance/v1"
+                                 : "https://slsa.dev/provenance/v0.2";
+    return Write({&predicate, type, nullptr, nullptr, &given, 1, false}, path,
+                 reader.first().sha256(), error);
+  }
+  if (!subject.empty()) {
+    error.message =
+        "--subject names the artifact of a bare predicate; this input is not one "
+        "(its statements name their subjects)";
+    return nullptr;
+  }
+  std::vector<const internal::FoundStatement*> found;
+  for (const internal::FoundStatement& f : reader.found()) {
+    if (f.statement != nullptr && IsProvenance(Text(f.statement, {"predicateType"})))
+      found.push_back(&f);
+  }
+  if (found.empty()) {
     std::string seen;
-    for (const std::string& t : types)
+    for (const std::string& t : reader.PredicateTypes())
       seen += (seen.empty() ? "" : ", ") + (t.empty() ? std::string("(none)") : t);
     error.message =
         "no SLSA provenance statement (predicateType https://slsa.dev/provenance/"
         "v0.2 or v1) in it" +
         (seen.empty() ? std::string(": not an in-toto statement or an envelope of one")
-                      : "; predicate types found: " + seen);
+                      : "; predicate types found: " + seen +
+                            " (relgate import attestation reads any predicate type)");
     return nullptr;
   }
-  const Node& statement = *found.front().statement;
+  const internal::FoundStatement& first = *found.front();
   // With a key: the DSSE signature over this statement must verify with it.
   if (!verify_key.empty()) {
-    if (found.front().dsse == nullptr) {
-      error.message = "this provenance is not in a DSSE envelope (" + found.front().envelope +
+    if (first.dsse == nullptr) {
+      error.message = "this provenance is not in a DSSE envelope (" + first.envelope +
                       "): there is no signature for --verify-key to check";
       return nullptr;
     }
     bool cannot_run = false;
-    const attest::Verified v =
-        attest::VerifyEnvelopeNode(*found.front().dsse, verify_key, cannot_run);
+    const attest::Verified v = attest::VerifyEnvelopeNode(*first.dsse, verify_key, cannot_run);
     if (!v.ok) {
       error.message = (cannot_run ? "" : "the signature does not verify: ") + v.problem;
       return nullptr;
     }
   }
-  const std::string type = Text(&statement, {"predicateType"});
-  const Node* predicate = statement.Find("predicate");
+  const std::string type = Text(first.statement, {"predicateType"});
+  return Write({first.statement->Find("predicate"), type, first.statement->Find("subject"), &first,
+                nullptr, found.size(), !verify_key.empty()},
+               path, reader.first().sha256(), error);
+}
+
+std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& path,
+                                       const std::string& sha256, facts::LoadError& error) {
+  const Node* predicate = p.predicate;
+  const std::string& type = p.type;
   const bool v1 = IsV1(type);
 
-  facts::TreeBuilder b(path + " (slsa)", docs.front()->sha256());
+  facts::TreeBuilder b(path + " (slsa)", sha256);
   b.BeginObject();
   b.Key("provenance");
   b.BeginObject();
   b.Field("predicate_type", type);
   b.Field("slsa_version", v1 ? "1" : "0.2");
-  b.Field("envelope", found.front().envelope);
-  b.Field("signature", verify_key.empty() ? "not checked" : "verified");
+  b.Field("envelope", p.found != nullptr ? p.found->envelope : "bare-predicate");
+  b.Field("signature", p.verified ? "verified" : "not checked");
   b.Field("builder_id", v1 ? Text(predicate, {"runDetails", "builder", "id"})
                            : Text(predicate, {"builder", "id"}));
   b.Field("build_type",
           v1 ? Text(predicate, {"buildDefinition", "buildType"}) : Text(predicate, {"buildType"}));
-  const Node* subjects = statement.Find("subject");
+  const Node* subjects = p.subjects;
   // The subject digest: the first subject's sha256, else its first digest (`sha512:...`,
   // as npm's provenance has).
   std::string first_digest;
   b.Key("subjects");
   b.BeginArray();
+  if (p.given != nullptr) {
+    first_digest = "sha256:" + p.given->sha256;
+    b.BeginObject();
+    b.Field("name", p.given->name);
+    b.Field("sha256", p.given->sha256);
+    b.Field("digest", first_digest);
+    b.EndObject();
+  }
   if (subjects != nullptr && subjects->kind == NodeKind::kArray) {
     for (uint32_t k = 0; k < subjects->len; ++k) {
       const Node& subject = subjects->items[k];
@@ -309,10 +265,27 @@ std::unique_ptr<facts::Document> ImportSlsaVerified(std::string_view bytes, cons
   Optional(b, "finished_on", finished);
   Dependencies(b, v1 ? Get(predicate, {"buildDefinition", "resolvedDependencies"})
                      : Get(predicate, {"materials"}));
-  b.FieldInt("statements", static_cast<int64_t>(found.size()));
+  b.FieldInt("statements", static_cast<int64_t>(p.statements));
+  if (p.found != nullptr)
+    internal::WriteSigner(b, *p.found);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportSlsa(std::string_view bytes, const std::string& path,
+                                            facts::LoadError& error) {
+  return ImportFrom(bytes, path, nullptr, error);
+}
+
+std::unique_ptr<facts::Document> ImportSlsaRequest(const Request& request,
+                                                   facts::LoadError& error) {
+  std::string bytes;
+  if (!ReadInput(request.inputs.front(), bytes, error))
+    return nullptr;
+  return ImportFrom(bytes, request.inputs.front(), &request, error);
 }
 
 }  // namespace relgate::import

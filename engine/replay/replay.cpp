@@ -196,7 +196,7 @@ class Worker {
       std::string imported;
       // Recorded as `kind:path`: imported again, as `eval --facts kind:path` did.
       auto doc =
-          import::SplitKindPath(name, kind, imported)
+          import::SplitKindPath(name, kind, imported) && kind->import != nullptr
               ? kind->import(bytes, imported, e)
               : facts::ParseDocument(bytes, name, facts::Format::kAuto, e, facts::Digest::kSkip);
       if (doc && set.Add(std::move(doc), e))

@@ -1,0 +1,91 @@
+#include "engine/attest/certificate.h"
+
+#include <ctime>
+#include <memory>
+
+#include <openssl/asn1.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+namespace relgate::attest {
+namespace {
+
+struct FreeX509 {
+  void operator()(X509* x) const { X509_free(x); }
+};
+
+std::string AsnString(const ASN1_STRING* s) {
+  return s == nullptr ? ""
+                      : std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                    static_cast<size_t>(ASN1_STRING_length(s)));
+}
+
+// The value of Fulcio's extension 1.3.6.1.4.1.57264.1.<arc>. The first ones (.1-.6) hold
+// the raw string; the later ones a DER UTF8String.
+std::string FulcioClaim(X509* cert, int arc) {
+  const std::string oid = "1.3.6.1.4.1.57264.1." + std::to_string(arc);
+  ASN1_OBJECT* obj = OBJ_txt2obj(oid.c_str(), /*no_name=*/1);
+  if (obj == nullptr)
+    return "";
+  const int index = X509_get_ext_by_OBJ(cert, obj, -1);
+  ASN1_OBJECT_free(obj);
+  if (index < 0)
+    return "";
+  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(cert, index));
+  if (arc <= 6)
+    return AsnString(data);
+  const unsigned char* p = ASN1_STRING_get0_data(data);
+  ASN1_UTF8STRING* text = d2i_ASN1_UTF8STRING(nullptr, &p, ASN1_STRING_length(data));
+  if (text == nullptr)
+    return "";
+  std::string value = AsnString(text);
+  ASN1_UTF8STRING_free(text);
+  return value;
+}
+
+std::string Rfc3339(const ASN1_TIME* t) {
+  struct tm tm = {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1)
+    return "";
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+}  // namespace
+
+bool ReadCertificateSigner(std::string_view der, CertificateSigner& signer, std::string& error) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<X509, FreeX509> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert) {
+    error = "not a DER X.509 certificate";
+    return false;
+  }
+  if (auto* names = static_cast<GENERAL_NAMES*>(
+          X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr))) {
+    for (int k = 0; k < sk_GENERAL_NAME_num(names) && signer.identity.empty(); ++k) {
+      const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, k);
+      if (name->type == GEN_URI)
+        signer.identity = AsnString(name->d.uniformResourceIdentifier);
+      else if (name->type == GEN_EMAIL)
+        signer.identity = AsnString(name->d.rfc822Name);
+    }
+    GENERAL_NAMES_free(names);
+  }
+  signer.issuer = FulcioClaim(cert.get(), 8);
+  if (signer.issuer.empty())
+    signer.issuer = FulcioClaim(cert.get(), 1);
+  signer.build_signer_uri = FulcioClaim(cert.get(), 9);
+  signer.runner_environment = FulcioClaim(cert.get(), 11);
+  signer.source_repository = FulcioClaim(cert.get(), 12);
+  signer.source_commit = FulcioClaim(cert.get(), 13);
+  signer.source_ref = FulcioClaim(cert.get(), 14);
+  signer.trigger = FulcioClaim(cert.get(), 20);
+  signer.run_uri = FulcioClaim(cert.get(), 21);
+  signer.not_before = Rfc3339(X509_get0_notBefore(cert.get()));
+  signer.not_after = Rfc3339(X509_get0_notAfter(cert.get()));
+  return true;
+}
+
+}  // namespace relgate::attest

@@ -1,0 +1,182 @@
+#include "engine/import/internal/statements.h"
+
+#include "engine/attest/certificate.h"
+#include "engine/base/base64.h"
+#include "engine/base/digest.h"
+#include "engine/import/internal/reading.h"
+
+namespace relgate::import::internal {
+namespace {
+
+using facts::Node;
+using facts::NodeKind;
+
+// A carrier's certificate in DER: a Sigstore bundle's (v0.3 `certificate`, v0.1/v0.2
+// the first of `x509CertificateChain`), or a PEP 740 attestation's.
+std::string CertificateOf(const Node& carrier) {
+  std::string der;
+  const Node* material = Member(&carrier, "verificationMaterial");
+  std::string raw = Text(Member(material, "certificate"), "rawBytes");
+  if (raw.empty()) {
+    const Node* chain = Array(Member(material, "x509CertificateChain"), "certificates");
+    if (chain != nullptr && chain->len > 0)
+      raw = Text(&chain->items[0], "rawBytes");
+  }
+  if (raw.empty())
+    raw = Text(Member(&carrier, "verification_material"), "certificate");
+  if (raw.empty() || !Base64Decode(raw, der))
+    return "";
+  return der;
+}
+
+}  // namespace
+
+bool StatementReader::Read(std::string_view bytes, const std::string& path,
+                           facts::LoadError& error) {
+  if (auto whole = facts::ParseJson(bytes, path, error)) {
+    docs_.push_back(std::move(whole));
+  } else {
+    // JSON Lines: one attestation per line.
+    const facts::LoadError whole_error = error;
+    size_t begin = 0, line = 0;
+    while (begin < bytes.size()) {
+      size_t end = bytes.find('\n', begin);
+      if (end == std::string_view::npos)
+        end = bytes.size();
+      ++line;
+      const std::string_view text = bytes.substr(begin, end - begin);
+      begin = end + 1;
+      if (text.find_first_not_of(" \t\r") == std::string_view::npos)
+        continue;
+      facts::LoadError e;
+      auto doc = facts::ParseJson(text, path, e);
+      if (!doc) {
+        error = line == 1 ? whole_error : e;
+        if (line > 1)
+          error.line = static_cast<uint32_t>(line);
+        return false;
+      }
+      docs_.push_back(std::move(doc));
+    }
+  }
+  inputs_ = docs_.size();
+  for (size_t k = 0; k < inputs_; ++k)
+    Walk(docs_[k]->root(), "bare", 0);
+  return true;
+}
+
+std::vector<std::string> StatementReader::PredicateTypes() const {
+  std::vector<std::string> types;
+  for (const FoundStatement& f : found_) {
+    if (f.statement != nullptr)
+      types.push_back(Text(f.statement, "predicateType"));
+  }
+  return types;
+}
+
+const Node* StatementReader::Decode(std::string_view base64, const char* name) {
+  std::string payload;
+  if (!Base64Decode(base64, payload))
+    return nullptr;
+  facts::LoadError error;
+  auto doc = facts::ParseJson(payload, name, error, facts::Digest::kSkip);
+  if (!doc)
+    return nullptr;
+  docs_.push_back(std::move(doc));  // heap documents: pointers into them stay valid
+  return &docs_.back()->root();
+}
+
+void StatementReader::FromDsse(const Node& dsse, const std::string& envelope, int depth,
+                               const std::string& certificate, const std::string& hint) {
+  const Node* payload = Decode(Text(&dsse, "payload"), "payload");
+  if (payload == nullptr)
+    return;
+  const size_t before = found_.size();
+  Walk(*payload, envelope, depth + 1);
+  for (size_t k = before; k < found_.size(); ++k) {
+    if (found_[k].dsse == nullptr)
+      found_[k].dsse = &dsse;
+    if (found_[k].certificate.empty())
+      found_[k].certificate = certificate;
+    if (found_[k].public_key_hint.empty())
+      found_[k].public_key_hint = hint;
+  }
+}
+
+void StatementReader::Walk(const Node& doc, const std::string& envelope, int depth) {
+  if (depth > 4 || doc.kind != NodeKind::kObject)
+    return;
+  if (doc.Find("_type") != nullptr) {
+    FoundStatement f;
+    f.statement = &doc;
+    f.envelope = envelope;
+    found_.push_back(std::move(f));
+    return;
+  }
+  if (doc.Find("payloadType") != nullptr)
+    return FromDsse(doc, envelope == "bare" ? "dsse" : envelope, depth, "", "");
+  const std::string carrier = envelope == "npm-attestations" ? envelope : "sigstore-bundle";
+  const std::string hint = Text(Member(Member(&doc, "verificationMaterial"), "publicKey"), "hint");
+  if (const Node* dsse = Object(Member(&doc, "dsseEnvelope")))
+    return FromDsse(*dsse, carrier, depth, CertificateOf(doc), hint);
+  if (const Node* message = Object(Member(&doc, "messageSignature"))) {
+    // A bundle signing an artifact's digest directly: no statement, only the digest.
+    FoundStatement f;
+    f.envelope = carrier;
+    f.certificate = CertificateOf(doc);
+    f.public_key_hint = hint;
+    const Node* digest = Member(message, "messageDigest");
+    std::string raw;
+    if (Text(digest, "algorithm") == "SHA2_256" && Base64Decode(Text(digest, "digest"), raw))
+      f.message_digest = "sha256:" + HexEncode(raw);
+    found_.push_back(std::move(f));
+    return;
+  }
+  if (const Node* statement = Member(Member(&doc, "envelope"), "statement")) {
+    // PEP 740: the statement itself in base64.
+    if (statement->kind != NodeKind::kString)
+      return;
+    const Node* parsed = Decode(statement->str(), "statement");
+    if (parsed == nullptr)
+      return;
+    const size_t before = found_.size();
+    Walk(*parsed, "pep740", depth + 1);
+    for (size_t k = before; k < found_.size(); ++k)
+      found_[k].certificate = CertificateOf(doc);
+    return;
+  }
+  if (const Node* list = Array(&doc, "attestations")) {
+    for (uint32_t k = 0; k < list->len; ++k) {
+      if (const Node* bundle = Member(&list->items[k], "bundle"))
+        Walk(*bundle, "npm-attestations", depth + 1);
+    }
+  }
+}
+
+void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found) {
+  attest::CertificateSigner signer;
+  std::string problem;
+  if (found.certificate.empty() ||
+      !attest::ReadCertificateSigner(found.certificate, signer, problem))
+    return;
+  auto optional = [&b](const char* key, const std::string& value) {
+    if (!value.empty())
+      b.Field(key, value);
+  };
+  b.Key("signer");
+  b.BeginObject();
+  b.Field("identity", signer.identity);
+  optional("issuer", signer.issuer);
+  optional("build_signer_uri", signer.build_signer_uri);
+  optional("runner_environment", signer.runner_environment);
+  optional("source_repository", signer.source_repository);
+  optional("source_commit", signer.source_commit);
+  optional("source_ref", signer.source_ref);
+  optional("trigger", signer.trigger);
+  optional("run_uri", signer.run_uri);
+  b.Field("not_before", signer.not_before);
+  b.Field("not_after", signer.not_after);
+  b.EndObject();
+}
+
+}  // namespace relgate::import::internal
