@@ -1,10 +1,15 @@
 // Importers on the gate's critical path: each kind on its largest committed corpus file,
 // and npm-lock and cyclonedx on ~10 MB inputs built here from many entries.
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include <benchmark/benchmark.h>
 
+#include "engine/base/digest.h"
 #include "engine/import/importer.h"
 
 namespace relgate::bench {
@@ -101,6 +106,76 @@ void BM_ImportCycloneDx10MB(benchmark::State& state) {
 
 BENCHMARK(BM_ImportNpmLock10MB)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ImportCycloneDx10MB)->Unit(benchmark::kMillisecond);
+
+// A 100 MiB package: 100 files of 1 MiB of random bytes (incompressible, as weights and
+// binaries are), packed by `tar` as .tar and .tar.gz in a temporary directory.
+const std::filesystem::path& BigPackage() {
+  static const std::filesystem::path dir = [] {
+    const auto d = std::filesystem::temp_directory_path() / "relgate-bench-archive";
+    if (std::filesystem::exists(d / "pkg.tar.gz"))
+      return d;
+    std::filesystem::create_directories(d / "package");
+    std::mt19937_64 random(2026);
+    std::string block(1 << 20, '\0');
+    for (int k = 0; k < 100; ++k) {
+      for (size_t i = 0; i < block.size(); i += 8) {
+        const uint64_t v = random();
+        std::memcpy(&block[i], &v, 8);
+      }
+      std::ofstream(d / "package" / ("part-" + std::to_string(k) + ".bin"), std::ios::binary)
+          << block;
+    }
+    const std::string cd = "cd '" + d.string() + "' && ";
+    if (std::system((cd + "tar cf pkg.tar package && tar czf pkg.tar.gz package").c_str()) != 0)
+      std::abort();
+    return d;
+  }();
+  return dir;
+}
+
+void ImportArchiveFile(benchmark::State& state, const std::string& name) {
+  const std::string path = (BigPackage() / name).string();
+  const import::Kind* kind = import::FindKind("archive");
+  import::Request request;
+  request.inputs = {path};
+  for (auto _ : state) {
+    facts::LoadError error;
+    auto doc = import::Import(*kind, request, error);
+    if (!doc) {
+      state.SkipWithError(error.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(doc.get());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(std::filesystem::file_size(path)) *
+                          state.iterations());
+}
+
+void BM_ImportArchiveTar100MB(benchmark::State& state) {
+  ImportArchiveFile(state, "pkg.tar");
+}
+
+void BM_ImportArchiveTgz100MB(benchmark::State& state) {
+  ImportArchiveFile(state, "pkg.tar.gz");
+}
+
+// The yardstick: SHA-256 over the same 100 MiB in memory, the least an import that hashes
+// every byte can cost (the archive kind hashes each file and the archive itself: twice).
+void BM_Sha256Yardstick100MB(benchmark::State& state) {
+  static const std::string bytes = [] {
+    std::ifstream in(BigPackage() / "pkg.tar", std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+  }();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(Sha256Hex(bytes));
+  state.SetBytesProcessed(static_cast<int64_t>(bytes.size()) * state.iterations());
+}
+
+BENCHMARK(BM_ImportArchiveTar100MB)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImportArchiveTgz100MB)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Sha256Yardstick100MB)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace relgate::bench

@@ -8,6 +8,8 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
   libbenchmark-dev libsqlite3-dev
+  libarchive-dev  # the archive importer reads packages without extracting them
+  git             # the git importer reads commits and tags
   chromium  # the HTML replay report's test renders it headless
   python3   # examples/history/generate.py (a test checks the committed output)
   libxml2-utils  # xmllint: the JUnit report's test validates it against a schema

@@ -37,6 +37,10 @@ const std::vector<Kind>& Kinds() {
        "`npm pack --dry-run --json`: the package's files (artifact.files), sizes, modes and "
        "digest",
        ImportNpmPack},
+      {"archive",
+       "a package as published (.tgz/.tar/npm tarball, .whl/.zip, .crate, .gem) or a "
+       "directory: every file's path, type, size, mode, sha256 and link target",
+       ImportArchive, ImportArchiveRequest, 0, /*reads_itself=*/true, "ARCHIVE|DIRECTORY"},
       {"github-workflow",
        "GitHub Actions workflows: triggers, permissions, runners, each `uses:` and whether "
        "it is pinned to a commit SHA, secrets, caches, pull-request-head checkouts",

@@ -91,6 +91,10 @@ std::unique_ptr<facts::Document> ImportAttestation(std::string_view bytes, const
                                                    facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportAttestationRequest(const Request& request,
                                                           facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportArchive(std::string_view bytes, const std::string& path,
+                                               facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
+                                                      facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std::string& path,

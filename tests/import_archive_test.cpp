@@ -1,0 +1,117 @@
+// relgate import archive beyond its goldens (tests/import_test.cpp): the hand-made
+// fixtures are what their generator writes, each file's digest is the digest of its
+// bytes, a directory walked like an archive, links out of a directory refused, and a
+// packaging gate on an imported tarball (recorded as facts, not as the tarball).
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+
+#include "engine/base/digest.h"
+#include "tests/cli_util.h"
+#include "tests/test_util.h"
+#include <unistd.h>
+
+namespace relgate {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::RunRelgate;
+
+const std::string kDir = "tests/data/import/archive/";
+
+fs::path TempDir(const char* name) {
+  const fs::path dir =
+      fs::temp_directory_path() / (std::string(name) + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST_CASE("the committed fixtures are exactly what make_fixtures.py writes") {
+  const fs::path dir = TempDir("relgate-archive-fixtures");
+  REQUIRE(std::system(("python3 '" + testing::SourceDir() + "/" + kDir + "make_fixtures.py' '" +
+                       dir.string() + "'")
+                          .c_str()) == 0);
+  int compared = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CAPTURE(entry.path().filename().string());
+    CHECK(testing::ReadFile(entry.path().string()) ==
+          testing::ReadFile(testing::SourceDir() + "/" + kDir + entry.path().filename().string()));
+    ++compared;
+  }
+  CHECK(compared == 12);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("each file's sha256 is the digest of its bytes, the archive's of the file") {
+  auto run = RunRelgate("import archive " + kDir + "crate__demo-0.1.0.crate", false);
+  REQUIRE(run.exit_code == 0);
+  CHECK(Contains(run.output,
+                 "\"path\": \"demo-0.1.0/src/lib.rs\",\n        \"type\": \"file\",\n"
+                 "        \"size\": 30,\n        \"mode\": 420,\n        \"sha256\": \"" +
+                     Sha256Hex("pub fn answer() -> u32 { 42 }\n") + "\""));
+  CHECK(Contains(run.output, "\"digest\": \"sha256:" +
+                                 Sha256Hex(testing::ReadFile(testing::SourceDir() + "/" + kDir +
+                                                             "crate__demo-0.1.0.crate")) +
+                                 "\""));
+  // A gem's files are those of its data.tar.gz, with their modes.
+  auto gem = RunRelgate("import archive " + kDir + "gem__demo-1.0.gem", false);
+  CHECK(Contains(gem.output, "\"format\": \"gem\""));
+  CHECK(Contains(gem.output,
+                 "\"path\": \"bin/demo\",\n        \"type\": \"file\",\n        "
+                 "\"size\": 20,\n        \"mode\": 493"));
+  CHECK(!Contains(gem.output, "metadata.gz"));
+}
+
+TEST_CASE("a directory is listed like an archive, a link out of it is refused") {
+  const fs::path dir = TempDir("relgate-archive-dir");
+  fs::create_directories(dir / "model" / ".git");
+  std::ofstream(dir / "model" / "weights.safetensors") << "weights";
+  std::ofstream(dir / "model" / ".git" / "HEAD") << "ref: refs/heads/main\n";
+  fs::create_symlink("weights.safetensors", dir / "model" / "latest");
+  auto ok = RunRelgate("import archive " + (dir / "model").string(), false);
+  CHECK(ok.exit_code == 0);
+  CHECK(
+      Contains(ok.output, "\"files\": [\n      \"latest\",\n      \"weights.safetensors\"\n    ]"));
+  CHECK(Contains(ok.output, "\"sha256\": \"" + Sha256Hex("weights") + "\""));
+  CHECK(!Contains(ok.output, ".git"));        // the repository, not the release
+  CHECK(!Contains(ok.output, "\"digest\""));  // a directory has no digest of its own
+  fs::create_symlink("../../etc/passwd", dir / "model" / "escape");
+  auto out = RunRelgate("import archive " + (dir / "model").string() + " -o " +
+                        (dir / "out.json").string());
+  CHECK(out.exit_code == 2);
+  CHECK(Contains(out.output,
+                 "error: `escape`: a symbolic link to `../../etc/passwd`, outside "
+                 "the directory"));
+  CHECK(!fs::exists(dir / "out.json"));
+  CHECK(RunRelgate("import archive " + (dir / "missing").string()).exit_code == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a packaging gate on an imported tarball, and the history keeps its facts") {
+  const fs::path dir = TempDir("relgate-archive-gate");
+  std::ofstream(dir / "gate.gate") << "package packaging\nimport std.archives\n"
+                                      "deny no_maps for f in artifact.files \"ships {f}\":\n"
+                                      "  not f.ends_with(\".map\")\n";
+  const std::string tarball = kDir + "npm-pack__relgate-demo-widget-1.2.0.tgz";
+  const std::string db = (dir / "history.db").string();
+  auto run = RunRelgate(
+      "eval --policy " + (dir / "gate.gate").string() + " --facts archive:" + tarball +
+      " --record " + db +
+      " --release-id widget-1.2.0 --repo acme/widget --release-time 2026-11-01T00:00:00Z");
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "ships package/dist/index.js.map"));
+  auto show = RunRelgate("history show 1 --history " + db, false);
+  CHECK(Contains(show.output, "npm-pack__relgate-demo-widget-1.2.0.tgz (archive).facts.json"));
+  // Replayed from the recorded facts, not the tarball (which a history does not hold).
+  auto replay = RunRelgate("replay --policy " + (dir / "gate.gate").string() + " --history " + db +
+                           " --format json");
+  CHECK(Contains(replay.output, "\"blocked\":{\"candidate\":1,"));
+  CHECK(Contains(replay.output, "ships package/dist/index.js.map"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace relgate
