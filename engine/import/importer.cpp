@@ -11,6 +11,18 @@ const std::vector<Kind>& Kinds() {
        "npm's package-lock.json (v1, v2, v3): each dependency's name, version, source, "
        "integrity, install script, direct or transitive",
        ImportNpmLock},
+      {"pnpm-lock",
+       "pnpm's pnpm-lock.yaml (5.x, 6.x, 9.x): each package's name, version, integrity, "
+       "install script (5.x/6.x), dev, optional, direct",
+       ImportPnpmLock},
+      {"yarn-lock",
+       "Yarn's yarn.lock, classic (v1) and berry (2+): each package's name, version, source, "
+       "integrity or checksum, direct (berry)",
+       ImportYarnLock},
+      {"cargo-lock",
+       "Cargo's Cargo.lock (formats 1-4): each crate's name, version, source, checksum, "
+       "pinned, direct",
+       ImportCargoLock},
       {"go-sum", "Go's go.sum: each module version with its content and go.mod hashes",
        ImportGoSum},
       {"pip-requirements",

@@ -79,6 +79,12 @@ struct Kind {
 // The kinds' importers (one file per format family).
 std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std::string& path,
                                                facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const std::string& path,
+                                                facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportYarnLock(std::string_view bytes, const std::string& path,
+                                                facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const std::string& path,
+                                                 facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::string& path,
                                              facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,

@@ -2,7 +2,9 @@
 // a given kind, or nothing, so that each importer says only what it expects.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -44,11 +46,35 @@ inline int64_t Int(const facts::Node* node, std::string_view key) {
   return v != nullptr && v->kind == facts::NodeKind::kInt ? v->i : -1;
 }
 
+// A scalar as text (YAML reads `lockfileVersion: 5.4` and `version: 1.0` as numbers, and
+// a quoted `'6.0'` as a string): "" for anything else.
+inline std::string Scalar(const facts::Node* node) {
+  if (node == nullptr)
+    return "";
+  switch (node->kind) {
+    case facts::NodeKind::kString: return std::string(node->str());
+    case facts::NodeKind::kInt: return std::to_string(node->i);
+    case facts::NodeKind::kFloat: {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", node->f);
+      return text;
+    }
+    default: return "";
+  }
+}
+
 // Records an import error at `path`; false, for `return Fail(...)`.
 inline bool Fail(facts::LoadError& error, const std::string& path, const std::string& message) {
   error.path = path;
   error.message = message;
   return false;
+}
+
+// The same, for `return Refuse(...)` from an importer that returns a document.
+inline std::nullptr_t Refuse(facts::LoadError& error, const std::string& path,
+                             const std::string& message) {
+  Fail(error, path, message);
+  return nullptr;
 }
 
 }  // namespace relgate::import::internal

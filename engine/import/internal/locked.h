@@ -1,0 +1,65 @@
+// One locked dependency as every lockfile kind writes it (std.lockfiles; internal to
+// engine/import): the fields a format does not record stay absent, never false.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/facts/tree_builder.h"
+
+namespace relgate::import::internal {
+
+struct LockedDependency {
+  std::string name, version;
+  std::string path, source, integrity;  // "" = not recorded
+  bool pinned = false;
+  std::optional<bool> dev, optional, has_install_script, direct;
+};
+
+inline void WriteLocked(facts::TreeBuilder& b, const LockedDependency& d) {
+  b.BeginObject();
+  b.Field("name", d.name);
+  b.Field("version", d.version);
+  if (!d.path.empty())
+    b.Field("path", d.path);
+  if (!d.source.empty())
+    b.Field("source", d.source);
+  if (!d.integrity.empty())
+    b.Field("integrity", d.integrity);
+  b.FieldBool("pinned", d.pinned);
+  auto optional = [&b](const char* key, const std::optional<bool>& value) {
+    if (value.has_value())
+      b.FieldBool(key, *value);
+  };
+  optional("dev", d.dev);
+  optional("optional", d.optional);
+  optional("has_install_script", d.has_install_script);
+  optional("direct", d.direct);
+  b.EndObject();
+}
+
+// `{lockfile: {kind, format_version, name?}, dependencies: [...]}`.
+inline std::unique_ptr<facts::Document> WriteLockfile(
+    const std::string& path, const std::string& sha256, const std::string& kind,
+    int64_t format_version, const std::string& name, const std::vector<LockedDependency>& deps,
+    facts::LoadError& error) {
+  facts::TreeBuilder b(path + " (" + kind + ")", sha256);
+  b.BeginObject();
+  b.Key("lockfile");
+  b.BeginObject();
+  b.Field("kind", kind);
+  b.FieldInt("format_version", format_version);
+  if (!name.empty())
+    b.Field("name", name);
+  b.EndObject();
+  b.Key("dependencies");
+  b.BeginArray();
+  for (const LockedDependency& d : deps)
+    WriteLocked(b, d);
+  b.EndArray();
+  b.EndObject();
+  return b.Finish(error);
+}
+
+}  // namespace relgate::import::internal

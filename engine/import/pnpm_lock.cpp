@@ -1,0 +1,148 @@
+// pnpm's pnpm-lock.yaml, lockfile versions 5.x (`/name/1.0.0` keys), 6.x
+// (`/name@1.0.0(peer@2)`) and 9.x (`name@1.0.0` under `packages`, the tree under
+// `snapshots`, projects under `importers`), to std.lockfiles' schema:
+//
+//   dependencies: [{ name, version, path, source?, integrity?, pinned, dev?, optional?,
+//                    has_install_script?, direct }]
+//
+// `has_install_script`: 5.x and 6.x write `requiresBuild: true` for a package with an
+// install script (absent is false); 9.x no longer records it: absent. `dev`: written by
+// 5.x/6.x when the package is only a dev (true) or only a production (false) dependency;
+// absent otherwise and in 9.x. `direct`: listed by a project (`importers`, or the root's
+// `dependencies`/`devDependencies`/`optionalDependencies`) at that version.
+#include <set>
+
+#include "engine/base/semver.h"
+#include "engine/import/importer.h"
+#include "engine/import/internal/locked.h"
+#include "engine/import/internal/reading.h"
+
+namespace relgate::import {
+namespace {
+
+using facts::Node;
+using facts::NodeKind;
+using internal::Member;
+using internal::Object;
+using internal::Scalar;
+using internal::Text;
+
+// The version without its peer suffix: `1.0.0(react@18.2.0)` (6.x, 9.x), `1.0.0_react@18`
+// (5.x).
+std::string WithoutPeers(std::string version, int major) {
+  const size_t cut = version.find(major >= 6 ? '(' : '_');
+  if (cut != std::string::npos)
+    version.resize(cut);
+  return version;
+}
+
+// A `packages` key to name and version: `/@scope/name/1.0.0_peer` (5.x),
+// `/@scope/name@1.0.0(peer)` (6.x), `@scope/name@1.0.0` (9.x).
+bool SplitKey(std::string key, int major, std::string& name, std::string& version) {
+  if (!key.empty() && key.front() == '/')
+    key.erase(0, 1);
+  if (major < 6) {
+    const size_t slash = key.rfind('/');
+    if (slash == std::string::npos || slash == 0)
+      return false;
+    name = key.substr(0, slash);
+    version = WithoutPeers(key.substr(slash + 1), major);
+  } else {
+    const size_t paren = key.find('(');
+    const size_t at = key.rfind('@', paren == std::string::npos ? std::string::npos : paren);
+    if (at == std::string::npos || at == 0)
+      return false;
+    name = key.substr(0, at);
+    version = WithoutPeers(key.substr(at + 1), major);
+  }
+  return !name.empty() && !version.empty();
+}
+
+// The `name@version`s a project lists: `{name: {specifier, version}}` (6.x, 9.x) or
+// `{name: version}` (5.x).
+void Listed(const Node* project, int major, std::set<std::string>& direct) {
+  for (const char* group : {"dependencies", "devDependencies", "optionalDependencies"}) {
+    const Node* deps = Object(Member(project, group));
+    for (uint32_t k = 0; deps != nullptr && k < deps->len; ++k) {
+      const Node& v = deps->members[k].value;
+      const std::string version = v.kind == NodeKind::kObject ? Text(&v, "version") : Scalar(&v);
+      direct.insert(std::string(deps->members[k].name()) + "@" + WithoutPeers(version, major));
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const std::string& path,
+                                                facts::LoadError& error) {
+  auto doc = facts::ParseYaml(bytes, path, error);
+  if (!doc)
+    return nullptr;
+  const Node* root = Object(&doc->root());
+  const std::string version = Scalar(Member(root, "lockfileVersion"));
+  const int major = version.empty() ? 0 : std::atoi(version.c_str());
+  if (major < 5 || major > 9) {
+    return internal::Refuse(error, "lockfileVersion",
+                            version.empty() ? "expected pnpm's lockfileVersion (5.x, 6.x or 9.x): "
+                                              "this is not a pnpm-lock.yaml"
+                                            : "lockfile version " + version +
+                                                  " is not one relgate reads (5.x, 6.x, 9.x)");
+  }
+  std::set<std::string> direct;
+  Listed(root, major, direct);
+  if (const Node* importers = Object(Member(root, "importers"))) {
+    for (uint32_t k = 0; k < importers->len; ++k)
+      Listed(&importers->members[k].value, major, direct);
+  }
+  // 9.x: `optional` is on the snapshots (the installed tree), keyed with peers.
+  std::set<std::string> optional_in_snapshots;
+  if (const Node* snapshots = Object(Member(root, "snapshots"))) {
+    for (uint32_t k = 0; k < snapshots->len; ++k) {
+      std::string name, v;
+      if (internal::Flag(&snapshots->members[k].value, "optional") &&
+          SplitKey(std::string(snapshots->members[k].name()), major, name, v))
+        optional_in_snapshots.insert(name + "@" + v);
+    }
+  }
+  const Node* packages = Member(root, "packages");
+  if (packages != nullptr && packages->kind != NodeKind::kObject)
+    return internal::Refuse(error, "packages", "expected a map of packages");
+  std::vector<internal::LockedDependency> deps;
+  for (uint32_t k = 0; packages != nullptr && k < packages->len; ++k) {
+    const std::string key(packages->members[k].name());
+    const Node* entry = Object(&packages->members[k].value);
+    const std::string at = "packages." + key;
+    if (entry == nullptr)
+      return internal::Refuse(error, at, "expected a package (a map)");
+    internal::LockedDependency d;
+    // Packages not from the registry name themselves (`name:`, `version:`).
+    if (!SplitKey(key, major, d.name, d.version) || !Text(entry, "name").empty()) {
+      d.name = Text(entry, "name");
+      d.version = Text(entry, "version");
+    }
+    if (d.name.empty() || d.version.empty()) {
+      return internal::Refuse(error, at,
+                              "expected a key `name@version` (or `name` and `version` fields)");
+    }
+    d.path = key;
+    const Node* resolution = Object(Member(entry, "resolution"));
+    d.integrity = Text(resolution, "integrity");
+    d.source = Text(resolution, "tarball");
+    if (d.source.empty() && !Text(resolution, "repo").empty())
+      d.source = Text(resolution, "repo") + "#" + Text(resolution, "commit");
+    d.pinned = IsSemver(d.version);
+    if (major < 9) {
+      d.has_install_script = internal::Flag(entry, "requiresBuild");
+      if (const Node* dev = Member(entry, "dev"); dev != nullptr && dev->kind == NodeKind::kBool)
+        d.dev = dev->b;
+      d.optional = internal::Flag(entry, "optional");
+    } else {
+      d.optional = optional_in_snapshots.count(d.name + "@" + d.version) > 0;
+    }
+    d.direct = direct.count(d.name + "@" + d.version) > 0;
+    deps.push_back(std::move(d));
+  }
+  return internal::WriteLockfile(path, doc->sha256(), "pnpm-lock", major, "", deps, error);
+}
+
+}  // namespace relgate::import
