@@ -43,23 +43,13 @@ std::string WithoutRegistryHosts(std::string text) {
 TEST_CASE("every corpus input of every kind imports to its reviewed golden facts") {
   const bool update = Updating();
   int files = 0, refused = 0;
-  // Kinds that read another kind's inputs keep their goldens apart (attestation reads
-  // every statement the slsa inputs hold).
-  const std::pair<const char*, const char*> kinds[] = {{"npm-lock", "npm-lock"},
-                                                       {"pnpm-lock", "pnpm-lock"},
-                                                       {"yarn-lock", "yarn-lock"},
-                                                       {"cargo-lock", "cargo-lock"},
-                                                       {"go-sum", "go-sum"},
-                                                       {"pip-requirements", "pip-requirements"},
-                                                       {"cyclonedx", "cyclonedx"},
-                                                       {"slsa", "slsa"},
-                                                       {"attestation", "slsa"},
-                                                       {"spdx", "spdx"},
-                                                       {"npm-pack", "npm-pack"},
-                                                       {"github-workflow", "github-workflow"},
-                                                       {"github-reviews", "github-reviews"},
-                                                       {"archive", "archive"}};
-  for (const auto& [kind, inputs] : kinds) {
+  const char* kinds[] = {"npm-lock", "pnpm-lock",        "yarn-lock",     "cargo-lock",
+                         "go-sum",   "pip-requirements", "cyclonedx",     "spdx",
+                         "slsa",     "attestation",      "in-toto-link",  "npm-pack",
+                         "archive",  "github-workflow",  "github-reviews"};
+  for (const std::string kind : kinds) {
+    // attestation reads the slsa inputs (every statement they hold), its goldens apart.
+    const std::string inputs = kind == "attestation" ? "slsa" : kind;
     const std::string dir = std::string("tests/data/import/") + inputs + "/";
     const fs::path goldens = fs::path(testing::SourceDir()) / "tests/data/import" / kind;
     if (update)
@@ -94,8 +84,8 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
       refused += refuse;
     }
   }
-  CHECK(files == 160);
-  CHECK(refused == 37);
+  CHECK(files == 173);
+  CHECK(refused == 39);
 }
 
 TEST_CASE("npm-lock: what each version records, and what it does not") {
@@ -375,6 +365,23 @@ TEST_CASE("install scripts: pnpm 5 and 6 record them, pnpm 9 does not, and a pol
   CHECK(Contains(unrecorded.output, "28 blocking findings"));
   CHECK(Contains(unrecorded.output, "esbuild may run an install script"));
   fs::remove_all(dir);
+}
+
+TEST_CASE("in-toto-link: one list from a file per step, and a layout named as such") {
+  const std::string d = "tests/data/import/in-toto-link/";
+  auto both = RunRelgate("import in-toto-link " + d + "in-toto-python__write-code.776a00e2.link " +
+                             d + "in-toto-python__dsse-package.2f89b927.link",
+                         false);
+  CHECK(both.exit_code == 0);
+  CHECK(Contains(both.output, "\"name\": \"write-code\",\n      \"envelope\": \"signed\""));
+  CHECK(Contains(both.output, "\"name\": \"package\",\n      \"envelope\": \"dsse\""));
+  auto layout =
+      RunRelgate("import in-toto-link " + d + "in-toto-python__write-code.776a00e2.link " + d +
+                 "in-toto-golang__demo.layout");
+  CHECK(layout.exit_code == 2);
+  CHECK(Contains(layout.output,
+                 "in-toto-golang__demo.layout: error: this is a layout (the plan), "
+                 "not a link"));
 }
 
 TEST_CASE("slsa --subject: a bare predicate is the provenance of the artifact named") {

@@ -37,6 +37,10 @@ const std::vector<Kind>& Kinds() {
        "any in-toto attestation (release, test results, PyPI/npm publish, ...) wherever slsa "
        "finds them: types, subjects, keyless signer, the predicate's values by path",
        ImportAttestation, ImportAttestationRequest, kVerifyKey},
+      {"in-toto-link",
+       "in-toto link metadata (signed, DSSE, or the link predicate), one file per step: "
+       "name, command, materials and products with digests, return value, key ids",
+       ImportIntotoLink, ImportIntotoLinks, 0, false, "LINK...", 1, 256},
       {"cyclonedx",
        "CycloneDX SBOM (JSON, spec 1.2-1.6): components with name, version, purl, hashes, "
        "licences, supplier; dependency edges",

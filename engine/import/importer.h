@@ -101,6 +101,10 @@ std::unique_ptr<facts::Document> ImportArchive(std::string_view bytes, const std
                                                facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
                                                       facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportIntotoLink(std::string_view bytes, const std::string& path,
+                                                  facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
+                                                   facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
                                             facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std::string& path,
