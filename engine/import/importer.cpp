@@ -46,7 +46,8 @@ const std::vector<Kind>& Kinds() {
        "licences, supplier; dependency edges",
        ImportCycloneDx},
       {"spdx",
-       "SPDX 2.2/2.3 SBOM (JSON): packages with name, version, purl, checksums, licence, "
+       "SPDX 2.2/2.3 JSON and SPDX 3.0 JSON-LD SBOMs: packages with name, version, purl, "
+       "checksums, licence, "
        "supplier; DEPENDS_ON edges",
        ImportSpdx},
       {"npm-pack",

@@ -2,8 +2,12 @@
 // packages as components (SPDXID as bom_ref, versionInfo, the purl external reference,
 // checksums, the concluded licence else the declared one, the supplier without its
 // `Organization:` prefix), and dependency relationships (DEPENDS_ON, DYNAMIC_LINK,
-// STATIC_LINK, and the *DEPENDENCY_OF ones reversed) as dependency edges. SPDX 3.0 (JSON-LD) is
-// refused with that reason: not imported yet.
+// STATIC_LINK, and the *DEPENDENCY_OF ones reversed) as dependency edges. SPDX 3.0
+// JSON-LD (`@graph` of elements) maps to the same schema: packages and files as
+// components, `suppliedBy` resolved to the agent's name, `verifiedUsing` hashes, licences
+// from the hasConcludedLicense/hasDeclaredLicense relationships, and dependsOn,
+// hasStaticLink, hasDynamicLink, hasOptionalDependency, hasProvidedDependency as edges.
+#include <cctype>
 #include <map>
 
 #include "engine/facts/tree_builder.h"
@@ -22,6 +26,150 @@ bool Meaningful(const std::string& value) {
   return !value.empty() && value != "NOASSERTION" && value != "NONE";
 }
 
+// `sha256` -> `SHA256`, `sha3_256` -> `SHA3_256`: SPDX 2's spelling, so one policy reads
+// both versions.
+std::string Spdx2Algorithm(std::string alg) {
+  for (char& c : alg)
+    c = static_cast<char>(c == '-' ? '_' : std::toupper(static_cast<unsigned char>(c)));
+  return alg;
+}
+
+// `software_Package` (compact JSON-LD) or `Package`.
+bool IsType(const std::string& type, std::string_view name) {
+  return type == name || (type.size() > name.size() + 1 && type.ends_with(name) &&
+                          type[type.size() - name.size() - 1] == '_');
+}
+
+std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::string& path,
+                                       facts::LoadError& error) {
+  const Node* graph = Array(&doc.root(), "@graph");
+  if (graph == nullptr)
+    return internal::Refuse(error, "@graph", "expected an SPDX 3 JSON-LD `@graph` of elements");
+  std::map<std::string, const Node*> by_id;
+  std::string spec_version, serial, name;
+  for (uint32_t k = 0; k < graph->len; ++k) {
+    const Node& e = graph->items[k];
+    const std::string type = Text(&e, "type");
+    if (std::string id = Text(&e, "spdxId"); !id.empty())
+      by_id[id] = &e;
+    if (type == "CreationInfo" && spec_version.empty())
+      spec_version = Text(&e, "specVersion");
+    if (type == "SpdxDocument" && serial.empty()) {
+      serial = Text(&e, "spdxId");
+      name = Text(&e, "name");
+    }
+  }
+  if (spec_version.rfind("3.", 0) != 0)
+    return internal::Refuse(error, "@graph",
+                            "expected a CreationInfo with specVersion 3.x: this is not SPDX 3");
+  // Licences and edges come from relationships; collect them first.
+  std::map<std::string, std::vector<std::string>> licences, edges;
+  std::vector<std::string> order;
+  for (uint32_t k = 0; k < graph->len; ++k) {
+    const Node& e = graph->items[k];
+    if (!IsType(Text(&e, "type"), "Relationship") &&
+        !IsType(Text(&e, "type"), "LifecycleScopedRelationship"))
+      continue;
+    const std::string rel = Text(&e, "relationshipType");
+    const std::string from = Text(&e, "from");
+    const Node* to = Array(&e, "to");
+    for (uint32_t t = 0; to != nullptr && t < to->len; ++t) {
+      if (to->items[t].kind != NodeKind::kString)
+        continue;
+      const std::string target(to->items[t].str());
+      if (rel == "hasConcludedLicense" || rel == "hasDeclaredLicense") {
+        const auto found = by_id.find(target);
+        std::string text =
+            found != by_id.end() ? Text(found->second, "simplelicensing_licenseExpression") : "";
+        if (text.empty() && found != by_id.end())
+          text = Text(found->second, "name");
+        if (Meaningful(text) && (rel == "hasConcludedLicense" || licences[from].empty()))
+          licences[from] = {text};
+      } else if (rel == "dependsOn" || rel == "hasStaticLink" || rel == "hasDynamicLink" ||
+                 rel == "hasOptionalDependency" || rel == "hasProvidedDependency") {
+        if (edges.find(from) == edges.end())
+          order.push_back(from);
+        edges[from].push_back(target);
+      }
+    }
+  }
+  facts::TreeBuilder b(path + " (spdx)", doc.sha256());
+  b.BeginObject();
+  b.Key("sbom");
+  b.BeginObject();
+  b.Field("kind", "spdx");
+  b.Field("spec_version", spec_version);
+  if (!serial.empty())
+    b.Field("serial_number", serial);
+  b.Field("name", name);
+  b.Key("components");
+  b.BeginArray();
+  for (uint32_t k = 0; k < graph->len; ++k) {
+    const Node& e = graph->items[k];
+    const std::string type = Text(&e, "type");
+    const bool package = IsType(type, "Package");
+    if (!package && !IsType(type, "File"))
+      continue;
+    const std::string id = Text(&e, "spdxId");
+    b.BeginObject();
+    b.Field("name", Text(&e, "name"));
+    if (std::string v = Text(&e, "software_packageVersion"); !v.empty())
+      b.Field("version", v);
+    b.Field("type", package ? "package" : "file");
+    if (std::string purl = Text(&e, "software_packageUrl"); !purl.empty())
+      b.Field("purl", purl);
+    if (!id.empty())
+      b.Field("bom_ref", id);
+    if (std::string agent = Text(&e, "suppliedBy"); !agent.empty()) {
+      const auto found = by_id.find(agent);
+      b.Field("supplier", found != by_id.end() ? Text(found->second, "name") : agent);
+    }
+    std::string sha256;
+    b.Key("hashes");
+    b.BeginArray();
+    if (const Node* hashes = Array(&e, "verifiedUsing")) {
+      for (uint32_t h = 0; h < hashes->len; ++h) {
+        const std::string alg = Spdx2Algorithm(Text(&hashes->items[h], "algorithm"));
+        const std::string value = Text(&hashes->items[h], "hashValue");
+        if (alg.empty() || value.empty())
+          continue;
+        if (alg == "SHA256" && sha256.empty())
+          sha256 = value;
+        b.BeginObject();
+        b.Field("alg", alg);
+        b.Field("value", value);
+        b.EndObject();
+      }
+    }
+    b.EndArray();
+    if (!sha256.empty())
+      b.Field("sha256", sha256);
+    b.Key("licenses");
+    b.BeginArray();
+    for (const std::string& licence : licences[id])
+      b.String(licence);
+    b.EndArray();
+    b.EndObject();
+  }
+  b.EndArray();
+  b.Key("dependencies");
+  b.BeginArray();
+  for (const std::string& from : order) {
+    b.BeginObject();
+    b.Field("ref", from);
+    b.Key("depends_on");
+    b.BeginArray();
+    for (const std::string& to : edges[from])
+      b.String(to);
+    b.EndArray();
+    b.EndObject();
+  }
+  b.EndArray();
+  b.EndObject();
+  b.EndObject();
+  return b.Finish(error);
+}
+
 }  // namespace
 
 std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::string& path,
@@ -31,12 +179,13 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
     return nullptr;
   const Node& root = doc->root();
   const std::string version = Text(&root, "spdxVersion");
+  if (root.kind == NodeKind::kObject && root.Find("@context") != nullptr)
+    return Spdx3(*doc, path, error);
   if (version != "SPDX-2.2" && version != "SPDX-2.3") {
     error.path = "spdxVersion";
-    error.message = root.Find("@context") != nullptr
-                        ? "an SPDX 3 JSON-LD document: only SPDX 2.2 and 2.3 JSON are imported"
-                        : "expected spdxVersion SPDX-2.2 or SPDX-2.3: this is not an SPDX 2 "
-                          "JSON document";
+    error.message =
+        "expected spdxVersion SPDX-2.2 or SPDX-2.3 (or an SPDX 3 JSON-LD document): this is "
+        "not an SPDX JSON document";
     return nullptr;
   }
   facts::TreeBuilder b(path + " (spdx)", doc->sha256());
