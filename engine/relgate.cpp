@@ -66,7 +66,12 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
       // `--facts npm-lock:package-lock.json`: imported on the fly; a history keeps the
       // file as given, under the same `kind:path` name, so a replay imports it again. An
       // input the kind reads itself (an archive, a directory) is not kept: its facts are.
-      if (kind->reads_itself || kind->import == nullptr) {
+      if (kind->min_inputs > 1) {
+        error.file = imported;
+        error.message = std::string(kind->name) + " reads " + kind->inputs +
+                        ": import it with `relgate import " + kind->name +
+                        "` and give the facts file";
+      } else if (kind->reads_itself || kind->import == nullptr) {
         import::Request request;
         request.inputs = {imported};
         doc = import::Import(*kind, request, error);

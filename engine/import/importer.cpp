@@ -58,6 +58,10 @@ const std::vector<Kind>& Kinds() {
        "a package as published (.tgz/.tar/npm tarball, .whl/.zip, .crate, .gem) or a "
        "directory: every file's path, type, size, mode, sha256 and link target",
        ImportArchive, ImportArchiveRequest, 0, /*reads_itself=*/true, "ARCHIVE|DIRECTORY"},
+      {"model-signing",
+       "an OpenSSF model signature joined with the model (a directory or an archive): files "
+       "covered, uncovered, with other digests, missing, and pickle-based weights",
+       nullptr, ImportModelSigning, kVerifyKey, true, "SIGNATURE MODEL", 2, 2},
       {"github-workflow",
        "GitHub Actions workflows: triggers, permissions, runners, each `uses:` and whether "
        "it is pinned to a commit SHA, secrets, caches, pull-request-head checkouts",
