@@ -11,6 +11,7 @@ packages=(
   libtomlplusplus-dev  # the Cargo.lock importer reads TOML
   libarchive-dev  # the archive importer reads packages without extracting them
   git             # the git importer reads commits and tags
+  gnupg openssh-client  # git checks commit signatures with gpg and ssh-keygen
   chromium  # the HTML replay report's test renders it headless
   python3   # examples/history/generate.py (a test checks the committed output)
   libxml2-utils  # xmllint: the JUnit report's test validates it against a schema

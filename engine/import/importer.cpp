@@ -62,6 +62,10 @@ const std::vector<Kind>& Kinds() {
        "an OpenSSF model signature joined with the model (a directory or an archive): files "
        "covered, uncovered, with other digests, missing, and pickle-based weights",
        nullptr, ImportModelSigning, kVerifyKey, true, "SIGNATURE MODEL", 2, 2},
+      {"git",
+       "a local repository's commits in --range A..B: authors, committers, times, trailers, "
+       "signatures checked against --trusted-keys; the tag B and whether it is signed",
+       nullptr, ImportGit, kRange | kTrustedKeys, true, "REPOSITORY"},
       {"github-workflow",
        "GitHub Actions workflows: triggers, permissions, runners, each `uses:` and whether "
        "it is pinned to a commit SHA, secrets, caches, pull-request-head checkouts",

@@ -1,0 +1,296 @@
+// The commits of a revision range `A..B` of a local repository, and the tag B names, as
+// git itself reports them: `git` runs as a subprocess (no shell, no network: only local
+// reads), with the repository's own hooks and fsmonitor disabled and no user or system
+// configuration, so the facts depend on the repository and the keys given, not on the
+// machine. Signatures are checked by git against `--trusted-keys` only (an ssh
+// allowed_signers file, or OpenPGP public keys imported into a keyring of its own):
+//
+//   git: { range, base, head,
+//          commits: [{ sha, parents, author_name, author_email, authored_at,
+//                      committer_name, committer_email, committed_at, subject,
+//                      signed, signature_status, signer?, signing_key?,
+//                      trailers: [{key, value}] }],
+//          tag: { name, annotated, signed, verified, tagger?, target }? }
+//
+// signature_status is git's %G? in words: good, bad, untrusted, expired-signature,
+// expired-key, revoked-key, cannot-check (a key not among the trusted ones), none.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "engine/base/subprocess.h"
+#include "engine/base/time.h"
+#include "engine/facts/tree_builder.h"
+#include "engine/import/importer.h"
+
+namespace relgate::import {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A revision as a user writes one (`v1.2.0`, `main~3`, `HEAD^`, a SHA): never an option.
+bool IsRevision(const std::string& text) {
+  static const std::regex kRevision(R"([A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]*)");
+  return std::regex_match(text, kRevision) && text.find("..") == std::string::npos;
+}
+
+const char* StatusWord(char code) {
+  switch (code) {
+    case 'G': return "good";
+    case 'B': return "bad";
+    case 'U': return "untrusted";
+    case 'X': return "expired-signature";
+    case 'Y': return "expired-key";
+    case 'R': return "revoked-key";
+    case 'E': return "cannot-check";
+    default: return "none";
+  }
+}
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = text.find(separator, begin);
+    if (end == std::string::npos)
+      end = text.size();
+    out.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return out;
+}
+
+std::string Utc(const std::string& iso) {
+  const auto nanos = ParseRfc3339(iso);
+  return nanos ? FormatRfc3339(*nanos) : iso;
+}
+
+// A scratch GNUPGHOME, removed with everything gpg left in it.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "relgate-git-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr)
+      path_ = pattern;
+  }
+
+  ~ScratchDir() {
+    if (path_.empty())
+      return;
+    (void)RunSubprocess({"gpgconf", "--kill", "all"}, {{"GNUPGHOME=" + path_}, 10});
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// An ssh allowed_signers file names key types on every entry; anything else is taken for
+// OpenPGP public keys.
+bool IsAllowedSigners(const std::string& text) {
+  bool any = false;
+  for (const std::string& line : Split(text, '\n')) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    if (line.find("ssh-") == std::string::npos && line.find("ecdsa-sha2-") == std::string::npos &&
+        line.find("sk-") == std::string::npos)
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadError& error) {
+  const std::string& repo = request.inputs.front();
+  error.file = repo;
+  if (repo.empty() || repo.front() == '-') {
+    error.message =
+        "a repository path that starts with `-` is refused (it would read as an "
+        "option): write ./" +
+        repo;
+    return nullptr;
+  }
+  const size_t dots = request.range.find("..");
+  const std::string base = dots == std::string::npos ? "" : request.range.substr(0, dots);
+  const std::string head = dots == std::string::npos ? "" : request.range.substr(dots + 2);
+  if (!IsRevision(base) || !IsRevision(head)) {
+    error.message = request.range.empty()
+                        ? "give the revisions to read with --range A..B (e.g. v1.1.0..v1.2.0)"
+                        : "--range `" + request.range +
+                              "` is not A..B with two revision names (letters, digits, "
+                              "`._/@{}~^+-`, not starting with `-`)";
+    return nullptr;
+  }
+  ScratchDir gnupg;
+  if (gnupg.path().empty()) {
+    error.message = "cannot create a temporary directory for the keyring";
+    return nullptr;
+  }
+  std::string allowed_signers = "/dev/null";
+  if (!request.trusted_keys.empty()) {
+    std::ifstream in(request.trusted_keys, std::ios::binary);
+    const std::string keys((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && keys.empty()) {
+      error.message = "cannot read --trusted-keys `" + request.trusted_keys + "`";
+      return nullptr;
+    }
+    if (IsAllowedSigners(keys)) {
+      allowed_signers = fs::absolute(request.trusted_keys).string();
+    } else {
+      std::ofstream(gnupg.path() + "/gpg.conf") << "trust-model always\n";
+      const SubprocessResult imported = RunSubprocess(
+          {"gpg", "--batch", "--quiet", "--import", fs::absolute(request.trusted_keys).string()},
+          {{"GNUPGHOME=" + gnupg.path()}, 60});
+      if (imported.exit_code != 0) {
+        error.message = "--trusted-keys `" + request.trusted_keys +
+                        "` is neither an ssh allowed_signers file nor OpenPGP public keys gpg "
+                        "imports" +
+                        (imported.started ? ": " + imported.err : ": " + imported.problem);
+        return nullptr;
+      }
+    }
+  }
+  const SubprocessOptions options{
+      {"GNUPGHOME=" + gnupg.path(), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1",
+       "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"},
+      120};
+  auto git = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {"git",
+                                     "-C",
+                                     repo,
+                                     "-c",
+                                     "core.fsmonitor=false",
+                                     "-c",
+                                     "core.hooksPath=/dev/null",
+                                     "-c",
+                                     "gpg.ssh.allowedSignersFile=" + allowed_signers,
+                                     "--no-pager"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunSubprocess(argv, options);
+  };
+  auto failed = [&](const SubprocessResult& r, const std::string& what) {
+    std::string why = r.started ? r.err : r.problem;
+    while (!why.empty() && why.back() == '\n')
+      why.pop_back();
+    error.message = what + (why.empty() ? "" : ": " + why);
+    return nullptr;
+  };
+  std::string resolved[2];
+  const std::string ends[2] = {base, head};
+  for (int k = 0; k < 2; ++k) {
+    const SubprocessResult r =
+        git({"rev-parse", "--verify", "--end-of-options", ends[k] + "^{commit}"});
+    if (r.exit_code != 0)
+      return failed(r, "`" + ends[k] + "` is not a commit in this repository");
+    resolved[k] = r.out.substr(0, r.out.find('\n'));
+  }
+  // One record per commit (\x1e), fields apart by \x00, trailers by \x1f.
+  const SubprocessResult log =
+      git({"log", "--no-color",
+           "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s%x00%G?%x00%GS%x00%GK"
+           "%x00%(trailers:unfold,separator=%x1f)%x1e",
+           "--end-of-options", resolved[0] + ".." + resolved[1]});
+  if (log.exit_code != 0 || log.truncated)
+    return failed(log, "git log failed");
+
+  facts::TreeBuilder b(repo + " " + request.range + " (git)");
+  b.BeginObject();
+  b.Key("git");
+  b.BeginObject();
+  b.Field("range", request.range);
+  b.Field("base", resolved[0]);
+  b.Field("head", resolved[1]);
+  b.Key("commits");
+  b.BeginArray();
+  for (std::string record : Split(log.out, '\x1e')) {
+    if (!record.empty() && record.front() == '\n')
+      record.erase(0, 1);
+    if (record.empty())
+      continue;
+    const std::vector<std::string> f = Split(record, '\0');
+    if (f.size() != 13) {
+      error.message = "unexpected output from git log (" + std::to_string(f.size()) + " fields)";
+      return nullptr;
+    }
+    b.BeginObject();
+    b.Field("sha", f[0]);
+    b.FieldInt("parents", f[1].empty() ? 0 : static_cast<int64_t>(Split(f[1], ' ').size()));
+    b.Field("author_name", f[2]);
+    b.Field("author_email", f[3]);
+    b.Field("authored_at", Utc(f[4]));
+    b.Field("committer_name", f[5]);
+    b.Field("committer_email", f[6]);
+    b.Field("committed_at", Utc(f[7]));
+    b.Field("subject", f[8]);
+    const char code = f[9].empty() ? 'N' : f[9][0];
+    b.FieldBool("signed", code != 'N');
+    b.Field("signature_status", StatusWord(code));
+    if (!f[10].empty())
+      b.Field("signer", f[10]);
+    if (!f[11].empty())
+      b.Field("signing_key", f[11]);
+    b.Key("trailers");
+    b.BeginArray();
+    for (const std::string& trailer : Split(f[12], '\x1f')) {
+      const size_t colon = trailer.find(':');
+      if (trailer.empty() || colon == std::string::npos)
+        continue;
+      std::string value = trailer.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.erase(0, 1);
+      while (!value.empty() && (value.back() == '\n' || value.back() == ' '))
+        value.pop_back();
+      b.BeginObject();
+      b.Field("key", trailer.substr(0, colon));
+      b.Field("value", value);
+      b.EndObject();
+    }
+    b.EndArray();
+    b.EndObject();
+  }
+  b.EndArray();
+  // B as a tag: annotated or not, signed or not, and whether git verifies it.
+  const SubprocessResult type = git({"cat-file", "-t", "--end-of-options", "refs/tags/" + head});
+  if (type.exit_code == 0) {
+    const bool annotated = type.out.rfind("tag", 0) == 0;
+    b.Key("tag");
+    b.BeginObject();
+    b.Field("name", head);
+    b.FieldBool("annotated", annotated);
+    bool is_signed = false, verified = false;
+    std::string tagger;
+    if (annotated) {
+      const SubprocessResult body = git({"cat-file", "tag", "refs/tags/" + head});
+      is_signed = body.out.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos ||
+                  body.out.find("-----BEGIN SSH SIGNATURE-----") != std::string::npos;
+      for (const std::string& line : Split(body.out, '\n')) {
+        if (line.rfind("tagger ", 0) == 0) {
+          tagger = line.substr(
+              7, line.find('>') == std::string::npos ? std::string::npos : line.find('>') - 6);
+          break;
+        }
+      }
+      verified = is_signed && git({"verify-tag", "refs/tags/" + head}).exit_code == 0;
+    }
+    b.FieldBool("signed", is_signed);
+    b.FieldBool("verified", verified);
+    if (!tagger.empty())
+      b.Field("tagger", tagger);
+    b.Field("target", resolved[1]);
+    b.EndObject();
+  }
+  b.EndObject();
+  b.EndObject();
+  return b.Finish(error);
+}
+
+}  // namespace relgate::import
