@@ -384,6 +384,18 @@ TEST_CASE("in-toto-link: one list from a file per step, and a layout named as su
                  "not a link"));
 }
 
+TEST_CASE("github-reviews --head: approvals of another commit are named") {
+  const std::string reviews = "tests/data/import/github-reviews/handmade.reviews.json";
+  auto run =
+      RunRelgate("import github-reviews " + reviews + " --head " + std::string(40, '2'), false);
+  CHECK(run.exit_code == 0);
+  CHECK(Contains(run.output, "\"on_head\": true"));
+  CHECK(Contains(run.output, "\"reviewed_head\": {\n    \"sha\": \"" + std::string(40, '2')));
+  auto bad = RunRelgate("import github-reviews " + reviews + " --head main");
+  CHECK(bad.exit_code == 2);
+  CHECK(Contains(bad.output, "--head `main` is not a commit SHA"));
+}
+
 TEST_CASE("slsa --subject: a bare predicate is the provenance of the artifact named") {
   const std::string v1 =
       "tests/data/import/slsa/sigstore-python__slsa_predicate_v1_0.bare-predicate.json";

@@ -7,7 +7,8 @@
 //
 // `commit` is the head the review was made on: a policy compares it with the commit
 // released (`r.commit == release.commit`), so an approval of an earlier push does not
-// count.
+// count. With `--head SHA` the import does that comparison: each review's `on_head`, and
+// `reviewed_head: {sha, stale_approvals}` naming who approved another commit.
 #include <map>
 
 #include "engine/facts/tree_builder.h"
@@ -23,9 +24,10 @@ using internal::Text;
 
 }  // namespace
 
-std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
-                                                     const std::string& path,
-                                                     facts::LoadError& error) {
+namespace {
+
+std::unique_ptr<facts::Document> ImportReviews(std::string_view bytes, const std::string& path,
+                                               const std::string& head, facts::LoadError& error) {
   auto doc = facts::ParseJson(bytes, path, error);
   if (!doc)
     return nullptr;
@@ -72,11 +74,50 @@ std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
       b.Field("submitted_at", r.submitted_at);
     if (!r.association.empty())
       b.Field("association", r.association);
+    if (!head.empty())
+      b.FieldBool("on_head", r.commit == head);
     b.EndObject();
   }
   b.EndArray();
+  if (!head.empty()) {
+    // Approvals given to an earlier push: they do not approve what is released.
+    b.Key("reviewed_head");
+    b.BeginObject();
+    b.Field("sha", head);
+    b.Key("stale_approvals");
+    b.BeginArray();
+    for (const std::string& user : order) {
+      if (latest[user].state == "APPROVED" && latest[user].commit != head)
+        b.String(user);
+    }
+    b.EndArray();
+    b.EndObject();
+  }
   b.EndObject();
   return b.Finish(error);
+}
+
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
+                                                     const std::string& path,
+                                                     facts::LoadError& error) {
+  return ImportReviews(bytes, path, "", error);
+}
+
+std::unique_ptr<facts::Document> ImportGithubReviewsRequest(const Request& request,
+                                                            facts::LoadError& error) {
+  const std::string& head = request.head;
+  if (!head.empty() && (head.size() < 7 || head.size() > 64 ||
+                        head.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    error.file = request.inputs.front();
+    error.message = "--head `" + head + "` is not a commit SHA (lower-case hex)";
+    return nullptr;
+  }
+  std::string bytes;
+  if (!ReadInput(request.inputs.front(), bytes, error))
+    return nullptr;
+  return ImportReviews(bytes, request.inputs.front(), head, error);
 }
 
 }  // namespace relgate::import

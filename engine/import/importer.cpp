@@ -73,7 +73,7 @@ const std::vector<Kind>& Kinds() {
       {"github-reviews",
        "GitHub's REST list of pull-request reviews: each reviewer's latest decision and the "
        "commit it was made on",
-       ImportGithubReviews},
+       ImportGithubReviews, ImportGithubReviewsRequest, kHead},
   };
   return kinds;
 }

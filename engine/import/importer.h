@@ -118,6 +118,8 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
 std::unique_ptr<facts::Document> ImportGithubReviews(std::string_view bytes,
                                                      const std::string& path,
                                                      facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportGithubReviewsRequest(const Request& request,
+                                                            facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error);
 
