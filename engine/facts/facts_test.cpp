@@ -65,7 +65,7 @@ TEST_CASE("strict loading: each rejection names the place") {
   const std::string deep_yaml = "a: " + std::string(100000, '[') + std::string(100000, ']');
   const Case cases[] = {
       {false, "a: 1\nb: 2\na: 3\n", "f.yaml:3:1: error: duplicate key \"a\""},
-      {false, "x:\n  y: 1\n  y: 2\n", "f.yaml:3:3: error: duplicate key \"y\" (at `x`)"},
+      {false, "x:\n  y: 1\n  y: 2\n", "f.yaml:3:3: error: duplicate key \"y\" (at `x.y`)"},
       {true, R"({"r": {"a": 1, "a": 2}})", "f.json: error: duplicate key \"a\" (at `r.a`)"},
       {true, R"({"n": 9223372036854775808})",
        "f.json: error: integer 9223372036854775808 is out of range (facts integers are 64-bit "

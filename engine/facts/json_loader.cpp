@@ -1,7 +1,7 @@
 // JSON facts via simdjson's DOM parser (which validates UTF-8 and rejects NaN, Infinity
-// and malformed numbers), converted into the facts tree with our own checks: duplicate
-// keys, integers beyond int64, and depth (simdjson enforces it while parsing; the
-// conversion is bounded by the same limit).
+// and malformed numbers), converted into the facts tree by the TreeBuilder, which holds
+// it to the facts limits: duplicate keys, values, depth (simdjson enforces it while
+// parsing too); integers beyond int64 are refused here.
 #include <simdjson.h>
 
 #include "engine/base/digest.h"
@@ -10,11 +10,10 @@
 #include "engine/facts/facts.h"
 #include "engine/facts/internal_tree.h"
 #include "engine/facts/json_locate.h"
+#include "engine/facts/tree_builder.h"
 
 namespace relgate::facts {
 namespace {
-
-using internal::PathStack;
 
 // Offset of the first bracket nested deeper than `limit`, skipping strings.
 size_t FindTooDeep(std::string_view text, size_t limit) {
@@ -41,106 +40,42 @@ size_t FindTooDeep(std::string_view text, size_t limit) {
   return std::string_view::npos;
 }
 
-class Converter {
- public:
-  Converter(Document& doc, LoadError& error) : doc_(doc), error_(error) {}
-
-  bool Convert(simdjson::dom::element element, Node& out) {
-    if (++nodes_ > limits::kMaxFactsNodes) {
-      error_.message =
-          "document has more than " + std::to_string(limits::kMaxFactsNodes) + " values";
-      return false;
+// simdjson's DOM into the facts tree, through the one TreeBuilder every loader and
+// importer uses (sized: each container's count is known, so values go straight into the
+// document).
+void Convert(simdjson::dom::element element, TreeBuilder& b) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return b.Null();
+    case simdjson::dom::element_type::BOOL: return b.Bool(element.get_bool().value_unsafe());
+    case simdjson::dom::element_type::INT64: return b.Int(element.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+      return b.Fail("integer " + std::to_string(element.get_uint64().value_unsafe()) +
+                    " is out of range (facts integers are 64-bit signed)");
+    case simdjson::dom::element_type::DOUBLE: return b.Float(element.get_double().value_unsafe());
+    case simdjson::dom::element_type::STRING: return b.String(element.get_string().value_unsafe());
+    case simdjson::dom::element_type::ARRAY: {
+      simdjson::dom::array array = element.get_array().value_unsafe();
+      b.BeginArray(array.size());
+      for (simdjson::dom::element item : array) {
+        Convert(item, b);
+        if (b.failed())
+          return;
+      }
+      return b.EndArray();
     }
-    switch (element.type()) {
-      case simdjson::dom::element_type::NULL_VALUE: out.kind = NodeKind::kNull; return true;
-      case simdjson::dom::element_type::BOOL:
-        out.kind = NodeKind::kBool;
-        out.b = element.get_bool().value_unsafe();
-        return true;
-      case simdjson::dom::element_type::INT64:
-        out.kind = NodeKind::kInt;
-        out.i = element.get_int64().value_unsafe();
-        return true;
-      case simdjson::dom::element_type::UINT64:
-        located_ = true;
-        error_.message = "integer " + std::to_string(element.get_uint64().value_unsafe()) +
-                         " is out of range (facts integers are 64-bit signed)";
-        return false;
-      case simdjson::dom::element_type::DOUBLE:
-        out.kind = NodeKind::kFloat;
-        out.f = element.get_double().value_unsafe();
-        return true;
-      case simdjson::dom::element_type::STRING: {
-        const std::string_view s = element.get_string().value_unsafe();
-        const std::string_view copy = doc_.arena().CopyString(s);
-        out.kind = NodeKind::kString;
-        out.s = copy.data();
-        out.len = static_cast<uint32_t>(copy.size());
-        return true;
+    case simdjson::dom::element_type::OBJECT: {
+      simdjson::dom::object object = element.get_object().value_unsafe();
+      b.BeginObject(object.size());
+      for (simdjson::dom::key_value_pair field : object) {
+        b.Key(field.key);
+        Convert(field.value, b);
+        if (b.failed())
+          return;
       }
-      case simdjson::dom::element_type::ARRAY: {
-        simdjson::dom::array array = element.get_array().value_unsafe();
-        const size_t count = array.size();
-        Node* items = internal::AllocNodes(doc_.arena(), count);
-        size_t k = 0;
-        for (simdjson::dom::element item : array) {
-          new (&items[k]) Node();
-          if (!Convert(item, items[k])) {
-            path_.PushIndex(k);  // on the way out only: a good document pays nothing
-            return false;
-          }
-          ++k;
-        }
-        out.kind = NodeKind::kArray;
-        out.items = items;
-        out.len = static_cast<uint32_t>(count);
-        return true;
-      }
-      case simdjson::dom::element_type::OBJECT: {
-        simdjson::dom::object object = element.get_object().value_unsafe();
-        const size_t count = object.size();
-        Member* members = internal::AllocMembers(doc_.arena(), count);
-        size_t k = 0;
-        for (simdjson::dom::key_value_pair field : object) {
-          const std::string_view key = doc_.arena().CopyString(field.key);
-          new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
-          if (!Convert(field.value, members[k].value)) {
-            path_.PushKey(key);
-            return false;
-          }
-          ++k;
-        }
-        const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(count));
-        if (dup >= 0) {
-          path_.PushKey(members[dup].name());
-          located_ = true;
-          error_.message = "duplicate key \"" + std::string(members[dup].name()) + "\"";
-          return false;
-        }
-        out.kind = NodeKind::kObject;
-        out.members = members;
-        out.len = static_cast<uint32_t>(count);
-        return true;
-      }
+      return b.EndObject();
     }
-    return false;
   }
-
-  // After Convert failed: where, for the errors that have a place.
-  std::string FailedPath() {
-    if (!located_)
-      return "";
-    path_.Reverse();  // segments were pushed innermost first, while returning
-    return path_.ToString();
-  }
-
- private:
-  Document& doc_;
-  LoadError& error_;
-  PathStack path_;
-  bool located_ = false;
-  size_t nodes_ = 0;
-};
+}
 
 }  // namespace
 
@@ -207,15 +142,9 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
     }
     return nullptr;
   }
-  auto doc = std::make_unique<Document>(name, digest == Digest::kCompute ? Sha256Hex(text) : "");
-  Node node;
-  Converter converter(*doc, error);
-  if (!converter.Convert(root, node)) {
-    error.path = converter.FailedPath();
-    return nullptr;
-  }
-  doc->set_root(node);
-  return doc;
+  TreeBuilder b(name, digest == Digest::kCompute ? Sha256Hex(text) : "", /*utf8_checked=*/true);
+  Convert(root, b);
+  return b.Finish(error, TreeBuilder::Root::kAny);
 }
 
 }  // namespace relgate::facts

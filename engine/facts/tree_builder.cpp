@@ -6,21 +6,27 @@
 
 namespace relgate::facts {
 
-TreeBuilder::TreeBuilder(std::string name, std::string sha256)
-    : doc_(std::make_unique<Document>(std::move(name), std::move(sha256))) {}
+static_assert(TreeBuilder::kMaxNodesForTest() == limits::kMaxFactsNodes);
+
+TreeBuilder::TreeBuilder(std::string name, std::string sha256, bool utf8_checked)
+    : doc_(std::make_unique<Document>(std::move(name), std::move(sha256))),
+      utf8_checked_(utf8_checked) {
+  arena_ = &doc_->arena();
+  frames_.reserve(8);
+}
 
 std::string TreeBuilder::Path() const {
-  std::string out;
-  for (const Frame& f : stack_) {
+  internal::PathStack path;
+  for (size_t k = 0; k < depth_; ++k) {
+    const Frame& f = frames_[k];
     if (f.object) {
-      if (!f.has_key)
-        continue;
-      out += (out.empty() ? "" : ".") + f.pending_key;
+      if (f.has_key)
+        path.PushKey(f.pending_key);
     } else {
-      out += "[" + std::to_string(f.items.size()) + "]";
+      path.PushIndex(f.sized ? f.filled : f.items.size());
     }
   }
-  return out;
+  return path.ToString();
 }
 
 void TreeBuilder::Fail(std::string message) {
@@ -31,102 +37,140 @@ void TreeBuilder::Fail(std::string message) {
   error_.message = std::move(message);
 }
 
-void TreeBuilder::Add(Node node) {
+void TreeBuilder::AddChecked(Node node) {
   if (failed_)
     return;
-  if (++nodes_ > limits::kMaxFactsNodes)
+  if (nodes_ > limits::kMaxFactsNodes)
     return Fail("more than " + std::to_string(limits::kMaxFactsNodes) + " values");
-  if (stack_.empty()) {
+  Finished(node);
+}
+
+void TreeBuilder::Finished(Node node) {
+  if (depth_ == 0) {
     if (has_root_)
       return Fail("a second top-level value");
     root_ = node;
     has_root_ = true;
     return;
   }
-  Frame& f = stack_.back();
+  Frame& f = frames_[depth_ - 1];
   if (f.object) {
     if (!f.has_key)
       return Fail("a value in an object without its key");
-    const std::string_view key = doc_->arena().CopyString(f.pending_key);
-    f.members.push_back({key.data(), static_cast<uint32_t>(key.size()), node});
+    const Member member{f.pending_key.data(), static_cast<uint32_t>(f.pending_key.size()), node};
+    if (f.sized) {
+      if (f.filled == f.capacity)
+        return Fail("more members than announced");
+      new (&f.fixed_members[f.filled++]) Member(member);
+    } else {
+      f.members.push_back(member);
+    }
     f.has_key = false;
+  } else if (f.sized) {
+    if (f.filled == f.capacity)
+      return Fail("more items than announced");
+    new (&f.fixed_items[f.filled++]) Node(node);
   } else {
     f.items.push_back(node);
   }
 }
 
-void TreeBuilder::BeginObject() {
+void TreeBuilder::Enter(bool object, size_t count, bool sized) {
   if (failed_)
     return;
-  if (stack_.size() >= limits::kMaxFactsDepth)
+  if (depth_ >= limits::kMaxFactsDepth)
     return Fail("nested deeper than " + std::to_string(limits::kMaxFactsDepth) + " levels");
-  stack_.push_back({true, {}, {}, "", false});
+  // Counted on entry, so a huge container fails before it is filled.
+  if (++nodes_ > limits::kMaxFactsNodes)
+    return Fail("more than " + std::to_string(limits::kMaxFactsNodes) + " values");
+  if (depth_ == frames_.size())
+    frames_.emplace_back();
+  Frame& f = frames_[depth_++];
+  top_ = &f;
+  f.object = object;
+  f.sized = sized;
+  f.has_key = false;
+  f.filled = 0;
+  f.capacity = static_cast<uint32_t>(count);
+  f.members.clear();
+  f.items.clear();
+  // Slots are constructed as they are filled; a frame ends only when all are.
+  if (sized && object)
+    f.fixed_members = internal::AllocMembers(doc_->arena(), count);
+  else if (sized)
+    f.fixed_items = internal::AllocNodes(doc_->arena(), count);
 }
 
-void TreeBuilder::BeginArray() {
+void TreeBuilder::KeyChecked(std::string_view key) {
   if (failed_)
     return;
-  if (stack_.size() >= limits::kMaxFactsDepth)
-    return Fail("nested deeper than " + std::to_string(limits::kMaxFactsDepth) + " levels");
-  stack_.push_back({false, {}, {}, "", false});
-}
-
-void TreeBuilder::Key(std::string_view key) {
-  if (failed_)
-    return;
-  if (stack_.empty() || !stack_.back().object || stack_.back().has_key)
+  if (depth_ == 0 || !frames_[depth_ - 1].object || frames_[depth_ - 1].has_key)
     return Fail("a key `" + std::string(key) + "` outside an object");
-  if (FirstInvalidUtf8(key) != std::string_view::npos)
+  if (!utf8_checked_ && FirstInvalidUtf8(key) != std::string_view::npos)
     return Fail("a key that is not valid UTF-8");
-  stack_.back().pending_key = std::string(key);
-  stack_.back().has_key = true;
+  Frame& f = frames_[depth_ - 1];
+  f.pending_key = doc_->arena().CopyString(key);
+  f.has_key = true;
 }
 
 void TreeBuilder::EndObject() {
   if (failed_)
     return;
-  if (stack_.empty() || !stack_.back().object || stack_.back().has_key)
+  if (depth_ == 0 || !frames_[depth_ - 1].object || frames_[depth_ - 1].has_key)
     return Fail("an object closed where none is open");
-  Frame frame = std::move(stack_.back());
-  stack_.pop_back();
-  const uint32_t count = static_cast<uint32_t>(frame.members.size());
-  const int dup = internal::FindDuplicateKey(frame.members.data(), count);
-  if (dup >= 0) {
-    failed_ = true;
-    error_.path = Path();
-    error_.path += (error_.path.empty() ? "" : ".") + std::string(frame.members[dup].name());
-    error_.message = "duplicate key \"" + std::string(frame.members[dup].name()) + "\"";
-    return;
+  Frame& frame = frames_[depth_ - 1];
+  if (frame.sized && frame.filled != frame.capacity)
+    return Fail("fewer members than announced");
+  Member* members = frame.fixed_members;
+  uint32_t count = frame.filled;
+  if (!frame.sized) {
+    count = static_cast<uint32_t>(frame.members.size());
+    members = internal::AllocMembers(doc_->arena(), count);
+    for (uint32_t k = 0; k < count; ++k)
+      new (&members[k]) Member(frame.members[k]);
   }
-  Member* members = internal::AllocMembers(doc_->arena(), count);
-  for (uint32_t k = 0; k < count; ++k)
-    new (&members[k]) Member(frame.members[k]);
+  const int dup = internal::FindDuplicateKey(members, count);
+  if (dup >= 0) {
+    duplicate_key_ = std::string(members[dup].name());
+    frame.pending_key = members[dup].name();
+    frame.has_key = true;  // the path names the repeated key
+    return Fail("duplicate key \"" + duplicate_key_ + "\"");
+  }
+  --depth_;
+  top_ = depth_ > 0 ? &frames_[depth_ - 1] : nullptr;
   Node node;
   node.kind = NodeKind::kObject;
   node.members = members;
   node.len = count;
-  Add(node);
+  Place(node);
 }
 
 void TreeBuilder::EndArray() {
   if (failed_)
     return;
-  if (stack_.empty() || stack_.back().object)
+  if (depth_ == 0 || frames_[depth_ - 1].object)
     return Fail("an array closed where none is open");
-  Frame frame = std::move(stack_.back());
-  stack_.pop_back();
-  const uint32_t count = static_cast<uint32_t>(frame.items.size());
-  Node* items = internal::AllocNodes(doc_->arena(), count);
-  for (uint32_t k = 0; k < count; ++k)
-    new (&items[k]) Node(frame.items[k]);
+  Frame& frame = frames_[depth_ - 1];
+  if (frame.sized && frame.filled != frame.capacity)
+    return Fail("fewer items than announced");
+  Node* items = frame.fixed_items;
+  uint32_t count = frame.filled;
+  if (!frame.sized) {
+    count = static_cast<uint32_t>(frame.items.size());
+    items = internal::AllocNodes(doc_->arena(), count);
+    for (uint32_t k = 0; k < count; ++k)
+      new (&items[k]) Node(frame.items[k]);
+  }
+  --depth_;
+  top_ = depth_ > 0 ? &frames_[depth_ - 1] : nullptr;
   Node node;
   node.kind = NodeKind::kArray;
   node.items = items;
   node.len = count;
-  Add(node);
+  Place(node);
 }
 
-void TreeBuilder::String(std::string_view value) {
+void TreeBuilder::StringChecked(std::string_view value) {
   if (failed_)
     return;
   if (FirstInvalidUtf8(value) != std::string_view::npos)
@@ -139,35 +183,10 @@ void TreeBuilder::String(std::string_view value) {
   Add(node);
 }
 
-void TreeBuilder::Int(int64_t value) {
-  Node node;
-  node.kind = NodeKind::kInt;
-  node.i = value;
-  Add(node);
-}
-
-void TreeBuilder::Float(double value) {
-  Node node;
-  node.kind = NodeKind::kFloat;
-  node.f = value;
-  Add(node);
-}
-
-void TreeBuilder::Bool(bool value) {
-  Node node;
-  node.kind = NodeKind::kBool;
-  node.b = value;
-  Add(node);
-}
-
-void TreeBuilder::Null() {
-  Add(Node());
-}
-
-std::unique_ptr<Document> TreeBuilder::Finish(LoadError& error) {
-  if (!failed_ && (!stack_.empty() || !has_root_))
-    Fail(stack_.empty() ? "no value" : "an object or array left open");
-  if (!failed_ && root_.kind != NodeKind::kObject)
+std::unique_ptr<Document> TreeBuilder::Finish(LoadError& error, Root root) {
+  if (!failed_ && (depth_ != 0 || !has_root_))
+    Fail(depth_ == 0 ? "no value" : "an object or array left open");
+  if (!failed_ && root == Root::kFactNames && root_.kind != NodeKind::kObject)
     Fail("the top level must be a mapping of fact names");
   if (failed_) {
     error.file = doc_->name();

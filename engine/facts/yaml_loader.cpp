@@ -17,11 +17,10 @@
 #include "engine/base/utf8.h"
 #include "engine/facts/facts.h"
 #include "engine/facts/internal_tree.h"
+#include "engine/facts/tree_builder.h"
 
 namespace relgate::facts {
 namespace {
-
-using internal::PathStack;
 
 bool IsDecimalInt(std::string_view s) {
   size_t k = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
@@ -128,9 +127,12 @@ bool IsCoreScalarTag(const std::string& tag) {
          tag == "tag:yaml.org,2002:null";
 }
 
+// yaml-cpp's node graph into the facts tree, through the TreeBuilder every loader and
+// importer uses. The walker resolves scalars by the YAML 1.2 core schema and reports
+// errors at the YAML node's line and column, with the builder's fact path.
 class Walker {
  public:
-  Walker(Document& doc, LoadError& error) : doc_(doc), error_(error) {}
+  explicit Walker(TreeBuilder& b, LoadError& error) : b_(b), error_(error) {}
 
   bool Fail(const YAML::Node& node, std::string message) {
     const YAML::Mark mark = node.Mark();
@@ -138,20 +140,16 @@ class Walker {
       error_.line = static_cast<uint32_t>(mark.line + 1);
       error_.column = static_cast<uint32_t>(mark.column + 1);
     }
-    error_.path = path_.ToString();
-    error_.message = std::move(message);
+    b_.Fail(std::move(message));
     return false;
   }
 
-  bool Scalar(const YAML::Node& node, Node& out) {
+  bool Scalar(const YAML::Node& node) {
     const std::string& text = node.Scalar();
     const std::string& tag = node.Tag();
     auto set_string = [&]() {
-      const std::string_view copy = doc_.arena().CopyString(text);
-      out.kind = NodeKind::kString;
-      out.s = copy.data();
-      out.len = static_cast<uint32_t>(copy.size());
-      return true;
+      b_.String(text);
+      return !b_.failed() || Fail(node, "");
     };
     if (tag == "!" || tag == "tag:yaml.org,2002:str")
       return set_string();
@@ -166,13 +164,12 @@ class Walker {
     }
     // Plain scalar (or a core-schema tag): resolve by the YAML 1.2 core schema.
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
-      out.kind = NodeKind::kNull;
+      b_.Null();
       return true;
     }
     if (text == "true" || text == "True" || text == "TRUE" || text == "false" || text == "False" ||
         text == "FALSE") {
-      out.kind = NodeKind::kBool;
-      out.b = text[0] == 't' || text[0] == 'T';
+      b_.Bool(text[0] == 't' || text[0] == 'T');
       return true;
     }
     const bool hex = text.size() > 2 && text[0] == '0' && text[1] == 'x' &&
@@ -189,8 +186,7 @@ class Walker {
         return Fail(node,
                     "integer " + text + " is out of range (facts integers are 64-bit signed)");
       }
-      out.kind = NodeKind::kInt;
-      out.i = value;
+      b_.Int(value);
       return true;
     }
     if (IsSpecialFloat(text)) {
@@ -200,8 +196,7 @@ class Walker {
       const double value = std::strtod(text.c_str(), nullptr);
       if (!std::isfinite(value))
         return Fail(node, "number " + text + " is out of range");
-      out.kind = NodeKind::kFloat;
-      out.f = value;
+      b_.Float(value);
       return true;
     }
     if (tag != "?" && tag != "tag:yaml.org,2002:str") {
@@ -210,12 +205,15 @@ class Walker {
     return set_string();
   }
 
-  bool Walk(const YAML::Node& node, Node& out, size_t depth) {
+  bool Walk(const YAML::Node& node, size_t depth) {
+    // Counted here too, for the message: aliases expand, and say so.
     if (++nodes_ > limits::kMaxFactsNodes) {
       return Fail(node, "document expands to more than " + std::to_string(limits::kMaxFactsNodes) +
                             " values (YAML aliases are counted each time they are used)");
     }
-    if (depth > limits::kMaxFactsDepth) {
+    const bool container =
+        node.Type() == YAML::NodeType::Sequence || node.Type() == YAML::NodeType::Map;
+    if (depth > limits::kMaxFactsDepth || (container && depth >= limits::kMaxFactsDepth)) {
       // yaml-cpp turns `a: &x [*x]` into a cyclic graph; say so rather than "too deep".
       for (size_t k = 0; k < stack_.size(); ++k) {
         for (size_t j = k + 1; j < stack_.size(); ++j) {
@@ -237,30 +235,19 @@ class Walker {
 
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: out.kind = NodeKind::kNull; return true;
-      case YAML::NodeType::Scalar: return Scalar(node, out);
+      case YAML::NodeType::Null: b_.Null(); return true;
+      case YAML::NodeType::Scalar: return Scalar(node);
       case YAML::NodeType::Sequence: {
-        const size_t count = node.size();
-        Node* items = internal::AllocNodes(doc_.arena(), count);
-        size_t k = 0;
+        b_.BeginArray(node.size());
         for (const YAML::Node& item : node) {
-          new (&items[k]) Node();
-          path_.PushIndex(k);
-          const bool ok = Walk(item, items[k], depth + 1);
-          path_.Pop();
-          if (!ok)
+          if (!Walk(item, depth + 1))
             return false;
-          ++k;
         }
-        out.kind = NodeKind::kArray;
-        out.items = items;
-        out.len = static_cast<uint32_t>(count);
-        return true;
+        b_.EndArray();
+        return !b_.failed() || Fail(node, "");
       }
       case YAML::NodeType::Map: {
-        const size_t count = node.size();
-        Member* members = internal::AllocMembers(doc_.arena(), count);
-        size_t k = 0;
+        b_.BeginObject(node.size());
         for (const auto& pair : node) {
           if (!pair.first.IsScalar())
             return Fail(pair.first, "mapping keys must be scalars");
@@ -270,32 +257,30 @@ class Walker {
             return Fail(pair.first,
                         "YAML merge keys (`<<`) are not supported in facts; write the keys out");
           }
-          const std::string_view key = doc_.arena().CopyString(pair.first.Scalar());
-          new (&members[k]) Member{key.data(), static_cast<uint32_t>(key.size()), Node()};
-          const int dup = internal::FindDuplicateKey(members, static_cast<uint32_t>(k + 1));
-          if (dup >= 0) {
-            return Fail(pair.first, "duplicate key \"" + std::string(key) + "\"");
-          }
-          path_.PushKey(key);
-          const bool ok = Walk(pair.second, members[k].value, depth + 1);
-          path_.Pop();
-          if (!ok)
+          b_.Key(pair.first.Scalar());
+          if (b_.failed())
+            return Fail(pair.first, "");
+          if (!Walk(pair.second, depth + 1))
             return false;
-          ++k;
         }
-        out.kind = NodeKind::kObject;
-        out.members = members;
-        out.len = static_cast<uint32_t>(count);
-        return true;
+        b_.EndObject();
+        if (!b_.failed())
+          return true;
+        // A repeated key: point at its second occurrence.
+        int seen = 0;
+        for (const auto& pair : node) {
+          if (pair.first.Scalar() == b_.duplicate_key() && ++seen == 2)
+            return Fail(pair.first, "");
+        }
+        return Fail(node, "");
       }
     }
     return Fail(node, "unsupported YAML node");
   }
 
  private:
-  Document& doc_;
+  TreeBuilder& b_;
   LoadError& error_;
-  PathStack path_;
   size_t nodes_ = 0;
   std::vector<YAML::Node> stack_;  // the nodes being walked, outermost first
 };
@@ -346,17 +331,22 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
     error.message = "invalid YAML: " + e.msg;
     return nullptr;
   }
-  auto doc = std::make_unique<Document>(name, digest == Digest::kCompute ? Sha256Hex(text) : "");
-  Node node;
-  Walker walker(*doc, error);
+  // Strings are checked again by the builder: yaml-cpp's escapes (`"\uD800"`) can make
+  // bytes the whole-text check above never saw.
+  TreeBuilder b(name, digest == Digest::kCompute ? Sha256Hex(text) : "");
+  Walker walker(b, error);
   try {
-    if (!walker.Walk(root, node, 0))
-      return nullptr;
+    walker.Walk(root, 0);
   } catch (const YAML::Exception& e) {
     error.message = "invalid YAML: " + e.msg;
     return nullptr;
   }
-  doc->set_root(node);
+  const uint32_t line = error.line, column = error.column;
+  auto doc = b.Finish(error, TreeBuilder::Root::kAny);
+  if (!doc) {
+    error.line = line;
+    error.column = column;
+  }
   return doc;
 }
 
