@@ -30,11 +30,15 @@ run eval --policy policies --facts examples/releases/hold-branch/release.yaml --
   --override main_branch --by ops-lead --reason "INC-42 login hotfix"
 run eval --policy policies --facts examples/releases/excepted/release.yaml --now 2027-07-01
 
-# A release decided on evidence imported as it is produced: lockfile, SBOM, provenance.
+# A release decided on evidence imported as it is produced: lockfile, SBOM, provenance,
+# the package archive, the release workflow and the reviews.
 run eval --policy examples/imported/policy \
   --facts npm-lock:examples/imported/evidence/package-lock.json \
   --facts cyclonedx:examples/imported/evidence/bom.cdx.json \
-  --facts slsa:examples/imported/evidence/provenance.sigstore.json --now "$now"
+  --facts slsa:examples/imported/evidence/provenance.sigstore.json \
+  --facts archive:examples/imported/evidence/package.tgz \
+  --facts github-workflow:examples/imported/evidence/release.yml \
+  --facts github-reviews:examples/imported/evidence/reviews.json --now "$now"
 
 # The dry-run of a policy change over the releases just recorded.
 history=build/demo-history.db
