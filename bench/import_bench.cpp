@@ -45,13 +45,22 @@ void BM_ImportCorpus(benchmark::State& state) {
        "tests/data/import/pip-requirements/sigstore-python__install-requirements.hashed.txt"},
       {"cyclonedx",
        "tests/data/import/cyclonedx/cyclonedx__bom-examples__laravel-7.12.0.bom.1.4.json"},
+      {"pnpm-lock", "tests/data/import/pnpm-lock/antfu-ni__pnpm-lock.v6.yaml"},
+      {"yarn-lock", "tests/data/import/yarn-lock/github-pages-deploy-action__yarn.lock.v1"},
+      {"cargo-lock", "tests/data/import/cargo-lock/ripgrep__Cargo.lock.v4"},
+      {"spdx", "tests/data/import/spdx/spdx-spec__SPDXJSONExample-v2.3.spdx.json"},
+      {"slsa",
+       "tests/data/import/slsa/slsa-verifier__npm-provenance-npm-test-ossf.attestations.json"},
+      {"attestation",
+       "tests/data/import/slsa/gh-cli__sigstore-js-2.1.0.github-attestation-bundle.json"},
+      {"github-workflow", "tests/data/import/github-workflow/tinygrad__benchmark.yml"},
   };
   const auto& [kind, file] = files[state.range(0)];
   state.SetLabel(kind);
   Import(state, kind, Read(file));
 }
 
-BENCHMARK(BM_ImportCorpus)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ImportCorpus)->DenseRange(0, 10)->Unit(benchmark::kMicrosecond);
 
 // A package-lock v3 of `n` packages (about 260 bytes each).
 std::string BigNpmLock(size_t n) {
