@@ -9,6 +9,7 @@
 
 #include "engine/base/digest.h"
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
 
@@ -21,28 +22,10 @@ using testing::RunRelgate;
 
 const std::string kDir = "tests/data/import/archive/";
 
-fs::path TempDir(const char* name) {
-  const fs::path dir =
-      fs::temp_directory_path() / (std::string(name) + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using testing::TempDir;
 
 TEST_CASE("the committed fixtures are exactly what make_fixtures.py writes") {
-  const fs::path dir = TempDir("relgate-archive-fixtures");
-  REQUIRE(std::system(("python3 '" + testing::SourceDir() + "/" + kDir + "make_fixtures.py' '" +
-                       dir.string() + "'")
-                          .c_str()) == 0);
-  int compared = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    CAPTURE(entry.path().filename().string());
-    CHECK(testing::ReadFile(entry.path().string()) ==
-          testing::ReadFile(testing::SourceDir() + "/" + kDir + entry.path().filename().string()));
-    ++compared;
-  }
-  CHECK(compared == 12);
-  fs::remove_all(dir);
+  CHECK(testing::CompareWithGenerator(kDir) == 12);
 }
 
 TEST_CASE("each file's sha256 is the digest of its bytes, the archive's of the file") {

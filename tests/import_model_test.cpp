@@ -9,6 +9,7 @@
 
 #include "engine/attest/dsse.h"
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
 
@@ -21,31 +22,10 @@ using testing::RunRelgate;
 
 const std::string kDir = "tests/data/import/model-signing/";
 
-fs::path TempDir(const char* name) {
-  const fs::path dir =
-      fs::temp_directory_path() / (std::string(name) + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using testing::TempDir;
 
 TEST_CASE("the committed fixtures are exactly what make_fixtures.py writes") {
-  const fs::path dir = TempDir("relgate-model-fixtures");
-  REQUIRE(std::system(("python3 '" + testing::SourceDir() + "/" + kDir + "make_fixtures.py' '" +
-                       dir.string() + "'")
-                          .c_str()) == 0);
-  int compared = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file())
-      continue;
-    const std::string relative = fs::relative(entry.path(), dir).string();
-    CAPTURE(relative);
-    CHECK(testing::ReadFile(entry.path().string()) ==
-          testing::ReadFile(testing::SourceDir() + "/" + kDir + relative));
-    ++compared;
-  }
-  CHECK(compared == 10);
-  fs::remove_all(dir);
+  CHECK(testing::CompareWithGenerator(kDir) == 10);
 }
 
 TEST_CASE("covered, swapped, missing, uncovered and pickle-based files") {

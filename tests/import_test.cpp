@@ -290,7 +290,7 @@ TEST_CASE("slsa --verify-key: a DSSE signature by the key verifies, anything els
   auto other = RunRelgate("import slsa " + d + "signed.dsse.json --verify-key " + d + "other.pub");
   CHECK(other.exit_code == 2);
   CHECK(Contains(other.output,
-                 "error: the signature does not verify: no signature in the "
+                 "error: this provenance: the signature does not verify: no signature in the "
                  "envelope verifies with the key"));
   // One byte of the payload changed (re-encoded): the signature no longer covers it.
   std::string payload;

@@ -11,7 +11,6 @@
 // `predicate["purl"]`, `predicate["results[0].name"]`, `predicate["metadata.buildStartedOn"]`.
 // A Sigstore bundle that signs an artifact's digest directly (a message signature) is an
 // attestation with no statement: empty types, its digest as the only subject.
-#include "engine/attest/dsse.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -102,17 +101,8 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
                               (f.statement != nullptr ? Text(f.statement, "predicateType")
                                                       : std::string("a message signature")) +
                               ")";
-    if (f.dsse == nullptr) {
-      error.message = which + " is not in a DSSE envelope (" + f.envelope +
-                      "): there is no signature for --verify-key to check";
+    if (!internal::VerifyFound(f, verify_key, which, error))
       return nullptr;
-    }
-    bool cannot_run = false;
-    const attest::Verified v = attest::VerifyEnvelopeNode(*f.dsse, verify_key, cannot_run);
-    if (!v.ok) {
-      error.message = which + (cannot_run ? ": " : ": the signature does not verify: ") + v.problem;
-      return nullptr;
-    }
   }
 
   facts::TreeBuilder b(path + " (attestation)", reader.first().sha256());

@@ -155,13 +155,17 @@ bool FindLink(const Node& root, Link& link, std::unique_ptr<facts::Document>& pa
 
 }  // namespace
 
-std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
-                                                   facts::LoadError& error) {
+namespace {
+
+// The links of `inputs`, each read by `read` (the file's bytes), as one document.
+template <typename Read>
+std::unique_ptr<facts::Document> ImportLinks(const std::vector<std::string>& inputs, Read read,
+                                             facts::LoadError& error) {
   std::vector<std::unique_ptr<facts::Document>> docs;
   std::vector<Link> links;
-  for (const std::string& path : request.inputs) {
+  for (const std::string& path : inputs) {
     std::string bytes;
-    if (!ReadInput(path, bytes, error))
+    if (!read(path, bytes))
       return nullptr;
     auto doc = facts::ParseJson(bytes, path, error);
     if (!doc)
@@ -175,13 +179,12 @@ std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
       docs.push_back(std::move(payload));
     links.push_back(std::move(link));
   }
-  error.file = request.inputs.front();
-  facts::TreeBuilder b(request.inputs.front() + " (in-toto-link)", docs.front()->sha256());
+  facts::TreeBuilder b(inputs.front() + " (in-toto-link)", docs.front()->sha256());
   b.BeginObject();
   b.Key("links");
   b.BeginArray();
   for (size_t k = 0; k < links.size(); ++k) {
-    error.file = request.inputs[k];
+    error.file = inputs[k];
     if (!Write(b, links[k], error))
       return nullptr;
   }
@@ -190,24 +193,27 @@ std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
   return b.Finish(error);
 }
 
+}  // namespace
+
+std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
+                                                   facts::LoadError& error) {
+  return ImportLinks(
+      request.inputs,
+      [&error](const std::string& path, std::string& bytes) {
+        return ReadInput(path, bytes, error);
+      },
+      error);
+}
+
 std::unique_ptr<facts::Document> ImportIntotoLink(std::string_view bytes, const std::string& path,
                                                   facts::LoadError& error) {
-  auto doc = facts::ParseJson(bytes, path, error);
-  if (!doc)
-    return nullptr;
-  Link link;
-  std::unique_ptr<facts::Document> payload;
-  if (!FindLink(doc->root(), link, payload, error))
-    return nullptr;
-  facts::TreeBuilder b(path + " (in-toto-link)", doc->sha256());
-  b.BeginObject();
-  b.Key("links");
-  b.BeginArray();
-  if (!Write(b, link, error))
-    return nullptr;
-  b.EndArray();
-  b.EndObject();
-  return b.Finish(error);
+  return ImportLinks(
+      {path},
+      [bytes](const std::string&, std::string& out) {
+        out = std::string(bytes);
+        return true;
+      },
+      error);
 }
 
 }  // namespace relgate::import

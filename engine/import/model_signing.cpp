@@ -17,7 +17,6 @@
 #include <map>
 #include <set>
 
-#include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
 #include "engine/base/digest.h"
 #include "engine/facts/tree_builder.h"
@@ -193,20 +192,9 @@ std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
                     kV1 + " (or " + kCompat + "), bare, in DSSE or in a Sigstore bundle";
     return nullptr;
   }
-  if (!request.verify_key.empty()) {
-    if (found->dsse == nullptr) {
-      error.message = "this model signature is not in a DSSE envelope (" + found->envelope +
-                      "): there is no signature for --verify-key to check";
-      return nullptr;
-    }
-    bool cannot_run = false;
-    const attest::Verified v =
-        attest::VerifyEnvelopeNode(*found->dsse, request.verify_key, cannot_run);
-    if (!v.ok) {
-      error.message = (cannot_run ? "" : "the signature does not verify: ") + v.problem;
-      return nullptr;
-    }
-  }
+  if (!request.verify_key.empty() &&
+      !internal::VerifyFound(*found, request.verify_key, "this model signature", error))
+    return nullptr;
   Manifest manifest;
   if (!ReadManifest(*found->statement, manifest, error))
     return nullptr;

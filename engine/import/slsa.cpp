@@ -12,7 +12,6 @@
 // Signatures are verified only with `--verify-key`: `envelope` says how it was carried,
 // `signature` whether it was checked, `signer` whom a keyless certificate names
 // (docs/facts.md).
-#include "engine/attest/dsse.h"
 #include "engine/attest/statement.h"
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
@@ -158,19 +157,8 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
   }
   const internal::FoundStatement& first = *found.front();
   // With a key: the DSSE signature over this statement must verify with it.
-  if (!verify_key.empty()) {
-    if (first.dsse == nullptr) {
-      error.message = "this provenance is not in a DSSE envelope (" + first.envelope +
-                      "): there is no signature for --verify-key to check";
-      return nullptr;
-    }
-    bool cannot_run = false;
-    const attest::Verified v = attest::VerifyEnvelopeNode(*first.dsse, verify_key, cannot_run);
-    if (!v.ok) {
-      error.message = (cannot_run ? "" : "the signature does not verify: ") + v.problem;
-      return nullptr;
-    }
-  }
+  if (!verify_key.empty() && !internal::VerifyFound(first, verify_key, "this provenance", error))
+    return nullptr;
   const std::string type = Text(first.statement, {"predicateType"});
   return Write({first.statement->Find("predicate"), type, first.statement->Find("subject"), &first,
                 nullptr, found.size(), !verify_key.empty()},

@@ -26,6 +26,45 @@ bool Meaningful(const std::string& value) {
   return !value.empty() && value != "NOASSERTION" && value != "NONE";
 }
 
+// `hashes: [{alg, value}]` and `sha256` (the first SHA256) from (algorithm, value) pairs.
+void WriteHashes(facts::TreeBuilder& b,
+                 const std::vector<std::pair<std::string, std::string>>& hashes) {
+  std::string sha256;
+  b.Key("hashes");
+  b.BeginArray();
+  for (const auto& [alg, value] : hashes) {
+    if (alg.empty() || value.empty())
+      continue;
+    if (alg == "SHA256" && sha256.empty())
+      sha256 = value;
+    b.BeginObject();
+    b.Field("alg", alg);
+    b.Field("value", value);
+    b.EndObject();
+  }
+  b.EndArray();
+  if (!sha256.empty())
+    b.Field("sha256", sha256);
+}
+
+// `dependencies: [{ref, depends_on}]`, one per dependent in order of first appearance.
+void WriteEdges(facts::TreeBuilder& b, const std::vector<std::string>& order,
+                std::map<std::string, std::vector<std::string>>& edges) {
+  b.Key("dependencies");
+  b.BeginArray();
+  for (const std::string& from : order) {
+    b.BeginObject();
+    b.Field("ref", from);
+    b.Key("depends_on");
+    b.BeginArray();
+    for (const std::string& to : edges[from])
+      b.String(to);
+    b.EndArray();
+    b.EndObject();
+  }
+  b.EndArray();
+}
+
 // `sha256` -> `SHA256`, `sha3_256` -> `SHA3_256`: SPDX 2's spelling, so one policy reads
 // both versions.
 std::string Spdx2Algorithm(std::string alg) {
@@ -124,26 +163,13 @@ std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::st
       const auto found = by_id.find(agent);
       b.Field("supplier", found != by_id.end() ? Text(found->second, "name") : agent);
     }
-    std::string sha256;
-    b.Key("hashes");
-    b.BeginArray();
-    if (const Node* hashes = Array(&e, "verifiedUsing")) {
-      for (uint32_t h = 0; h < hashes->len; ++h) {
-        const std::string alg = Spdx2Algorithm(Text(&hashes->items[h], "algorithm"));
-        const std::string value = Text(&hashes->items[h], "hashValue");
-        if (alg.empty() || value.empty())
-          continue;
-        if (alg == "SHA256" && sha256.empty())
-          sha256 = value;
-        b.BeginObject();
-        b.Field("alg", alg);
-        b.Field("value", value);
-        b.EndObject();
-      }
+    std::vector<std::pair<std::string, std::string>> hashes;
+    if (const Node* verified = Array(&e, "verifiedUsing")) {
+      for (uint32_t h = 0; h < verified->len; ++h)
+        hashes.emplace_back(Spdx2Algorithm(Text(&verified->items[h], "algorithm")),
+                            Text(&verified->items[h], "hashValue"));
     }
-    b.EndArray();
-    if (!sha256.empty())
-      b.Field("sha256", sha256);
+    WriteHashes(b, hashes);
     b.Key("licenses");
     b.BeginArray();
     for (const std::string& licence : licences[id])
@@ -152,19 +178,7 @@ std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::st
     b.EndObject();
   }
   b.EndArray();
-  b.Key("dependencies");
-  b.BeginArray();
-  for (const std::string& from : order) {
-    b.BeginObject();
-    b.Field("ref", from);
-    b.Key("depends_on");
-    b.BeginArray();
-    for (const std::string& to : edges[from])
-      b.String(to);
-    b.EndArray();
-    b.EndObject();
-  }
-  b.EndArray();
+  WriteEdges(b, order, edges);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);
@@ -230,26 +244,13 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
       }
       b.Field("supplier", supplier);
     }
-    std::string sha256;
-    b.Key("hashes");
-    b.BeginArray();
+    std::vector<std::pair<std::string, std::string>> hashes;
     if (const Node* sums = Array(&p, "checksums")) {
-      for (uint32_t c = 0; c < sums->len; ++c) {
-        const std::string alg = Text(&sums->items[c], "algorithm");
-        const std::string value = Text(&sums->items[c], "checksumValue");
-        if (alg.empty() || value.empty())
-          continue;
-        if (alg == "SHA256" && sha256.empty())
-          sha256 = value;
-        b.BeginObject();
-        b.Field("alg", alg);
-        b.Field("value", value);
-        b.EndObject();
-      }
+      for (uint32_t c = 0; c < sums->len; ++c)
+        hashes.emplace_back(Text(&sums->items[c], "algorithm"),
+                            Text(&sums->items[c], "checksumValue"));
     }
-    b.EndArray();
-    if (!sha256.empty())
-      b.Field("sha256", sha256);
+    WriteHashes(b, hashes);
     b.Key("licenses");
     b.BeginArray();
     std::string licence = Text(&p, "licenseConcluded");
@@ -283,19 +284,7 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
       edges[from].push_back(to);
     }
   }
-  b.Key("dependencies");
-  b.BeginArray();
-  for (const std::string& from : order) {
-    b.BeginObject();
-    b.Field("ref", from);
-    b.Key("depends_on");
-    b.BeginArray();
-    for (const std::string& to : edges[from])
-      b.String(to);
-    b.EndArray();
-    b.EndObject();
-  }
-  b.EndArray();
+  WriteEdges(b, order, edges);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);

@@ -1,6 +1,7 @@
 #include "engine/import/internal/statements.h"
 
 #include "engine/attest/certificate.h"
+#include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
 #include "engine/base/digest.h"
 #include "engine/import/internal/reading.h"
@@ -151,6 +152,22 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
         Walk(*bundle, "npm-attestations", depth + 1);
     }
   }
+}
+
+bool VerifyFound(const FoundStatement& found, const std::string& key_path, const std::string& what,
+                 facts::LoadError& error) {
+  if (found.dsse == nullptr) {
+    error.message = what + " is not in a DSSE envelope (" + found.envelope +
+                    "): there is no signature for --verify-key to check";
+    return false;
+  }
+  bool cannot_run = false;
+  const attest::Verified v = attest::VerifyEnvelopeNode(*found.dsse, key_path, cannot_run);
+  if (!v.ok) {
+    error.message = what + (cannot_run ? ": " : ": the signature does not verify: ") + v.problem;
+    return false;
+  }
+  return true;
 }
 
 void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found) {

@@ -52,6 +52,12 @@ class StatementReader {
   std::vector<FoundStatement> found_;
 };
 
+// With `--verify-key`: the DSSE signature over `found` must verify with the key. False with
+// `error.message` (prefixed with `what`) when it is not in a DSSE envelope, the key cannot
+// be read, or the signature does not verify.
+[[nodiscard]] bool VerifyFound(const FoundStatement& found, const std::string& key_path,
+                               const std::string& what, facts::LoadError& error);
+
 // `signer: {identity, issuer?, ...}` (attest::CertificateSigner) into the current object
 // when `found` carries a keyless certificate; nothing otherwise.
 void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found);
