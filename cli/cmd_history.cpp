@@ -9,7 +9,7 @@
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/history/jsonl.h"
-#include "engine/history/sqlite_history.h"
+#include "engine/history/store.h"
 
 namespace relgate::cli {
 namespace {
@@ -26,9 +26,9 @@ struct HistoryArgs {
   std::string input;
 };
 
-std::unique_ptr<history::SqliteHistory> OpenOrSay(const std::string& path) {
+std::unique_ptr<history::Store> OpenOrSay(const std::string& path) {
   std::string error;
-  auto store = history::SqliteHistory::Open(path, /*create=*/false, error);
+  auto store = history::OpenStore(path, /*create=*/false, error);
   if (store == nullptr)
     std::cerr << "relgate: error: " << Printable(error) << "\n";
   return store;
@@ -153,7 +153,7 @@ int Import(const HistoryArgs& args) {
     std::cerr << "relgate: error: nothing imported: " << Printable(error) << "\n";
     return 2;
   }
-  auto store = history::SqliteHistory::Open(args.history, /*create=*/true, error);
+  auto store = history::OpenStore(args.history, /*create=*/true, error);
   if (store == nullptr) {
     std::cerr << "relgate: error: " << Printable(error) << "\n";
     return 2;
@@ -179,6 +179,13 @@ int Import(const HistoryArgs& args) {
   return 0;
 }
 
+int Migrate(const HistoryArgs& args) {
+  std::string message;
+  const bool ok = history::Migrate(args.history, message);
+  (ok ? std::cout : std::cerr) << (ok ? "" : "relgate: error: ") << Printable(message) << "\n";
+  return ok ? 0 : 2;
+}
+
 }  // namespace
 
 Command SetupHistory(CLI::App& app) {
@@ -186,7 +193,12 @@ Command SetupHistory(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("history", "Read and verify the recorded decisions");
   cmd->require_subcommand(1);
   auto add_history = [&](CLI::App* sub) {
-    sub->add_option("--history", args->history, "The history file (SQLite)")->required();
+    sub->add_option("--history", args->history,
+                    "The history: a SQLite file, or a postgresql:// URI (credentials from the "
+                    "URI, a service or password file, or the environment); default "
+                    "$RELGATE_HISTORY")
+        ->envname("RELGATE_HISTORY")
+        ->required();
   };
   CLI::App* list = cmd->add_subcommand("list", "One line per recorded decision, oldest first");
   add_history(list);
@@ -214,7 +226,12 @@ Command SetupHistory(CLI::App& app) {
   add_history(importer);
   importer->add_option("file", args->input, "A JSON Lines export (relgate history export)")
       ->required();
-  return [args, list, show, verify, exporter, importer]() {
+  CLI::App* migrate = cmd->add_subcommand(
+      "migrate", "Create the history's schema, or upgrade it (refuses a newer one)");
+  add_history(migrate);
+  return [args, list, show, verify, exporter, importer, migrate]() {
+    if (migrate->parsed())
+      return Migrate(*args);
     if (exporter->parsed())
       return Export(*args);
     if (importer->parsed())

@@ -51,9 +51,11 @@ Command SetupReplay(CLI::App& app) {
       "allowed, 1 it newly blocks a release, 2 it cannot run");
   cmd->add_option("--policy", args->policy, "The candidate policy (file or directory)")->required();
   cmd->add_option("--history", args->history,
-                  "The releases: a history (SQLite, from eval --record), a JSON Lines file "
-                  "of facts (one release per line; - for stdin), or a directory (one facts "
-                  "file or sub-directory of facts files per release)")
+                  "The releases: a history (a SQLite file from eval --record, or a "
+                  "postgresql:// URI), a JSON Lines file of facts (one release per line; - "
+                  "for stdin), or a directory (one facts file or sub-directory of facts "
+                  "files per release); default $RELGATE_HISTORY")
+      ->envname("RELGATE_HISTORY")
       ->required();
   cmd->add_option("--baseline", args->baseline,
                   "The policy in force to compare with, or `recorded` (the verdicts a "

@@ -3,7 +3,7 @@
 #include "cli/record.h"
 
 #include "engine/base/time.h"
-#include "engine/history/sqlite_history.h"
+#include "engine/history/store.h"
 
 namespace relgate::cli {
 bool IdentifyRelease(const RecordArgs& args, const facts::FactSet& set, history::Record& record,
@@ -36,7 +36,7 @@ bool IdentifyRelease(const RecordArgs& args, const facts::FactSet& set, history:
 }
 
 bool RecordDecision(const std::string& path, history::Record& record, std::string& error) {
-  auto store = history::SqliteHistory::Open(path, /*create=*/true, error);
+  auto store = history::OpenStore(path, /*create=*/true, error);
   return store != nullptr && store->Append(record, error);
 }
 

@@ -83,10 +83,6 @@ Record ReadRecord(sqlite3_stmt* s) {
   return r;
 }
 
-std::string Describe(const Record& r) {
-  return "record " + std::to_string(r.seq) + " (release " + r.release_id + ")";
-}
-
 }  // namespace
 
 std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool create,
@@ -290,53 +286,6 @@ std::optional<Record> SqliteHistory::Get(int64_t seq, std::string& error) {
   if (!LoadFacts(record, error))
     return std::nullopt;
   return record;
-}
-
-Verification SqliteHistory::Verify(const std::string& expected_head) {
-  Verification v;
-  std::string previous = kGenesisHash;
-  int64_t previous_seq = 0;
-  bool head_seen = expected_head.empty();
-  std::string error;
-  const bool read = List(
-      {}, /*with_facts=*/true,
-      [&](const Record& r) {
-        ++v.records;
-        if (r.prev_hash != previous) {
-          v.ok = false;
-          v.bad_seq = r.seq;
-          v.problem = previous_seq == 0 ? Describe(r) +
-                                              " is the first but does not start the chain: records "
-                                              "before it were deleted"
-                                        : Describe(r) + " does not follow record " +
-                                              std::to_string(previous_seq) +
-                                              ": a record was inserted or deleted between them";
-          return false;
-        }
-        if (RecordHash(r) != r.hash) {
-          v.ok = false;
-          v.bad_seq = r.seq;
-          v.problem = Describe(r) + " was edited: its contents no longer match its hash";
-          return false;
-        }
-        previous = r.hash;
-        previous_seq = r.seq;
-        head_seen = head_seen || r.hash == expected_head;
-        return true;
-      },
-      error);
-  if (!read) {
-    v.ok = false;
-    v.problem = "the history cannot be read: " + error;
-    return v;
-  }
-  v.head = previous;
-  if (v.ok && !head_seen) {
-    v.ok = false;
-    v.problem = "the chain no longer leads to head " + expected_head +
-                ": records were deleted from its end, or the history was rewritten";
-  }
-  return v;
 }
 
 }  // namespace relgate::history

@@ -35,7 +35,7 @@ std::vector<fs::path> SortedEntries(const fs::path& dir, std::error_code& ec) {
 bool ReadHistory(const std::string& path, const history::ListFilter& filter,
                  const std::function<void(Release)>& sink, std::string& error,
                  SourceProgress& progress) {
-  auto store = history::SqliteHistory::Open(path, /*create=*/false, error);
+  auto store = history::OpenStore(path, /*create=*/false, error);
   if (store == nullptr)
     return false;
   progress.total = store->Count(filter, error);
@@ -129,6 +129,10 @@ bool ReadDirectory(const std::string& path, const std::function<void(Release)>& 
 std::string DetectSource(const std::string& path, SourceKind& kind) {
   if (path == "-") {
     kind = SourceKind::kJsonLines;  // standard input: facts, one release per line
+    return "";
+  }
+  if (history::IsPostgresUri(path)) {
+    kind = SourceKind::kHistory;  // the organisation's history on PostgreSQL
     return "";
   }
   std::error_code ec;

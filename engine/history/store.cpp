@@ -1,0 +1,107 @@
+#include "engine/history/store.h"
+
+#include "engine/history/pg_history.h"
+#include "engine/history/sqlite_history.h"
+
+namespace relgate::history {
+namespace {
+
+std::string Describe(const Record& r) {
+  return "record " + std::to_string(r.seq) + " (release " + r.release_id + ")";
+}
+
+}  // namespace
+
+bool IsPostgresUri(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string Redacted(const std::string& location) {
+  if (!IsPostgresUri(location))
+    return location;
+  // postgresql://user:password@host/db -> postgresql://user:***@host/db
+  const size_t scheme = location.find("://") + 3;
+  const size_t at = location.find('@', scheme);
+  const size_t slash = location.find('/', scheme);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at))
+    return location.find("password=") == std::string::npos
+               ? location
+               : location.substr(0, location.find("password=")) + "password=***";
+  const size_t colon = location.find(':', scheme);
+  std::string out = location;
+  if (colon != std::string::npos && colon < at)
+    out = location.substr(0, colon + 1) + "***" + location.substr(at);
+  const size_t password = out.find("password=");
+  if (password != std::string::npos) {
+    const size_t end = out.find('&', password);
+    out = out.substr(0, password) + "password=***" +
+          (end == std::string::npos ? "" : out.substr(end));
+  }
+  return out;
+}
+
+std::unique_ptr<Store> OpenStore(const std::string& location, bool create, std::string& error) {
+  if (IsPostgresUri(location))
+    return PgHistory::Open(location, create, error);
+  return SqliteHistory::Open(location, create, error);
+}
+
+bool Migrate(const std::string& location, std::string& message) {
+  if (IsPostgresUri(location))
+    return PgHistory::Migrate(location, message);
+  auto store = SqliteHistory::Open(location, /*create=*/true, message);
+  if (!store)
+    return false;
+  message = "history `" + location + "` has schema version " + std::to_string(kSchemaVersion) +
+            " (the current one)";
+  return true;
+}
+
+Verification Store::Verify(const std::string& expected_head) {
+  Verification v;
+  std::string previous = kGenesisHash;
+  int64_t previous_seq = 0;
+  bool head_seen = expected_head.empty();
+  std::string error;
+  const bool read = List(
+      {}, /*with_facts=*/true,
+      [&](const Record& r) {
+        ++v.records;
+        if (r.prev_hash != previous) {
+          v.ok = false;
+          v.bad_seq = r.seq;
+          v.problem = previous_seq == 0 ? Describe(r) +
+                                              " is the first but does not start the chain: records "
+                                              "before it were deleted"
+                                        : Describe(r) + " does not follow record " +
+                                              std::to_string(previous_seq) +
+                                              ": a record was inserted or deleted between them";
+          return false;
+        }
+        if (RecordHash(r) != r.hash) {
+          v.ok = false;
+          v.bad_seq = r.seq;
+          v.problem = Describe(r) + " was edited: its contents no longer match its hash";
+          return false;
+        }
+        previous = r.hash;
+        previous_seq = r.seq;
+        head_seen = head_seen || r.hash == expected_head;
+        return true;
+      },
+      error);
+  if (!read) {
+    v.ok = false;
+    v.problem = "the history cannot be read: " + error;
+    return v;
+  }
+  v.head = previous;
+  if (v.ok && !head_seen) {
+    v.ok = false;
+    v.problem = "the chain no longer leads to head " + expected_head +
+                ": records were deleted from its end, or the history was rewritten";
+  }
+  return v;
+}
+
+}  // namespace relgate::history
