@@ -3,11 +3,14 @@
 //   $RELGATE_REPLAY_WORKLOAD  JSON Lines to replay (scripts/bench.sh generates 100,000
 //                             releases, --seed 42); the directory and SQLite forms are
 //                             built once from its first 10,000 releases, in build-bench/.
+// The PostgreSQL forms start a server of their own (tests/pg_server.h).
 // Each replay decides every release with the shipped policy as candidate and as baseline
 // (two decisions per release), as `relgate replay --baseline policies` does.
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <benchmark/benchmark.h>
 
@@ -15,8 +18,10 @@
 #include "engine/base/time.h"
 #include "engine/facts/json_lines.h"
 #include "engine/history/sqlite_history.h"
+#include "engine/history/store.h"
 #include "engine/replay/report.h"
 #include "engine/replay/source.h"
+#include "tests/pg_server.h"
 
 namespace relgate::bench {
 namespace {
@@ -90,6 +95,37 @@ std::string HistorySource() {
   return db.string();
 }
 
+// A real PostgreSQL server for the benchmarks, started once (tests/pg_server.h).
+testing::PgServer& Postgres() {
+  static testing::PgServer server;
+  return server;
+}
+
+// The same releases as HistorySource, recorded in PostgreSQL.
+std::string PostgresSource() {
+  static const std::string uri = [] {
+    const std::string u = Postgres().NewDatabase("replay");
+    std::string error;
+    auto store = history::OpenStore(u, /*create=*/true, error);
+    if (store == nullptr)
+      return std::string();
+    const std::vector<std::string> lines = FirstLines(kSubset);
+    for (size_t k = 0; k < lines.size(); ++k) {
+      history::Record r;
+      r.release_id = "r" + std::to_string(k);
+      r.release_time = r.evaluated_at = int64_t{1'780'000'000} * kNanosPerSecond;
+      r.repo = "acme/bench";
+      r.policy_digest = "0";
+      r.verdict = "open";
+      r.facts.push_back({"release.json", lines[k]});
+      if (!store->Append(r, error))
+        return std::string();
+    }
+    return u;
+  }();
+  return uri;
+}
+
 void Replay(benchmark::State& state, const std::string& source) {
   Workload& w = GetWorkload();
   if (source.empty()) {
@@ -152,6 +188,74 @@ BENCHMARK(BM_ReplayDirectory)
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+void BM_ReplayPostgres(benchmark::State& state) {
+  Replay(state, PostgresSource());
+}
+
+BENCHMARK(BM_ReplayPostgres)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Records per second with N recorders at once on one PostgreSQL history, each its own
+// connection (as N CI runners are), 32 records each.
+void BM_RecordPostgres(benchmark::State& state) {
+  Workload& w = GetWorkload();
+  const int recorders = static_cast<int>(state.range(0));
+  const int each = 32;
+  static int database = 0;
+  const std::string decision(2000, 'd');
+  int64_t records = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string uri = Postgres().NewDatabase("record" + std::to_string(database++));
+    std::string error;
+    std::vector<std::unique_ptr<history::Store>> stores;
+    for (int k = 0; k < recorders; ++k)
+      stores.push_back(history::OpenStore(uri, /*create=*/true, error));
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    std::atomic<int> failed{0};
+    for (int k = 0; k < recorders; ++k) {
+      threads.emplace_back([&, k] {
+        for (int j = 0; j < each; ++j) {
+          history::Record r;
+          r.release_id = "r" + std::to_string(k) + "-" + std::to_string(j);
+          r.release_time = r.evaluated_at = int64_t{1'780'000'000} * kNanosPerSecond;
+          r.repo = "acme/bench";
+          r.policy_digest = w.program->digest();
+          r.verdict = "open";
+          r.decision_json = decision;
+          r.facts.push_back({"release.json", w.releases[j % w.releases.size()].json});
+          std::string e;
+          if (stores[k] == nullptr || !stores[k]->Append(r, e))
+            ++failed;
+        }
+      });
+    }
+    for (std::thread& t : threads)
+      t.join();
+    if (failed > 0) {
+      state.SkipWithError("a record failed");
+      break;
+    }
+    records += recorders * each;
+  }
+  state.counters["records/s"] =
+      benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_RecordPostgres)
+    ->Arg(1)
+    ->Arg(8)
+    ->Arg(32)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_ReplaySqlite)
     ->Arg(1)
     ->Arg(2)

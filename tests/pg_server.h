@@ -1,14 +1,13 @@
-// A real PostgreSQL server for the tests: initdb in a temporary directory, started with
-// pg_ctl on a free port (as the `postgres` user when the tests run as root, as initdb
-// refuses root), stopped and removed when the test is done. `make test` installs Debian's
-// postgresql package; nothing is mocked.
+// A real PostgreSQL server for the tests and benchmarks: initdb in a temporary directory, started
+// with pg_ctl on a free port (as the `postgres` user when the tests run as root, as initdb refuses
+// root), stopped and removed when the test is done. `make test` installs Debian's postgresql
+// package; nothing is mocked.
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
-
-#include <doctest/doctest.h>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -24,17 +23,18 @@ class PgServer {
       if (fs::exists(version.path() / "bin" / "initdb"))
         bin_ = (version.path() / "bin").string();
     }
-    REQUIRE_MESSAGE(!bin_.empty(), "PostgreSQL is not installed (make test installs it)");
+    Need(!bin_.empty(), "PostgreSQL is not installed (make test installs it)");
     dir_ = (fs::temp_directory_path() / ("relgate-pg-" + std::to_string(getpid()))).string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     port_ = FreePort();
     as_ = getuid() == 0 ? "runuser -u postgres -- " : "";
     if (getuid() == 0)
-      REQUIRE(Shell("chown postgres '" + dir_ + "'"));
-    REQUIRE(Shell(as_ + bin_ + "/initdb -D '" + dir_ + "/data' -A trust -U relgate > '" + dir_ +
-                  "/initdb.log' 2>&1"));
-    REQUIRE(Start());
+      Need(Shell("chown postgres '" + dir_ + "'"), "chown the data directory");
+    Need(Shell(as_ + bin_ + "/initdb -D '" + dir_ + "/data' -A trust -U relgate > '" + dir_ +
+               "/initdb.log' 2>&1"),
+         "initdb");
+    Need(Start(), "start the server");
   }
 
   ~PgServer() {
@@ -58,8 +58,8 @@ class PgServer {
 
   // A database of its own per test, so tests do not see each other's records.
   std::string NewDatabase(const std::string& name) const {
-    REQUIRE(
-        Shell(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U relgate " + name));
+    Need(Shell(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U relgate " + name),
+         "createdb " + name);
     return Uri(name);
   }
 
@@ -77,6 +77,12 @@ class PgServer {
 
  private:
   static bool Shell(const std::string& command) { return std::system(command.c_str()) == 0; }
+
+  // Tests see the exception as a failure; benchmarks stop.
+  static void Need(bool ok, const std::string& what) {
+    if (!ok)
+      throw std::runtime_error("PostgreSQL for the tests: cannot " + what);
+  }
 
   static int FreePort() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -323,7 +323,7 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
   Record current;
   bool have = false;
   for (;;) {
-    Result batch(PQexecParams(conn_, "FETCH 2000 FROM relgate_walk", 0, nullptr, nullptr, nullptr,
+    Result batch(PQexecParams(conn_, "FETCH 500 FROM relgate_walk", 0, nullptr, nullptr, nullptr,
                               nullptr, /*binary=*/1));
     if (!batch.ok(PGRES_TUPLES_OK))
       return fail("fetch");
