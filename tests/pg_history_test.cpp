@@ -195,6 +195,22 @@ TEST_CASE("postgresql: an unreachable server shuts the gate in bounded time, no 
   CHECK(!Contains(list.output, "s3cret"));
 }
 
+TEST_CASE("postgresql: a history user with rights on its own schema only") {
+  Server().NewDatabase("limited");
+  REQUIRE(Server().Sql("limited",
+                       "CREATE ROLE recorder LOGIN; CREATE SCHEMA recorder AUTHORIZATION recorder; "
+                       "ALTER ROLE recorder SET search_path = recorder; "
+                       "REVOKE ALL ON SCHEMA public FROM PUBLIC"));
+  const std::string uri =
+      "postgresql://recorder@127.0.0.1:" + std::to_string(Server().port()) + "/limited";
+  CHECK(RunRelgate("history migrate --history " + uri).exit_code == 0);
+  CHECK(Record(uri, kReleases[0]).exit_code <= 1);
+  CHECK(Contains(RunRelgate("history verify --history " + uri, false).output,
+                 "history intact: 1 records"));
+  // The tables are in its schema, not public.
+  REQUIRE(Server().Sql("limited", "SELECT 1 FROM recorder.relgate_records"));
+}
+
 TEST_CASE("postgresql: export and import move a history between the backends") {
   const std::string uri = Server().NewDatabase("moved");
   const fs::path dir = fs::temp_directory_path() / ("relgate-pg-moved-" + std::to_string(getpid()));
