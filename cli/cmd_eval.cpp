@@ -9,6 +9,7 @@
 #include "engine/attest/statement.h"
 #include "engine/base/atomic_file.h"
 #include "engine/relgate.h"
+#include "engine/import/facts_json.h"
 #include "engine/report/renderers.h"
 #include "engine/report/report.h"
 #include <unistd.h>
@@ -30,7 +31,9 @@ struct EvalArgs {
   std::string reason;
   std::string stdlib;
   RecordArgs record;
-  std::string attest;  // --attest FILE
+  std::vector<std::string> previous;  // --previous FILE...
+  std::string previous_from;          // --previous-from HISTORY
+  std::string attest;                 // --attest FILE
   std::string sign_key;
   std::vector<std::string> subjects;
   std::string verifier_id = "urn:relgate:verifier";
@@ -102,6 +105,14 @@ Command SetupEval(CLI::App& app) {
   cmd->add_option("--facts", args->facts,
                   "A YAML or JSON facts file; repeat to merge files by top-level key")
       ->required();
+  CLI::Option* previous =
+      cmd->add_option("--previous", args->previous,
+                      "The previous release's facts (files as for --facts, repeatable): the "
+                      "policy reads them as previous.<fact>");
+  cmd->add_option("--previous-from", args->previous_from,
+                  "Take previous.<fact> from the last release of this repository the gate let "
+                  "through in this history (a SQLite file or a postgresql:// URI)")
+      ->excludes(previous);
   cmd->add_option_function<std::string>(
          "--format",
          [args](const std::string& format) {
@@ -205,6 +216,35 @@ Command SetupEval(CLI::App& app) {
     if (recording && !IdentifyRelease(args->record, set, record, error)) {
       std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
       return 2;
+    }
+    if (!args->previous.empty() || !args->previous_from.empty()) {
+      // The previous release, as the fact `previous` (absent for a first release: the
+      // policy says what then). A history records it with this release's facts, so a
+      // replay decides on the same comparison.
+      const std::string repo =
+          !args->record.repo.empty() ? args->record.repo : set.StringAt("release", "repo");
+      if (!args->previous_from.empty() && repo.empty()) {
+        std::cerr << "relgate: error: --previous-from needs the repository: give --repo, or a "
+                     "`release.repo` fact\nthe gate stays shut\n";
+        return 2;
+      }
+      std::string found;
+      facts::LoadError previous_error;
+      auto doc = LoadPrevious(args->previous, args->previous_from, repo, found, previous_error);
+      if (doc == nullptr && !previous_error.message.empty()) {
+        std::cerr << previous_error.ToString()
+                  << "\nrelgate: the previous release's facts cannot be read; the gate stays "
+                     "shut\n";
+        return 2;
+      }
+      if (doc != nullptr) {
+        if (recording)
+          record.facts.push_back({"previous.json", import::FactsJson(*doc)});
+        if (!set.Add(std::move(doc), previous_error)) {
+          std::cerr << previous_error.ToString() << "\nthe gate stays shut\n";
+          return 2;
+        }
+      }
     }
     if (!args->attest.empty() && subjects.empty()) {
       subjects = attest::SubjectsFromFacts(set);

@@ -6,6 +6,8 @@
 #include "engine/base/limits.h"
 #include "engine/check/checker.h"
 #include "engine/eval/cost_check.h"
+#include "engine/facts/nest.h"
+#include "engine/history/store.h"
 #include "engine/import/facts_json.h"
 #include "engine/import/importer.h"
 
@@ -101,6 +103,78 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
       return false;
   }
   return true;
+}
+
+bool LoadStoredFacts(const std::vector<history::StoredFacts>& stored, facts::FactSet& set,
+                     facts::LoadError& error) {
+  for (const history::StoredFacts& f : stored) {
+    const import::Kind* kind = nullptr;
+    std::string imported;
+    auto doc = import::SplitKindPath(f.name, kind, imported) && kind->import != nullptr
+                   ? kind->import(f.bytes, imported, error)
+                   : facts::ParseDocument(f.bytes, f.name, facts::Format::kAuto, error);
+    if (!doc || !set.Add(std::move(doc), error))
+      return false;
+  }
+  return true;
+}
+
+std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& files,
+                                              const std::string& history,
+                                              const std::string& repo, std::string& found,
+                                              facts::LoadError& error) {
+  facts::FactSet previous;
+  if (!files.empty()) {
+    if (!LoadFacts(files, previous, error))
+      return nullptr;
+    for (const std::string& f : files)
+      found += (found.empty() ? "" : ", ") + f;
+  } else {
+    std::string problem;
+    std::error_code ec;
+    if (!history::IsPostgresUri(history) && !std::filesystem::exists(history, ec)) {
+      // Not an empty history: a mistyped path must not make every release a first one.
+      error.message = "history `" + history +
+                      "` does not exist: create it with `relgate history migrate --history " +
+                      history + "` (its first release then has no previous)";
+      return nullptr;
+    }
+    auto store = history::OpenStore(history, /*create=*/false, problem);
+    if (store == nullptr) {
+      error.message = problem;
+      return nullptr;
+    }
+    // The last release of this repository that the gate let through.
+    history::ListFilter filter;
+    filter.repo = repo;
+    filter.verdict = "open";
+    int64_t last = 0;
+    if (!store->List(
+            filter, /*with_facts=*/false,
+            [&](const history::Record& r) {
+              last = r.seq;
+              return true;
+            },
+            problem)) {
+      error.message = problem;
+      return nullptr;
+    }
+    if (last == 0)
+      return nullptr;  // a first release: no previous
+    std::optional<history::Record> record = store->Get(last, problem);
+    if (!record) {
+      error.message = problem.empty() ? "record " + std::to_string(last) + " vanished" : problem;
+      return nullptr;
+    }
+    if (!LoadStoredFacts(record->facts, previous, error))
+      return nullptr;
+    found = "release " + record->release_id + " (record " + std::to_string(last) + ")";
+  }
+  auto doc = facts::NestUnder(previous, check::kPreviousFact, check::kPreviousFact,
+                              "previous: " + found, error);
+  if (doc != nullptr)
+    doc->set_sha256(Sha256Hex(import::FactsJson(*doc)));
+  return doc;
 }
 
 const eval::Outcome& Decider::Evaluate(const facts::FactSet& set, const eval::EvalOptions& options,

@@ -41,6 +41,21 @@ namespace relgate {
                              facts::LoadError& error,
                              std::vector<history::StoredFacts>* raw = nullptr);
 
+// The facts a history stored for a release (as `eval --record` kept them: `kind:path`
+// names imported again), into `set`; false with `error`.
+[[nodiscard]] bool LoadStoredFacts(const std::vector<history::StoredFacts>& stored,
+                                   facts::FactSet& set, facts::LoadError& error);
+
+// The previous release's facts as the fact `previous` of this one: the files given
+// (`eval --previous`), or the last release of `repo` the gate let through in the history
+// at `history` (`--previous-from`). `found` says which; with no such release (a first
+// release) it is null with an empty `error`, and `previous` stays absent.
+[[nodiscard]] std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& files,
+                                                            const std::string& history,
+                                                            const std::string& repo,
+                                                            std::string& found,
+                                                            facts::LoadError& error);
+
 // Decides releases one after another with one compiled program, reusing its working
 // memory (bound facts, evaluation scratch) from one release to the next. One Decider per
 // thread: the Program is shared read-only, and nothing in it is written while deciding.

@@ -138,6 +138,16 @@ void Checker::DeclareNames() {
         return;
       }
       const int fact = out_->schema->FieldIndex(name);
+      if (fact >= 0 && name == kPreviousFact) {
+        sink_.Report({Severity::kError,
+                      "duplicate-name",
+                      span,
+                      true,
+                      "`previous` is the previous release's facts",
+                      {},
+                      "choose another name"});
+        return;
+      }
       if (fact >= 0) {
         Diagnostic d{Severity::kError,
                      "duplicate-name",

@@ -125,6 +125,29 @@ void Checker::BuildSchema() {
       }
     }
   }
+  // `previous`: the same facts, of the release before this one (`eval --previous`,
+  // `--previous-from`), absent for a first release, so a policy must say what it does
+  // then (`has(previous)`, `??`).
+  for (size_t k = 0; k < roots.size(); ++k) {
+    if (roots[k].name == kPreviousFact) {
+      sink_.Report({Severity::kError,
+                    "reserved-fact",
+                    spans[k],
+                    true,
+                    "`previous` cannot be declared: it is the previous release's facts, typed "
+                    "by this schema",
+                    {},
+                    "name the fact otherwise"});
+      roots.erase(roots.begin() + static_cast<long>(k));
+      spans.erase(spans.begin() + static_cast<long>(k));
+      break;
+    }
+  }
+  if (!roots.empty()) {
+    const Type* previous = out_->types->Optional(out_->types->Record(roots));
+    roots.push_back({kPreviousFact, previous});
+    spans.push_back(spans.front());
+  }
   out_->schema = out_->types->Record(std::move(roots));
   fact_spans_ = std::move(spans);
 }

@@ -10,6 +10,9 @@
 
 namespace relgate::check {
 
+// The fact that holds the previous release's facts, typed by the same schema.
+inline constexpr const char* kPreviousFact = "previous";
+
 enum class TypeKind {
   kBool,
   kInt,

@@ -91,6 +91,10 @@ class Document {
 
   void set_root(Node root) { root_ = root; }
 
+  // For documents made rather than read (the previous release's facts): the digest of
+  // their canonical JSON.
+  void set_sha256(std::string sha256) { sha256_ = std::move(sha256); }
+
  private:
   Arena arena_;
   Node root_;
