@@ -78,5 +78,54 @@ TEST_CASE("--previous-from: the last release the gate let through, recorded for 
   fs::remove_all(dir);
 }
 
+TEST_CASE("diff builtins: added, removed, changed and ratio against the previous release") {
+  const fs::path dir = testing::TempDir("relgate-diff");
+  std::ofstream(dir / "diff.gate")
+      << "package diff\n"
+         "facts { dependencies: [{ name: string, version: string }],\n"
+         "        artifact: { files: [string], size: int } }\n"
+         "let names = [d.name for d in dependencies]\n"
+         "deny added_deps \"added {join(added(names, []), \",\")}\": not has(previous) or\n"
+         "  count(added(names, [p.name for p in previous.dependencies])) == 0\n"
+         "deny removed_deps \"removed\": not has(previous) or\n"
+         "  removed(names, [p.name for p in previous.dependencies]) == [\"gone\"]\n"
+         "deny bumped \"bumped\": not has(previous) or\n"
+         "  changed(names, [d.version for d in dependencies], [p.name for p in "
+         "previous.dependencies],\n"
+         "          [p.version for p in previous.dependencies]) == [\"b\"]\n"
+         "deny new_files \"new files\": not has(previous) or\n"
+         "  added(artifact.files, previous.artifact.files) == [\"dist/app.js.map\"]\n"
+         "deny growth \"grew\": not has(previous) or ratio(artifact.size, "
+         "previous.artifact.size) <= 2.0\n";
+  std::ofstream(dir / "before.json")
+      << R"({"dependencies": [{"name": "a", "version": "1"}, {"name": "b", "version": "1"},
+            {"name": "gone", "version": "1"}],
+            "artifact": {"files": ["dist/app.js"], "size": 100}})";
+  std::ofstream(dir / "now.json")
+      << R"({"dependencies": [{"name": "a", "version": "1"}, {"name": "b", "version": "2"},
+            {"name": "c", "version": "1"}, {"name": "c", "version": "1"}],
+            "artifact": {"files": ["dist/app.js", "dist/app.js.map"], "size": 700}})";
+  auto run =
+      RunRelgate("eval --policy " + (dir / "diff.gate").string() + " --facts " +
+                 (dir / "now.json").string() + " --previous " + (dir / "before.json").string());
+  CAPTURE(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "FAIL  added_deps"));  // c is new
+  CHECK(!Contains(run.output, "FAIL  removed_deps"));
+  CHECK(!Contains(run.output, "FAIL  bumped"));
+  CHECK(!Contains(run.output, "FAIL  new_files"));
+  CHECK(Contains(run.output, "FAIL  growth"));  // 7x
+  CHECK(Contains(run.output, "3 of 5 rules passed"));
+  // ratio by zero is an error: the gate stays shut rather than pass.
+  std::ofstream(dir / "empty.json")
+      << R"({"dependencies": [], "artifact": {"files": [], "size": 0}})";
+  auto zero =
+      RunRelgate("eval --policy " + (dir / "diff.gate").string() + " --facts " +
+                 (dir / "now.json").string() + " --previous " + (dir / "empty.json").string());
+  CHECK(zero.exit_code == 2);
+  CHECK(Contains(zero.output, "ratio: the divisor is 0"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace relgate

@@ -19,6 +19,7 @@ const Registry& DefaultRegistry() {
     RegisterSemverBuiltins(r);
     RegisterGlobBuiltins(r);
     RegisterConvertBuiltins(r);
+    RegisterDiffBuiltins(r);
     return r;
   }();
   return registry;

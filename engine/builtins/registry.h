@@ -22,6 +22,7 @@ namespace relgate::builtins {
 enum class ArgType {
   kBool,
   kInt,
+  kFloat,
   kString,
   kTime,
   kDuration,
@@ -87,6 +88,7 @@ void RegisterTimeBuiltins(Registry& registry);
 void RegisterSemverBuiltins(Registry& registry);
 void RegisterGlobBuiltins(Registry& registry);
 void RegisterConvertBuiltins(Registry& registry);
+void RegisterDiffBuiltins(Registry& registry);
 
 // Glob matching of slash-separated paths: `*` and `?` stay within one segment, `**`
 // crosses segments, `[abc]` is a character class. Exposed for tests.

@@ -313,6 +313,7 @@ const Type* Checker::ArgTypeOf(builtins::ArgType t) {
   switch (t) {
     case builtins::ArgType::kBool: return out_->types->Bool();
     case builtins::ArgType::kInt: return out_->types->Int();
+    case builtins::ArgType::kFloat: return out_->types->Float();
     case builtins::ArgType::kString: return out_->types->String();
     case builtins::ArgType::kTime: return out_->types->Time();
     case builtins::ArgType::kDuration: return out_->types->Duration();
