@@ -1,8 +1,9 @@
 // The organisation-wide history on a real PostgreSQL server (tests/pg_server.h): the
 // same commands as on SQLite (record, list, show, verify, replay), the schema made and
-// refused when newer, 32 recorders at once on one chain, a recorder killed mid-
-// transaction, the server restarted under recorders, an unreachable server, passwords
-// never shown, and histories moved between the two backends.
+// refused when newer, and, run against both backends alike, 32 recorders at once on one
+// chain, a recorder killed mid-transaction and --previous-from; then the server restarted
+// under recorders, an unreachable server, passwords never shown, a user with rights on
+// its own schema only, and histories moved between the two backends.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/pg_server.h"
 #include "tests/test_util.h"
 #include <fcntl.h>
@@ -103,53 +105,85 @@ TEST_CASE("postgresql: an edited record breaks the chain, a newer schema is refu
   CHECK(Contains(migrate.output, "refusing to touch it"));
 }
 
-TEST_CASE("postgresql: 32 recorders at once keep one valid chain") {
-  const std::string uri = Server().NewDatabase("concurrent");
-  REQUIRE(RunRelgate("history migrate --history " + uri).exit_code == 0);
-  std::vector<std::thread> recorders;
-  std::vector<int> codes(32, -1);
-  for (int k = 0; k < 32; ++k) {
-    recorders.emplace_back([&, k] { codes[k] = Record(uri, kReleases[k % 3]).exit_code; });
-  }
-  for (std::thread& t : recorders)
-    t.join();
-  for (int code : codes)
-    CHECK(code <= 1);
-  auto verify = RunRelgate("history verify --history " + uri, false);
-  CAPTURE(verify.output);
-  CHECK(verify.exit_code == 0);
-  CHECK(Contains(verify.output, "history intact: 32 records"));
+// The same end-to-end behaviour on both backends: a SQLite file and a PostgreSQL URI.
+std::vector<std::string> BothBackends(const std::string& name, const fs::path& dir) {
+  return {(dir / (name + ".db")).string(), Server().NewDatabase(name)};
 }
 
-TEST_CASE("postgresql: a recorder killed mid-transaction leaves no partial record") {
-  const std::string uri = Server().NewDatabase("killed");
-  CHECK(Record(uri, kReleases[0]).exit_code <= 1);
-  const pid_t child = fork();
-  if (child == 0) {
-    setenv("RELGATE_TEST_PAUSE_BEFORE_COMMIT_MS", "5000", 1);
-    const std::string binary = RELGATE_BINARY;
-    const std::string facts =
-        std::string(RELGATE_SOURCE_DIR) + "/examples/releases/" + kReleases[1];
-    const std::string policy = std::string(RELGATE_SOURCE_DIR) + "/policies";
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(binary.c_str(), binary.c_str(), "eval", "--policy", policy.c_str(), "--facts",
-          facts.c_str(), "--now", "2026-06-01", "--record", uri.c_str(), nullptr);
-    _exit(127);
+TEST_CASE("both backends: 32 recorders at once keep one valid chain") {
+  const fs::path dir = testing::TempDir("relgate-concurrent");
+  for (const std::string& history : BothBackends("concurrent", dir)) {
+    CAPTURE(history);
+    REQUIRE(RunRelgate("history migrate --history " + history).exit_code == 0);
+    std::vector<std::thread> recorders;
+    std::vector<int> codes(32, -1);
+    for (int k = 0; k < 32; ++k)
+      recorders.emplace_back([&, k] { codes[k] = Record(history, kReleases[k % 3]).exit_code; });
+    for (std::thread& t : recorders)
+      t.join();
+    for (int code : codes)
+      CHECK(code <= 1);
+    auto verify = RunRelgate("history verify --history " + history, false);
+    CAPTURE(verify.output);
+    CHECK(verify.exit_code == 0);
+    CHECK(Contains(verify.output, "history intact: 32 records"));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // inside its transaction
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  CHECK(WIFSIGNALED(status));
-  // The server rolled it back: the chain is the one record, and the next recorder is not
-  // blocked by the dead one's lock.
-  CHECK(Contains(RunRelgate("history verify --history " + uri, false).output,
-                 "history intact: 1 records"));
-  CHECK(Record(uri, kReleases[2]).exit_code <= 1);
-  CHECK(Contains(RunRelgate("history verify --history " + uri, false).output,
-                 "history intact: 2 records"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("both backends: a recorder killed mid-transaction leaves no partial record") {
+  const fs::path dir = testing::TempDir("relgate-killed");
+  for (const std::string& uri : BothBackends("killed", dir)) {
+    CAPTURE(uri);
+    CHECK(Record(uri, kReleases[0]).exit_code <= 1);
+    const pid_t child = fork();
+    if (child == 0) {
+      setenv("RELGATE_TEST_PAUSE_BEFORE_COMMIT_MS", "5000", 1);
+      const std::string binary = RELGATE_BINARY;
+      const std::string facts =
+          std::string(RELGATE_SOURCE_DIR) + "/examples/releases/" + kReleases[1];
+      const std::string policy = std::string(RELGATE_SOURCE_DIR) + "/policies";
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(binary.c_str(), binary.c_str(), "eval", "--policy", policy.c_str(), "--facts",
+            facts.c_str(), "--now", "2026-06-01", "--record", uri.c_str(), nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // inside its transaction
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    // Rolled back: the chain is the one record, and the next recorder is not blocked by the
+    // dead one's lock.
+    CHECK(Contains(RunRelgate("history verify --history " + uri, false).output,
+                   "history intact: 1 records"));
+    CHECK(Record(uri, kReleases[2]).exit_code <= 1);
+    CHECK(Contains(RunRelgate("history verify --history " + uri, false).output,
+                   "history intact: 2 records"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("both backends: --previous-from takes the last release let through") {
+  const fs::path dir = testing::TempDir("relgate-previous-both");
+  const std::string policy = " --policy tests/data/previous/policy.gate";
+  for (const std::string& history : BothBackends("previous", dir)) {
+    CAPTURE(history);
+    REQUIRE(RunRelgate("history migrate --history " + history).exit_code == 0);
+    auto record = [&](const char* file, const char* time) {
+      return RunRelgate("eval" + policy + " --facts tests/data/previous/" + file +
+                        " --previous-from " + history + " --record " + history +
+                        " --release-time " + time);
+    };
+    CHECK(record("v1.json", "2026-01-01T00:00:00Z").exit_code == 0);
+    CHECK(record("v2.json", "2026-01-02T00:00:00Z").exit_code == 1);
+    auto third = record("v3.json", "2026-01-03T00:00:00Z");
+    CHECK(third.exit_code == 1);
+    CHECK(Contains(third.output, "previous: release 1.0.0 (record 1)"));
+  }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("postgresql: the server restarted under recorders loses nothing committed") {

@@ -1,6 +1,7 @@
 #include "engine/history/sqlite_history.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <sqlite3.h>
@@ -194,6 +195,10 @@ bool SqliteHistory::Append(Record& record, std::string& error) {
                         SQLITE_TRANSIENT);
     if (sqlite3_step(insert.get()) != SQLITE_DONE)
       return fail("insert the facts");
+  }
+  if (const char* pause = std::getenv("RELGATE_TEST_PAUSE_BEFORE_COMMIT_MS")) {
+    // Tests only: hold the transaction open so a test can kill the recorder mid-way.
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(pause)));
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("commit");
