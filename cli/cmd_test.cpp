@@ -68,74 +68,81 @@ Command SetupTest(CLI::App& app) {
       return 2;
     }
     // Every test file first: they say which policy they test (`policy:`), else the
-    // policy is the directory's .gate files; all must test the same one.
+    // policy is the directory's .gate files. Files testing the same policy run against one
+    // compiled program, and its coverage is theirs together.
     std::vector<policytest::TestFile> tests(files.size());
-    std::string policy = (policy_dir.empty() ? fs::path(".") : policy_dir).string();
+    const std::string default_policy = (policy_dir.empty() ? fs::path(".") : policy_dir).string();
+    std::vector<std::pair<std::string, std::vector<size_t>>> groups;
     for (size_t k = 0; k < files.size(); ++k) {
       std::string error;
       if (!policytest::LoadTestFile(files[k], tests[k], error)) {
         std::cerr << "relgate: error: " << Printable(error) << "\n";
         return 2;
       }
-      if (!tests[k].policy.empty()) {
-        if (k > 0 && tests[k].policy != policy) {
-          std::cerr << "relgate: error: `" << Printable(files[k]) << "` tests `"
-                    << Printable(tests[k].policy) << "`, another test file `" << Printable(policy)
-                    << "`: run relgate test on each\n";
-          return 2;
-        }
-        policy = tests[k].policy;
-      }
+      const std::string policy = tests[k].policy.empty() ? default_policy : tests[k].policy;
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return g.first == policy; });
+      if (group == groups.end())
+        groups.push_back({policy, {k}});
+      else
+        group->second.push_back(k);
     }
-    SourceMap sources;
-    DiagnosticSink sink;
-    auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
-    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
-    if (!program) {
-      std::cerr << "relgate: the policy `" << Printable(policy)
-                << "` does not compile; no test run\n";
-      return 2;
-    }
-    policytest::Coverage coverage(*program);
     int failed = 0, broken = 0, total = 0;
-    std::string text, junit;
-    for (size_t f = 0; f < files.size(); ++f) {
-      const std::string& path = files[f];
-      const policytest::TestFile& file = tests[f];
-      std::string cases;
-      int file_failed = 0, file_broken = 0;
-      for (const policytest::TestCase& c : file.cases) {
-        const policytest::CaseResult r =
-            policytest::RunCase(*program, file, c, args->coverage ? &coverage : nullptr);
-        ++total;
-        const std::string where = path + ":" + std::to_string(r.line);
-        cases += "    <testcase name=\"" + report::XmlEscape(r.name) + "\" classname=\"" +
-                 report::XmlEscape(path) + "\"";
-        if (!r.problem.empty()) {
-          ++broken;
-          ++file_broken;
-          text += "ERROR " + Printable(where) + "  " + Printable(r.name) + "\n      " +
-                  Printable(r.problem) + "\n";
-          cases += "><error message=\"" + report::XmlEscape(r.problem) + "\"/></testcase>\n";
-        } else if (!r.passed) {
-          ++failed;
-          ++file_failed;
-          text += "FAIL  " + Printable(where) + "  " + Printable(r.name) + "\n";
-          std::string diff;
-          for (const std::string& line : r.diff) {
-            text += "      " + Printable(line) + "\n";
-            diff += report::XmlEscape(line) + "\n";
-          }
-          cases += "><failure message=\"" + report::XmlEscape(r.diff.front()) + "\">" + diff +
-                   "</failure></testcase>\n";
-        } else {
-          text += "PASS  " + Printable(where) + "  " + Printable(r.name) + "\n";
-          cases += "/>\n";
-        }
+    std::string text, junit, coverage_text;
+    for (const auto& [policy, members] : groups) {
+      SourceMap sources;
+      DiagnosticSink sink;
+      auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
+      std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+      if (!program) {
+        std::cerr << "relgate: the policy `" << Printable(policy)
+                  << "` does not compile; no test run\n";
+        return 2;
       }
-      junit += "  <testsuite name=\"" + report::XmlEscape(path) + "\" tests=\"" +
-               std::to_string(file.cases.size()) + "\" failures=\"" + std::to_string(file_failed) +
-               "\" errors=\"" + std::to_string(file_broken) + "\">\n" + cases + "  </testsuite>\n";
+      policytest::Coverage coverage(*program);
+      for (const size_t f : members) {
+        const std::string& path = files[f];
+        const policytest::TestFile& file = tests[f];
+        std::string cases;
+        int file_failed = 0, file_broken = 0;
+        for (const policytest::TestCase& c : file.cases) {
+          const policytest::CaseResult r =
+              policytest::RunCase(*program, file, c, args->coverage ? &coverage : nullptr);
+          ++total;
+          const std::string where = path + ":" + std::to_string(r.line);
+          cases += "    <testcase name=\"" + report::XmlEscape(r.name) + "\" classname=\"" +
+                   report::XmlEscape(path) + "\"";
+          if (!r.problem.empty()) {
+            ++broken;
+            ++file_broken;
+            text += "ERROR " + Printable(where) + "  " + Printable(r.name) + "\n      " +
+                    Printable(r.problem) + "\n";
+            cases += "><error message=\"" + report::XmlEscape(r.problem) + "\"/></testcase>\n";
+          } else if (!r.passed) {
+            ++failed;
+            ++file_failed;
+            text += "FAIL  " + Printable(where) + "  " + Printable(r.name) + "\n";
+            std::string diff;
+            for (const std::string& line : r.diff) {
+              text += "      " + Printable(line) + "\n";
+              diff += report::XmlEscape(line) + "\n";
+            }
+            cases += "><failure message=\"" + report::XmlEscape(r.diff.front()) + "\">" + diff +
+                     "</failure></testcase>\n";
+          } else {
+            text += "PASS  " + Printable(where) + "  " + Printable(r.name) + "\n";
+            cases += "/>\n";
+          }
+        }
+        junit += "  <testsuite name=\"" + report::XmlEscape(path) + "\" tests=\"" +
+                 std::to_string(file.cases.size()) + "\" failures=\"" +
+                 std::to_string(file_failed) + "\" errors=\"" + std::to_string(file_broken) +
+                 "\">\n" + cases + "  </testsuite>\n";
+      }
+      if (args->coverage) {
+        coverage_text += "\n" + (groups.size() > 1 ? "policy " + Printable(policy) + "\n" : "") +
+                         policytest::RenderCoverage(coverage.Report());
+      }
     }
     text += std::to_string(total) + " tests: " + std::to_string(total - failed - broken) +
             " passed, " + std::to_string(failed) + " failed" +
@@ -146,9 +153,7 @@ Command SetupTest(CLI::App& app) {
                 << total << "\" failures=\"" << failed << "\" errors=\"" << broken << "\">\n"
                 << junit << "</testsuites>\n";
     } else {
-      std::cout << text;
-      if (args->coverage)
-        std::cout << "\n" << policytest::RenderCoverage(coverage.Report());
+      std::cout << text << coverage_text;
     }
     return broken > 0 ? 2 : failed > 0 ? 1 : 0;
   };

@@ -64,10 +64,15 @@ TEST_CASE(
                  "condition, reached: yes\n"));
   auto stdlib = RunRelgate("test stdlib --coverage", false);
   CHECK(stdlib.exit_code == 0);
-  CHECK(Contains(stdlib.output, "16 tests: 16 passed, 0 failed\n"));
+  CHECK(Contains(stdlib.output, "24 tests: 24 passed, 0 failed\n"));
+  // Two policies tested (std.baseline, and std.packaging through a policy importing it):
+  // each with its own coverage.
   CHECK(Contains(stdlib.output,
-                 "coverage: 8 of 8 rules fully covered; 44 of 44 rule and branch "
-                 "outcomes seen\n"));
+                 "policy stdlib/baseline.gate\ncoverage: 8 of 8 rules fully covered; 44 of 44 "
+                 "rule and branch outcomes seen\n"));
+  CHECK(Contains(stdlib.output,
+                 "policy stdlib/testdata/packaging/strict.gate\ncoverage: 4 of 4 rules fully "
+                 "covered; 24 of 24 rule and branch outcomes seen\n"));
   Policy p;
   p.Tests(
       "tests:\n  - name: only the clean release\n    facts: " + kOpen +
