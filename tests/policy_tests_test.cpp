@@ -65,9 +65,8 @@ TEST_CASE(
   auto stdlib = RunRelgate("test stdlib --coverage", false);
   CHECK(stdlib.exit_code == 0);
   CHECK(Contains(stdlib.output, "37 tests: 37 passed, 0 failed\n"));
-  // Three policies tested (std.baseline; std.deps and std.packaging through policies that
-  // import them):
-  // each with its own coverage.
+  // Three policies tested (std.baseline; std.deps and std.packaging through policies
+  // that import them), each with its own coverage.
   CHECK(Contains(stdlib.output,
                  "policy stdlib/baseline.gate\ncoverage: 8 of 8 rules fully covered; 44 of 44 "
                  "rule and branch outcomes seen\n"));
