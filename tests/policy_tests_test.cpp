@@ -64,15 +64,18 @@ TEST_CASE(
                  "condition, reached: yes\n"));
   auto stdlib = RunRelgate("test stdlib --coverage", false);
   CHECK(stdlib.exit_code == 0);
-  CHECK(Contains(stdlib.output, "37 tests: 37 passed, 0 failed\n"));
-  // Three policies tested (std.baseline; std.deps and std.packaging through policies
-  // that import them), each with its own coverage.
+  CHECK(Contains(stdlib.output, "49 tests: 49 passed, 0 failed\n"));
+  // Four policies tested (std.baseline; std.deps, std.model_rules and std.packaging through
+  // policies that import them), each with its own coverage.
   CHECK(Contains(stdlib.output,
                  "policy stdlib/baseline.gate\ncoverage: 8 of 8 rules fully covered; 44 of 44 "
                  "rule and branch outcomes seen\n"));
   CHECK(Contains(stdlib.output,
                  "policy stdlib/testdata/packaging/strict.gate\ncoverage: 4 of 4 rules fully "
                  "covered; 24 of 24 rule and branch outcomes seen\n"));
+  CHECK(Contains(stdlib.output,
+                 "policy stdlib/testdata/models/strict.gate\ncoverage: 7 of 7 rules fully "
+                 "covered; 31 of 31 rule and branch outcomes seen\n"));
   Policy p;
   p.Tests(
       "tests:\n  - name: only the clean release\n    facts: " + kOpen +
