@@ -52,7 +52,7 @@ TEST_CASE("each incident release is blocked, and every normal release allowed") 
       {"pytorch-self-hosted-runner", "policies/org", "1.3.0", R"(["fork_on_self_hosted"])"},
       {"npm-source-map", "policies/org", "1.3.0",
        R"(["packaging.forbidden_files","packaging.size_growth"])"},
-      {"xz-utils", "policies/org", "5.3.0", R"(["tarball_matches_tree"])"},
+      {"xz-utils", "policies/org", "5.3.0", R"(["packaging.tarball_matches_tree"])"},
       {"model-weights-swapped", "policies/org-models", "1.3.0", R"(["models.digests_match"])"},
   };
   for (const Incident& i : incidents) {
