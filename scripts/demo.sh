@@ -60,3 +60,7 @@ report=build/demo-replay.html
 run replay --policy examples/history/candidate --history examples/history/releases.jsonl \
   --baseline policies
 echo "(the same report as a page: $report)"
+
+# A supply-chain incident replayed: releases of a project, then the one xz-utils shipped
+# (a tarball file that is not in the tagged tree); the organisation's policy blocks only it.
+run replay --policy policies/org --history examples/incidents/xz-utils/releases
