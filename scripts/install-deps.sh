@@ -8,6 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
   libbenchmark-dev libsqlite3-dev
+  libfmt-dev  # text formatting of the reports
   libpq-dev postgresql  # the organisation-wide history; its tests start a real server
   libtomlplusplus-dev  # the Cargo.lock importer reads TOML
   libarchive-dev  # the archive importer reads packages without extracting them

@@ -9,6 +9,10 @@
 //
 //   8 of 9 rules passed · evaluated at 2026-05-01T00:00:00Z
 //   policy sha256:…  facts examples/…/release.json sha256:…
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/report/report.h"
@@ -19,8 +23,8 @@ namespace {
 struct Style {
   bool on;
 
-  std::string operator()(const char* code, const std::string& text) const {
-    return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+  std::string operator()(const char* code, std::string_view text) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
   }
 };
 
@@ -30,7 +34,7 @@ std::string P(const std::string& text) {
 }
 
 std::string Plural(size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
 }  // namespace
@@ -38,6 +42,7 @@ std::string Plural(size_t n, const char* word) {
 std::string RenderText(const eval::Decision& d, const TextOptions& options) {
   const Style style{options.color};
   std::string out;
+  auto line = std::back_inserter(out);
   size_t blocking = 0;
   for (const auto& f : d.findings)
     blocking += f.status == eval::FindingStatus::kBlocking;
@@ -46,24 +51,25 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     case eval::Verdict::kShut: out += style("1;31", "GATE SHUT"); break;
     case eval::Verdict::kUndecided: out += style("1;31", "GATE SHUT (undecided)"); break;
   }
-  out += "  " + Plural(blocking, "blocking finding");
+  fmt::format_to(line, "  {}", Plural(blocking, "blocking finding"));
   size_t advisory_errors = 0;
   for (const auto& e : d.errors)
     advisory_errors += !e.blocks;
   if (d.errors.size() > advisory_errors)
-    out += ", " + Plural(d.errors.size() - advisory_errors, "error");
+    fmt::format_to(line, ", {}", Plural(d.errors.size() - advisory_errors, "error"));
   if (advisory_errors > 0)
-    out += ", " + Plural(advisory_errors, "advisory error");
-  out += " · policy " + (d.package.empty() ? std::string("(no package)") : P(d.package)) + " · " +
-         Plural(d.rules.size(), "rule") + "\n";
+    fmt::format_to(line, ", {}", Plural(advisory_errors, "advisory error"));
+  fmt::format_to(line, " · policy {} · {}\n", d.package.empty() ? "(no package)" : P(d.package),
+                 Plural(d.rules.size(), "rule"));
 
   for (const auto& e : d.errors) {
-    out += "\n" + style("1;31", "ERROR") + " " + style("1", P(e.rule)) + "  " +
-           eval::LevelName(e.level);
+    fmt::format_to(line, "\n{} {}  {}", style("1;31", "ERROR"), style("1", P(e.rule)),
+                   eval::LevelName(e.level));
     if (!e.item.empty())
-      out += "  " + P(e.item);
-    out += "  " + P(e.location.ToString()) + "\n";
-    out += "      " + (e.path.empty() ? "" : "`" + P(e.path) + "`: ") + P(e.message) + "\n";
+      fmt::format_to(line, "  {}", P(e.item));
+    fmt::format_to(line, "  {}\n", P(e.location.ToString()));
+    fmt::format_to(line, "      {}{}\n", e.path.empty() ? "" : fmt::format("`{}`: ", P(e.path)),
+                   P(e.message));
     out += e.blocks ? "      the rule could not be decided, so the gate stays shut\n"
                     : "      an advisory rule could not be decided; it does not block, but fix "
                       "it: it checks nothing\n";
@@ -76,30 +82,31 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
       case eval::FindingStatus::kExcepted: tag = style("1;36", "EXCEPTED"); break;
       case eval::FindingStatus::kAdvisory: tag = style("1;33", "WARN "); break;
     }
-    out += "\n" + tag + " " + style("1", P(f.rule)) + "  " + eval::LevelName(f.level);
+    fmt::format_to(line, "\n{} {}  {}", tag, style("1", P(f.rule)), eval::LevelName(f.level));
     if (!f.item.empty()) {
-      out += "  " + P(f.item);
+      fmt::format_to(line, "  {}", P(f.item));
       if (!f.item_value.empty())
-        out += " = " + P(f.item_value);
+        fmt::format_to(line, " = {}", P(f.item_value));
     }
-    out += "  " + P(f.location.ToString()) + "\n";
-    out += "      " + P(f.message) + "\n";
+    fmt::format_to(line, "  {}\n", P(f.location.ToString()));
+    fmt::format_to(line, "      {}\n", P(f.message));
     for (size_t k = 0; k < f.because.size(); ++k) {
-      out += std::string(k == 0 ? "      why: " : "           ") + P(f.because[k].expr) + " = " +
-             P(f.because[k].value) + "\n";
+      fmt::format_to(line, "{}{} = {}\n", k == 0 ? "      why: " : "           ",
+                     P(f.because[k].expr), P(f.because[k].value));
     }
     if (f.has_exception) {
-      out += "      excepted by " + P(f.exception.owner) + " until " + P(f.exception.until) + ": " +
-             P(f.exception.reason) + " (" + P(f.exception.location.ToString()) + ")\n";
+      fmt::format_to(line, "      excepted by {} until {}: {} ({})\n", P(f.exception.owner),
+                     P(f.exception.until), P(f.exception.reason),
+                     P(f.exception.location.ToString()));
     }
     if (f.expired_exception) {
-      out += "      an exception by " + P(f.expired.owner) + " expired on " + P(f.expired.until) +
-             " (" + P(f.expired.location.ToString()) + ")\n";
+      fmt::format_to(line, "      an exception by {} expired on {} ({})\n", P(f.expired.owner),
+                     P(f.expired.until), P(f.expired.location.ToString()));
     }
     if (f.status == eval::FindingStatus::kOverridden) {
       for (const auto& o : d.overrides) {
         if (o.rule == f.rule)
-          out += "      overridden by " + P(o.by) + ": " + P(o.reason) + "\n";
+          fmt::format_to(line, "      overridden by {}: {}\n", P(o.by), P(o.reason));
       }
     }
   }
@@ -108,33 +115,32 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     notes = notes || !o.used;
   if (notes)
     out += "\n";
+  const std::string note = style("1;35", "note");
   for (const auto& e : d.expired_exceptions) {
-    out += style("1;35", "note") + ": the exception for " + P(e.rule) + " by " +
-           P(e.exception.owner) + " expired on " + P(e.exception.until) +
-           " and no longer applies (" + P(e.exception.location.ToString()) + ")\n";
+    fmt::format_to(
+        line, "{}: the exception for {} by {} expired on {} and no longer applies ({})\n", note,
+        P(e.rule), P(e.exception.owner), P(e.exception.until), P(e.exception.location.ToString()));
   }
-  for (const auto& warning : d.warnings) {
-    out += style("1;35", "note") + ": facts key `" + P(warning.path) + "` is " +
-           P(warning.message) + "\n";
-  }
+  for (const auto& warning : d.warnings)
+    fmt::format_to(line, "{}: facts key `{}` is {}\n", note, P(warning.path), P(warning.message));
   for (const auto& o : d.overrides) {
     if (!o.used) {
-      out += style("1;35", "note") + ": override of " + P(o.rule) + " by " + P(o.by) +
-             " was not needed: the rule passed\n";
+      fmt::format_to(line, "{}: override of {} by {} was not needed: the rule passed\n", note,
+                     P(o.rule), P(o.by));
     }
   }
   size_t passed = 0;
   for (const auto& r : d.rules)
     passed += r.status == eval::RuleStatus::kPass;
-  out += "\n" + std::to_string(passed) + " of " + Plural(d.rules.size(), "rule") +
-         " passed · evaluated at " + FormatRfc3339(d.evaluated_at) + "\n";
-  out += "policy sha256:" + d.policy_digest + "\n";
+  fmt::format_to(line, "\n{} of {} passed · evaluated at {}\n", passed,
+                 Plural(d.rules.size(), "rule"), FormatRfc3339(d.evaluated_at));
+  fmt::format_to(line, "policy sha256:{}\n", d.policy_digest);
   if (!d.history_head.empty()) {
-    out += "recorded as history record " + std::to_string(d.history_seq) +
-           ", chain head sha256:" + d.history_head + "\n";
+    fmt::format_to(line, "recorded as history record {}, chain head sha256:{}\n", d.history_seq,
+                   d.history_head);
   }
   for (const auto& f : d.facts)
-    out += "facts  " + P(f.name) + " sha256:" + f.sha256 + "\n";
+    fmt::format_to(line, "facts  {} sha256:{}\n", P(f.name), f.sha256);
   return out;
 }
 
