@@ -1,6 +1,10 @@
 // The decision as Markdown: a heading with the verdict, a table of what did not pass
 // (blocking, held, advisory, excepted and overridden findings; rule errors) that a person
 // pastes into a review, and the digests. Also the GitHub step summary.
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/report/renderers.h"
@@ -41,11 +45,13 @@ std::string RenderMarkdown(const eval::Decision& d) {
   size_t passed = 0;
   for (const eval::RuleResult& r : d.rules)
     passed += r.status == eval::RuleStatus::kPass;
-  std::string out = "## relgate: gate " + std::string(eval::VerdictName(d.verdict)) + "\n\n";
-  out += "Policy `" + Cell(d.package) + "`: " + std::to_string(passed) + " of " +
-         std::to_string(d.rules.size()) + " rules passed, " + std::to_string(blocking) +
-         " blocking finding" + (blocking == 1 ? "" : "s") + ", " + std::to_string(d.errors.size()) +
-         " rule error" + (d.errors.size() == 1 ? "" : "s") + ".\n";
+  std::string out;
+  auto line = std::back_inserter(out);
+  fmt::format_to(line, "## relgate: gate {}\n\n", eval::VerdictName(d.verdict));
+  fmt::format_to(line,
+                 "Policy `{}`: {} of {} rules passed, {} blocking finding{}, {} rule error{}.\n",
+                 Cell(d.package), passed, d.rules.size(), blocking, blocking == 1 ? "" : "s",
+                 d.errors.size(), d.errors.size() == 1 ? "" : "s");
   if (!d.findings.empty() || !d.errors.empty()) {
     out +=
         "\n| | rule | level | finding | item | declared at |\n| --- | --- | --- | --- | --- | "
@@ -53,22 +59,23 @@ std::string RenderMarkdown(const eval::Decision& d) {
     for (const eval::Finding& f : d.findings) {
       std::string finding = f.message;
       if (f.status == eval::FindingStatus::kExcepted)
-        finding += " (excepted until " + f.exception.until + ": " + f.exception.reason + ")";
-      out += "| " + std::string(Status(f)) + " | `" + Cell(f.rule) + "` | " +
-             eval::LevelName(f.level) + " | " + Cell(finding) + " | " + Cell(f.item) + " | " +
-             Cell(f.location.ToString()) + " |\n";
+        finding += fmt::format(" (excepted until {}: {})", f.exception.until, f.exception.reason);
+      fmt::format_to(line, "| {} | `{}` | {} | {} | {} | {} |\n", Status(f), Cell(f.rule),
+                     eval::LevelName(f.level), Cell(finding), Cell(f.item),
+                     Cell(f.location.ToString()));
     }
     for (const eval::RuleError& e : d.errors) {
-      out += std::string("| ") + (e.blocks ? "error" : "error (advisory)") + " | `" + Cell(e.rule) +
-             "` | " + eval::LevelName(e.level) + " | " +
-             Cell(e.message + (e.path.empty() ? "" : " (at " + e.path + ")")) + " | " +
-             Cell(e.item) + " | " + Cell(e.location.ToString()) + " |\n";
+      fmt::format_to(
+          line, "| {} | `{}` | {} | {} | {} | {} |\n", e.blocks ? "error" : "error (advisory)",
+          Cell(e.rule), eval::LevelName(e.level),
+          Cell(e.path.empty() ? e.message : fmt::format("{} (at {})", e.message, e.path)),
+          Cell(e.item), Cell(e.location.ToString()));
     }
   }
-  out += "\nEvaluated at " + FormatRfc3339(d.evaluated_at) + "; policy sha256:`" + d.policy_digest +
-         "`";
+  fmt::format_to(line, "\nEvaluated at {}; policy sha256:`{}`", FormatRfc3339(d.evaluated_at),
+                 d.policy_digest);
   for (const eval::FactsDigest& f : d.facts)
-    out += "; facts `" + Cell(f.name) + "` sha256:`" + f.sha256 + "`";
+    fmt::format_to(line, "; facts `{}` sha256:`{}`", Cell(f.name), f.sha256);
   out += ".\n";
   return out;
 }
