@@ -8,6 +8,8 @@
 // RenderMarkdown's.
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/base/printable.h"
 #include "engine/report/renderers.h"
 
@@ -44,17 +46,16 @@ std::string EscapeProperty(const std::string& text) {
 // breaks, which GitHub shows inside the annotation (%0A).
 std::string Command(const char* kind, const PolicyLocation& at, const std::string& title,
                     const std::vector<std::string>& lines) {
-  std::string out = std::string("::") + kind + " ";
+  std::string where;
   if (!at.file.empty()) {
-    out += "file=" + EscapeProperty(at.file) + ",line=" + std::to_string(at.line);
-    if (at.column > 0)
-      out += ",col=" + std::to_string(at.column);
-    out += ",";
+    where = fmt::format("file={},line={}{},", EscapeProperty(at.file), at.line,
+                        at.column > 0 ? fmt::format(",col={}", at.column) : "");
   }
   std::string message;
   for (const std::string& line : lines)
     message += (message.empty() ? "" : "\n") + Printable(line);
-  return out + "title=" + EscapeProperty(Printable(title)) + "::" + EscapeData(message) + "\n";
+  return fmt::format("::{} {}title={}::{}\n", kind, where, EscapeProperty(Printable(title)),
+                     EscapeData(message));
 }
 
 const char* Kind(const eval::Finding& f) {
@@ -68,8 +69,9 @@ const char* Kind(const eval::Finding& f) {
 std::string RenderGithub(const eval::Decision& d) {
   std::string out;
   for (const eval::Finding& f : d.findings) {
-    std::string title = "relgate " + f.rule;
-    std::vector<std::string> lines = {f.item.empty() ? f.message : f.message + " (" + f.item + ")"};
+    std::string title = fmt::format("relgate {}", f.rule);
+    std::vector<std::string> lines = {f.item.empty() ? f.message
+                                                     : fmt::format("{} ({})", f.message, f.item)};
     switch (f.status) {
       case eval::FindingStatus::kBlocking:
         title += f.level == Level::kSoft ? ": holds the release" : ": blocks the release";
@@ -77,24 +79,25 @@ std::string RenderGithub(const eval::Decision& d) {
       case eval::FindingStatus::kAdvisory: title += ": warning"; break;
       case eval::FindingStatus::kExcepted:
         title += ": excepted";
-        lines.push_back("excepted until " + f.exception.until + " (" + f.exception.owner +
-                        "): " + f.exception.reason);
+        lines.push_back(fmt::format("excepted until {} ({}): {}", f.exception.until,
+                                    f.exception.owner, f.exception.reason));
         break;
       case eval::FindingStatus::kOverridden: title += ": overridden"; break;
     }
     for (const eval::Because& b : f.because)
-      lines.push_back(b.expr + " = " + b.value);
+      lines.push_back(fmt::format("{} = {}", b.expr, b.value));
     out += Command(Kind(f), f.location, title, lines);
   }
   for (const eval::RuleError& e : d.errors) {
     out += Command(e.blocks ? "error" : "notice", e.location,
-                   "relgate " + e.rule + ": could not be evaluated",
-                   {e.message + (e.path.empty() ? "" : " (at " + e.path + ")")});
+                   fmt::format("relgate {}: could not be evaluated", e.rule),
+                   {e.path.empty() ? e.message : fmt::format("{} (at {})", e.message, e.path)});
   }
   const std::string verdict = eval::VerdictName(d.verdict);
   out += Command(
-      d.verdict == eval::Verdict::kOpen ? "notice" : "error", {}, "relgate: gate " + verdict,
-      {"gate " + verdict + " for policy " + d.package + " (sha256:" + d.policy_digest + ")"});
+      d.verdict == eval::Verdict::kOpen ? "notice" : "error", {},
+      fmt::format("relgate: gate {}", verdict),
+      {fmt::format("gate {} for policy {} (sha256:{})", verdict, d.package, d.policy_digest)});
   return out;
 }
 
