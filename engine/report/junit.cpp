@@ -5,8 +5,11 @@
 // that could not be evaluated an <error>, a rule not evaluated <skipped>; advisory,
 // excepted and overridden findings pass with a note in <system-out>. Only the elements
 // and attributes of the common JUnit schema are used (tests/data/junit/junit.xsd).
+#include <iterator>
 #include <map>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "engine/base/printable.h"
 #include "engine/report/renderers.h"
@@ -55,20 +58,21 @@ struct Case {
 std::string Details(const eval::Finding& f) {
   std::vector<std::string> lines = {f.message};
   if (!f.item.empty())
-    lines.push_back("item: " + f.item + (f.item_value.empty() ? "" : " = " + f.item_value));
+    lines.push_back(fmt::format("item: {}{}", f.item,
+                                f.item_value.empty() ? "" : fmt::format(" = {}", f.item_value)));
   for (const eval::Because& b : f.because)
-    lines.push_back("why: " + b.expr + " = " + b.value);
-  lines.push_back("rule: " + f.location.ToString());
+    lines.push_back(fmt::format("why: {} = {}", b.expr, b.value));
+  lines.push_back(fmt::format("rule: {}", f.location.ToString()));
   return XmlLines(lines);
 }
 
 std::string Note(const eval::Finding& f) {
   switch (f.status) {
-    case eval::FindingStatus::kAdvisory: return "warning: " + f.message;
+    case eval::FindingStatus::kAdvisory: return fmt::format("warning: {}", f.message);
     case eval::FindingStatus::kExcepted:
-      return "excepted until " + f.exception.until + " (" + f.exception.owner +
-             "): " + f.exception.reason + ": " + f.message;
-    case eval::FindingStatus::kOverridden: return "overridden: " + f.message;
+      return fmt::format("excepted until {} ({}): {}: {}", f.exception.until, f.exception.owner,
+                         f.exception.reason, f.message);
+    case eval::FindingStatus::kOverridden: return fmt::format("overridden: {}", f.message);
     case eval::FindingStatus::kBlocking: break;
   }
   return f.message;
@@ -87,13 +91,13 @@ std::string RenderJunit(const eval::Decision& d) {
     const bool per_item = !findings.empty() && !findings.front()->item.empty();
     if (per_item) {
       for (const eval::Finding* f : findings) {
-        Case c{rule.rule + " [" + f->item + "]", "", false, false, false};
+        Case c{fmt::format("{} [{}]", rule.rule, f->item), "", false, false, false};
         if (f->status == eval::FindingStatus::kBlocking) {
           c.failure = true;
-          c.body = "<failure message=\"" + Xml(f->message) + "\" type=\"" +
-                   eval::LevelName(f->level) + "\">" + Details(*f) + "</failure>";
+          c.body = fmt::format("<failure message=\"{}\" type=\"{}\">{}</failure>", Xml(f->message),
+                               eval::LevelName(f->level), Details(*f));
         } else {
-          c.body = "<system-out>" + Xml(Note(*f)) + "\n</system-out>";
+          c.body = fmt::format("<system-out>{}\n</system-out>", Xml(Note(*f)));
         }
         cases.push_back(std::move(c));
       }
@@ -104,8 +108,8 @@ std::string RenderJunit(const eval::Decision& d) {
       for (const eval::Finding* f : findings) {
         if (f->status == eval::FindingStatus::kBlocking) {
           if (!c.failure) {
-            failures = "<failure message=\"" + Xml(f->message) + "\" type=\"" +
-                       eval::LevelName(f->level) + "\">";
+            failures = fmt::format("<failure message=\"{}\" type=\"{}\">", Xml(f->message),
+                                   eval::LevelName(f->level));
           }
           failures += Details(*f);
           c.failure = true;
@@ -120,11 +124,12 @@ std::string RenderJunit(const eval::Decision& d) {
     for (const eval::RuleError& e : d.errors) {
       if (e.rule != rule.rule)
         continue;
-      const std::string text = e.message + (e.path.empty() ? "" : " (at " + e.path + ")") +
-                               "\nrule: " + e.location.ToString() + "\n";
+      const std::string text =
+          fmt::format("{}{}\nrule: {}\n", e.message,
+                      e.path.empty() ? "" : fmt::format(" (at {})", e.path), e.location.ToString());
       if (!c.error) {
-        errors = "<error message=\"" + Xml(e.message) + "\" type=\"" +
-                 (e.blocks ? "error" : "advisory-error") + "\">";
+        errors = fmt::format("<error message=\"{}\" type=\"{}\">", Xml(e.message),
+                             e.blocks ? "error" : "advisory-error");
       }
       errors += text;
       c.error = true;
@@ -154,15 +159,16 @@ std::string RenderJunit(const eval::Decision& d) {
     errors += c.error;
     skipped += c.skipped;
   }
-  const std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
-                             std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
-                             "\"";
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate\" " +
-                    counts + ">\n  <testsuite name=\"" + Xml(d.package) + "\" " + counts +
-                    " skipped=\"" + std::to_string(skipped) + "\">\n";
+  const std::string counts =
+      fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\"", cases.size(), failures, errors);
+  std::string out = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate\" {}>\n"
+      "  <testsuite name=\"{}\" {} skipped=\"{}\">\n",
+      counts, Xml(d.package), counts, skipped);
+  auto line = std::back_inserter(out);
   for (const Case& c : cases) {
-    out += "    <testcase name=\"" + Xml(c.name) + "\" classname=\"" + Xml(d.package) + "\"";
-    out += c.body.empty() ? "/>\n" : ">" + c.body + "</testcase>\n";
+    fmt::format_to(line, "    <testcase name=\"{}\" classname=\"{}\"{}\n", Xml(c.name),
+                   Xml(d.package), c.body.empty() ? "/>" : fmt::format(">{}</testcase>", c.body));
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;
