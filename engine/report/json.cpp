@@ -1,6 +1,8 @@
 // The decision as JSON, schema "relgate.decision/v1" (docs/decision.md). Keys are written
 // in a fixed order, and arrays keep the decision's order (rules in policy order, findings
 // in evaluation order), so equal decisions give identical bytes.
+#include <fmt/format.h>
+
 #include "engine/base/time.h"
 #include "engine/report/json_writer.h"
 #include "engine/report/report.h"
@@ -52,7 +54,7 @@ std::string RenderJson(const eval::Decision& d) {
   w.Key("policy");
   w.Open('{');
   w.Field("package", d.package);
-  w.Field("digest", "sha256:" + d.policy_digest);
+  w.Field("digest", fmt::format("sha256:{}", d.policy_digest));
   w.Key("roots");
   w.Open('[');
   for (const auto& root : d.policy_roots)
@@ -63,7 +65,7 @@ std::string RenderJson(const eval::Decision& d) {
   for (const auto& s : d.policy_sources) {
     w.Open('{');
     w.Field("path", s.path);
-    w.Field("digest", "sha256:" + s.sha256);
+    w.Field("digest", fmt::format("sha256:{}", s.sha256));
     w.Close('}');
   }
   w.Close(']');
@@ -73,7 +75,7 @@ std::string RenderJson(const eval::Decision& d) {
   for (const auto& f : d.facts) {
     w.Open('{');
     w.Field("path", f.name);
-    w.Field("digest", "sha256:" + f.sha256);
+    w.Field("digest", fmt::format("sha256:{}", f.sha256));
     w.Close('}');
   }
   w.Close(']');
@@ -141,7 +143,7 @@ std::string RenderJson(const eval::Decision& d) {
     w.Key("history");
     w.Open('{');
     w.Int("seq", d.history_seq);
-    w.Field("head", "sha256:" + d.history_head);
+    w.Field("head", fmt::format("sha256:{}", d.history_head));
     w.Close('}');
   }
   w.Key("warnings");

@@ -8,6 +8,8 @@
 // carries the exception's or override's justification.
 #include <map>
 
+#include <fmt/format.h>
+
 #include "engine/base/version.h"
 #include "engine/report/json_writer.h"
 #include "engine/report/renderers.h"
@@ -118,7 +120,7 @@ std::string RenderSarif(const eval::Decision& d) {
     w.Key("shortDescription");
     w.Open('{');
     w.Field("text",
-            std::string(eval::LevelName(r.level)) + " rule " + r.rule + " of policy " + d.package);
+            fmt::format("{} rule {} of policy {}", eval::LevelName(r.level), r.rule, d.package));
     w.Close('}');
     w.Key("defaultConfiguration");
     w.Open('{');
@@ -153,13 +155,13 @@ std::string RenderSarif(const eval::Decision& d) {
       w.Open('{');
       if (f.status == eval::FindingStatus::kExcepted) {
         w.Field("kind", "inSource");  // an `except` in the policy
-        w.Field("justification", f.exception.reason + " (" + f.exception.owner + ", until " +
-                                     f.exception.until + ")");
+        w.Field("justification", fmt::format("{} ({}, until {})", f.exception.reason,
+                                             f.exception.owner, f.exception.until));
       } else {
         w.Field("kind", "external");  // `--override` on the command line
         for (const eval::Override& o : d.overrides) {
           if (o.rule == f.rule)
-            w.Field("justification", o.reason + " (" + o.by + ")");
+            w.Field("justification", fmt::format("{} ({})", o.reason, o.by));
         }
       }
       w.Close('}');
@@ -173,8 +175,8 @@ std::string RenderSarif(const eval::Decision& d) {
     if (auto it = rule_index.find(e.rule); it != rule_index.end())
       w.Int("ruleIndex", static_cast<int64_t>(it->second));
     w.Field("level", e.blocks ? "error" : "note");
-    Message(w, "the rule could not be evaluated: " + e.message +
-                   (e.path.empty() ? "" : " (at " + e.path + ")"));
+    Message(w, fmt::format("the rule could not be evaluated: {}{}", e.message,
+                           e.path.empty() ? "" : fmt::format(" (at {})", e.path)));
     Locations(w, e.facts_file, e.path.empty() ? e.item : e.path, e.location);
     w.Close('}');
   }
