@@ -1,6 +1,9 @@
 #include "engine/base/diagnostic.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "engine/base/printable.h"
 
@@ -105,17 +108,18 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
   const std::string sev_color = color ? SeverityColor(d.severity) : "";
   std::string out;
   if (!d.has_span || d.span.file >= sources.size()) {
-    out += sev_color + SeverityName(d.severity) + reset + bold + ": " + Printable(d.message) +
-           reset + "\n";
+    fmt::format_to(std::back_inserter(out), "{}{}{}{}: {}{}\n", sev_color, SeverityName(d.severity),
+                   reset, bold, Printable(d.message), reset);
     if (!d.help.empty())
-      out += "  = help: " + Printable(d.help) + "\n";
+      fmt::format_to(std::back_inserter(out), "  = help: {}\n", Printable(d.help));
     return out;
   }
   const SourceFile& file = sources.file(d.span.file);
   const Location loc = file.LocationOf(d.span.begin);
-  out += bold + Printable(file.path()) + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column) + ": " + reset + sev_color + SeverityName(d.severity) + reset +
-         bold + ": " + Printable(d.message) + reset + "\n";
+  auto put = std::back_inserter(out);
+  fmt::format_to(put, "{}{}:{}:{}: {}{}{}{}{}: {}{}\n", bold, Printable(file.path()), loc.line,
+                 loc.column, reset, sev_color, SeverityName(d.severity), reset, bold,
+                 Printable(d.message), reset);
   std::string_view line = file.Line(loc.line);
   const std::string number = std::to_string(loc.line);
   const std::string gutter(number.size(), ' ');
@@ -142,7 +146,7 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
       suffix = "...";
     line = full.substr(shown_start, shown_end - shown_start);
   }
-  out += " " + number + " | " + prefix + PrintableColumns(ExpandTabs(line)) + suffix + "\n";
+  fmt::format_to(put, " {} | {}{}{}\n", number, prefix, PrintableColumns(ExpandTabs(line)), suffix);
   // Caret under the span, clipped to the shown part of its first line.
   const size_t indent =
       prefix.size() + DisplayWidth(full.substr(shown_start, d.span.begin - shown_start));
@@ -153,16 +157,16 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
                      : 0;
   if (width == 0)
     width = 1;
-  out += " " + gutter + " | " + std::string(indent, ' ') + sev_color + "^" +
-         std::string(width - 1, '~') + reset + "\n";
+  fmt::format_to(put, " {} | {:{}}{}^{:~<{}}{}\n", gutter, "", indent, sev_color, "", width - 1,
+                 reset);
   for (const Label& label : d.labels) {
     const SourceFile& lf = sources.file(label.span.file);
     const Location ll = lf.LocationOf(label.span.begin);
-    out += " " + gutter + " = note: " + Printable(label.text) + " (" + Printable(lf.path()) + ":" +
-           std::to_string(ll.line) + ":" + std::to_string(ll.column) + ")\n";
+    fmt::format_to(put, " {} = note: {} ({}:{}:{})\n", gutter, Printable(label.text),
+                   Printable(lf.path()), ll.line, ll.column);
   }
   if (!d.help.empty())
-    out += " " + gutter + " = help: " + Printable(d.help) + "\n";
+    fmt::format_to(put, " {} = help: {}\n", gutter, Printable(d.help));
   return out;
 }
 
