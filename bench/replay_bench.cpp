@@ -70,28 +70,34 @@ std::string DirectorySource() {
   return dir.string();
 }
 
-// A recorded history, built once (each record's facts as given; no recorded decision,
-// as the replay compares with the baseline policy).
+// The first kSubset workload releases recorded in `location` (a SQLite file or a
+// PostgreSQL URI): each record's facts as given, no recorded decision, as the replay
+// compares with the baseline policy. False when the history cannot be written.
+bool Record(const std::string& location) {
+  std::string error;
+  auto store = history::OpenStore(location, /*create=*/true, error);
+  if (store == nullptr)
+    return false;
+  const std::vector<std::string> lines = FirstLines(kSubset);
+  for (size_t k = 0; k < lines.size(); ++k) {
+    history::Record r;
+    r.release_id = "r" + std::to_string(k);
+    r.release_time = r.evaluated_at = int64_t{1'780'000'000} * kNanosPerSecond;
+    r.repo = "acme/bench";
+    r.policy_digest = "0";
+    r.verdict = "open";
+    r.facts.push_back({"release.json", lines[k]});
+    if (!store->Append(r, error))
+      return false;
+  }
+  return true;
+}
+
+// A recorded SQLite history, built once.
 std::string HistorySource() {
   const fs::path db = Scratch() / ("history-" + std::to_string(kSubset) + ".db");
-  if (!fs::exists(db)) {
-    std::string error;
-    auto store = history::SqliteHistory::Open(db.string(), /*create=*/true, error);
-    if (store == nullptr)
-      return "";
-    const std::vector<std::string> lines = FirstLines(kSubset);
-    for (size_t k = 0; k < lines.size(); ++k) {
-      history::Record r;
-      r.release_id = "r" + std::to_string(k);
-      r.release_time = r.evaluated_at = int64_t{1'780'000'000} * kNanosPerSecond;
-      r.repo = "acme/bench";
-      r.policy_digest = "0";
-      r.verdict = "open";
-      r.facts.push_back({"release.json", lines[k]});
-      if (!store->Append(r, error))
-        return "";
-    }
-  }
+  if (!fs::exists(db) && !Record(db.string()))
+    return "";
   return db.string();
 }
 
@@ -105,23 +111,7 @@ testing::PgServer& Postgres() {
 std::string PostgresSource() {
   static const std::string uri = [] {
     const std::string u = Postgres().NewDatabase("replay");
-    std::string error;
-    auto store = history::OpenStore(u, /*create=*/true, error);
-    if (store == nullptr)
-      return std::string();
-    const std::vector<std::string> lines = FirstLines(kSubset);
-    for (size_t k = 0; k < lines.size(); ++k) {
-      history::Record r;
-      r.release_id = "r" + std::to_string(k);
-      r.release_time = r.evaluated_at = int64_t{1'780'000'000} * kNanosPerSecond;
-      r.repo = "acme/bench";
-      r.policy_digest = "0";
-      r.verdict = "open";
-      r.facts.push_back({"release.json", lines[k]});
-      if (!store->Append(r, error))
-        return std::string();
-    }
-    return u;
+    return Record(u) ? u : std::string();
   }();
   return uri;
 }
