@@ -8,8 +8,8 @@
 #include "engine/attest/dsse.h"
 #include "engine/attest/statement.h"
 #include "engine/base/atomic_file.h"
-#include "engine/relgate.h"
 #include "engine/import/facts_json.h"
+#include "engine/relgate.h"
 #include "engine/report/renderers.h"
 #include "engine/report/report.h"
 #include <unistd.h>

@@ -105,14 +105,19 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
   return true;
 }
 
+std::unique_ptr<facts::Document> ParseStoredFacts(const std::string& name, std::string_view bytes,
+                                                  facts::Digest digest, facts::LoadError& error) {
+  const import::Kind* kind = nullptr;
+  std::string imported;
+  if (import::SplitKindPath(name, kind, imported) && kind->import != nullptr)
+    return kind->import(bytes, imported, error);
+  return facts::ParseDocument(bytes, name, facts::Format::kAuto, error, digest);
+}
+
 bool LoadStoredFacts(const std::vector<history::StoredFacts>& stored, facts::FactSet& set,
                      facts::LoadError& error) {
   for (const history::StoredFacts& f : stored) {
-    const import::Kind* kind = nullptr;
-    std::string imported;
-    auto doc = import::SplitKindPath(f.name, kind, imported) && kind->import != nullptr
-                   ? kind->import(f.bytes, imported, error)
-                   : facts::ParseDocument(f.bytes, f.name, facts::Format::kAuto, error);
+    auto doc = ParseStoredFacts(f.name, f.bytes, facts::Digest::kCompute, error);
     if (!doc || !set.Add(std::move(doc), error))
       return false;
   }
@@ -120,9 +125,8 @@ bool LoadStoredFacts(const std::vector<history::StoredFacts>& stored, facts::Fac
 }
 
 std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& files,
-                                              const std::string& history,
-                                              const std::string& repo, std::string& found,
-                                              facts::LoadError& error) {
+                                              const std::string& history, const std::string& repo,
+                                              std::string& found, facts::LoadError& error) {
   facts::FactSet previous;
   if (!files.empty()) {
     if (!LoadFacts(files, previous, error))

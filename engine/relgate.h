@@ -41,6 +41,14 @@ namespace relgate {
                              facts::LoadError& error,
                              std::vector<history::StoredFacts>* raw = nullptr);
 
+// One stored facts document (a history record's, a replayed file's): a `kind:path` name
+// is imported again from the bytes, as `eval --facts kind:path` did; any other is parsed
+// as a facts file.
+[[nodiscard]] std::unique_ptr<facts::Document> ParseStoredFacts(const std::string& name,
+                                                                std::string_view bytes,
+                                                                facts::Digest digest,
+                                                                facts::LoadError& error);
+
 // The facts a history stored for a release (as `eval --record` kept them: `kind:path`
 // names imported again), into `set`; false with `error`.
 [[nodiscard]] bool LoadStoredFacts(const std::vector<history::StoredFacts>& stored,

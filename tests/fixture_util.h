@@ -23,13 +23,13 @@ inline std::filesystem::path TempDir(const std::string& name) {
   return dir;
 }
 
-// Runs `dir`/make_fixtures.py into a scratch directory and compares every file it writes
-// with the committed one; the number of files compared.
-inline int CompareWithGenerator(const std::string& dir) {
+// Runs `dir`/`script` into a scratch directory and compares every file it writes with
+// the committed one; the number of files compared.
+inline int CompareWithGenerator(const std::string& dir,
+                                const std::string& script = "make_fixtures.py") {
   const std::filesystem::path out = TempDir("relgate-fixtures");
-  REQUIRE(std::system(
-              ("python3 '" + SourceDir() + "/" + dir + "make_fixtures.py' '" + out.string() + "'")
-                  .c_str()) == 0);
+  REQUIRE(std::system(("python3 '" + SourceDir() + "/" + dir + script + "' '" + out.string() + "'")
+                          .c_str()) == 0);
   int compared = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
     if (!entry.is_regular_file())

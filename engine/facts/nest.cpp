@@ -29,9 +29,8 @@ void Copy(const Node& node, TreeBuilder& b) {
 
 }  // namespace
 
-std::unique_ptr<Document> NestUnder(const FactSet& set, std::string_view key,
-                                    std::string_view skip, const std::string& name,
-                                    LoadError& error) {
+std::unique_ptr<Document> NestUnder(const FactSet& set, std::string_view key, std::string_view skip,
+                                    const std::string& name, LoadError& error) {
   TreeBuilder b(name, "", /*utf8_checked=*/true);  // copied from checked documents
   b.BeginObject();
   b.Key(key);

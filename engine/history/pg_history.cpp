@@ -333,8 +333,10 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
     for (int row = 0; row < rows; ++row) {
       const int64_t seq = Int8(batch.get(), row, 0);
       if (have && seq != current.seq) {
-        if (!visit(current))
-          return Exec(conn_, "COMMIT", problem) || true;
+        if (!visit(current)) {
+          (void)Exec(conn_, "COMMIT", problem);  // a read-only walk: nothing to keep
+          return true;
+        }
         have = false;
       }
       if (!have) {
@@ -345,8 +347,10 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
         current.facts.push_back({Bytes(batch.get(), row, 11), Bytes(batch.get(), row, 12)});
     }
   }
-  if (have && !visit(current))
-    return Exec(conn_, "COMMIT", problem) || true;
+  if (have && !visit(current)) {
+    (void)Exec(conn_, "COMMIT", problem);
+    return true;
+  }
   if (!Exec(conn_, "COMMIT", problem))
     return fail("end");
   return true;

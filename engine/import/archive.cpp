@@ -27,6 +27,7 @@
 #include "engine/base/printable.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/paths.h"
 
 namespace relgate::import {
 namespace {
@@ -55,44 +56,12 @@ struct Listing {
   uint64_t unpacked = 0;
 };
 
-// `a/./b` -> `a/b`; false when the path is absolute or climbs above the root.
-bool Normalise(std::string_view raw, std::string& out) {
-  if (raw.empty() || raw.front() == '/' || raw.front() == '\\' || (raw.size() > 1 && raw[1] == ':'))
-    return false;
-  std::vector<std::string_view> parts;
-  size_t begin = 0;
-  while (begin <= raw.size()) {
-    size_t end = raw.find('/', begin);
-    if (end == std::string_view::npos)
-      end = raw.size();
-    const std::string_view part = raw.substr(begin, end - begin);
-    begin = end + 1;
-    if (part.empty() || part == ".")
-      continue;
-    if (part == "..") {
-      if (parts.empty())
-        return false;
-      parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
-  out.clear();
-  for (std::string_view part : parts)
-    out += (out.empty() ? "" : "/") + std::string(part);
-  return true;
-}
+using internal::Normalise;
 
-// A link's target, relative to the directory holding the link, stays in the tree.
-bool TargetInTree(const std::string& link_path, const std::string& target, bool hardlink) {
-  if (target.empty() || target.front() == '/')
-    return false;
-  std::string dir = hardlink ? "" : link_path.substr(0, link_path.rfind('/') + 1);
-  if (link_path.find('/') == std::string::npos && !hardlink)
-    dir.clear();
+// A symbolic link's target stays in the tree.
+bool TargetInTree(const std::string& link_path, const std::string& target) {
   std::string resolved;
-  // Hard-link targets are named from the archive's root; symlinks from their directory.
-  return Normalise(dir + target, resolved);
+  return internal::ResolveLink(link_path, target, resolved);
 }
 
 // `tar.gz`, `zip`, `tar`, `cpio.xz`: the container and the compression around it.
@@ -165,7 +134,7 @@ class ArchiveReader {
         e.type = "symlink";
         const char* target = archive_entry_symlink(entry);
         e.link_target = target != nullptr ? target : "";
-        if (!TargetInTree(path, e.link_target, false))
+        if (!TargetInTree(path, e.link_target))
           return Refuse("entry `" + Printable(path) + "`: a symbolic link to `" +
                         Printable(e.link_target) + "`, outside the archive");
       } else if (type == AE_IFREG) {
@@ -305,7 +274,7 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
       e.link_target = fs::read_symlink(d.path(), ec).string();
       if (ec)
         break;
-      if (!TargetInTree(path, e.link_target, false)) {
+      if (!TargetInTree(path, e.link_target)) {
         error.message = "`" + Printable(path) + "`: a symbolic link to `" +
                         Printable(e.link_target) + "`, outside the directory";
         return false;

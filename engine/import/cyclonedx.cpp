@@ -14,6 +14,7 @@
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/sbom.h"
 
 namespace relgate::import {
 namespace {
@@ -72,9 +73,7 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
     Optional(b, "bom_ref", Text(&c, "bom-ref"));
     if (const Node* supplier = c.Find("supplier"))
       Optional(b, "supplier", Text(supplier, "name"));
-    std::string sha256;
-    b.Key("hashes");
-    b.BeginArray();
+    std::vector<std::pair<std::string, std::string>> checked;
     if (const Node* hashes = Array(&c, "hashes")) {
       for (uint32_t h = 0; h < hashes->len; ++h) {
         const std::string alg = Text(&hashes->items[h], "alg");
@@ -90,16 +89,10 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
                       "expected " + (length > 0 ? std::to_string(length) + " " : std::string()) +
                           "hex digits for " + alg + ", found `" + value.substr(0, 80) + "`");
         }
-        if (alg == "SHA-256" && sha256.empty())
-          sha256 = value;
-        b.BeginObject();
-        b.Field("alg", alg);
-        b.Field("value", value);
-        b.EndObject();
+        checked.emplace_back(alg, value);
       }
     }
-    b.EndArray();
-    Optional(b, "sha256", sha256);
+    internal::WriteHashes(b, checked, "SHA-256");
     b.Key("licenses");
     b.BeginArray();
     if (const Node* licenses = Array(&c, "licenses")) {

@@ -103,8 +103,7 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
                                                       facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportIntotoLink(std::string_view bytes, const std::string& path,
                                                   facts::LoadError& error);
-std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request,
-                                                   facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportIntotoLinks(const Request& request, facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
                                                     facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadError& error);

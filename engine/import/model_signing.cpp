@@ -21,6 +21,7 @@
 #include "engine/base/digest.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/paths.h"
 #include "engine/import/internal/reading.h"
 #include "engine/import/internal/statements.h"
 
@@ -72,10 +73,9 @@ bool ListModel(const std::string& input, std::vector<ModelFile>& files, facts::L
     files.push_back(std::move(f));
   }
   for (ModelFile& f : files) {
-    if (f.sha256.empty() && !f.link_target.empty()) {
-      const std::string dir = f.path.substr(0, f.path.rfind('/') + 1);
-      const auto target =
-          digests.find(f.path.find('/') == std::string::npos ? f.link_target : dir + f.link_target);
+    std::string resolved;
+    if (f.sha256.empty() && internal::ResolveLink(f.path, f.link_target, resolved)) {
+      const auto target = digests.find(resolved);
       if (target != digests.end())
         f.sha256 = target->second;
     }

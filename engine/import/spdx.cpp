@@ -13,6 +13,7 @@
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/sbom.h"
 
 namespace relgate::import {
 namespace {
@@ -24,45 +25,6 @@ using internal::Text;
 
 bool Meaningful(const std::string& value) {
   return !value.empty() && value != "NOASSERTION" && value != "NONE";
-}
-
-// `hashes: [{alg, value}]` and `sha256` (the first SHA256) from (algorithm, value) pairs.
-void WriteHashes(facts::TreeBuilder& b,
-                 const std::vector<std::pair<std::string, std::string>>& hashes) {
-  std::string sha256;
-  b.Key("hashes");
-  b.BeginArray();
-  for (const auto& [alg, value] : hashes) {
-    if (alg.empty() || value.empty())
-      continue;
-    if (alg == "SHA256" && sha256.empty())
-      sha256 = value;
-    b.BeginObject();
-    b.Field("alg", alg);
-    b.Field("value", value);
-    b.EndObject();
-  }
-  b.EndArray();
-  if (!sha256.empty())
-    b.Field("sha256", sha256);
-}
-
-// `dependencies: [{ref, depends_on}]`, one per dependent in order of first appearance.
-void WriteEdges(facts::TreeBuilder& b, const std::vector<std::string>& order,
-                std::map<std::string, std::vector<std::string>>& edges) {
-  b.Key("dependencies");
-  b.BeginArray();
-  for (const std::string& from : order) {
-    b.BeginObject();
-    b.Field("ref", from);
-    b.Key("depends_on");
-    b.BeginArray();
-    for (const std::string& to : edges[from])
-      b.String(to);
-    b.EndArray();
-    b.EndObject();
-  }
-  b.EndArray();
 }
 
 // `sha256` -> `SHA256`, `sha3_256` -> `SHA3_256`: SPDX 2's spelling, so one policy reads
@@ -169,7 +131,7 @@ std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::st
         hashes.emplace_back(Spdx2Algorithm(Text(&verified->items[h], "algorithm")),
                             Text(&verified->items[h], "hashValue"));
     }
-    WriteHashes(b, hashes);
+    internal::WriteHashes(b, hashes, "SHA256");
     b.Key("licenses");
     b.BeginArray();
     for (const std::string& licence : licences[id])
@@ -178,7 +140,7 @@ std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::st
     b.EndObject();
   }
   b.EndArray();
-  WriteEdges(b, order, edges);
+  internal::WriteEdges(b, order, edges);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);
@@ -250,7 +212,7 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
         hashes.emplace_back(Text(&sums->items[c], "algorithm"),
                             Text(&sums->items[c], "checksumValue"));
     }
-    WriteHashes(b, hashes);
+    internal::WriteHashes(b, hashes, "SHA256");
     b.Key("licenses");
     b.BeginArray();
     std::string licence = Text(&p, "licenseConcluded");
@@ -284,7 +246,7 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
       edges[from].push_back(to);
     }
   }
-  WriteEdges(b, order, edges);
+  internal::WriteEdges(b, order, edges);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);

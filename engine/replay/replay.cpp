@@ -9,7 +9,6 @@
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
-#include "engine/import/importer.h"
 #include "engine/relgate.h"
 
 namespace relgate::replay {
@@ -192,13 +191,7 @@ class Worker {
   static bool Load(const Release& release, facts::FactSet& set, std::string& error) {
     auto add = [&](const std::string& bytes, const std::string& name) {
       facts::LoadError e;
-      const import::Kind* kind = nullptr;
-      std::string imported;
-      // Recorded as `kind:path`: imported again, as `eval --facts kind:path` did.
-      auto doc =
-          import::SplitKindPath(name, kind, imported) && kind->import != nullptr
-              ? kind->import(bytes, imported, e)
-              : facts::ParseDocument(bytes, name, facts::Format::kAuto, e, facts::Digest::kSkip);
+      auto doc = ParseStoredFacts(name, bytes, facts::Digest::kSkip, e);
       if (doc && set.Add(std::move(doc), e))
         return true;
       error = e.message;
