@@ -1,7 +1,7 @@
 // `relgate check FILE...`: compile policies and print every diagnostic.
-#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/relgate.h"
 #include <unistd.h>
 
@@ -28,7 +28,7 @@ Command SetupCheck(CLI::App& app) {
     SourceMap sources;
     DiagnosticSink sink;
     auto program = CompilePolicy(args->paths, StdlibFrom(args->stdlib), sources, sink);
-    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+    Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
     if (!program)
       return 2;
     size_t warnings = 0;
@@ -36,11 +36,11 @@ Command SetupCheck(CLI::App& app) {
       warnings += d.severity == Severity::kWarning;
     const size_t rules = program->rules().size();
     const size_t files = program->sources().size();
-    std::cout << "ok: " << rules << (rules == 1 ? " rule, " : " rules, ") << files
-              << (files == 1 ? " source file" : " source files");
+    Out("ok: {}{}{}{}", rules, (rules == 1 ? " rule, " : " rules, "), files,
+        (files == 1 ? " source file" : " source files"));
     if (warnings > 0)
-      std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
-    std::cout << "\n";
+      Out(", {} warning{}", warnings, (warnings == 1 ? "" : "s"));
+    Out("\n");
     return 0;
   };
 }

@@ -1,9 +1,11 @@
 // `relgate eval --policy PATH --facts FILE...`: one gate decision.
 #include <algorithm>
 #include <cstdlib>
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/record.h"
 #include "engine/attest/dsse.h"
 #include "engine/attest/statement.h"
@@ -57,7 +59,7 @@ bool PlanReports(EvalArgs& args, std::vector<ReportTarget>& targets, std::string
   auto& pairs = args.reports;
   if (!args.pending_output.empty()) {
     if (!pairs.empty()) {
-      error = "--output `" + args.pending_output + "` follows no --format of its own";
+      error = fmt::format("--output `{}` follows no --format of its own", args.pending_output);
       return false;
     }
     pairs.push_back({"text", args.pending_output});
@@ -68,9 +70,9 @@ bool PlanReports(EvalArgs& args, std::vector<ReportTarget>& targets, std::string
   for (const auto& [format, output] : pairs) {
     const report::Renderer* renderer = report::FindRenderer(format);
     if (renderer == nullptr) {
-      error = "unknown --format `" + format + "`; formats:";
+      error = fmt::format("unknown --format `{}`; formats:", format);
       for (const report::Renderer& r : report::Renderers())
-        error += std::string(" ") + r.name;
+        error += fmt::format(" {}", r.name);
       return false;
     }
     to_stdout += output.empty();
@@ -89,7 +91,7 @@ bool PlanReports(EvalArgs& args, std::vector<ReportTarget>& targets, std::string
 std::string FormatHelp() {
   std::string out = "Report format, repeatable (pair each with an --output):";
   for (const report::Renderer& r : report::Renderers())
-    out += std::string("\n  ") + r.name + ": " + r.description;
+    out += fmt::format("\n  {}: {}", r.name, r.description);
   return out;
 }
 
@@ -136,8 +138,9 @@ Command SetupEval(CLI::App& app) {
            } else if (args->pending_output.empty()) {
              args->pending_output = output;  // for the --format just after
            } else {
-             args->report_error = "two --output in a row (`" + args->pending_output + "`, `" +
-                                  output + "`): each --output goes with one --format";
+             args->report_error = fmt::format(
+                 "two --output in a row (`{}`, `{}`): each --output goes with one --format",
+                 args->pending_output, output);
            }
          },
          "Write the report of the --format next to it to this file (atomically); repeatable")
@@ -168,40 +171,41 @@ Command SetupEval(CLI::App& app) {
     std::string error;
     std::vector<ReportTarget> targets;
     if (!PlanReports(*args, targets, error)) {
-      std::cerr << "relgate: error: " << error << "\n";
+      Err("relgate: error: {}\n", error);
       return 2;
     }
     std::vector<attest::Subject> subjects;
     for (const std::string& text : args->subjects) {
       attest::Subject subject;
       if (!attest::ParseSubject(text, subject)) {
-        std::cerr << "relgate: error: --subject `" << text
-                  << "` is not sha256:HEX or NAME@sha256:HEX (64 lower-case hex digits)\n";
+        Err("relgate: error: --subject `{}` is not sha256:HEX or NAME@sha256:HEX (64 lower-case "
+            "hex digits)\n",
+            text);
         return 2;
       }
       subjects.push_back(subject);
     }
     if (args->attest.empty() && (!args->sign_key.empty() || !subjects.empty())) {
-      std::cerr << "relgate: error: --sign-key and --subject go with --attest FILE\n";
+      Err("relgate: error: --sign-key and --subject go with --attest FILE\n");
       return 2;
     }
     if (!ParseNow(args->now, now_option->count() > 0, options.now, error)) {
-      std::cerr << "relgate: error: " << error << "\n";
+      Err("relgate: error: {}\n", error);
       return 2;
     }
     SourceMap sources;
     DiagnosticSink sink;
     auto program = CompilePolicy(args->policy, StdlibFrom(args->stdlib), sources, sink);
-    std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+    Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
     if (!program) {
-      std::cerr << "relgate: the policy does not compile; the gate stays shut\n";
+      Err("relgate: the policy does not compile; the gate stays shut\n");
       return 2;
     }
     for (const std::string& rule : args->overrides) {
       options.overrides.push_back({rule, args->by, args->reason});
     }
     if (std::string bad = eval::ValidateOverrides(*program, options.overrides); !bad.empty()) {
-      std::cerr << "relgate: error: " << bad << "\n";
+      Err("relgate: error: {}\n", bad);
       return 2;
     }
     facts::FactSet set;
@@ -209,12 +213,11 @@ Command SetupEval(CLI::App& app) {
     const bool recording = !args->record.history.empty();
     history::Record record;
     if (!LoadFacts(args->facts, set, load_error, recording ? &record.facts : nullptr)) {
-      std::cerr << load_error.ToString()
-                << "\nrelgate: the facts cannot be read; the gate stays shut\n";
+      Err("{}\nrelgate: the facts cannot be read; the gate stays shut\n", load_error.ToString());
       return 2;
     }
     if (recording && !IdentifyRelease(args->record, set, record, error)) {
-      std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+      Err("relgate: error: {}\nthe gate stays shut\n", error);
       return 2;
     }
     if (!args->previous.empty() || !args->previous_from.empty()) {
@@ -224,24 +227,23 @@ Command SetupEval(CLI::App& app) {
       const std::string repo =
           !args->record.repo.empty() ? args->record.repo : set.StringAt("release", "repo");
       if (!args->previous_from.empty() && repo.empty()) {
-        std::cerr << "relgate: error: --previous-from needs the repository: give --repo, or a "
-                     "`release.repo` fact\nthe gate stays shut\n";
+        Err("relgate: error: --previous-from needs the repository: give --repo, or a "
+            "`release.repo` fact\nthe gate stays shut\n");
         return 2;
       }
       std::string found;
       facts::LoadError previous_error;
       auto doc = LoadPrevious(args->previous, args->previous_from, repo, found, previous_error);
       if (doc == nullptr && !previous_error.message.empty()) {
-        std::cerr << previous_error.ToString()
-                  << "\nrelgate: the previous release's facts cannot be read; the gate stays "
-                     "shut\n";
+        Err("{}\nrelgate: the previous release's facts cannot be read; the gate stays shut\n",
+            previous_error.ToString());
         return 2;
       }
       if (doc != nullptr) {
         if (recording)
           record.facts.push_back({"previous.json", import::FactsJson(*doc)});
         if (!set.Add(std::move(doc), previous_error)) {
-          std::cerr << previous_error.ToString() << "\nthe gate stays shut\n";
+          Err("{}\nthe gate stays shut\n", previous_error.ToString());
           return 2;
         }
       }
@@ -249,9 +251,8 @@ Command SetupEval(CLI::App& app) {
     if (!args->attest.empty() && subjects.empty()) {
       subjects = attest::SubjectsFromFacts(set);
       if (subjects.empty()) {
-        std::cerr << "relgate: error: --attest needs the artifact's digest: the facts have no "
-                     "`artifact.digest` of the form sha256:HEX; give --subject\n"
-                     "the gate stays shut\n";
+        Err("relgate: error: --attest needs the artifact's digest: the facts have no "
+            "`artifact.digest` of the form sha256:HEX; give --subject\nthe gate stays shut\n");
         return 2;
       }
     }
@@ -264,7 +265,7 @@ Command SetupEval(CLI::App& app) {
       record.verdict = eval::VerdictName(decision.verdict);
       record.decision_json = report::RenderJson(decision);
       if (!RecordDecision(args->record.history, record, error)) {
-        std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+        Err("relgate: error: {}\nthe gate stays shut\n", error);
         return 2;
       }
       decision.history_head = record.hash;
@@ -276,7 +277,7 @@ Command SetupEval(CLI::App& app) {
         continue;
       const std::string report = t.renderer->render(decision, {});
       if (std::string failed = WriteFileAtomically(t.output, report); !failed.empty()) {
-        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        Err("relgate: error: {}\nthe gate stays shut\n", failed);
         return 2;
       }
     }
@@ -287,12 +288,12 @@ Command SetupEval(CLI::App& app) {
         statement =
             attest::SignEnvelope(statement, attest::kInTotoPayloadType, args->sign_key, error);
         if (statement.empty()) {
-          std::cerr << "relgate: error: " << error << "\nthe gate stays shut\n";
+          Err("relgate: error: {}\nthe gate stays shut\n", error);
           return 2;
         }
       }
       if (std::string failed = WriteFileAtomically(args->attest, statement); !failed.empty()) {
-        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        Err("relgate: error: {}\nthe gate stays shut\n", failed);
         return 2;
       }
     }
@@ -304,19 +305,17 @@ Command SetupEval(CLI::App& app) {
         })) {
       if (std::string failed = AppendToFile(summary, report::RenderMarkdown(decision));
           !failed.empty()) {
-        std::cerr << "relgate: error: " << failed << "\nthe gate stays shut\n";
+        Err("relgate: error: {}\nthe gate stays shut\n", failed);
         return 2;
       }
     }
     for (const ReportTarget& t : targets) {
       if (!t.output.empty())
         continue;
-      std::cout << t.renderer->render(decision, {ColorFor(STDOUT_FILENO)});
+      Out("{}", t.renderer->render(decision, {ColorFor(STDOUT_FILENO)}));
     }
-    std::cout.flush();
-    if (!std::cout) {
-      std::cerr << "relgate: error: could not write the report to standard output\nthe gate "
-                   "stays shut\n";
+    if (!OutFlushed()) {
+      Err("relgate: error: could not write the report to standard output\nthe gate stays shut\n");
       return 2;
     }
     return eval::ExitCode(decision.verdict);

@@ -4,9 +4,9 @@
 // does not parse is reported with its diagnostics and left alone (exit 2).
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/atomic_file.h"
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
@@ -59,13 +59,13 @@ Command SetupFmt(CLI::App& app) {
   cmd->add_flag("-w,--write", args->write, "Rewrite the files that would change, atomically");
   return [args]() {
     if (args->check && args->write) {
-      std::cerr << "relgate: error: --check or -w, not both\n";
+      Err("relgate: error: --check or -w, not both\n");
       return 2;
     }
     const std::vector<std::string> files = GateFiles(args->paths);
     if (files.size() != 1 && !args->check && !args->write) {
-      std::cerr << "relgate: error: " << files.size()
-                << " files: give --check or -w (only one file is printed)\n";
+      Err("relgate: error: {} files: give --check or -w (only one file is printed)\n",
+          files.size());
       return 2;
     }
     int changed = 0, broken = 0;
@@ -73,7 +73,7 @@ Command SetupFmt(CLI::App& app) {
       std::string text;
       if (std::string why = ReadBounded(file, {limits::kMaxPolicySourceBytes, false}, text);
           !why.empty()) {
-        std::cerr << "relgate: error: `" << Printable(file) << "` " << why << "\n";
+        Err("relgate: error: `{}` {}\n", Printable(file), why);
         ++broken;
         continue;
       }
@@ -82,23 +82,23 @@ Command SetupFmt(CLI::App& app) {
       DiagnosticSink sink;
       syntax::IdAllocator ids;
       if (!syntax::ParseModule(sources, id, ids, sink)) {
-        std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
-        std::cerr << "relgate: `" << Printable(file) << "` does not parse; not formatted\n";
+        Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+        Err("relgate: `{}` does not parse; not formatted\n", Printable(file));
         ++broken;
         continue;
       }
       const std::string formatted = syntax::FormatSource(text);
       if (!args->check && !args->write) {
-        std::cout << formatted;
+        Out("{}", formatted);
         continue;
       }
       if (formatted == text)
         continue;
       ++changed;
-      std::cout << file << "\n";
+      Out("{}\n", file);
       if (args->write) {
         if (std::string failed = WriteFileAtomically(file, formatted); !failed.empty()) {
-          std::cerr << "relgate: error: " << Printable(failed) << "\n";
+          Err("relgate: error: {}\n", Printable(failed));
           ++broken;
         }
       }

@@ -1,9 +1,9 @@
 // `relgate history list|show|verify --history HISTORY.db`: reading the recorded decisions
 // and checking their hash chain. Exit codes: 0 done (verify: the chain is intact), 1 the
 // chain is broken or no longer leads to --head, 2 the history cannot be read or bad usage.
-#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/atomic_file.h"
 #include "engine/base/digest.h"
 #include "engine/base/printable.h"
@@ -30,7 +30,7 @@ std::unique_ptr<history::Store> OpenOrSay(const std::string& path) {
   std::string error;
   auto store = history::OpenStore(path, /*create=*/false, error);
   if (store == nullptr)
-    std::cerr << "relgate: error: " << Printable(error) << "\n";
+    Err("relgate: error: {}\n", Printable(error));
   return store;
 }
 
@@ -49,14 +49,13 @@ int List(const HistoryArgs& args) {
   const bool ok = store->List(
       filter, /*with_facts=*/false,
       [](const history::Record& r) {
-        std::cout << r.seq << "  " << FormatRfc3339(r.release_time) << "  " << Printable(r.repo)
-                  << "  " << Printable(r.release_id) << "  " << r.verdict
-                  << "  policy sha256:" << r.policy_digest.substr(0, 12) << "\n";
+        Out("{}  {}  {}  {}  {}  policy sha256:{}\n", r.seq, FormatRfc3339(r.release_time),
+            Printable(r.repo), Printable(r.release_id), r.verdict, r.policy_digest.substr(0, 12));
         return true;
       },
       error);
   if (!ok) {
-    std::cerr << "relgate: error: the history cannot be read: " << Printable(error) << "\n";
+    Err("relgate: error: the history cannot be read: {}\n", Printable(error));
     return 2;
   }
   return 0;
@@ -69,21 +68,17 @@ int Show(const HistoryArgs& args) {
   std::string error;
   const auto record = store->Get(args.seq, error);
   if (!record) {
-    std::cerr << "relgate: error: " << Printable(error) << "\n";
+    Err("relgate: error: {}\n", Printable(error));
     return 2;
   }
-  std::cout << "record " << record->seq << "\n"
-            << "release " << Printable(record->release_id) << " of " << Printable(record->repo)
-            << " at " << FormatRfc3339(record->release_time) << "\n"
-            << "decided " << record->verdict << " at " << FormatRfc3339(record->evaluated_at)
-            << " by policy sha256:" << record->policy_digest << "\n";
+  Out("record {}\nrelease {} of {} at {}\ndecided {} at {} by policy sha256:{}\n", record->seq,
+      Printable(record->release_id), Printable(record->repo), FormatRfc3339(record->release_time),
+      record->verdict, FormatRfc3339(record->evaluated_at), record->policy_digest);
   for (const history::StoredFacts& f : record->facts) {
-    std::cout << "facts " << Printable(f.name) << " (" << f.bytes.size()
-              << " bytes) sha256:" << Sha256Hex(f.bytes) << "\n";
+    Out("facts {} ({} bytes) sha256:{}\n", Printable(f.name), f.bytes.size(), Sha256Hex(f.bytes));
   }
-  std::cout << "chain prev sha256:" << record->prev_hash << "\n"
-            << "chain hash sha256:" << record->hash << "\n"
-            << record->decision_json;
+  Out("chain prev sha256:{}\nchain hash sha256:{}\n{}", record->prev_hash, record->hash,
+      record->decision_json);
   return 0;
 }
 
@@ -96,12 +91,11 @@ int Verify(const HistoryArgs& args) {
     head = head.substr(7);
   const history::Verification v = store->Verify(head);
   if (!v.ok) {
-    std::cout << "history BROKEN after checking " << v.records
-              << " records: " << Printable(v.problem) << "\n";
+    Out("history BROKEN after checking {} records: {}\n", v.records, Printable(v.problem));
     return 1;
   }
-  std::cout << "history intact: " << v.records << " records, chain head sha256:" << v.head
-            << (head.empty() ? "" : ", which leads to the given head") << "\n";
+  Out("history intact: {} records, chain head sha256:{}{}\n", v.records, v.head,
+      (head.empty() ? "" : ", which leads to the given head"));
   return 0;
 }
 
@@ -116,24 +110,28 @@ int Export(const HistoryArgs& args) {
       {}, /*with_facts=*/true,
       [&](const history::Record& r) {
         ++count;
-        if (args.output.empty()) {
-          std::cout << history::ToJsonLine(r);
-        } else {
+        if (!args.output.empty()) {
           buffered += history::ToJsonLine(r);
+          return true;
         }
-        return static_cast<bool>(std::cout);
+        if (WriteOut(history::ToJsonLine(r)))
+          return true;
+        error = "standard output cannot be written";
+        return false;
       },
       error);
-  if (!ok || !std::cout) {
-    std::cerr << "relgate: error: the history cannot be exported: " << Printable(error) << "\n";
+  if (!ok || !OutFlushed()) {
+    if (error.empty())
+      error = "standard output cannot be written";
+    Err("relgate: error: the history cannot be exported: {}\n", Printable(error));
     return 2;
   }
   if (!args.output.empty()) {
     if (std::string failed = WriteFileAtomically(args.output, buffered); !failed.empty()) {
-      std::cerr << "relgate: error: " << Printable(failed) << "\n";
+      Err("relgate: error: {}\n", Printable(failed));
       return 2;
     }
-    std::cerr << "relgate: exported " << count << " records to " << Printable(args.output) << "\n";
+    Err("relgate: exported {} records to {}\n", count, Printable(args.output));
   }
   return 0;
 }
@@ -150,12 +148,12 @@ int Import(const HistoryArgs& args) {
             return true;
           },
           error)) {
-    std::cerr << "relgate: error: nothing imported: " << Printable(error) << "\n";
+    Err("relgate: error: nothing imported: {}\n", Printable(error));
     return 2;
   }
   auto store = history::OpenStore(args.history, /*create=*/true, error);
   if (store == nullptr) {
-    std::cerr << "relgate: error: " << Printable(error) << "\n";
+    Err("relgate: error: {}\n", Printable(error));
     return 2;
   }
   std::string head;
@@ -170,19 +168,21 @@ int Import(const HistoryArgs& args) {
             return true;
           },
           error)) {
-    std::cerr << "relgate: error: import stopped after " << imported
-              << " records: " << Printable(error) << "\n";
+    Err("relgate: error: import stopped after {} records: {}\n", imported, Printable(error));
     return 2;
   }
-  std::cout << "imported " << imported << " records (the export's chain checked); chain head "
-            << "sha256:" << (head.empty() ? history::kGenesisHash : head) << "\n";
+  Out("imported {} records (the export's chain checked); chain head sha256:{}\n", imported,
+      (head.empty() ? history::kGenesisHash : head));
   return 0;
 }
 
 int Migrate(const HistoryArgs& args) {
   std::string message;
   const bool ok = history::Migrate(args.history, message);
-  (ok ? std::cout : std::cerr) << (ok ? "" : "relgate: error: ") << Printable(message) << "\n";
+  if (ok)
+    Out("{}\n", Printable(message));
+  else
+    Err("relgate: error: {}\n", Printable(message));
   return ok ? 0 : 2;
 }
 

@@ -1,9 +1,12 @@
 // `relgate import KIND FILE... [options] [-o OUT.json]`: evidence the pipeline produced, as facts
 // (engine/import/). `relgate import --list` names every kind. The output is written
 // atomically; nothing is written when the input cannot be imported (exit 2).
-#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/atomic_file.h"
 #include "engine/base/printable.h"
 #include "engine/import/facts_json.h"
@@ -21,17 +24,17 @@ struct ImportArgs {
 
 // The options given that `kind` does not take, as `--subject, --head`.
 std::string Unaccepted(const import::Kind& kind, const import::Request& r) {
-  std::string out;
+  std::vector<const char*> names;
   auto check = [&](import::Option option, const std::string& value, const char* name) {
     if (!value.empty() && (kind.options & option) == 0)
-      out += (out.empty() ? "" : ", ") + std::string(name);
+      names.push_back(name);
   };
   check(import::kVerifyKey, r.verify_key, "--verify-key");
   check(import::kSubject, r.subject, "--subject");
   check(import::kHead, r.head, "--head");
   check(import::kRange, r.range, "--range");
   check(import::kTrustedKeys, r.trusted_keys, "--trusted-keys");
-  return out;
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 }  // namespace
@@ -56,30 +59,29 @@ Command SetupImport(CLI::App& app) {
   return [args]() {
     if (args->list) {
       for (const import::Kind& k : import::Kinds())
-        std::cout << k.name << "  " << k.description << "\n";
+        Out("{}  {}\n", k.name, k.description);
       return 0;
     }
     if (args->operands.empty()) {
-      std::cerr << "relgate: error: give KIND FILE (relgate import --list names the kinds)\n";
+      Err("relgate: error: give KIND FILE (relgate import --list names the kinds)\n");
       return 2;
     }
     const import::Kind* kind = import::FindKind(args->operands[0]);
     if (kind == nullptr) {
-      std::cerr << "relgate: error: no import kind `" << Printable(args->operands[0])
-                << "`; kinds:";
+      Err("relgate: error: no import kind `{}`; kinds:", Printable(args->operands[0]));
       for (const import::Kind& k : import::Kinds())
-        std::cerr << " " << k.name;
-      std::cerr << "\n";
+        Err(" {}", k.name);
+      Err("\n");
       return 2;
     }
     import::Request& request = args->request;
     request.inputs.assign(args->operands.begin() + 1, args->operands.end());
     if (request.inputs.size() < kind->min_inputs || request.inputs.size() > kind->max_inputs) {
-      std::cerr << "relgate: error: give " << kind->name << " " << kind->inputs << "\n";
+      Err("relgate: error: give {} {}\n", kind->name, kind->inputs);
       return 2;
     }
     if (const std::string extra = Unaccepted(*kind, request); !extra.empty()) {
-      std::cerr << "relgate: error: " << kind->name << " does not take " << extra << "\n";
+      Err("relgate: error: {} does not take {}\n", kind->name, extra);
       return 2;
     }
     facts::LoadError error;
@@ -87,22 +89,19 @@ Command SetupImport(CLI::App& app) {
     if (!doc) {
       std::string inputs;
       for (const std::string& input : request.inputs)
-        inputs += (inputs.empty() ? "`" : ", `") + Printable(input) + "`";
-      std::cerr << error.ToString() << "\nrelgate: " << inputs << " cannot be imported as "
-                << kind->name << "\n";
+        inputs += fmt::format("{}{}`", (inputs.empty() ? "`" : ", `"), Printable(input));
+      Err("{}\nrelgate: {} cannot be imported as {}\n", error.ToString(), inputs, kind->name);
       return 2;
     }
     const std::string json = import::FactsJson(*doc);
     if (!args->output.empty()) {
       if (std::string failed = WriteFileAtomically(args->output, json); !failed.empty()) {
-        std::cerr << "relgate: error: " << Printable(failed) << "\n";
+        Err("relgate: error: {}\n", Printable(failed));
         return 2;
       }
       return 0;
     }
-    std::cout << json;
-    std::cout.flush();
-    return std::cout ? 0 : 2;
+    return WriteOut(json) && OutFlushed() ? 0 : 2;
   };
 }
 

@@ -2,9 +2,9 @@
 // a policy change would have done to past releases. Exit codes: 0 the candidate blocks
 // nothing the baseline allowed, 1 it newly blocks (or cannot decide) a release, 2 the
 // replay cannot run (a policy does not compile, the source cannot be read, bad usage).
-#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "engine/base/atomic_file.h"
 #include "engine/base/printable.h"
@@ -35,9 +35,9 @@ std::unique_ptr<compile::Program> CompileOrSay(const std::vector<std::string>& p
                                                const char* what) {
   DiagnosticSink sink;
   auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
-  std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+  Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
   if (!program)
-    std::cerr << "relgate: the " << what << " policy does not compile; nothing replayed\n";
+    Err("relgate: the {} policy does not compile; nothing replayed\n", what);
   return program;
 }
 
@@ -77,13 +77,13 @@ Command SetupReplay(CLI::App& app) {
     }
     replay::SourceKind kind;
     if (std::string error = replay::DetectSource(args->history, kind); !error.empty()) {
-      std::cerr << "relgate: error: " << Printable(error) << "\n";
+      Err("relgate: error: {}\n", Printable(error));
       return 2;
     }
     const bool recorded = args->baseline.size() == 1 && args->baseline[0] == "recorded";
     if (recorded && kind != replay::SourceKind::kHistory) {
-      std::cerr << "relgate: error: --baseline recorded needs a recorded history (relgate eval "
-                   "--record); a JSON Lines file or a directory has no recorded verdicts\n";
+      Err("relgate: error: --baseline recorded needs a recorded history (relgate eval --record); a "
+          "JSON Lines file or a directory has no recorded verdicts\n");
       return 2;
     }
     SourceMap candidate_sources, baseline_sources;
@@ -108,7 +108,7 @@ Command SetupReplay(CLI::App& app) {
     if (!replay::ReadSource(
             args->history, kind, filter,
             [&](replay::Release release) { replayer.Add(std::move(release)); }, error, &read)) {
-      std::cerr << "relgate: error: " << Printable(error) << "\n";
+      Err("relgate: error: {}\n", Printable(error));
       return 2;
     }
     const replay::Summary summary = replayer.Finish();
@@ -119,13 +119,11 @@ Command SetupReplay(CLI::App& app) {
                                                             : replay::RenderText(summary);
     if (!args->output.empty()) {
       if (std::string failed = WriteFileAtomically(args->output, report); !failed.empty()) {
-        std::cerr << "relgate: error: " << Printable(failed) << "\n";
+        Err("relgate: error: {}\n", Printable(failed));
         return 2;
       }
     } else {
-      std::cout << report;
-      std::cout.flush();
-      if (!std::cout)
+      if (!WriteOut(report) || !OutFlushed())
         return 2;
     }
     return replay::ExitCode(summary);

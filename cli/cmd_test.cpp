@@ -4,9 +4,9 @@
 // test cannot run (a fixture or patch fails), or the policy does not compile.
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/printable.h"
 #include "engine/policytest/coverage.h"
 #include "engine/policytest/suite.h"
@@ -63,8 +63,7 @@ Command SetupTest(CLI::App& app) {
     const std::vector<std::string> files =
         one_file ? std::vector<std::string>{args->path} : TestFiles(args->path);
     if (files.empty()) {
-      std::cerr << "relgate: error: no *.test.yaml beside the policy in `" << Printable(args->path)
-                << "`\n";
+      Err("relgate: error: no *.test.yaml beside the policy in `{}`\n", Printable(args->path));
       return 2;
     }
     // Every test file first: they say which policy they test (`policy:`), else the
@@ -76,7 +75,7 @@ Command SetupTest(CLI::App& app) {
     for (size_t k = 0; k < files.size(); ++k) {
       std::string error;
       if (!policytest::LoadTestFile(files[k], tests[k], error)) {
-        std::cerr << "relgate: error: " << Printable(error) << "\n";
+        Err("relgate: error: {}\n", Printable(error));
         return 2;
       }
       const std::string policy = tests[k].policy.empty() ? default_policy : tests[k].policy;
@@ -93,10 +92,9 @@ Command SetupTest(CLI::App& app) {
       SourceMap sources;
       DiagnosticSink sink;
       auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
-      std::cerr << RenderAll(sink, sources, ColorFor(STDERR_FILENO));
+      Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
       if (!program) {
-        std::cerr << "relgate: the policy `" << Printable(policy)
-                  << "` does not compile; no test run\n";
+        Err("relgate: the policy `{}` does not compile; no test run\n", Printable(policy));
         return 2;
       }
       policytest::Coverage coverage(*program);
@@ -148,12 +146,11 @@ Command SetupTest(CLI::App& app) {
             " passed, " + std::to_string(failed) + " failed" +
             (broken > 0 ? ", " + std::to_string(broken) + " could not run" : "") + "\n";
     if (args->format == "junit") {
-      std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate "
-                   "test\" tests=\""
-                << total << "\" failures=\"" << failed << "\" errors=\"" << broken << "\">\n"
-                << junit << "</testsuites>\n";
+      Out("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate test\" "
+          "tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
+          total, failed, broken, junit);
     } else {
-      std::cout << text << coverage_text;
+      Out("{}{}", text, coverage_text);
     }
     return broken > 0 ? 2 : failed > 0 ? 1 : 0;
   };

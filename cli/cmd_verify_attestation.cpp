@@ -4,9 +4,11 @@
 // Exit 1: anything checked and found wrong (a changed payload or signature, another
 // key, another subject or policy, a FAILED result). Exit 2: it cannot be checked (the
 // file or key cannot be read, bad usage).
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/attest/dsse.h"
 #include "engine/attest/statement.h"
 #include "engine/base/bounded_read.h"
@@ -23,7 +25,7 @@ struct VerifyArgs {
 };
 
 int Fail(const std::string& why) {
-  std::cerr << "relgate: attestation NOT verified: " << Printable(why) << "\n";
+  Err("relgate: attestation NOT verified: {}\n", Printable(why));
   return 1;
 }
 
@@ -44,25 +46,24 @@ Command SetupVerifyAttestation(CLI::App& app) {
   return [args]() {
     std::string envelope;
     if (std::string why = ReadBounded(args->file, {16u << 20, true}, envelope); !why.empty()) {
-      std::cerr << "relgate: error: `" << Printable(args->file) << "` " << why << "\n";
+      Err("relgate: error: `{}` {}\n", Printable(args->file), why);
       return 2;
     }
     attest::Subject wanted;
     if (!args->subject.empty() && !attest::ParseSubject(args->subject, wanted)) {
-      std::cerr << "relgate: error: --subject `" << Printable(args->subject)
-                << "` is not sha256:HEX\n";
+      Err("relgate: error: --subject `{}` is not sha256:HEX\n", Printable(args->subject));
       return 2;
     }
     bool cannot_run = false;
     const attest::Verified verified = attest::VerifyEnvelope(envelope, args->key, cannot_run);
     if (cannot_run) {
-      std::cerr << "relgate: error: " << Printable(verified.problem) << "\n";
+      Err("relgate: error: {}\n", Printable(verified.problem));
       return 2;
     }
     if (!verified.ok)
       return Fail(verified.problem);
     if (verified.payload_type != attest::kInTotoPayloadType)
-      return Fail("the payload type is `" + verified.payload_type + "`, not in-toto's");
+      return Fail(fmt::format("the payload type is `{}`, not in-toto's", verified.payload_type));
     attest::StatementSummary s;
     std::string error;
     if (!attest::ReadStatement(verified.payload, s, error))
@@ -72,24 +73,24 @@ Command SetupVerifyAttestation(CLI::App& app) {
       for (const attest::Subject& subject : s.subjects)
         found = found || subject.sha256 == wanted.sha256;
       if (!found)
-        return Fail("the statement is not about " + args->subject);
+        return Fail(fmt::format("the statement is not about {}", args->subject));
     }
     if (!args->policy_digest.empty()) {
       const std::string want = args->policy_digest.rfind("sha256:", 0) == 0
                                    ? args->policy_digest.substr(7)
                                    : args->policy_digest;
       if (s.policy_digest != want)
-        return Fail("the policy was sha256:" + s.policy_digest + ", not sha256:" + want);
+        return Fail(fmt::format("the policy was sha256:{}, not sha256:{}", s.policy_digest, want));
     }
     std::string subjects;
     for (const attest::Subject& subject : s.subjects)
-      subjects +=
-          (subjects.empty() ? "" : ", ") + subject.name + " (sha256:" + subject.sha256 + ")";
+      subjects += fmt::format("{}{} (sha256:{})", (subjects.empty() ? "" : ", "), subject.name,
+                              subject.sha256);
     if (s.result != "PASSED")
-      return Fail("signed, but the gate did not pass: " + s.result + " for policy " + s.package);
-    std::cout << "attestation verified: " << s.result << " for policy " << Printable(s.package)
-              << " (sha256:" << s.policy_digest << ") at " << Printable(s.time_verified)
-              << "; subjects: " << Printable(subjects) << "\n";
+      return Fail(
+          fmt::format("signed, but the gate did not pass: {} for policy {}", s.result, s.package));
+    Out("attestation verified: {} for policy {} (sha256:{}) at {}; subjects: {}\n", s.result,
+        Printable(s.package), s.policy_digest, Printable(s.time_verified), Printable(subjects));
     return 0;
   };
 }

@@ -1,8 +1,10 @@
 #include <chrono>
 #include <cstdlib>
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include <unistd.h>
@@ -47,8 +49,9 @@ bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& er
     return true;
   }
   const std::string problem = TimeProblem(text);
-  error = "--now `" + Printable(text) + "` " +
-          (problem.empty() ? "is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date" : problem);
+  error = fmt::format(
+      "--now `{}` {}", Printable(text),
+      (problem.empty() ? "is not an RFC 3339 time (2026-05-01T12:00:00Z) or a date" : problem));
   return false;
 }
 
@@ -64,8 +67,8 @@ bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out) {
     return true;
   }
   const std::string problem = TimeProblem(text);
-  std::cerr << "relgate: error: " << flag << " `" << Printable(text) << "` "
-            << (problem.empty() ? "is not an RFC 3339 time or a date" : problem) << "\n";
+  Err("relgate: error: {} `{}` {}\n", flag, Printable(text),
+      (problem.empty() ? "is not an RFC 3339 time or a date" : problem));
   return false;
 }
 

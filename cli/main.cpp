@@ -1,16 +1,18 @@
 // relgate: a release-gate policy engine. Exit codes: 0 gate open, 1 gate shut by policy,
 // 2 could not decide (bad policy, bad facts, bad usage, or an internal error) — in every
 // case but 0 the gate stays shut.
-#include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/base/diagnostic.h"
 #include "engine/base/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"relgate: checks the facts of a release against a policy before the gate opens"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("relgate ") + relgate::kVersion);
+  app.set_version_flag("--version", fmt::format("relgate {}", relgate::kVersion));
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   commands.push_back({nullptr, relgate::cli::SetupCheck(app)});
   commands.back().first = app.get_subcommands({}).back();
@@ -46,10 +48,10 @@ int main(int argc, char** argv) {
         return run();
     }
   } catch (const relgate::InternalError& e) {
-    std::cerr << "relgate: internal error: " << e.what() << "\nthe gate stays shut\n";
+    relgate::cli::Err("relgate: internal error: {}\nthe gate stays shut\n", e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "relgate: internal error: " << e.what() << "\nthe gate stays shut\n";
+    relgate::cli::Err("relgate: internal error: {}\nthe gate stays shut\n", e.what());
     return 2;
   }
   return 2;

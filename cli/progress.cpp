@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <unistd.h>
 
 namespace relgate::cli {
@@ -45,12 +47,12 @@ void ProgressLine::Update(int64_t releases, int64_t done, int64_t total) {
   if (now - start_ < after_ || (drawn_ && now - last_ < std::chrono::milliseconds(200)))
     return;
   last_ = now;
-  std::string line = "\r\033[K" + std::to_string(releases) + " releases, " +
-                     std::to_string(static_cast<int64_t>(releases / elapsed)) + "/s";
+  std::string line =
+      fmt::format("\r\033[K{} releases, {}/s", releases, static_cast<int64_t>(releases / elapsed));
   if (total > 0 && done > 0) {
     const double fraction = std::min(1.0, static_cast<double>(done) / total);
-    line += ", " + std::to_string(static_cast<int>(fraction * 100)) + "%, " +
-            Minutes(elapsed * (1 - fraction) / fraction) + " left";
+    line += fmt::format(", {}%, {} left", static_cast<int>(fraction * 100),
+                        Minutes(elapsed * (1 - fraction) / fraction));
   }
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);

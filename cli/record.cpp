@@ -2,6 +2,8 @@
 // the facts), and appending the decision to the history.
 #include "cli/record.h"
 
+#include <fmt/format.h>
+
 #include "engine/base/time.h"
 #include "engine/history/store.h"
 
@@ -27,8 +29,8 @@ bool IdentifyRelease(const RecordArgs& args, const facts::FactSet& set, history:
   const auto parsed = ParseRfc3339(time);
   if (!parsed) {
     const std::string problem = TimeProblem(time);
-    error = "the release time `" + time + "` " +
-            (problem.empty() ? "is not an RFC 3339 time" : problem);
+    error = fmt::format("the release time `{}` {}", time,
+                        (problem.empty() ? "is not an RFC 3339 time" : problem));
     return false;
   }
   record.release_time = *parsed;

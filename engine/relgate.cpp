@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/check/checker.h"
@@ -70,15 +73,16 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
       // input the kind reads itself (an archive, a directory) is not kept: its facts are.
       if (kind->min_inputs > 1) {
         error.file = imported;
-        error.message = std::string(kind->name) + " reads " + kind->inputs +
-                        ": import it with `relgate import " + kind->name +
-                        "` and give the facts file";
+        error.message =
+            fmt::format("{} reads {}: import it with `relgate import {}` and give the facts file",
+                        kind->name, kind->inputs, kind->name);
       } else if (kind->reads_itself || kind->import == nullptr) {
         import::Request request;
         request.inputs = {imported};
         doc = import::Import(*kind, request, error);
         if (doc && raw != nullptr)
-          raw->push_back({imported + " (" + kind->name + ").facts.json", import::FactsJson(*doc)});
+          raw->push_back(
+              {fmt::format("{} ({}).facts.json", imported, kind->name), import::FactsJson(*doc)});
       } else {
         std::string bytes;
         if (import::ReadInput(imported, bytes, error))
@@ -131,16 +135,16 @@ std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& fi
   if (!files.empty()) {
     if (!LoadFacts(files, previous, error))
       return nullptr;
-    for (const std::string& f : files)
-      found += (found.empty() ? "" : ", ") + f;
+    found = fmt::format("{}", fmt::join(files, ", "));
   } else {
     std::string problem;
     std::error_code ec;
     if (!history::IsPostgresUri(history) && !std::filesystem::exists(history, ec)) {
       // Not an empty history: a mistyped path must not make every release a first one.
-      error.message = "history `" + history +
-                      "` does not exist: create it with `relgate history migrate --history " +
-                      history + "` (its first release then has no previous)";
+      error.message = fmt::format(
+          "history `{}` does not exist: create it with `relgate history migrate --history {}` (its "
+          "first release then has no previous)",
+          history, history);
       return nullptr;
     }
     auto store = history::OpenStore(history, /*create=*/false, problem);
@@ -167,15 +171,15 @@ std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& fi
       return nullptr;  // a first release: no previous
     std::optional<history::Record> record = store->Get(last, problem);
     if (!record) {
-      error.message = problem.empty() ? "record " + std::to_string(last) + " vanished" : problem;
+      error.message = problem.empty() ? fmt::format("record {} vanished", last) : problem;
       return nullptr;
     }
     if (!LoadStoredFacts(record->facts, previous, error))
       return nullptr;
-    found = "release " + record->release_id + " (record " + std::to_string(last) + ")";
+    found = fmt::format("release {} (record {})", record->release_id, last);
   }
   auto doc = facts::NestUnder(previous, check::kPreviousFact, check::kPreviousFact,
-                              "previous: " + found, error);
+                              fmt::format("previous: {}", found), error);
   if (doc != nullptr)
     doc->set_sha256(Sha256Hex(import::FactsJson(*doc)));
   return doc;

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <memory>
 
+#include <fmt/format.h>
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -24,7 +25,7 @@ std::string AsnString(const ASN1_STRING* s) {
 // The value of Fulcio's extension 1.3.6.1.4.1.57264.1.<arc>. The first ones (.1-.6) hold
 // the raw string; the later ones a DER UTF8String.
 std::string FulcioClaim(X509* cert, int arc) {
-  const std::string oid = "1.3.6.1.4.1.57264.1." + std::to_string(arc);
+  const std::string oid = fmt::format("1.3.6.1.4.1.57264.1.{}", arc);
   ASN1_OBJECT* obj = OBJ_txt2obj(oid.c_str(), /*no_name=*/1);
   if (obj == nullptr)
     return "";

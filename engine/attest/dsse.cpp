@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <fmt/format.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -32,7 +33,7 @@ constexpr size_t kMaxEnvelopeBytes = 16u << 20;
 Key ReadKey(const std::string& path, bool is_private, std::string& error) {
   std::string pem;
   if (std::string why = ReadBounded(path, {kMaxKeyBytes, false}, pem); !why.empty()) {
-    error = "the key `" + path + "` " + why;
+    error = fmt::format("the key `{}` {}", path, why);
     return nullptr;
   }
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
@@ -40,8 +41,9 @@ Key ReadKey(const std::string& path, bool is_private, std::string& error) {
   Key key(is_private ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
                      : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (key == nullptr) {
-    error = "the key `" + path + "` is not a PEM " +
-            (is_private ? "private key (PKCS#8 or EC)" : "public key (SubjectPublicKeyInfo)");
+    error = fmt::format(
+        "the key `{}` is not a PEM {}", path,
+        (is_private ? "private key (PKCS#8 or EC)" : "public key (SubjectPublicKeyInfo)"));
     return nullptr;
   }
   if (EVP_PKEY_get_id(key.get()) == EVP_PKEY_ED25519)
@@ -54,7 +56,7 @@ Key ReadKey(const std::string& path, bool is_private, std::string& error) {
       return key;
     }
   }
-  error = "the key `" + path + "` is neither Ed25519 nor ECDSA P-256";
+  error = fmt::format("the key `{}` is neither Ed25519 nor ECDSA P-256", path);
   return nullptr;
 }
 
@@ -76,8 +78,7 @@ std::string KeyId(EVP_PKEY* key) {
 }  // namespace
 
 std::string Pae(std::string_view type, std::string_view body) {
-  return "DSSEv1 " + std::to_string(type.size()) + " " + std::string(type) + " " +
-         std::to_string(body.size()) + " " + std::string(body);
+  return fmt::format("DSSEv1 {} {} {} {}", type.size(), type, body.size(), body);
 }
 
 std::string SignEnvelope(std::string_view payload, std::string_view payload_type,
@@ -93,13 +94,13 @@ std::string SignEnvelope(std::string_view payload, std::string_view payload_type
       EVP_DigestSignInit(context.get(), nullptr, DigestFor(key.get()), nullptr, key.get()) != 1 ||
       EVP_DigestSign(context.get(), nullptr, &length,
                      reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
-    error = "signing with `" + key_pem_path + "` failed";
+    error = fmt::format("signing with `{}` failed", key_pem_path);
     return "";
   }
   signature.resize(length);
   if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
                      reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
-    error = "signing with `" + key_pem_path + "` failed";
+    error = fmt::format("signing with `{}` failed", key_pem_path);
     return "";
   }
   signature.resize(length);
@@ -115,7 +116,9 @@ std::string SignEnvelope(std::string_view payload, std::string_view payload_type
   w.Close('}');
   w.Close(']');
   w.Close('}');
-  return w.Take() + "\n";
+  std::string out = w.Take();
+  out += '\n';
+  return out;
 }
 
 Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem_path,
@@ -124,7 +127,7 @@ Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem
   if (envelope.size() > kMaxEnvelopeBytes) {
     cannot_run = true;
     Verified v;
-    v.problem = "the envelope is larger than " + std::to_string(kMaxEnvelopeBytes) + " bytes";
+    v.problem = fmt::format("the envelope is larger than {} bytes", kMaxEnvelopeBytes);
     return v;
   }
   facts::LoadError load_error;
@@ -139,7 +142,7 @@ Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem
       return v;
     }
     Verified v;
-    v.problem = "not a DSSE envelope: " + load_error.ToString();
+    v.problem = fmt::format("not a DSSE envelope: {}", load_error.ToString());
     return v;
   }
   return VerifyEnvelopeNode(doc->root(), public_pem_path, cannot_run);
@@ -197,8 +200,10 @@ Verified VerifyEnvelopeNode(const facts::Node& envelope, const std::string& publ
       return v;
     }
   }
-  v.problem = "no signature in the envelope verifies with the key `" + public_pem_path +
-              "`: the payload, its type or the signature was changed, or another key signed it";
+  v.problem = fmt::format(
+      "no signature in the envelope verifies with the key `{}`: the payload, its type or the "
+      "signature was changed, or another key signed it",
+      public_pem_path);
   return v;
 }
 

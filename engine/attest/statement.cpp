@@ -1,5 +1,7 @@
 #include "engine/attest/statement.h"
 
+#include <fmt/format.h>
+
 #include "engine/base/time.h"
 #include "engine/base/version.h"
 #include "engine/report/json_writer.h"
@@ -40,7 +42,7 @@ bool ParseSubject(std::string_view text, Subject& subject) {
     return false;
   subject.sha256 = std::string(digest.substr(7));
   if (subject.name.empty())
-    subject.name = "sha256:" + subject.sha256;
+    subject.name = fmt::format("sha256:{}", subject.sha256);
   return true;
 }
 
@@ -83,11 +85,12 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   w.Close('}');
   w.Field("timeVerified", FormatRfc3339(d.evaluated_at));
   w.Field("resourceUri", !options.resource_uri.empty() ? options.resource_uri
-                         : subjects.empty()            ? "urn:relgate:artifact"
-                                            : "urn:relgate:artifact:" + subjects.front().name);
+                         : subjects.empty()
+                             ? "urn:relgate:artifact"
+                             : fmt::format("urn:relgate:artifact:{}", subjects.front().name));
   w.Key("policy");
   w.Open('{');
-  w.Field("uri", "urn:relgate:policy:" + d.package);
+  w.Field("uri", fmt::format("urn:relgate:policy:{}", d.package));
   Digest(w, d.policy_digest);
   w.Close('}');
   w.Key("inputAttestations");
@@ -154,22 +157,26 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   w.Close('}');
   w.Close('}');
   w.Close('}');
-  return w.Take() + "\n";
+  std::string out = w.Take();
+  out += '\n';
+  return out;
 }
 
 bool ReadStatement(std::string_view json, StatementSummary& s, std::string& error) {
   facts::LoadError load_error;
   auto doc = facts::ParseJson(json, "statement", load_error, facts::Digest::kSkip);
   if (!doc) {
-    error = "the payload is not JSON: " + load_error.message;
+    error = fmt::format("the payload is not JSON: {}", load_error.message);
     return false;
   }
   const facts::Node& root = doc->root();
   s.type = Text(&root, "_type");
   s.predicate_type = Text(&root, "predicateType");
   if (s.type != kStatementType || s.predicate_type != kVsaType) {
-    error = "the payload is not an in-toto Statement v1 with a VSA v1 predicate (_type `" + s.type +
-            "`, predicateType `" + s.predicate_type + "`)";
+    error = fmt::format(
+        "the payload is not an in-toto Statement v1 with a VSA v1 predicate (_type `{}`, "
+        "predicateType `{}`)",
+        s.type, s.predicate_type);
     return false;
   }
   const facts::Node* predicate = root.Find("predicate");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "engine/base/budget.h"
 
 namespace relgate {
@@ -11,8 +13,10 @@ void* Arena::Allocate(size_t bytes, size_t align) {
   if (bytes == 0)
     bytes = 1;
   if (limit_ != 0 && (bytes > limit_ || total_ > limit_ - bytes)) {
-    throw BudgetExceeded("evaluation stopped: its temporary values would need more than " +
-                         std::to_string(limit_ >> 20) + " MiB, the memory budget of one decision");
+    throw BudgetExceeded(
+        fmt::format("evaluation stopped: its temporary values would need more than {} MiB, the "
+                    "memory budget of one decision",
+                    limit_ >> 20));
   }
   if (!blocks_.empty()) {
     Block& block = blocks_.back();

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +15,7 @@ namespace relgate {
 namespace {
 
 std::string Reason(const std::string& path, const char* what) {
-  return "cannot write `" + path + "`: " + what + ": " + std::strerror(errno);
+  return fmt::format("cannot write `{}`: {}: {}", path, what, std::strerror(errno));
 }
 
 bool WriteAll(int fd, std::string_view content) {
@@ -36,11 +38,12 @@ std::string WriteFileAtomically(const std::string& path, std::string_view conten
   namespace fs = std::filesystem;
   struct stat existing;
   if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
-    return "cannot write `" + path + "`: it exists and is not a regular file";
+    return fmt::format("cannot write `{}`: it exists and is not a regular file", path);
   }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string temp = (dir / ("." + target.filename().string() + ".relgate-tmp-XXXXXX")).string();
+  std::string temp =
+      (dir / (fmt::format(".{}.relgate-tmp-XXXXXX", target.filename().string()))).string();
   std::vector<char> name(temp.begin(), temp.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
@@ -84,7 +87,7 @@ std::string WriteFileAtomically(const std::string& path, std::string_view conten
 std::string AppendToFile(const std::string& path, std::string_view content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    return "cannot open `" + path + "` to append: " + std::strerror(errno);
+    return fmt::format("cannot open `{}` to append: {}", path, std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -93,12 +96,12 @@ std::string AppendToFile(const std::string& path, std::string_view content) {
     if (n <= 0) {
       const std::string why = n < 0 ? std::strerror(errno) : "nothing written";
       ::close(fd);
-      return "cannot append to `" + path + "`: " + why;
+      return fmt::format("cannot append to `{}`: {}", path, why);
     }
     done += static_cast<size_t>(n);
   }
   if (::close(fd) != 0)
-    return "cannot append to `" + path + "`: " + std::strerror(errno);
+    return fmt::format("cannot append to `{}`: {}", path, std::strerror(errno));
   return "";
 }
 

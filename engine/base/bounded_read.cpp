@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@ namespace relgate {
 namespace {
 
 std::string TooLarge(size_t limit) {
-  return "is larger than the limit of " + std::to_string(limit) + " bytes";
+  return fmt::format("is larger than the limit of {} bytes", limit);
 }
 
 // What kind of file `st` describes, for the refusal message; "" when it may be read.
@@ -77,10 +79,10 @@ std::string ReadBounded(const std::string& path, const ReadLimits& limits, std::
       return "cannot be read: permission denied";
     if (errno == ELOOP)
       return "is a symbolic link loop";
-    return std::string("cannot be opened: ") + std::strerror(errno);
+    return fmt::format("cannot be opened: {}", std::strerror(errno));
   }
   if (::fstat(fd.get(), &st) != 0)
-    return std::string("cannot be examined: ") + std::strerror(errno);
+    return fmt::format("cannot be examined: {}", std::strerror(errno));
   if (is_stdin && S_ISCHR(st.st_mode) && ::isatty(fd.get()))
     return "is a terminal; pipe the facts in or name a file";
   if (std::string refused = Refusal(st, limits.allow_pipes || is_stdin); !refused.empty())
@@ -102,7 +104,7 @@ std::string ReadBounded(const std::string& path, const ReadLimits& limits, std::
       if (errno == EINTR)
         continue;
       out.clear();
-      return std::string("cannot be read: ") + std::strerror(errno);
+      return fmt::format("cannot be read: {}", std::strerror(errno));
     }
     if (n == 0)
       break;

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "engine/base/limits.h"
 
 namespace relgate {
@@ -36,9 +38,10 @@ struct Budget {
   }
 
   [[noreturn]] void Exhausted() const {
-    throw BudgetExceeded("evaluation stopped after " + std::to_string(max_steps) +
-                         " steps, the run-time budget of one decision (loop iterations, "
-                         "list scans and bytes scanned by builtins)");
+    throw BudgetExceeded(
+        fmt::format("evaluation stopped after {} steps, the run-time budget of one decision (loop "
+                    "iterations, list scans and bytes scanned by builtins)",
+                    max_steps));
   }
 };
 

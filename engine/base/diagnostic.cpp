@@ -64,7 +64,7 @@ void DiagnosticSink::Report(Diagnostic diagnostic) {
                                 "too-many-errors",
                                 diagnostic.span,
                                 false,
-                                "too many errors; stopped after " + std::to_string(max_errors_),
+                                fmt::format("too many errors; stopped after {}", max_errors_),
                                 {},
                                 {}});
       }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/base/source.h"
 
 namespace relgate {
@@ -74,11 +76,11 @@ class InternalError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
-#define RELGATE_CHECK(cond)                                                                      \
-  do {                                                                                           \
-    if (!(cond))                                                                                 \
-      throw ::relgate::InternalError(std::string("check failed: ") + #cond + " at " + __FILE__ + \
-                                     ":" + std::to_string(__LINE__));                            \
+#define RELGATE_CHECK(cond)                                                     \
+  do {                                                                          \
+    if (!(cond))                                                                \
+      throw ::relgate::InternalError(                                           \
+          fmt::format("check failed: {} at {}:{}", #cond, __FILE__, __LINE__)); \
   } while (false)
 
 }  // namespace relgate

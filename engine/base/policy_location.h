@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace relgate {
 
 struct PolicyLocation {
@@ -15,7 +17,7 @@ struct PolicyLocation {
 
   // `policies/release.gate:12`, or "" when unknown.
   std::string ToString() const {
-    return file.empty() ? std::string() : file + ":" + std::to_string(line);
+    return file.empty() ? std::string() : fmt::format("{}:{}", file, line);
   }
 };
 

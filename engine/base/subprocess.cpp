@@ -5,6 +5,8 @@
 #include <cstring>
 #include <map>
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,7 +47,7 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
   SubprocessResult result;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.problem = std::string("cannot create a pipe: ") + std::strerror(errno);
+    result.problem = fmt::format("cannot create a pipe: {}", std::strerror(errno));
     return result;
   }
   posix_spawn_file_actions_t actions;
@@ -70,7 +72,7 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
   if (spawned != 0) {
     close(out_pipe[0]);
     close(err_pipe[0]);
-    result.problem = "cannot run `" + argv[0] + "`: " + std::strerror(spawned);
+    result.problem = fmt::format("cannot run `{}`: {}", argv[0], std::strerror(spawned));
     return result;
   }
   result.started = true;

@@ -1,6 +1,9 @@
 #include "engine/base/time.h"
 
+#include <iterator>
 #include <limits>
+
+#include <fmt/format.h>
 
 namespace relgate {
 namespace {
@@ -186,7 +189,8 @@ std::string FormatRfc3339(int64_t nanos) {
       f.pop_back();
     out += f;
   }
-  return out + "Z";
+  out += "Z";
+  return out;
 }
 
 std::optional<int64_t> ParseDuration(std::string_view text) {
@@ -251,15 +255,15 @@ std::string FormatDuration(int64_t nanos) {
   uint64_t rest = s;
   for (const Unit& u : kUnits) {
     if (rest >= u.seconds) {
-      out += std::to_string(rest / u.seconds) + u.suffix;
+      fmt::format_to(std::back_inserter(out), "{}{}", rest / u.seconds, u.suffix);
       rest %= u.seconds;
     }
   }
   if (ns != 0) {
     if (ns % 1'000'000 == 0) {
-      out += std::to_string(ns / 1'000'000) + "ms";
+      out += fmt::format("{}ms", ns / 1'000'000);
     } else {
-      out += std::to_string(ns) + "ns";
+      out += fmt::format("{}ns", ns);
     }
   }
   return out;

@@ -2,6 +2,8 @@
 // ordinary comparison operators order by semver precedence (1.10.0 > 1.9.0).
 #include "engine/base/semver.h"
 
+#include <fmt/format.h>
+
 #include "engine/builtins/registry.h"
 
 namespace relgate::builtins {
@@ -9,8 +11,7 @@ namespace {
 
 Value Semver(const Value* a, CallContext& ctx) {
   if (!IsSemver(a[0].str())) {
-    return ctx.Fail("`" + std::string(a[0].str()) +
-                    "` is not a semantic version (MAJOR.MINOR.PATCH)");
+    return ctx.Fail(fmt::format("`{}` is not a semantic version (MAJOR.MINOR.PATCH)", a[0].str()));
   }
   return Value::Version(a[0].str());
 }

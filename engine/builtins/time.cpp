@@ -2,6 +2,8 @@
 // strings), and whole-unit conversions. Arithmetic itself is built into the operators.
 #include "engine/base/time.h"
 
+#include <fmt/format.h>
+
 #include "engine/builtins/registry.h"
 
 namespace relgate::builtins {
@@ -10,14 +12,14 @@ namespace {
 Value ParseTime(const Value* a, CallContext& ctx) {
   auto t = ParseRfc3339(a[0].str());
   if (!t)
-    return ctx.Fail("`" + std::string(a[0].str()) + "` is not an RFC 3339 time");
+    return ctx.Fail(fmt::format("`{}` is not an RFC 3339 time", a[0].str()));
   return Value::Time(*t);
 }
 
 Value ParseDurationFn(const Value* a, CallContext& ctx) {
   auto d = ParseDuration(a[0].str());
   if (!d)
-    return ctx.Fail("`" + std::string(a[0].str()) + "` is not a duration like 24h or 90m");
+    return ctx.Fail(fmt::format("`{}` is not a duration like 24h or 90m", a[0].str()));
   return Value::Duration(*d);
 }
 

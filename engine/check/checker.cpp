@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
 #include "engine/base/suggest.h"
@@ -44,11 +46,12 @@ void Checker::CheckNotEmpty() {
   for (const syntax::Module* file : out_->instances[0].files) {
     if (file->package.empty() && file->imports.empty() && file->facts.empty() &&
         file->bindings.empty() && file->rules.empty() && file->exceptions.empty()) {
-      sink_.Error("empty-file", Span{file->file, 0, 0},
-                  "policy file `" + sources_.file(file->file).path() +
-                      "` holds no declarations, only comments or white space",
-                  "an empty or truncated policy file must not open the gate; delete it or "
-                  "restore its rules");
+      sink_.Error(
+          "empty-file", Span{file->file, 0, 0},
+          fmt::format("policy file `{}` holds no declarations, only comments or white space",
+                      sources_.file(file->file).path()),
+          "an empty or truncated policy file must not open the gate; delete it or "
+          "restore its rules");
     }
   }
   if (out_->rules.empty() && !out_->instances[0].files.empty() && !sink_.has_errors()) {
@@ -80,7 +83,7 @@ void Checker::BuildInstances() {
                    "package-mismatch",
                    file->package_span,
                    true,
-                   "package " + Q(file->package) + " differs from " + Q(root.package),
+                   fmt::format("package {} differs from {}", Q(file->package), Q(root.package)),
                    {{root_package_span_, "first declared here"}},
                    {}};
       sink_.Report(std::move(d));
@@ -98,13 +101,13 @@ void Checker::BuildInstances() {
         continue;  // reported by the loader
       if (imported_.count(name) != 0) {
         sink_.Error("duplicate-import", import.span,
-                    "module " + Q(import.target) + " is imported more than once");
+                    fmt::format("module {} is imported more than once", Q(import.target)));
         continue;
       }
       for (const ModuleInstance& other : out_->instances) {
         if (other.alias == import.alias) {
           sink_.Error("duplicate-name", import.alias_span,
-                      "import alias " + Q(import.alias) + " is already used");
+                      fmt::format("import alias {} is already used", Q(import.alias)));
         }
       }
       imported_[name] = &import;
@@ -122,7 +125,7 @@ void Checker::DeclareNames() {
   namespaces_.resize(out_->instances.size());
   for (uint32_t inst = 0; inst < out_->instances.size(); ++inst) {
     const ModuleInstance& instance = out_->instances[inst];
-    const std::string prefix = instance.alias.empty() ? "" : instance.alias + ".";
+    const std::string prefix = instance.alias.empty() ? "" : fmt::format("{}.", instance.alias);
     auto& ns = namespaces_[inst];
     auto declare = [&](const std::string& name, Span span, RefKind kind, uint32_t index) {
       auto it = ns.find(name);
@@ -131,7 +134,7 @@ void Checker::DeclareNames() {
                      "duplicate-name",
                      span,
                      true,
-                     Q(name) + " is already declared",
+                     fmt::format("{} is already declared", Q(name)),
                      {{it->second.span, "first declared here"}},
                      {}};
         sink_.Report(std::move(d));
@@ -153,7 +156,7 @@ void Checker::DeclareNames() {
                      "duplicate-name",
                      span,
                      true,
-                     Q(name) + " is already the name of a fact",
+                     fmt::format("{} is already the name of a fact", Q(name)),
                      {{fact_spans_[fact], "fact declared here"}},
                      "choose another name"};
         sink_.Report(std::move(d));
@@ -190,7 +193,7 @@ void Checker::DeclareNames() {
                        "duplicate-rule",
                        rule.name_span,
                        true,
-                       "rule " + Q(rule.name) + " is already declared",
+                       fmt::format("rule {} is already declared", Q(rule.name)),
                        {{it->second, "first declared here"}},
                        {}};
           sink_.Report(std::move(d));
@@ -211,19 +214,20 @@ void Checker::DeclareNames() {
     auto& ns = namespaces_[0];
     const int fact = out_->schema->FieldIndex(import->alias);
     if (fact >= 0) {
-      sink_.Error("duplicate-name", import->alias_span,
-                  "import alias " + Q(import->alias) + " hides the fact " + Q(import->alias),
-                  "name the import: `import " + import->target + " as <alias>`");
+      sink_.Error(
+          "duplicate-name", import->alias_span,
+          fmt::format("import alias {} hides the fact {}", Q(import->alias), Q(import->alias)),
+          fmt::format("name the import: `import {} as <alias>`", import->target));
     } else if (ns.count(import->alias) != 0) {
       sink_.Error("duplicate-name", import->alias_span,
-                  "import alias " + Q(import->alias) + " is already declared");
+                  fmt::format("import alias {} is already declared", Q(import->alias)));
     } else {
       ns[import->alias] = {RefKind::kModule, inst, import->alias_span};
     }
   }
   if (out_->rules.size() > limits::kMaxRules) {
     sink_.Error("too-many-rules", out_->rules.back().rule->name_span,
-                "policy has more than " + std::to_string(limits::kMaxRules) + " rules");
+                fmt::format("policy has more than {} rules", limits::kMaxRules));
   }
   const_state_.assign(out_->consts.size(), State::kUnchecked);
   let_state_.assign(out_->lets.size(), State::kUnchecked);
@@ -246,12 +250,13 @@ void Checker::BindParams() {
         }
         const std::string guess = Suggest(param.name, consts);
         sink_.Error("unknown-param", param.span,
-                    "module " + Q(import->target) + " has no parameter " + Q(param.name),
-                    guess.empty() ? "" : "did you mean " + Q(guess) + "?");
+                    fmt::format("module {} has no parameter {}", Q(import->target), Q(param.name)),
+                    guess.empty() ? "" : fmt::format("did you mean {}?", Q(guess)));
         continue;
       }
       if (!set_names.insert(param.name).second) {
-        sink_.Error("duplicate-name", param.span, "parameter " + Q(param.name) + " is set twice");
+        sink_.Error("duplicate-name", param.span,
+                    fmt::format("parameter {} is set twice", Q(param.name)));
         continue;
       }
       out_->consts[it->second.index].value = param.value.get();
@@ -261,8 +266,8 @@ void Checker::BindParams() {
     for (const auto& [name, entry] : ns) {
       if (entry.kind == RefKind::kConst && out_->consts[entry.index].value == nullptr) {
         sink_.Error("missing-param", import->span,
-                    "module " + Q(import->target) + " needs parameter " + Q(name),
-                    "set it with `with { " + name + ": ... }`");
+                    fmt::format("module {} needs parameter {}", Q(import->target), Q(name)),
+                    fmt::format("set it with `with {{ {}: ... }}`", name));
       }
     }
   }
@@ -270,7 +275,7 @@ void Checker::BindParams() {
   for (uint32_t i = 0; i < out_->consts.size(); ++i) {
     if (out_->consts[i].instance == 0 && out_->consts[i].value == nullptr) {
       sink_.Error("missing-param", out_->consts[i].span,
-                  "const " + Q(out_->consts[i].name) + " has no value");
+                  fmt::format("const {} has no value", Q(out_->consts[i].name)));
     }
   }
 }
@@ -290,11 +295,11 @@ void Checker::CheckConst(uint32_t i) {
     const Type* actual = CheckExpr(*c.value, scope);
     if (declared != nullptr && !Assignable(actual, declared)) {
       sink_.Error("type-mismatch", c.value->span,
-                  "expected " + Q(TypeName(declared)) + ", found " + Q(TypeName(actual)));
+                  fmt::format("expected {}, found {}", Q(TypeName(declared)), Q(TypeName(actual))));
     }
     if ((out_->deps[c.value->id] & kDependsOnRun) != 0 && actual->kind != TypeKind::kError) {
       sink_.Error("not-constant", c.value->span,
-                  "the value of const " + Q(c.name) + " depends on facts or `now`",
+                  fmt::format("the value of const {} depends on facts or `now`", Q(c.name)),
                   "use `let` for values computed from facts");
     }
     if (declared == nullptr)
@@ -311,7 +316,7 @@ void Checker::CheckConst(uint32_t i) {
     if ((out_->deps[constraint.condition->id] & kDependsOnRun) != 0 &&
         t->kind != TypeKind::kError) {
       sink_.Error("not-constant", constraint.condition->span,
-                  "a constraint on const " + Q(c.name) + " depends on facts or `now`",
+                  fmt::format("a constraint on const {} depends on facts or `now`", Q(c.name)),
                   "a constraint is checked when the policy compiles: use consts only");
     }
   }
@@ -329,7 +334,7 @@ void Checker::CheckLet(uint32_t i) {
     const Type* declared = LowerType(*decl->type, /*allow_regex=*/true);
     if (!Assignable(actual, declared)) {
       sink_.Error("type-mismatch", l.value->span,
-                  "expected " + Q(TypeName(declared)) + ", found " + Q(TypeName(actual)));
+                  fmt::format("expected {}, found {}", Q(TypeName(declared)), Q(TypeName(actual))));
     }
     actual = declared;
   }
@@ -370,14 +375,14 @@ void Checker::CheckExceptions() {
   }
   for (uint32_t inst = 0; inst < out_->instances.size(); ++inst) {
     const std::string prefix =
-        out_->instances[inst].alias.empty() ? "" : out_->instances[inst].alias + ".";
+        out_->instances[inst].alias.empty() ? "" : fmt::format("{}.", out_->instances[inst].alias);
     for (const syntax::Module* file : out_->instances[inst].files) {
       for (const syntax::Exception& e : file->exceptions) {
         auto it = by_id.find(prefix + e.rule);
         if (it == by_id.end()) {
           const std::string guess = Suggest(prefix + e.rule, ids);
-          sink_.Error("unknown-rule", e.rule_span, "no rule named " + Q(e.rule),
-                      guess.empty() ? "" : "did you mean " + Q(guess) + "?");
+          sink_.Error("unknown-rule", e.rule_span, fmt::format("no rule named {}", Q(e.rule)),
+                      guess.empty() ? "" : fmt::format("did you mean {}?", Q(guess)));
           continue;
         }
         CheckedRule& cr = out_->rules[it->second];

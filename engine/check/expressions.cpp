@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "engine/base/limits.h"
@@ -19,12 +20,12 @@ void Checker::ExpectBool(const Expr& e, const Type* type, const char* what) {
     return;
   if (type->kind == TypeKind::kOptional && type->element->kind == TypeKind::kBool) {
     sink_.Error("optional-unhandled", e.span,
-                Q(Text(e)) + " may be missing; handle it with `??` or `has(...)`",
-                "for example `" + Text(e) + " ?? false`");
+                fmt::format("{} may be missing; handle it with `??` or `has(...)`", Q(Text(e))),
+                fmt::format("for example `{} ?? false`", Text(e)));
     return;
   }
   sink_.Error("type-mismatch", e.span,
-              std::string(what) + " must be `bool`, found " + Q(TypeName(type)));
+              fmt::format("{} must be `bool`, found {}", what, Q(TypeName(type))));
 }
 
 const Type* Checker::ElementType(const Type* list, const Expr& e, const char* what) {
@@ -35,13 +36,12 @@ const Type* Checker::ElementType(const Type* list, const Expr& e, const char* wh
     case TypeKind::kError: return list;
     case TypeKind::kOptional:
       sink_.Error("optional-unhandled", e.span,
-                  Q(Text(e)) + " may be missing; handle it with `??` or `has(...)`",
-                  "for example `" + Text(e) + " ?? []`");
+                  fmt::format("{} may be missing; handle it with `??` or `has(...)`", Q(Text(e))),
+                  fmt::format("for example `{} ?? []`", Text(e)));
       return out_->types->Error();
     default:
-      sink_.Error(
-          "type-mismatch", e.span,
-          std::string("`") + what + "` needs a list, set or map, found " + Q(TypeName(list)));
+      sink_.Error("type-mismatch", e.span,
+                  fmt::format("`{}` needs a list, set or map, found {}", what, Q(TypeName(list))));
       return out_->types->Error();
   }
 }
@@ -87,11 +87,11 @@ void Checker::TooDeep(const Expr& e, size_t depth) {
   if (reported_too_deep_)
     return;
   reported_too_deep_ = true;
-  sink_.Error("too-deep", e.span,
-              Q(Text(e).substr(0, 60)) + " nests " + std::to_string(depth) +
-                  " levels deep, counting the lets and consts it uses; the limit is " +
-                  std::to_string(limits::kMaxNestingDepth),
-              "break long chains of lets that use lets into independent parts");
+  sink_.Error(
+      "too-deep", e.span,
+      fmt::format("{} nests {} levels deep, counting the lets and consts it uses; the limit is {}",
+                  Q(Text(e).substr(0, 60)), depth, limits::kMaxNestingDepth),
+      "break long chains of lets that use lets into independent parts");
 }
 
 void Checker::WarnIfShadowing(const Scope& scope, const std::string& name, Span span) {
@@ -111,8 +111,9 @@ void Checker::WarnIfShadowing(const Scope& scope, const std::string& name, Span 
   }
   if (what.empty())
     return;
-  sink_.Warning("shadowing", span, "loop variable " + Q(name) + " hides " + what + " " + Q(name),
-                "inside the loop, " + Q(name) + " is the item; rename one of them");
+  sink_.Warning("shadowing", span,
+                fmt::format("loop variable {} hides {} {}", Q(name), what, Q(name)),
+                fmt::format("inside the loop, {} is the item; rename one of them", Q(name)));
 }
 
 bool Checker::IsMapEntry(const Expr& e) const {
@@ -162,11 +163,11 @@ void Checker::CheckRegex(const Expr& e) {
   options.set_max_mem(limits::kMaxRegexMemory);
   RE2 re(e.text, options);
   if (!re.ok()) {
-    sink_.Error("bad-regex", e.span, "invalid regex: " + re.error());
+    sink_.Error("bad-regex", e.span, fmt::format("invalid regex: {}", re.error()));
   } else if (re.ProgramSize() > limits::kMaxRegexProgramSize) {
     sink_.Error("bad-regex", e.span,
-                "regex is too large (" + std::to_string(re.ProgramSize()) +
-                    " instructions, limit " + std::to_string(limits::kMaxRegexProgramSize) + ")");
+                fmt::format("regex is too large ({} instructions, limit {})", re.ProgramSize(),
+                            limits::kMaxRegexProgramSize));
   }
 }
 
@@ -187,7 +188,7 @@ const Type* Checker::ResolveEntry(const Expr& e, const Entry& entry) {
     case RefKind::kConst:
       if (const_state_[entry.index] == State::kChecking) {
         sink_.Error("cycle", e.span,
-                    "const " + Q(out_->consts[entry.index].name) + " depends on itself");
+                    fmt::format("const {} depends on itself", Q(out_->consts[entry.index].name)));
         return Fail(e);
       }
       CheckConst(entry.index);
@@ -195,14 +196,14 @@ const Type* Checker::ResolveEntry(const Expr& e, const Entry& entry) {
     case RefKind::kLet:
       if (let_state_[entry.index] == State::kChecking) {
         sink_.Error("cycle", e.span,
-                    "let " + Q(out_->lets[entry.index].name) + " depends on itself");
+                    fmt::format("let {} depends on itself", Q(out_->lets[entry.index].name)));
         return Fail(e);
       }
       CheckLet(entry.index);
       return Set(e, out_->lets[entry.index].type, kDependsOnRun);
     case RefKind::kModule:
-      sink_.Error("type-mismatch", e.span, "module " + Q(Text(e)) + " is not a value",
-                  "name one of its constants: `" + Text(e) + ".<name>`");
+      sink_.Error("type-mismatch", e.span, fmt::format("module {} is not a value", Q(Text(e))),
+                  fmt::format("name one of its constants: `{}.<name>`", Text(e)));
       return Fail(e);
     default: return Fail(e);
   }
@@ -222,9 +223,9 @@ const Type* Checker::CheckName(const Expr& e, Scope& scope) {
     return Set(e, out_->schema->fields[fact].type, kDependsOnRun);
   }
   const std::string guess = Suggest(e.text, VisibleNames(scope));
-  sink_.Error("unknown-name", e.span, "unknown name " + Q(e.text),
+  sink_.Error("unknown-name", e.span, fmt::format("unknown name {}", Q(e.text)),
               guess.empty() ? "declare it as a fact, a `let` or a `const`"
-                            : "did you mean " + Q(guess) + "?");
+                            : fmt::format("did you mean {}?", Q(guess)));
   return Fail(e);
 }
 
@@ -243,8 +244,8 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
           names.push_back(name);
         const std::string guess = Suggest(e.text, names);
         sink_.Error("unknown-name", e.var_span,
-                    "module " + Q(object.text) + " has no constant or let " + Q(e.text),
-                    guess.empty() ? "" : "did you mean " + Q(guess) + "?");
+                    fmt::format("module {} has no constant or let {}", Q(object.text), Q(e.text)),
+                    guess.empty() ? "" : fmt::format("did you mean {}?", Q(guess)));
         return Fail(e);
       }
       out_->refs[object.id] = {RefKind::kModule, it->second.index};
@@ -255,17 +256,19 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
   if (type->kind == TypeKind::kError)
     return Fail(e);
   if (type->kind == TypeKind::kOptional) {
-    sink_.Error("optional-unhandled", object.span,
-                Q(Text(object)) + " may be missing; handle it with `??` or `has(...)`",
-                "for example `has(" + Text(object) + ") and " + Text(e) + " ...`");
+    sink_.Error(
+        "optional-unhandled", object.span,
+        fmt::format("{} may be missing; handle it with `??` or `has(...)`", Q(Text(object))),
+        fmt::format("for example `has({}) and {} ...`", Text(object), Text(e)));
     return Fail(e);
   }
   if (type->kind != TypeKind::kRecord) {
     std::string help;
     if (type->kind == TypeKind::kMap)
-      help = "read a map entry with `" + Text(object) + "[\"" + e.text + "\"]`";
+      help = fmt::format("read a map entry with `{}[\"{}\"]`", Text(object), e.text);
     sink_.Error("type-mismatch", e.var_span,
-                Q(Text(object)) + " is " + Q(TypeName(type)) + ", which has no fields", help);
+                fmt::format("{} is {}, which has no fields", Q(Text(object)), Q(TypeName(type))),
+                help);
     return Fail(e);
   }
   const int index = type->FieldIndex(e.text);
@@ -279,7 +282,8 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
     sink_.Error(root ? "unknown-fact" : "unknown-field", e.span,
                 std::string(root ? "unknown fact " : "unknown field ") + Q(Text(e)),
                 guess.empty() ? "declare it in the `facts` block"
-                              : "did you mean " + Q(Text(object) + "." + guess) + "?");
+                              : fmt::format("did you mean {}?",
+                                            Q(fmt::format("{}.{}", Text(object), guess))));
     return Fail(e);
   }
   out_->refs[e.id] = {RefKind::kNone, static_cast<uint32_t>(index)};
@@ -300,11 +304,12 @@ const Type* Checker::CheckIndex(const Expr& e, Scope& scope) {
   }
   if (object->kind == TypeKind::kOptional) {
     sink_.Error("optional-unhandled", e.children[0]->span,
-                Q(Text(*e.children[0])) + " may be missing; handle it with `??` or `has(...)`");
+                fmt::format("{} may be missing; handle it with `??` or `has(...)`",
+                            Q(Text(*e.children[0]))));
     return Fail(e);
   }
   sink_.Error("type-mismatch", e.span,
-              "cannot index " + Q(TypeName(object)) + " with " + Q(TypeName(index)),
+              fmt::format("cannot index {} with {}", Q(TypeName(object)), Q(TypeName(index))),
               "lists take an int index, maps a string key");
   return Fail(e);
 }
@@ -335,8 +340,8 @@ const Type* Checker::CheckCall(const Expr& e, Scope& scope) {
     for (const builtins::Builtin& b : builtins::DefaultRegistry().all())
       names.push_back(b.name);
     const std::string guess = Suggest(e.text, names);
-    sink_.Error("unknown-function", e.var_span, "unknown function " + Q(e.text),
-                guess.empty() ? "" : "did you mean " + Q(guess) + "?");
+    sink_.Error("unknown-function", e.var_span, fmt::format("unknown function {}", Q(e.text)),
+                guess.empty() ? "" : fmt::format("did you mean {}?", Q(guess)));
     return Fail(e);
   }
   const builtins::Builtin* b = found.front();
@@ -345,8 +350,8 @@ const Type* Checker::CheckCall(const Expr& e, Scope& scope) {
     const size_t want = b->params.size() - (method ? 1 : 0);
     const size_t have = args.size() - (method ? 1 : 0);
     sink_.Error("wrong-arg-count", e.span,
-                Q(e.text) + " takes " + std::to_string(want) + " argument" +
-                    (want == 1 ? "" : "s") + ", found " + std::to_string(have),
+                fmt::format("{} takes {} argument{}, found {}", Q(e.text), want,
+                            (want == 1 ? "" : "s"), have),
                 b->doc);
     return Fail(e);
   }
@@ -373,13 +378,14 @@ const Type* Checker::CheckCall(const Expr& e, Scope& scope) {
     if (!fits) {
       ok = false;
       const bool optional = args[i]->kind == TypeKind::kOptional;
-      sink_.Error(
-          optional ? "optional-unhandled" : "type-mismatch", e.children[i]->span,
-          optional ? Q(Text(*e.children[i])) + " may be missing; handle it with `??` or `has(...)`"
-                   : Q(e.text) + " expects " + want_name + ", found " + Q(TypeName(args[i])),
-          optional ? "for example `(" + Text(*e.children[i]) + " ?? <default>)`, or test `has(" +
-                         Text(*e.children[i]) + ")` first"
-                   : b->doc);
+      sink_.Error(optional ? "optional-unhandled" : "type-mismatch", e.children[i]->span,
+                  optional ? fmt::format("{} may be missing; handle it with `??` or `has(...)`",
+                                         Q(Text(*e.children[i])))
+                           : fmt::format("{} expects {}, found {}", Q(e.text), want_name,
+                                         Q(TypeName(args[i]))),
+                  optional ? fmt::format("for example `({} ?? <default>)`, or test `has({})` first",
+                                         Text(*e.children[i]), Text(*e.children[i]))
+                           : b->doc);
     }
   }
   if (!ok)
@@ -415,10 +421,10 @@ const Type* Checker::CheckHas(const Expr& e, Scope& scope) {
     return Fail(e);
   }
   if (type->kind != TypeKind::kOptional && !IsMapEntry(inner)) {
-    sink_.Warning(
-        "has-not-optional", inner.span,
-        Q(Text(inner)) + " is not optional, so `has` is always true",
-        "declare it as `" + TypeName(type) + "?` in the facts schema if it may be missing");
+    sink_.Warning("has-not-optional", inner.span,
+                  fmt::format("{} is not optional, so `has` is always true", Q(Text(inner))),
+                  fmt::format("declare it as `{}?` in the facts schema if it may be missing",
+                              TypeName(type)));
   }
   return Set(e, out_->types->Bool(), ChildDeps(e));
 }
@@ -436,7 +442,7 @@ const Type* Checker::CheckUnary(const Expr& e, Scope& scope) {
   }
   if (t->IsNumeric() || t->kind == TypeKind::kDuration)
     return Set(e, t, constant);
-  sink_.Error("type-mismatch", e.span, "cannot negate " + Q(TypeName(t)));
+  sink_.Error("type-mismatch", e.span, fmt::format("cannot negate {}", Q(TypeName(t))));
   return Fail(e);
 }
 
@@ -456,8 +462,8 @@ const Type* Checker::ScalarOf(TypeKind kind) {
 
 const Type* Checker::OptionalError(const Expr& operand) {
   sink_.Error("optional-unhandled", operand.span,
-              Q(Text(operand)) + " may be missing; handle it with `??` or `has(...)`",
-              "for example `" + Text(operand) + " ?? <default>`");
+              fmt::format("{} may be missing; handle it with `??` or `has(...)`", Q(Text(operand))),
+              fmt::format("for example `{} ?? <default>`", Text(operand)));
   return out_->types->Error();
 }
 
@@ -484,8 +490,9 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
   const uint32_t constant = ChildDeps(e);
   const std::string op = syntax::OpText(e.op);
   auto mismatch = [&]() {
-    sink_.Error("type-mismatch", e.span,
-                "`" + op + "` cannot combine " + Q(TypeName(lhs)) + " and " + Q(TypeName(rhs)));
+    sink_.Error(
+        "type-mismatch", e.span,
+        fmt::format("`{}` cannot combine {} and {}", op, Q(TypeName(lhs)), Q(TypeName(rhs))));
     return Fail(e);
   };
   if (e.op != Op::kCoalesce) {
@@ -503,11 +510,11 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
     case Op::kAnd:
     case Op::kOr:
       if (k(lhs) != TypeKind::kBool) {
-        ExpectBool(lhs_expr, lhs, ("an operand of `" + op + "`").c_str());
+        ExpectBool(lhs_expr, lhs, (fmt::format("an operand of `{}`", op)).c_str());
         return Fail(e);
       }
       if (k(rhs) != TypeKind::kBool) {
-        ExpectBool(rhs_expr, rhs, ("an operand of `" + op + "`").c_str());
+        ExpectBool(rhs_expr, rhs, (fmt::format("an operand of `{}`", op)).c_str());
         return Fail(e);
       }
       return Set(e, T.Bool(), constant);
@@ -520,15 +527,16 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
       }
       if (k(lhs) != TypeKind::kOptional) {
         sink_.Warning("coalesce-not-optional", lhs_expr.span,
-                      Q(Text(lhs_expr)) + " is never missing, so `??` never uses its right side");
+                      fmt::format("{} is never missing, so `??` never uses its right side",
+                                  Q(Text(lhs_expr))));
         if (!Assignable(rhs, lhs))
           return mismatch();
         return Set(e, lhs, constant);
       }
       if (!Assignable(rhs, lhs->element)) {
-        sink_.Error(
-            "type-mismatch", rhs_expr.span,
-            "the default must be " + Q(TypeName(lhs->element)) + ", found " + Q(TypeName(rhs)));
+        sink_.Error("type-mismatch", rhs_expr.span,
+                    fmt::format("the default must be {}, found {}", Q(TypeName(lhs->element)),
+                                Q(TypeName(rhs))));
         return Fail(e);
       }
       return Set(e, lhs->element, constant);
@@ -558,7 +566,7 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
         return Set(e, T.Bool(), constant);
       if (k(lhs) == TypeKind::kString && k(rhs) == TypeKind::kVersion) {
         sink_.Error("type-mismatch", lhs_expr.span, "cannot order a string against a version",
-                    "compare versions as `semver(" + Text(lhs_expr) + ")`");
+                    fmt::format("compare versions as `semver({})`", Text(lhs_expr)));
         return Fail(e);
       }
       return mismatch();
@@ -575,9 +583,9 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
         return Set(e, T.Bool(), constant);
       }
       if (k(rhs) == TypeKind::kString && k(lhs) == TypeKind::kString) {
-        sink_.Error(
-            "type-mismatch", e.span, "`in` looks in lists, sets and maps",
-            "test for a substring with `" + Text(rhs_expr) + ".contains(" + Text(lhs_expr) + ")`");
+        sink_.Error("type-mismatch", e.span, "`in` looks in lists, sets and maps",
+                    fmt::format("test for a substring with `{}.contains({})`", Text(rhs_expr),
+                                Text(lhs_expr)));
         return Fail(e);
       }
       return mismatch();
@@ -585,9 +593,10 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
       if (k(lhs) != TypeKind::kString)
         return mismatch();
       if (k(rhs) != TypeKind::kRegex) {
-        sink_.Error("type-mismatch", rhs_expr.span,
-                    "`matches` needs a regex such as /^v[0-9]+/, found " + Q(TypeName(rhs)),
-                    k(rhs) == TypeKind::kString ? "write the pattern between slashes" : "");
+        sink_.Error(
+            "type-mismatch", rhs_expr.span,
+            fmt::format("`matches` needs a regex such as /^v[0-9]+/, found {}", Q(TypeName(rhs))),
+            k(rhs) == TypeKind::kString ? "write the pattern between slashes" : "");
         return Fail(e);
       }
       return Set(e, T.Bool(), constant);
@@ -609,8 +618,8 @@ const Type* Checker::CheckCollection(const Expr& e, Scope& scope) {
         continue;
       }
       sink_.Error("type-mismatch", child->span,
-                  "items must all have one type: expected " + Q(TypeName(element)) + ", found " +
-                      Q(TypeName(t)));
+                  fmt::format("items must all have one type: expected {}, found {}",
+                              Q(TypeName(element)), Q(TypeName(t))));
       return Fail(e);
     }
   }
@@ -632,8 +641,8 @@ const Type* Checker::CheckLoop(const Expr& e, Scope& scope) {
   const Type* element = ElementType(list, list_expr, comprehension ? "for" : "in");
   if (scope.loop_depth + 1 > limits::kMaxQuantifierNesting) {
     sink_.Error("too-deep", e.span,
-                "more than " + std::to_string(limits::kMaxQuantifierNesting) +
-                    " nested loops (`for`, quantifiers, comprehensions)",
+                fmt::format("more than {} nested loops (`for`, quantifiers, comprehensions)",
+                            limits::kMaxQuantifierNesting),
                 "evaluation cost grows with the product of nested list sizes");
     return Fail(e);
   }
@@ -652,9 +661,9 @@ const Type* Checker::CheckLoop(const Expr& e, Scope& scope) {
       result = out_->types->Error();
     } else if (e.is_set && !item->IsScalar()) {
       sink_.Error("type-mismatch", e.children[0]->span,
-                  "set items must be strings, numbers, booleans, times, durations or versions, "
-                  "found " +
-                      Q(TypeName(item)));
+                  fmt::format("set items must be strings, numbers, booleans, times, durations or "
+                              "versions, found {}",
+                              Q(TypeName(item))));
       result = out_->types->Error();
     } else {
       result = e.is_set ? out_->types->Set(item) : out_->types->List(item);

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/check/internal/embedded_stdlib.h"
@@ -64,7 +66,7 @@ class Loader {
                         "no-policy",
                         {},
                         false,
-                        "no .gate files in directory `" + path + "`",
+                        fmt::format("no .gate files in directory `{}`", path),
                         {},
                         {}});
         }
@@ -75,7 +77,7 @@ class Loader {
                       "file-not-found",
                       {},
                       false,
-                      "policy file `" + path + "` does not exist",
+                      fmt::format("policy file `{}` does not exist", path),
                       {},
                       {}});
       } else {
@@ -93,7 +95,7 @@ class Loader {
                     "too-many-files",
                     {},
                     false,
-                    "policy has more than " + std::to_string(limits::kMaxPolicyFiles) + " files",
+                    fmt::format("policy has more than {} files", limits::kMaxPolicyFiles),
                     {},
                     {}});
       return std::nullopt;
@@ -124,7 +126,7 @@ class Loader {
                     "file-not-found",
                     imported_at.value_or(Span{}),
                     imported_at.has_value(),
-                    "policy file `" + display + "` " + why,
+                    fmt::format("policy file `{}` {}", display, why),
                     {},
                     {}});
     };
@@ -136,8 +138,10 @@ class Loader {
       return;
     }
     if (root.empty() || !IsInside(canonical, root)) {
-      refuse("leads outside the policy directory `" + root.string() +
-             "` (through a symbolic link); policy files must lie inside it");
+      refuse(
+          fmt::format("leads outside the policy directory `{}` (through a symbolic link); policy "
+                      "files must lie inside it",
+                      root.string()));
       return;
     }
     if (!seen_.insert(canonical.string()).second)
@@ -176,21 +180,22 @@ class Loader {
                         FileId from) {
     const fs::path relative(import.target);
     if (relative.is_absolute() || import.target.empty()) {
-      sink_.Error("import-escapes", import.span,
-                  "import path `" + import.target + "` must be relative to the policy directory");
+      sink_.Error(
+          "import-escapes", import.span,
+          fmt::format("import path `{}` must be relative to the policy directory", import.target));
       return;
     }
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(dir / relative, ec);
     if (ec || !IsInside(canonical, root)) {
       sink_.Error("import-escapes", import.span,
-                  "import `" + import.target + "` leads outside the policy directory",
+                  fmt::format("import `{}` leads outside the policy directory", import.target),
                   "a policy may import files of its own directory and std modules only");
       return;
     }
     if (canonical.extension() != ".gate") {
       sink_.Error("import-escapes", import.span,
-                  "import `" + import.target + "` is not a .gate file");
+                  fmt::format("import `{}` is not a .gate file", import.target));
       return;
     }
     const fs::path from_display = fs::path(sources_.file(from).path()).parent_path();
@@ -201,7 +206,7 @@ class Loader {
   void LoadStdlib(const syntax::Import& import) {
     const std::string& target = import.target;
     if (target.rfind("std.", 0) != 0) {
-      sink_.Error("unknown-module", import.span, "unknown module `" + target + "`",
+      sink_.Error("unknown-module", import.span, fmt::format("unknown module `{}`", target),
                   "library modules are named std.<name>; import a sibling file as \"name.gate\"");
       return;
     }
@@ -213,8 +218,8 @@ class Loader {
     if (!text) {
       std::string help = "available:";
       for (const std::string& n : stdlib_.Names())
-        help += " std." + n;
-      sink_.Error("unknown-module", import.span, "unknown module `" + target + "`", help);
+        help += fmt::format(" std.{}", n);
+      sink_.Error("unknown-module", import.span, fmt::format("unknown module `{}`", target), help);
       return;
     }
     loaded_stdlib_.insert(name);
@@ -246,17 +251,17 @@ std::optional<std::string> Stdlib::Read(const std::string& name, std::string& pa
   if (!dir_.empty()) {
     std::error_code ec;
     const fs::path root = fs::canonical(dir_, ec);
-    const fs::path file = fs::canonical(fs::path(dir_) / (name + ".gate"), ec);
+    const fs::path file = fs::canonical(fs::path(dir_) / (fmt::format("{}.gate", name)), ec);
     std::string text, error;
     if (!ec && IsInside(file, root) && ReadFile(file, text, error)) {
-      path = "std/" + name + ".gate";
+      path = fmt::format("std/{}.gate", name);
       return text;
     }
     return std::nullopt;
   }
   for (size_t i = 0; i < internal::kEmbeddedStdlibCount; ++i) {
     if (name == internal::kEmbeddedStdlib[i].name) {
-      path = "std/" + name + ".gate";
+      path = fmt::format("std/{}.gate", name);
       return std::string(internal::kEmbeddedStdlib[i].text);
     }
   }

@@ -1,6 +1,8 @@
 // `has(p) and p.x`: the right operand is checked with `p` known present. Only whole
 // conditions that are true (or false) prove anything, so `and` and `or` pass proofs
 // down and everything else stops them.
+#include <fmt/format.h>
+
 #include "engine/check/internal/scope.h"
 
 namespace relgate::check {
@@ -13,15 +15,15 @@ std::string Narrowing::Key(const Expr& expr, const CheckedPolicy& policy) {
   if (expr.kind == ExprKind::kName) {
     const Ref& ref = policy.refs[expr.id];
     switch (ref.kind) {
-      case RefKind::kFact: return "F" + std::to_string(ref.index);
-      case RefKind::kLet: return "T" + std::to_string(ref.index);
-      case RefKind::kLocal: return "L" + std::to_string(ref.index);
+      case RefKind::kFact: return fmt::format("F{}", ref.index);
+      case RefKind::kLet: return fmt::format("T{}", ref.index);
+      case RefKind::kLocal: return fmt::format("L{}", ref.index);
       default: return "";
     }
   }
   if (expr.kind == ExprKind::kMember) {
     const std::string base = Key(*expr.children[0], policy);
-    return base.empty() ? "" : base + "." + expr.text;
+    return base.empty() ? "" : fmt::format("{}.{}", base, expr.text);
   }
   return "";
 }

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/limits.h"
 #include "engine/base/suggest.h"
 #include "engine/check/internal/checker.h"
@@ -18,10 +20,10 @@ const Type* Checker::LowerType(const syntax::TypeExpr& t, bool allow_regex) {
       if (type == nullptr || (type->kind == TypeKind::kRegex && !allow_regex)) {
         const std::vector<std::string> names = {"bool", "int",      "float",  "string",
                                                 "time", "duration", "version"};
-        sink_.Error("unknown-type", t.span, "unknown type " + Q(t.name),
+        sink_.Error("unknown-type", t.span, fmt::format("unknown type {}", Q(t.name)),
                     Suggest(t.name, names).empty()
                         ? "types are bool, int, float, string, time, duration, version"
-                        : "did you mean " + Q(Suggest(t.name, names)) + "?");
+                        : fmt::format("did you mean {}?", Q(Suggest(t.name, names))));
         type = out_->types->Error();
       }
       break;
@@ -38,7 +40,8 @@ const Type* Checker::LowerType(const syntax::TypeExpr& t, bool allow_regex) {
       std::set<std::string> names;
       for (const syntax::FieldDecl& f : t.fields) {
         if (!names.insert(f.name).second) {
-          sink_.Error("duplicate-name", f.span, "field " + Q(f.name) + " is declared twice");
+          sink_.Error("duplicate-name", f.span,
+                      fmt::format("field {} is declared twice", Q(f.name)));
           continue;
         }
         fields.push_back({f.name, LowerType(*f.type)});
@@ -114,8 +117,8 @@ void Checker::BuildSchema() {
                        "conflicting-fact",
                        decl.span,
                        true,
-                       "fact " + Q(decl.name) + " is declared as " + Q(TypeName(type)) +
-                           " here and as " + Q(TypeName(it->type)) + " elsewhere",
+                       fmt::format("fact {} is declared as {} here and as {} elsewhere",
+                                   Q(decl.name), Q(TypeName(type)), Q(TypeName(it->type))),
                        {{spans[it - roots.begin()], "other declaration"}},
                        {}};
           sink_.Report(std::move(d));

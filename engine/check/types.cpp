@@ -1,22 +1,25 @@
 #include "engine/check/types.h"
 
+#include <fmt/format.h>
+
 namespace relgate::check {
 namespace {
 
 std::string Key(const Type& type) {
   switch (type.kind) {
-    case TypeKind::kList: return "[" + TypeName(type.element) + "]";
-    case TypeKind::kSet: return "set[" + TypeName(type.element) + "]";
-    case TypeKind::kMap: return "map[string]" + TypeName(type.element);
-    case TypeKind::kOptional: return TypeName(type.element) + "?";
+    case TypeKind::kList: return fmt::format("[{}]", TypeName(type.element));
+    case TypeKind::kSet: return fmt::format("set[{}]", TypeName(type.element));
+    case TypeKind::kMap: return fmt::format("map[string]{}", TypeName(type.element));
+    case TypeKind::kOptional: return fmt::format("{}?", TypeName(type.element));
     case TypeKind::kRecord: {
       std::string out = "{";
       for (size_t i = 0; i < type.fields.size(); ++i) {
         if (i > 0)
           out += ", ";
-        out += type.fields[i].name + ": " + TypeName(type.fields[i].type);
+        out += fmt::format("{}: {}", type.fields[i].name, TypeName(type.fields[i].type));
       }
-      return out + "}";
+      out += "}";
+      return out;
     }
     default: return TypeName(&type);
   }

@@ -9,6 +9,7 @@
 //                                             +- b: kConst ["esbuild", "sharp", "fsevents"]
 #include "engine/compile/compiler.h"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "engine/base/digest.h"
@@ -44,7 +45,7 @@ class Compiler {
     p.roots_ = policy_->roots;
     std::string manifest;
     for (const check::SourceDigest& s : p.sources_)
-      manifest += s.sha256 + "  " + s.path + "\n";
+      manifest += fmt::format("{}  {}\n", s.sha256, s.path);
     p.digest_ = Sha256Hex(manifest);
     const_nodes_.assign(policy_->consts.size(), kNoNode);
     // Lets first, with their roots filled in, so that folding never meets an unset let.
@@ -127,13 +128,13 @@ class Compiler {
       value = compile::Run(*program_, id, frame);
     } catch (const BudgetExceeded& exceeded) {
       sink_.Error("constant-too-costly", e.span,
-                  std::string("this constant expression cannot be computed: ") + exceeded.what());
+                  fmt::format("this constant expression cannot be computed: {}", exceeded.what()));
       fold_failed_ = true;
       return std::nullopt;
     }
     if (value.is_error()) {
       sink_.Error("constant-error", e.span,
-                  "this constant expression fails: " + value.error().message);
+                  fmt::format("this constant expression fails: {}", value.error().message));
       fold_failed_ = true;
       return std::nullopt;
     }
@@ -157,16 +158,16 @@ class Compiler {
         const std::string shown =
             value ? FormatValue(*value, false, policy_->expr_types[c.value->id]) : "?";
         const std::string short_name = c.decl->name;
-        const Diagnostic d{Severity::kError,
-                           "bad-param",
-                           c.set_by_import ? c.value->span : constraint.span,
-                           true,
-                           std::string(c.set_by_import ? "parameter " : "const ") + "`" +
-                               short_name + "` is " + shown + ", which breaks its constraint `" +
-                               std::string(sources_.Text(constraint.condition->span)) +
-                               "`: " + constraint.message,
-                           {{constraint.span, "constraint declared here"}},
-                           {}};
+        const Diagnostic d{
+            Severity::kError,
+            "bad-param",
+            c.set_by_import ? c.value->span : constraint.span,
+            true,
+            fmt::format("{}`{}` is {}, which breaks its constraint `{}`: {}",
+                        c.set_by_import ? "parameter " : "const ", short_name, shown,
+                        sources_.Text(constraint.condition->span), constraint.message),
+            {{constraint.span, "constraint declared here"}},
+            {}};
         sink_.Report(d);
       }
     }
@@ -219,7 +220,8 @@ class Compiler {
         depth_ = saved;
         return id;
       }
-      default: throw InternalError("unresolved name `" + e.text + "` reached the compiler");
+      default:
+        throw InternalError(fmt::format("unresolved name `{}` reached the compiler", e.text));
     }
   }
 
@@ -229,13 +231,13 @@ class Compiler {
     options.set_max_mem(limits::kMaxRegexMemory);
     auto re = std::make_unique<RE2>(e.text, options);
     if (!re->ok()) {
-      sink_.Error("bad-regex", e.span, "invalid regex: " + re->error());
+      sink_.Error("bad-regex", e.span, fmt::format("invalid regex: {}", re->error()));
       return EmitConst(Value::Bool(false), e);
     }
     if (re->ProgramSize() > limits::kMaxRegexProgramSize) {
       sink_.Error("bad-regex", e.span,
-                  "regex is too large (" + std::to_string(re->ProgramSize()) +
-                      " instructions, limit " + std::to_string(limits::kMaxRegexProgramSize) + ")");
+                  fmt::format("regex is too large ({} instructions, limit {})", re->ProgramSize(),
+                              limits::kMaxRegexProgramSize));
     }
     const RE2* raw = re.get();
     program_->regexes_.push_back(std::move(re));
@@ -450,7 +452,7 @@ class Compiler {
       return e.text;
     if (e.kind == ExprKind::kMember && policy_->refs[e.id].kind == RefKind::kNone) {
       const std::string base = FactPath(*e.children[0]);
-      return base.empty() ? "" : base + "." + e.text;
+      return base.empty() ? "" : fmt::format("{}.{}", base, e.text);
     }
     return "";
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "engine/base/time.h"
@@ -70,7 +71,9 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
   if (r.is_error())
     return r;
   int64_t out = 0;
-  auto overflow = [&]() { return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`"); };
+  auto overflow = [&]() {
+    return Fail(f, fmt::format("arithmetic overflow in `{}`", p.snippet(id)));
+  };
   auto as_float = [](const Value& v) {
     return v.kind == ValueKind::kInt ? static_cast<double>(v.i) : v.f;
   };
@@ -97,7 +100,7 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
     case Arith::kDivDuration:
     case Arith::kModInt:
       if (r.i == 0)
-        return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+        return Fail(f, fmt::format("division by zero in `{}`", p.snippet(id)));
       if (l.i == std::numeric_limits<int64_t>::min() && r.i == -1)
         return overflow();
       out = n.arith == Arith::kModInt ? l.i % r.i : l.i / r.i;
@@ -107,7 +110,7 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
     case Arith::kMulFloat: return Value::Float(as_float(l) * as_float(r));
     case Arith::kDivFloat: {
       if (as_float(r) == 0)
-        return Fail(f, "division by zero in `" + p.snippet(id) + "`");
+        return Fail(f, fmt::format("division by zero in `{}`", p.snippet(id)));
       return Value::Float(as_float(l) / as_float(r));
     }
     case Arith::kConcat: {
@@ -246,7 +249,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       if (record.kind != ValueKind::kRecord) {
         if (record.is_error())
           return record;
-        return Fail(f, "`" + p.snippet(id) + "` reads a field of a value that is not a record");
+        return Fail(
+            f, fmt::format("`{}` reads a field of a value that is not a record", p.snippet(id)));
       }
       const Value& v = record.items[n.first];
       if (n.kind == NodeKind::kLocalFieldOr && v.kind == ValueKind::kNull) {
@@ -289,7 +293,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       if (record.is_error())
         return record;
       if (record.kind != ValueKind::kRecord) {
-        return Fail(f, "`" + p.snippet(n.a) + "` is not a record");
+        return Fail(f, fmt::format("`{}` is not a record", p.snippet(n.a)));
       }
       return record.items[n.slot];
     }
@@ -302,15 +306,16 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return index;
       if (object.kind == ValueKind::kList) {
         if (index.i < 0 || index.i >= object.len) {
-          return Fail(f, "index " + std::to_string(index.i) + " is out of range for `" +
-                             p.snippet(n.a) + "` (" + std::to_string(object.len) + " items)");
+          return Fail(f, fmt::format("index {} is out of range for `{}` ({} items)", index.i,
+                                     p.snippet(n.a), object.len));
         }
         return object.items[index.i];
       }
       if (const Value* found = FindKey(object, index))
         return *found;
-      return Fail(f, "`" + p.snippet(n.a) + "` has no key \"" + std::string(index.str()) +
-                         "\" (write `" + p.snippet(id) + " ?? <default>` if it may be absent)");
+      return Fail(
+          f, fmt::format("`{}` has no key \"{}\" (write `{} ?? <default>` if it may be absent)",
+                         p.snippet(n.a), index.str(), p.snippet(id)));
     }
     case NodeKind::kIndexOr:
     case NodeKind::kHasKey: {
@@ -360,7 +365,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       if (v.kind == ValueKind::kFloat)
         return Value::Float(-v.f);
       if (v.i == std::numeric_limits<int64_t>::min()) {
-        return Fail(f, "arithmetic overflow in `" + p.snippet(id) + "`");
+        return Fail(f, fmt::format("arithmetic overflow in `{}`", p.snippet(id)));
       }
       return v.kind == ValueKind::kInt ? Value::Int(-v.i) : Value::Duration(-v.i);
     }
@@ -520,7 +525,7 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       out += '/';
       return;
     }
-    case ValueKind::kError: out += "error: " + v.error().message; return;
+    case ValueKind::kError: out += fmt::format("error: {}", v.error().message); return;
     case ValueKind::kList:
     case ValueKind::kSet: {
       if (depth > 3) {
@@ -535,7 +540,7 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
         Format(out, v.items[k], false, element, depth + 1);
       }
       if (v.len > shown)
-        out += ", ... (" + std::to_string(v.len) + " items)";
+        out += fmt::format(", ... ({} items)", v.len);
       out += v.kind == ValueKind::kSet ? "}" : "]";
       return;
     }
@@ -565,7 +570,7 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
           out += ", ";
         const check::Type* field_type = nullptr;
         if (type != nullptr && type->kind == check::TypeKind::kRecord && k < type->fields.size()) {
-          out += type->fields[k].name + ": ";
+          out += fmt::format("{}: ", type->fields[k].name);
           field_type = type->fields[k].type;
         }
         Format(out, v.items[k], false, field_type, depth + 1);

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/semver.h"
 #include "engine/base/suggest.h"
 #include "engine/base/time.h"
@@ -27,15 +29,15 @@ struct PathLink {
   std::string Pattern() const {
     std::string prefix = parent != nullptr ? parent->Pattern() : "";
     if (key.empty())
-      return prefix + "[]";
-    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+      return fmt::format("{}[]", prefix);
+    return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
   }
 
   std::string ToString() const {
     std::string prefix = parent != nullptr ? parent->ToString() : "";
     if (key.empty())
-      return prefix + "[" + std::to_string(index) + "]";
-    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+      return fmt::format("{}[{}]", prefix, index);
+    return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
   }
 };
 
@@ -43,10 +45,10 @@ std::string Describe(const Node& node) {
   switch (node.kind) {
     case NodeKind::kString: {
       std::string s(node.str().substr(0, 40));
-      return "string \"" + s + (node.len > 40 ? "...\"" : "\"");
+      return fmt::format("string \"{}{}", s, (node.len > 40 ? "...\"" : "\""));
     }
-    case NodeKind::kInt: return "int " + std::to_string(node.i);
-    case NodeKind::kFloat: return "float " + std::to_string(node.f);
+    case NodeKind::kInt: return fmt::format("int {}", node.i);
+    case NodeKind::kFloat: return fmt::format("float {}", node.f);
     case NodeKind::kBool: return node.b ? "bool true" : "bool false";
     case NodeKind::kNull: return "null";
     case NodeKind::kArray: return "a list";
@@ -67,7 +69,8 @@ class Binder {
   }
 
   Value Mismatch(const PathLink& path, const Type* type, const Node& node) {
-    std::string message = "expected " + check::TypeName(type) + ", found " + Describe(node);
+    std::string message =
+        fmt::format("expected {}, found {}", check::TypeName(type), Describe(node));
     if (node.kind == NodeKind::kFloat && type->kind == TypeKind::kString) {
       message += " (quote it in YAML: versions like 1.10 read as numbers)";
     }
@@ -114,10 +117,10 @@ class Binder {
       return BindValue(node, type->element, path);
     }
     if (node == nullptr)
-      return Error(path, "missing fact (expected " + check::TypeName(type) + ")");
+      return Error(path, fmt::format("missing fact (expected {})", check::TypeName(type)));
     if (node->kind == NodeKind::kNull) {
-      return Error(path, "is null, but " + check::TypeName(type) +
-                             " is not optional (declare it `" + check::TypeName(type) + "?`)");
+      return Error(path, fmt::format("is null, but {} is not optional (declare it `{}?`)",
+                                     check::TypeName(type), check::TypeName(type)));
     }
     switch (type->kind) {
       case TypeKind::kBool:
@@ -144,8 +147,10 @@ class Binder {
         auto t = ParseRfc3339(node->str());
         if (!t) {
           const std::string problem = TimeProblem(node->str());
-          return Error(path, problem.empty() ? "expected an RFC 3339 time, found " + Describe(*node)
-                                             : "the time " + Describe(*node) + " " + problem);
+          return Error(path,
+                       problem.empty()
+                           ? fmt::format("expected an RFC 3339 time, found {}", Describe(*node))
+                           : fmt::format("the time {} {}", Describe(*node), problem));
         }
         return Value::Time(*t);
       }
@@ -154,14 +159,15 @@ class Binder {
           return Mismatch(path, type, *node);
         auto d = ParseDuration(node->str());
         if (!d)
-          return Error(path, "expected a duration like 24h or 90m, found " + Describe(*node));
+          return Error(
+              path, fmt::format("expected a duration like 24h or 90m, found {}", Describe(*node)));
         return Value::Duration(*d);
       }
       case TypeKind::kVersion:
         if (node->kind != NodeKind::kString)
           return Mismatch(path, type, *node);
         if (!IsSemver(node->str())) {
-          return Error(path, "expected a semantic version, found " + Describe(*node));
+          return Error(path, fmt::format("expected a semantic version, found {}", Describe(*node)));
         }
         return Value::Version(node->str());
       case TypeKind::kList: {
@@ -196,7 +202,8 @@ class Binder {
         if (node->kind != NodeKind::kObject)
           return Mismatch(path, type, *node);
         return BindRecord(*node, type, path);
-      default: return Error(path, "type " + check::TypeName(type) + " cannot come from facts");
+      default:
+        return Error(path, fmt::format("type {} cannot come from facts", check::TypeName(type)));
     }
   }
 
@@ -244,9 +251,10 @@ std::vector<ErrorInfo> BoundFacts::unread_keys() const {
     for (const check::Field& f : unread.record->fields)
       declared.push_back(f.name);
     const std::string guess = Suggest(unread.key, declared);
-    out.push_back(
-        {unread.pattern, "not declared in the policy's facts schema, so no rule reads it" +
-                             (guess.empty() ? std::string() : "; did you mean `" + guess + "`?")});
+    out.push_back({unread.pattern,
+                   fmt::format("not declared in the policy's facts schema, so no rule reads it{}",
+                               (guess.empty() ? std::string()
+                                              : fmt::format("; did you mean `{}`?", guess)))});
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "engine/base/limits.h"
 
 namespace relgate::eval {
@@ -142,12 +144,12 @@ CostVerdict CheckCost(const compile::Program& program, const BoundFacts& facts, 
       for (uint32_t s : cost.terms[worst].sources) {
         if (!lists.empty())
           lists += " x ";
-        lists += "`" + cost.sources[s].text + "` (" + std::to_string(sizes[s]) + " items)";
+        lists += fmt::format("`{}` ({} items)", cost.sources[s].text, sizes[s]);
       }
-      verdict.message =
-          "rule `" + program.rules()[r].id + "` would take about " + std::to_string(total) +
-          " loop steps on these facts, more than the limit of " + std::to_string(limit) +
-          "; its costliest part loops over " + lists + "; nothing was evaluated";
+      verdict.message = fmt::format(
+          "rule `{}` would take about {} loop steps on these facts, more than the limit of {}; its "
+          "costliest part loops over {}; nothing was evaluated",
+          program.rules()[r].id, total, limit, lists);
     }
   }
   return verdict;

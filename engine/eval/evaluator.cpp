@@ -3,6 +3,9 @@
 // vectors (cleared, capacity kept).
 #include "engine/eval/evaluator.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace relgate::eval {
 
 using compile::CompiledException;
@@ -66,20 +69,21 @@ std::string ValidateOverrides(const compile::Program& program,
         found = &rule;
     }
     if (found == nullptr) {
-      std::string known;
+      std::vector<std::string> known;
       for (const CompiledRule& rule : program.rules()) {
         if (rule.level == syntax::Level::kSoft)
-          known += (known.empty() ? "" : ", ") + rule.id;
+          known.push_back(rule.id);
       }
-      return "--override names no rule `" + o.rule + "`" +
-             (known.empty() ? "; the policy has no soft rules" : "; soft rules: " + known);
+      return fmt::format("--override names no rule `{}`{}", o.rule,
+                         known.empty() ? "; the policy has no soft rules"
+                                       : fmt::format("; soft rules: {}", fmt::join(known, ", ")));
     }
     if (found->level != syntax::Level::kSoft) {
-      return "rule `" + o.rule + "` is " + LevelName(found->level) +
-             "; only soft (`hold`) rules can be overridden";
+      return fmt::format("rule `{}` is {}; only soft (`hold`) rules can be overridden", o.rule,
+                         LevelName(found->level));
     }
     if (o.by.empty() || o.reason.empty()) {
-      return "--override `" + o.rule + "` needs --by WHO and --reason WHY";
+      return fmt::format("--override `{}` needs --by WHO and --reason WHY", o.rule);
     }
   }
   return "";

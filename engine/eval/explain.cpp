@@ -7,6 +7,8 @@
 //   d.pinned and (d.integrity ?? "")...    ->  (d.integrity ?? "") = "sha1-..."
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "engine/base/time.h"
 #include "engine/eval/evaluator.h"
 
@@ -152,8 +154,8 @@ class Explainer {
     }
     const std::string base = rule.over_path.empty() ? p_.snippet(rule.over) : rule.over_path;
     if (map)
-      return base + "[" + compile::FormatValue(item, false) + "]";
-    return base + "[" + std::to_string(k) + "]";
+      return fmt::format("{}[{}]", base, compile::FormatValue(item, false));
+    return fmt::format("{}[{}]", base, k);
   }
 
   std::string Message(const compile::CompiledRule& rule) {
@@ -164,7 +166,7 @@ class Explainer {
         continue;
       }
       const Value v = compile::Run(p_, piece.expr, frame_);
-      out += v.is_error() ? "<" + v.error().message + ">"
+      out += v.is_error() ? fmt::format("<{}>", v.error().message)
                           : compile::FormatValue(v, true, p_.type(piece.expr));
     }
     return out;
@@ -212,7 +214,7 @@ class Explainer {
       } catch (const BudgetExceeded& exceeded) {
         // The verdict stands; only the words are cut short.
         f.message +=
-            std::string(f.message.empty() ? "" : " ") + "<not explained: " + exceeded.what() + ">";
+            fmt::format("{}<not explained: {}>", f.message.empty() ? "" : " ", exceeded.what());
       }
       if (raw.exception != kNoItem) {
         f.has_exception = true;

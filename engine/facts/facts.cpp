@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/base/printable.h"
@@ -36,10 +38,10 @@ std::string LoadError::ToString() const {
   // Keys and paths come from the document itself: escaped for the terminal.
   std::string out = Printable(file);
   if (line > 0)
-    out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  out += ": error: " + Printable(message);
+    out += fmt::format(":{}:{}", line, column);
+  out += fmt::format(": error: {}", Printable(message));
   if (!path.empty())
-    out += " (at `" + Printable(path) + "`)";
+    out += fmt::format(" (at `{}`)", Printable(path));
   return out;
 }
 
@@ -76,16 +78,17 @@ bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
   const Node& root = document->root();
   error.file = document->name();
   if (root.kind != NodeKind::kObject) {
-    error.message = std::string("the top level must be a mapping of fact names, found a ") +
-                    NodeKindName(root.kind);
+    error.message = fmt::format("the top level must be a mapping of fact names, found a {}",
+                                NodeKindName(root.kind));
     return false;
   }
   for (uint32_t k = 0; k < root.len; ++k) {
     const std::string_view key = root.members[k].name();
     if (const Node* existing = Find(key); existing != nullptr) {
       error.path = std::string(key);
-      error.message = "fact `" + std::string(key) + "` is also defined in " + SourceOf(key) +
-                      "; each top-level fact may come from one file only";
+      error.message = fmt::format(
+          "fact `{}` is also defined in {}; each top-level fact may come from one file only", key,
+          SourceOf(key));
       return false;
     }
   }

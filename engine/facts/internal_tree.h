@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/facts/facts.h"
 
 namespace relgate::facts::internal {
@@ -31,12 +33,12 @@ class PathStack {
           out += '.';
         out += s.key;
       } else {
-        out += "[" + std::to_string(s.index) + "]";
+        out += fmt::format("[{}]", s.index);
       }
     }
     // Deep paths (a hostile document) are cut in the middle to stay readable.
     if (out.size() > 120)
-      out = out.substr(0, 60) + "..." + out.substr(out.size() - 57);
+      out = fmt::format("{}...{}", out.substr(0, 60), out.substr(out.size() - 57));
     return out;
   }
 

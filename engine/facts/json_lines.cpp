@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "engine/base/limits.h"
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,7 +32,7 @@ JsonLinesReader::JsonLinesReader(const std::string& path) : buffer_(new char[kCh
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) {
     error_ = errno == ENOENT ? "does not exist"
-                             : std::string("cannot be opened: ") + std::strerror(errno);
+                             : fmt::format("cannot be opened: {}", std::strerror(errno));
     return;
   }
   owned_ = true;
@@ -54,7 +56,7 @@ bool JsonLinesReader::Fill() {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      error_ = std::string("cannot be read: ") + std::strerror(errno);
+      error_ = fmt::format("cannot be read: {}", std::strerror(errno));
       eof_ = true;
       return false;
     }
@@ -106,8 +108,7 @@ bool JsonLinesReader::Next(JsonLine& line) {
     ++line_;
     line.number = line_;
     if (too_long) {
-      line.error =
-          "line is longer than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
+      line.error = fmt::format("line is longer than the limit of {} bytes", limits::kMaxFactsBytes);
       return true;
     }
     if (!line.text.empty() && line.text.back() == '\r')

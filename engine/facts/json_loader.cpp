@@ -2,6 +2,7 @@
 // and malformed numbers), converted into the facts tree by the TreeBuilder, which holds
 // it to the facts limits: duplicate keys, values, depth (simdjson enforces it while
 // parsing too); integers beyond int64 are refused here.
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "engine/base/digest.h"
@@ -49,8 +50,8 @@ void Convert(simdjson::dom::element element, TreeBuilder& b) {
     case simdjson::dom::element_type::BOOL: return b.Bool(element.get_bool().value_unsafe());
     case simdjson::dom::element_type::INT64: return b.Int(element.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64:
-      return b.Fail("integer " + std::to_string(element.get_uint64().value_unsafe()) +
-                    " is out of range (facts integers are 64-bit signed)");
+      return b.Fail(fmt::format("integer {} is out of range (facts integers are 64-bit signed)",
+                                element.get_uint64().value_unsafe()));
     case simdjson::dom::element_type::DOUBLE: return b.Float(element.get_double().value_unsafe());
     case simdjson::dom::element_type::STRING: return b.String(element.get_string().value_unsafe());
     case simdjson::dom::element_type::ARRAY: {
@@ -84,7 +85,7 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
     error.message =
-        "document is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
+        fmt::format("document is larger than the limit of {} bytes", limits::kMaxFactsBytes);
     return nullptr;
   }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -113,15 +114,15 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
       case simdjson::DEPTH_ERROR:
         internal::SetLineColumn(text, FindTooDeep(text, limits::kMaxFactsDepth), error);
         error.message =
-            "nested deeper than the limit of " + std::to_string(limits::kMaxFactsDepth) + " levels";
+            fmt::format("nested deeper than the limit of {} levels", limits::kMaxFactsDepth);
         break;
       case simdjson::NUMBER_ERROR: {
         std::string token;
         const size_t at = internal::FindBadJsonNumber(text, token);
         if (at != std::string_view::npos) {
           internal::SetLineColumn(text, at, error);
-          error.message = "number " + token +
-                          " is out of range (facts integers are 64-bit signed, floats finite)";
+          error.message = fmt::format(
+              "number {} is out of range (facts integers are 64-bit signed, floats finite)", token);
         } else {
           const internal::JsonSyntaxError where = internal::LocateJsonSyntaxError(text);
           if (where.offset != std::string_view::npos)
@@ -134,9 +135,9 @@ std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& na
         const internal::JsonSyntaxError where = internal::LocateJsonSyntaxError(text);
         if (where.offset != std::string_view::npos) {
           internal::SetLineColumn(text, where.offset, error);
-          error.message = "invalid JSON: expected " + where.expected;
+          error.message = fmt::format("invalid JSON: expected {}", where.expected);
         } else {
-          error.message = "invalid JSON: " + std::string(simdjson::error_message(code));
+          error.message = fmt::format("invalid JSON: {}", simdjson::error_message(code));
         }
       }
     }

@@ -1,5 +1,7 @@
 #include "engine/facts/tree_builder.h"
 
+#include <fmt/format.h>
+
 #include "engine/base/limits.h"
 #include "engine/base/utf8.h"
 #include "engine/facts/internal_tree.h"
@@ -41,7 +43,7 @@ void TreeBuilder::AddChecked(Node node) {
   if (failed_)
     return;
   if (nodes_ > limits::kMaxFactsNodes)
-    return Fail("more than " + std::to_string(limits::kMaxFactsNodes) + " values");
+    return Fail(fmt::format("more than {} values", limits::kMaxFactsNodes));
   Finished(node);
 }
 
@@ -79,10 +81,10 @@ void TreeBuilder::Enter(bool object, size_t count, bool sized) {
   if (failed_)
     return;
   if (depth_ >= limits::kMaxFactsDepth)
-    return Fail("nested deeper than " + std::to_string(limits::kMaxFactsDepth) + " levels");
+    return Fail(fmt::format("nested deeper than {} levels", limits::kMaxFactsDepth));
   // Counted on entry, so a huge container fails before it is filled.
   if (++nodes_ > limits::kMaxFactsNodes)
-    return Fail("more than " + std::to_string(limits::kMaxFactsNodes) + " values");
+    return Fail(fmt::format("more than {} values", limits::kMaxFactsNodes));
   if (depth_ == frames_.size())
     frames_.emplace_back();
   Frame& f = frames_[depth_++];
@@ -105,7 +107,7 @@ void TreeBuilder::KeyChecked(std::string_view key) {
   if (failed_)
     return;
   if (depth_ == 0 || !frames_[depth_ - 1].object || frames_[depth_ - 1].has_key)
-    return Fail("a key `" + std::string(key) + "` outside an object");
+    return Fail(fmt::format("a key `{}` outside an object", key));
   if (!utf8_checked_ && FirstInvalidUtf8(key) != std::string_view::npos)
     return Fail("a key that is not valid UTF-8");
   Frame& f = frames_[depth_ - 1];
@@ -134,7 +136,7 @@ void TreeBuilder::EndObject() {
     duplicate_key_ = std::string(members[dup].name());
     frame.pending_key = members[dup].name();
     frame.has_key = true;  // the path names the repeated key
-    return Fail("duplicate key \"" + duplicate_key_ + "\"");
+    return Fail(fmt::format("duplicate key \"{}\"", duplicate_key_));
   }
   --depth_;
   top_ = depth_ > 0 ? &frames_[depth_ - 1] : nullptr;

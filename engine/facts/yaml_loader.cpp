@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -154,13 +155,13 @@ class Walker {
     if (tag == "!" || tag == "tag:yaml.org,2002:str")
       return set_string();
     if (tag != "?" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
-      return Fail(node, "unsupported YAML tag `" + tag + "`");
+      return Fail(node, fmt::format("unsupported YAML tag `{}`", tag));
     }
     if (tag != "?" && !IsCoreScalarTag(tag)) {
       // !!binary, !!timestamp and the like: YAML 1.1 types facts have no place for.
-      return Fail(node, "the YAML tag `!!" + tag.substr(18) +
-                            "` is not supported in facts; write the value as a plain string "
-                            "(base64 text, an RFC 3339 time)");
+      return Fail(node, fmt::format("the YAML tag `!!{}` is not supported in facts; write the "
+                                    "value as a plain string (base64 text, an RFC 3339 time)",
+                                    tag.substr(18)));
     }
     // Plain scalar (or a core-schema tag): resolve by the YAML 1.2 core schema.
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
@@ -183,24 +184,25 @@ class Walker {
       char* end = nullptr;
       const long long value = std::strtoll(start, &end, base);
       if (errno == ERANGE) {
-        return Fail(node,
-                    "integer " + text + " is out of range (facts integers are 64-bit signed)");
+        return Fail(
+            node,
+            fmt::format("integer {} is out of range (facts integers are 64-bit signed)", text));
       }
       b_.Int(value);
       return true;
     }
     if (IsSpecialFloat(text)) {
-      return Fail(node, "`" + text + "` (NaN or Infinity) is not allowed in facts");
+      return Fail(node, fmt::format("`{}` (NaN or Infinity) is not allowed in facts", text));
     }
     if (IsFloat(text)) {
       const double value = std::strtod(text.c_str(), nullptr);
       if (!std::isfinite(value))
-        return Fail(node, "number " + text + " is out of range");
+        return Fail(node, fmt::format("number {} is out of range", text));
       b_.Float(value);
       return true;
     }
     if (tag != "?" && tag != "tag:yaml.org,2002:str") {
-      return Fail(node, "`" + text + "` does not match its tag `" + tag + "`");
+      return Fail(node, fmt::format("`{}` does not match its tag `{}`", text, tag));
     }
     return set_string();
   }
@@ -208,8 +210,9 @@ class Walker {
   bool Walk(const YAML::Node& node, size_t depth) {
     // Counted here too, for the message: aliases expand, and say so.
     if (++nodes_ > limits::kMaxFactsNodes) {
-      return Fail(node, "document expands to more than " + std::to_string(limits::kMaxFactsNodes) +
-                            " values (YAML aliases are counted each time they are used)");
+      return Fail(node, fmt::format("document expands to more than {} values (YAML aliases are "
+                                    "counted each time they are used)",
+                                    limits::kMaxFactsNodes));
     }
     const bool container =
         node.Type() == YAML::NodeType::Sequence || node.Type() == YAML::NodeType::Map;
@@ -221,8 +224,8 @@ class Walker {
             return Fail(node, "a YAML alias refers to itself (a cycle)");
         }
       }
-      return Fail(node, "nested deeper than the limit of " +
-                            std::to_string(limits::kMaxFactsDepth) + " levels");
+      return Fail(node,
+                  fmt::format("nested deeper than the limit of {} levels", limits::kMaxFactsDepth));
     }
 
     struct StackGuard {
@@ -292,7 +295,7 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
   error.file = name;
   if (text.size() > limits::kMaxFactsBytes) {
     error.message =
-        "document is larger than the limit of " + std::to_string(limits::kMaxFactsBytes) + " bytes";
+        fmt::format("document is larger than the limit of {} bytes", limits::kMaxFactsBytes);
     return nullptr;
   }
   if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
@@ -328,7 +331,7 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
       error.line = static_cast<uint32_t>(e.mark.line + 1);
       error.column = static_cast<uint32_t>(e.mark.column + 1);
     }
-    error.message = "invalid YAML: " + e.msg;
+    error.message = fmt::format("invalid YAML: {}", e.msg);
     return nullptr;
   }
   // Strings are checked again by the builder: yaml-cpp's escapes (`"\uD800"`) can make
@@ -338,7 +341,7 @@ std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& na
   try {
     walker.Walk(root, 0);
   } catch (const YAML::Exception& e) {
-    error.message = "invalid YAML: " + e.msg;
+    error.message = fmt::format("invalid YAML: {}", e.msg);
     return nullptr;
   }
   const uint32_t line = error.line, column = error.column;

@@ -1,7 +1,10 @@
 #include "engine/history/jsonl.h"
 
+#include <fmt/format.h>
+
 #include "engine/facts/facts.h"
 #include "engine/facts/json_lines.h"
+#include "engine/report/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::history {
@@ -13,7 +16,7 @@ using facts::NodeKind;
 bool GetString(const Node& object, std::string_view key, std::string& out, std::string& error) {
   const Node* value = object.Find(key);
   if (value == nullptr || value->kind != NodeKind::kString) {
-    error = "`" + std::string(key) + "` must be a string";
+    error = fmt::format("`{}` must be a string", key);
     return false;
   }
   out.assign(value->str());
@@ -23,7 +26,7 @@ bool GetString(const Node& object, std::string_view key, std::string& out, std::
 bool GetInt(const Node& object, std::string_view key, int64_t& out, std::string& error) {
   const Node* value = object.Find(key);
   if (value == nullptr || value->kind != NodeKind::kInt) {
-    error = "`" + std::string(key) + "` must be an integer";
+    error = fmt::format("`{}` must be an integer", key);
     return false;
   }
   out = value->i;
@@ -35,7 +38,7 @@ bool FromJson(const Node& root, Record& r, std::string& error) {
   if (root.kind != NodeKind::kObject || !GetString(root, "schema", schema, error))
     return false;
   if (schema != "relgate.history/v1") {
-    error = "schema `" + schema + "` is not relgate.history/v1";
+    error = fmt::format("schema `{}` is not relgate.history/v1", schema);
     return false;
   }
   if (!GetInt(root, "seq", r.seq, error) || !GetString(root, "release_id", r.release_id, error) ||
@@ -69,19 +72,31 @@ bool FromJson(const Node& root, Record& r, std::string& error) {
 }  // namespace
 
 std::string ToJsonLine(const Record& r) {
-  using report::JsonQuote;
-  std::string out =
-      "{\"schema\":\"relgate.history/v1\",\"seq\":" + std::to_string(r.seq) +
-      ",\"release_id\":" + JsonQuote(r.release_id) +
-      ",\"release_time_ns\":" + std::to_string(r.release_time) + ",\"repo\":" + JsonQuote(r.repo) +
-      ",\"evaluated_at_ns\":" + std::to_string(r.evaluated_at) +
-      ",\"policy_digest\":" + JsonQuote(r.policy_digest) + ",\"verdict\":" + JsonQuote(r.verdict) +
-      ",\"decision\":" + JsonQuote(r.decision_json) + ",\"facts\":[";
-  for (size_t k = 0; k < r.facts.size(); ++k) {
-    out += std::string(k > 0 ? "," : "") + "{\"name\":" + JsonQuote(r.facts[k].name) +
-           ",\"text\":" + JsonQuote(r.facts[k].bytes) + "}";
+  report::JsonWriter w;
+  w.Open('{');
+  w.Field("schema", "relgate.history/v1");
+  w.Int("seq", r.seq);
+  w.Field("release_id", r.release_id);
+  w.Int("release_time_ns", r.release_time);
+  w.Field("repo", r.repo);
+  w.Int("evaluated_at_ns", r.evaluated_at);
+  w.Field("policy_digest", r.policy_digest);
+  w.Field("verdict", r.verdict);
+  w.Field("decision", r.decision_json);
+  w.Key("facts");
+  w.Open('[');
+  for (const auto& file : r.facts) {
+    w.Open('{');
+    w.Field("name", file.name);
+    w.Field("text", file.bytes);
+    w.Close('}');
   }
-  out += "],\"prev_hash\":" + JsonQuote(r.prev_hash) + ",\"hash\":" + JsonQuote(r.hash) + "}\n";
+  w.Close(']');
+  w.Field("prev_hash", r.prev_hash);
+  w.Field("hash", r.hash);
+  w.Close('}');
+  std::string out = w.Take();
+  out += '\n';
   return out;
 }
 
@@ -89,13 +104,13 @@ bool ReadJsonLines(const std::string& path, const std::function<bool(Record&, st
                    std::string& error) {
   facts::JsonLinesReader reader(path);
   if (!reader.ok()) {
-    error = "`" + path + "` " + reader.error();
+    error = fmt::format("`{}` {}", path, reader.error());
     return false;
   }
   std::string previous = kGenesisHash;
   facts::JsonLine line;
   while (reader.Next(line)) {
-    const std::string where = path + ":" + std::to_string(line.number) + ": ";
+    const std::string where = fmt::format("{}:{}: ", path, line.number);
     if (!line.error.empty()) {
       error = where + line.error;
       return false;
@@ -113,13 +128,14 @@ bool ReadJsonLines(const std::string& path, const std::function<bool(Record&, st
       return false;
     }
     if (record.prev_hash != previous) {
-      error = where + "record " + std::to_string(record.seq) +
-              " does not follow the line before it: the export was cut or reordered";
+      error = fmt::format(
+          "{}record {} does not follow the line before it: the export was cut or reordered", where,
+          record.seq);
       return false;
     }
     if (RecordHash(record) != record.hash) {
-      error = where + "record " + std::to_string(record.seq) +
-              " was edited: its contents no longer match its hash";
+      error = fmt::format("{}record {} was edited: its contents no longer match its hash", where,
+                          record.seq);
       return false;
     }
     previous = record.hash;
@@ -129,7 +145,7 @@ bool ReadJsonLines(const std::string& path, const std::function<bool(Record&, st
     }
   }
   if (!reader.error().empty()) {
-    error = "`" + path + "` " + reader.error();
+    error = fmt::format("`{}` {}", path, reader.error());
     return false;
   }
   return true;

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include <endian.h>
 #include <libpq-fe.h>
 
@@ -106,15 +108,15 @@ PGconn* Connect(const std::string& uri, std::string& error) {
   const char* values[] = {"10", "relgate", uri.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    error = "cannot connect to history " + Redacted(uri) + ": " +
-            (conn != nullptr ? Message(conn) : std::string("out of memory"));
+    error = fmt::format("cannot connect to history {}: {}", Redacted(uri),
+                        (conn != nullptr ? Message(conn) : std::string("out of memory")));
     PQfinish(conn);
     return nullptr;
   }
   // Lock waits are bounded too: a recorder never waits forever for the chain head.
   Result set(PQexec(conn, "SET lock_timeout = '60s'; SET client_min_messages = warning"));
   if (!set.ok()) {
-    error = "cannot use history " + Redacted(uri) + ": " + Message(conn);
+    error = fmt::format("cannot use history {}: {}", Redacted(uri), Message(conn));
     PQfinish(conn);
     return nullptr;
   }
@@ -170,23 +172,24 @@ std::unique_ptr<PgHistory> PgHistory::Open(const std::string& uri, bool create,
   int version = SchemaVersion(conn, problem);
   if (version == 0 && create) {
     if (!CreateSchema(conn, problem)) {
-      error = "cannot create history " + history->where_ + ": " + problem;
+      error = fmt::format("cannot create history {}: {}", history->where_, problem);
       return nullptr;
     }
     version = SchemaVersion(conn, problem);
   }
   if (version < 0) {
-    error = "cannot use history " + history->where_ + ": " + problem;
+    error = fmt::format("cannot use history {}: {}", history->where_, problem);
     return nullptr;
   }
   if (version == 0) {
-    error = "history " + history->where_ +
-            " has no relgate tables: create them with `relgate history migrate`";
+    error =
+        fmt::format("history {} has no relgate tables: create them with `relgate history migrate`",
+                    history->where_);
     return nullptr;
   }
   if (version > kSchemaVersion) {
-    error = "history " + history->where_ + " has schema version " + std::to_string(version) +
-            ", newer than this relgate knows (" + std::to_string(kSchemaVersion) + ")";
+    error = fmt::format("history {} has schema version {}, newer than this relgate knows ({})",
+                        history->where_, version, kSchemaVersion);
     return nullptr;
   }
   return history;
@@ -200,26 +203,26 @@ bool PgHistory::Migrate(const std::string& uri, std::string& message) {
   std::string problem;
   const int before = SchemaVersion(conn, problem);
   if (before < 0) {
-    message = "cannot migrate history " + Redacted(uri) + ": " + problem;
+    message = fmt::format("cannot migrate history {}: {}", Redacted(uri), problem);
     return false;
   }
   if (before > kSchemaVersion) {
-    message = "history " + Redacted(uri) + " has schema version " + std::to_string(before) +
-              ", newer than this relgate knows (" + std::to_string(kSchemaVersion) +
-              "): refusing to touch it";
+    message = fmt::format(
+        "history {} has schema version {}, newer than this relgate knows ({}): refusing to touch "
+        "it",
+        Redacted(uri), before, kSchemaVersion);
     return false;
   }
   if (before == kSchemaVersion) {
-    message = "history " + Redacted(uri) + " has schema version " + std::to_string(before) +
-              " (the current one): nothing to do";
+    message = fmt::format("history {} has schema version {} (the current one): nothing to do",
+                          Redacted(uri), before);
     return true;
   }
   if (!CreateSchema(conn, problem)) {
-    message = "cannot migrate history " + Redacted(uri) + ": " + problem;
+    message = fmt::format("cannot migrate history {}: {}", Redacted(uri), problem);
     return false;
   }
-  message = "history " + Redacted(uri) + ": schema version " + std::to_string(kSchemaVersion) +
-            " created";
+  message = fmt::format("history {}: schema version {} created", Redacted(uri), kSchemaVersion);
   return true;
 }
 
@@ -229,7 +232,7 @@ PgHistory::~PgHistory() {
 
 bool PgHistory::Append(Record& record, std::string& error) {
   auto fail = [&](const char* step) {
-    error = std::string("cannot record in history ") + where_ + ": " + step + ": " + Message(conn_);
+    error = fmt::format("cannot record in history {}: {}: {}", where_, step, Message(conn_));
     std::string ignored;
     (void)Exec(conn_, "ROLLBACK", ignored);
     return false;
@@ -296,7 +299,7 @@ bool PgHistory::Append(Record& record, std::string& error) {
 bool PgHistory::List(const ListFilter& filter, bool with_facts,
                      const std::function<bool(const Record&)>& visit, std::string& error) {
   auto fail = [&](const char* step) {
-    error = std::string("cannot read history ") + where_ + ": " + step + ": " + Message(conn_);
+    error = fmt::format("cannot read history {}: {}: {}", where_, step, Message(conn_));
     std::string ignored;
     (void)Exec(conn_, "ROLLBACK", ignored);
     return false;
@@ -310,11 +313,11 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
   const char* values[] = {filter.repo.c_str(), since.c_str(), until.c_str(),
                           filter.verdict.c_str()};
   const std::string sql =
-      std::string("DECLARE relgate_walk NO SCROLL CURSOR FOR SELECT ") + kColumns +
-      (with_facts ? ", f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN "
-                    "relgate_facts f ON f.seq = r.seq WHERE "
-                  : " FROM relgate_records r WHERE ") +
-      kFilter + (with_facts ? " ORDER BY r.seq, f.position" : " ORDER BY r.seq");
+      fmt::format("DECLARE relgate_walk NO SCROLL CURSOR FOR SELECT {}{}{}{}", kColumns,
+                  (with_facts ? ", f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN "
+                                "relgate_facts f ON f.seq = r.seq WHERE "
+                              : " FROM relgate_records r WHERE "),
+                  kFilter, (with_facts ? " ORDER BY r.seq, f.position" : " ORDER BY r.seq"));
   {
     Result declare(PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
     if (!declare.ok())
@@ -361,10 +364,10 @@ int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
   const std::string until = std::to_string(filter.until);
   const char* values[] = {filter.repo.c_str(), since.c_str(), until.c_str(),
                           filter.verdict.c_str()};
-  const std::string sql = std::string("SELECT count(*) FROM relgate_records r WHERE ") + kFilter;
+  const std::string sql = fmt::format("SELECT count(*) FROM relgate_records r WHERE {}", kFilter);
   Result count(PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
   if (!count.ok(PGRES_TUPLES_OK)) {
-    error = "cannot read history " + where_ + ": " + Message(conn_);
+    error = fmt::format("cannot read history {}: {}", where_, Message(conn_));
     return -1;
   }
   return std::atoll(PQgetvalue(count.get(), 0, 0));
@@ -373,12 +376,13 @@ int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
 std::optional<Record> PgHistory::Get(int64_t seq, std::string& error) {
   const std::string text = std::to_string(seq);
   const char* values[] = {text.c_str()};
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          ", f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN "
-                          "relgate_facts f ON f.seq = r.seq WHERE r.seq = $1 ORDER BY f.position";
+  const std::string sql = fmt::format(
+      "SELECT {}, f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN relgate_facts f ON "
+      "f.seq = r.seq WHERE r.seq = $1 ORDER BY f.position",
+      kColumns);
   Result r(PQexecParams(conn_, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 1));
   if (!r.ok(PGRES_TUPLES_OK)) {
-    error = "cannot read history " + where_ + ": " + Message(conn_);
+    error = fmt::format("cannot read history {}: {}", where_, Message(conn_));
     return std::nullopt;
   }
   if (PQntuples(r.get()) == 0)

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 namespace relgate::history {
@@ -91,8 +92,8 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    error = "cannot open history `" + path +
-            "`: " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+    error = fmt::format("cannot open history `{}`: {}", path,
+                        (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return nullptr;
   }
@@ -103,7 +104,7 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool
     char* message = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK)
       return true;
-    error = "cannot use history `" + path + "`: " + (message != nullptr ? message : "?");
+    error = fmt::format("cannot use history `{}`: {}", path, (message != nullptr ? message : "?"));
     sqlite3_free(message);
     return false;
   };
@@ -123,18 +124,17 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, bool
     Statement probe(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
     return probe.ok() && sqlite3_step(probe.get()) == SQLITE_ROW;
   }();
-  if (!has_schema && create &&
-      !exec((std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;").c_str())) {
+  if (!has_schema && create && !exec((fmt::format("BEGIN IMMEDIATE;{}COMMIT;", kSchema)).c_str())) {
     return nullptr;
   }
   Statement version(db, "SELECT value FROM meta WHERE key = 'schema_version'");
   if (!version.ok() || sqlite3_step(version.get()) != SQLITE_ROW) {
-    error = "`" + path + "` is not a relgate history";
+    error = fmt::format("`{}` is not a relgate history", path);
     return nullptr;
   }
   if (Text(version.get(), 0) != "1") {
-    error = "history `" + path + "` has schema version " + Text(version.get(), 0) +
-            ", which this relgate does not know";
+    error = fmt::format("history `{}` has schema version {}, which this relgate does not know",
+                        path, Text(version.get(), 0));
     return nullptr;
   }
   return history;
@@ -146,7 +146,7 @@ SqliteHistory::~SqliteHistory() {
 
 bool SqliteHistory::Append(Record& record, std::string& error) {
   auto fail = [&](const char* step) {
-    error = std::string("cannot record in the history: ") + step + ": " + sqlite3_errmsg(db_);
+    error = fmt::format("cannot record in the history: {}: {}", step, sqlite3_errmsg(db_));
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return false;
   };
@@ -229,9 +229,10 @@ bool SqliteHistory::LoadFacts(Record& record, std::string& error) {
 
 bool SqliteHistory::List(const ListFilter& filter, bool with_facts,
                          const std::function<bool(const Record&)>& visit, std::string& error) {
-  const std::string sql = std::string("SELECT ") + kRecordColumns +
-                          " FROM records WHERE (?1 = '' OR repo = ?1) AND release_time >= ?2 "
-                          "AND release_time < ?3 AND (?4 = '' OR verdict = ?4) ORDER BY seq";
+  const std::string sql = fmt::format(
+      "SELECT {} FROM records WHERE (?1 = '' OR repo = ?1) AND release_time >= ?2 AND release_time "
+      "< ?3 AND (?4 = '' OR verdict = ?4) ORDER BY seq",
+      kRecordColumns);
   Statement select(db_, sql.c_str());
   if (!select.ok()) {
     error = sqlite3_errmsg(db_);
@@ -276,7 +277,7 @@ int64_t SqliteHistory::Count(const ListFilter& filter, std::string& error) {
 }
 
 std::optional<Record> SqliteHistory::Get(int64_t seq, std::string& error) {
-  const std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records WHERE seq = ?";
+  const std::string sql = fmt::format("SELECT {} FROM records WHERE seq = ?", kRecordColumns);
   Statement select(db_, sql.c_str());
   if (!select.ok()) {
     error = sqlite3_errmsg(db_);
@@ -284,7 +285,7 @@ std::optional<Record> SqliteHistory::Get(int64_t seq, std::string& error) {
   }
   sqlite3_bind_int64(select.get(), 1, seq);
   if (sqlite3_step(select.get()) != SQLITE_ROW) {
-    error = "the history has no record " + std::to_string(seq);
+    error = fmt::format("the history has no record {}", seq);
     return std::nullopt;
   }
   Record record = ReadRecord(select.get());

@@ -1,5 +1,7 @@
 #include "engine/history/store.h"
 
+#include <fmt/format.h>
+
 #include "engine/history/pg_history.h"
 #include "engine/history/sqlite_history.h"
 
@@ -7,7 +9,7 @@ namespace relgate::history {
 namespace {
 
 std::string Describe(const Record& r) {
-  return "record " + std::to_string(r.seq) + " (release " + r.release_id + ")";
+  return fmt::format("record {} (release {})", r.seq, r.release_id);
 }
 
 }  // namespace
@@ -26,16 +28,16 @@ std::string Redacted(const std::string& location) {
   if (at == std::string::npos || (slash != std::string::npos && slash < at))
     return location.find("password=") == std::string::npos
                ? location
-               : location.substr(0, location.find("password=")) + "password=***";
+               : fmt::format("{}password=***", location.substr(0, location.find("password=")));
   const size_t colon = location.find(':', scheme);
   std::string out = location;
   if (colon != std::string::npos && colon < at)
-    out = location.substr(0, colon + 1) + "***" + location.substr(at);
+    out = fmt::format("{}***{}", location.substr(0, colon + 1), location.substr(at));
   const size_t password = out.find("password=");
   if (password != std::string::npos) {
     const size_t end = out.find('&', password);
-    out = out.substr(0, password) + "password=***" +
-          (end == std::string::npos ? "" : out.substr(end));
+    out = fmt::format("{}password=***{}", out.substr(0, password),
+                      (end == std::string::npos ? "" : out.substr(end)));
   }
   return out;
 }
@@ -52,8 +54,8 @@ bool Migrate(const std::string& location, std::string& message) {
   auto store = SqliteHistory::Open(location, /*create=*/true, message);
   if (!store)
     return false;
-  message = "history `" + location + "` has schema version " + std::to_string(kSchemaVersion) +
-            " (the current one)";
+  message =
+      fmt::format("history `{}` has schema version {} (the current one)", location, kSchemaVersion);
   return true;
 }
 
@@ -70,18 +72,21 @@ Verification Store::Verify(const std::string& expected_head) {
         if (r.prev_hash != previous) {
           v.ok = false;
           v.bad_seq = r.seq;
-          v.problem = previous_seq == 0 ? Describe(r) +
-                                              " is the first but does not start the chain: records "
-                                              "before it were deleted"
-                                        : Describe(r) + " does not follow record " +
-                                              std::to_string(previous_seq) +
-                                              ": a record was inserted or deleted between them";
+          v.problem = previous_seq == 0 ? fmt::format(
+                                              "{} is the first but does not start the chain: "
+                                              "records before it were deleted",
+                                              Describe(r))
+                                        : fmt::format(
+                                              "{} does not follow record {}: a record was inserted "
+                                              "or deleted between them",
+                                              Describe(r), previous_seq);
           return false;
         }
         if (RecordHash(r) != r.hash) {
           v.ok = false;
           v.bad_seq = r.seq;
-          v.problem = Describe(r) + " was edited: its contents no longer match its hash";
+          v.problem =
+              fmt::format("{} was edited: its contents no longer match its hash", Describe(r));
           return false;
         }
         previous = r.hash;
@@ -92,14 +97,16 @@ Verification Store::Verify(const std::string& expected_head) {
       error);
   if (!read) {
     v.ok = false;
-    v.problem = "the history cannot be read: " + error;
+    v.problem = fmt::format("the history cannot be read: {}", error);
     return v;
   }
   v.head = previous;
   if (v.ok && !head_seen) {
     v.ok = false;
-    v.problem = "the chain no longer leads to head " + expected_head +
-                ": records were deleted from its end, or the history was rewritten";
+    v.problem = fmt::format(
+        "the chain no longer leads to head {}: records were deleted from its end, or the history "
+        "was rewritten",
+        expected_head);
   }
   return v;
 }

@@ -21,6 +21,7 @@
 #include <archive_entry.h>
 
 #define OPENSSL_API_COMPAT 0x10100000L
+#include <fmt/format.h>
 #include <openssl/sha.h>
 
 #include "engine/base/digest.h"
@@ -75,10 +76,10 @@ std::string FormatName(archive* a) {
     default: format = archive_format_name(a) != nullptr ? archive_format_name(a) : "unknown";
   }
   switch (archive_filter_code(a, 0)) {
-    case ARCHIVE_FILTER_GZIP: return format + ".gz";
-    case ARCHIVE_FILTER_BZIP2: return format + ".bz2";
-    case ARCHIVE_FILTER_XZ: return format + ".xz";
-    case ARCHIVE_FILTER_ZSTD: return format + ".zst";
+    case ARCHIVE_FILTER_GZIP: return fmt::format("{}.gz", format);
+    case ARCHIVE_FILTER_BZIP2: return fmt::format("{}.bz2", format);
+    case ARCHIVE_FILTER_XZ: return fmt::format("{}.xz", format);
+    case ARCHIVE_FILTER_ZSTD: return fmt::format("{}.zst", format);
     default: return format;
   }
 }
@@ -106,8 +107,9 @@ class ArchiveReader {
       const std::string raw = name != nullptr ? name : "";
       std::string path;
       if (!Normalise(raw, path))
-        return Refuse("entry `" + Printable(raw) +
-                      "`: an absolute path or one that climbs out of the archive (`..`)");
+        return Refuse(
+            fmt::format("entry `{}`: an absolute path or one that climbs out of the archive (`..`)",
+                        Printable(raw)));
       const auto type = archive_entry_filetype(entry);
       if (type == AE_IFDIR || path.empty())
         continue;
@@ -119,7 +121,7 @@ class ArchiveReader {
       if (gem_ && top)
         continue;  // metadata.gz, checksums.yaml.gz: not the gem's files
       if (listing.entries.size() >= kMaxEntries)
-        return Refuse("more than " + std::to_string(kMaxEntries) + " entries");
+        return Refuse(fmt::format("more than {} entries", kMaxEntries));
       Entry e;
       e.path = prefix + path;
       e.mode = static_cast<int>(archive_entry_perm(entry));
@@ -127,23 +129,23 @@ class ArchiveReader {
         e.type = "hardlink";
         std::string target;
         if (!Normalise(hard, target))
-          return Refuse("entry `" + Printable(path) + "`: a hard link to `" + Printable(hard) +
-                        "`, outside the archive");
+          return Refuse(fmt::format("entry `{}`: a hard link to `{}`, outside the archive",
+                                    Printable(path), Printable(hard)));
         e.link_target = target;
       } else if (type == AE_IFLNK) {
         e.type = "symlink";
         const char* target = archive_entry_symlink(entry);
         e.link_target = target != nullptr ? target : "";
         if (!TargetInTree(path, e.link_target))
-          return Refuse("entry `" + Printable(path) + "`: a symbolic link to `" +
-                        Printable(e.link_target) + "`, outside the archive");
+          return Refuse(fmt::format("entry `{}`: a symbolic link to `{}`, outside the archive",
+                                    Printable(path), Printable(e.link_target)));
       } else if (type == AE_IFREG) {
         e.type = "file";
         if (!Hash(a, e, listing))
           return false;
       } else {
-        return Refuse("entry `" + Printable(path) +
-                      "`: not a file, directory or link (a device or fifo)");
+        return Refuse(fmt::format("entry `{}`: not a file, directory or link (a device or fifo)",
+                                  Printable(path)));
       }
       if (e.type != "file")
         e.size = 0;
@@ -176,7 +178,7 @@ class ArchiveReader {
       if (r == ARCHIVE_EOF)
         break;
       if (r < ARCHIVE_WARN)
-        return Fail(a, "cannot read `" + Printable(e.path) + "`");
+        return Fail(a, fmt::format("cannot read `{}`", Printable(e.path)));
       // A sparse file's holes read as zeros.
       while (done < offset) {
         const size_t n = static_cast<size_t>(std::min<int64_t>(offset - done, kZeros.size()));
@@ -206,8 +208,8 @@ class ArchiveReader {
       if (r < ARCHIVE_WARN)
         return Fail(a, "cannot read the gem's data.tar.gz");
       if (out.size() + size > kMaxNestedBytes)
-        return Refuse("the gem's data.tar.gz is larger than " +
-                      std::to_string(kMaxNestedBytes >> 20) + " MiB");
+        return Refuse(
+            fmt::format("the gem's data.tar.gz is larger than {} MiB", kMaxNestedBytes >> 20));
       out.insert(out.end(), static_cast<const char*>(block),
                  static_cast<const char*>(block) + size);
     }
@@ -217,9 +219,10 @@ class ArchiveReader {
     listing.unpacked += bytes;
     if (compressed_ > 0 && listing.unpacked > kBombFloor &&
         listing.unpacked > kBombRatio * compressed_) {
-      return Refuse("it expands to more than " + std::to_string(kBombRatio) + " times its size (" +
-                    std::to_string(compressed_) +
-                    " bytes): a decompression bomb is not read to the end");
+      return Refuse(
+          fmt::format("it expands to more than {} times its size ({} bytes): a decompression bomb "
+                      "is not read to the end",
+                      kBombRatio, compressed_));
     }
     return true;
   }
@@ -263,7 +266,7 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
     if (fs::is_directory(status))
       continue;
     if (listing.entries.size() >= kMaxEntries) {
-      error.message = "more than " + std::to_string(kMaxEntries) + " files";
+      error.message = fmt::format("more than {} files", kMaxEntries);
       return false;
     }
     Entry e;
@@ -275,8 +278,8 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
       if (ec)
         break;
       if (!TargetInTree(path, e.link_target)) {
-        error.message = "`" + Printable(path) + "`: a symbolic link to `" +
-                        Printable(e.link_target) + "`, outside the directory";
+        error.message = fmt::format("`{}`: a symbolic link to `{}`, outside the directory",
+                                    Printable(path), Printable(e.link_target));
         return false;
       }
     } else if (fs::is_regular_file(status)) {
@@ -290,19 +293,19 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
         e.size += static_cast<int64_t>(n);
       }
       if (in.bad()) {
-        error.message = "cannot read `" + Printable(path) + "`";
+        error.message = fmt::format("cannot read `{}`", Printable(path));
         return false;
       }
       e.sha256 = sha.FinishHex();
       listing.unpacked += static_cast<uint64_t>(e.size);
     } else {
-      error.message = "`" + Printable(path) + "`: not a file, directory or link";
+      error.message = fmt::format("`{}`: not a file, directory or link", Printable(path));
       return false;
     }
     listing.entries.push_back(std::move(e));
   }
   if (ec) {
-    error.message = "cannot read the directory: " + ec.message();
+    error.message = fmt::format("cannot read the directory: {}", ec.message());
     return false;
   }
   return true;
@@ -323,12 +326,14 @@ std::unique_ptr<facts::Document> Write(const std::string& path, const Listing& l
             [&](size_t a, size_t b) { return listing.entries[a].path < listing.entries[b].path; });
   for (size_t k = 1; k < order.size(); ++k) {
     if (listing.entries[order[k]].path == listing.entries[order[k - 1]].path) {
-      error.message = "`" + Printable(listing.entries[order[k]].path) +
-                      "` is in the archive twice: which one is extracted depends on the tool";
+      error.message =
+          fmt::format("`{}` is in the archive twice: which one is extracted depends on the tool",
+                      Printable(listing.entries[order[k]].path));
       return nullptr;
     }
   }
-  facts::TreeBuilder b(path + " (archive)", digests != nullptr ? digests->sha256 : "");
+  facts::TreeBuilder b(fmt::format("{} (archive)", path),
+                       digests != nullptr ? digests->sha256 : "");
   b.BeginObject();
   b.Key("artifact");
   b.BeginObject();
@@ -336,8 +341,8 @@ std::unique_ptr<facts::Document> Write(const std::string& path, const Listing& l
   b.Field("format", listing.format);
   if (digests != nullptr) {
     b.FieldInt("size", static_cast<int64_t>(digests->size));
-    b.Field("digest", "sha256:" + digests->sha256);
-    b.Field("sha512_digest", "sha512:" + digests->sha512);
+    b.Field("digest", fmt::format("sha256:{}", digests->sha256));
+    b.Field("sha512_digest", fmt::format("sha512:{}", digests->sha512));
   }
   b.FieldInt("unpacked_size", static_cast<int64_t>(listing.unpacked));
   b.FieldInt("entry_count", static_cast<int64_t>(listing.entries.size()));
@@ -428,8 +433,9 @@ std::unique_ptr<facts::Document> ImportArchive(std::string_view bytes, const std
   ArchiveReader reader(bytes.size(), error);
   reader.set_gem(EndsWith(path, ".gem"));
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
-    error.message = std::string("not an archive libarchive reads: ") +
-                    (archive_error_string(a.get()) ? archive_error_string(a.get()) : "");
+    error.message =
+        fmt::format("not an archive libarchive reads: {}",
+                    (archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
     return nullptr;
   }
   if (!reader.List(a.get(), listing, "", true))
@@ -445,7 +451,7 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec) {
-    error.message = "cannot read it: " + ec.message();
+    error.message = fmt::format("cannot read it: {}", ec.message());
     return nullptr;
   }
   Listing listing;
@@ -465,8 +471,9 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
   const bool listed = [&] {
     ArchivePtr a = NewReader();
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-      error.message = std::string("not an archive libarchive reads: ") +
-                      (archive_error_string(a.get()) ? archive_error_string(a.get()) : "");
+      error.message =
+          fmt::format("not an archive libarchive reads: {}",
+                      (archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
       return false;
     }
     ArchiveReader reader(fs::file_size(path, ec), error);

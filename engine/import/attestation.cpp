@@ -11,6 +11,8 @@
 // `predicate["purl"]`, `predicate["results[0].name"]`, `predicate["metadata.buildStartedOn"]`.
 // A Sigstore bundle that signs an artifact's digest directly (a message signature) is an
 // attestation with no statement: empty types, its digest as the only subject.
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -30,12 +32,12 @@ void Flatten(facts::TreeBuilder& b, const Node& node, const std::string& path) {
     case NodeKind::kObject:
       for (uint32_t k = 0; k < node.len; ++k) {
         const std::string name(node.members[k].name());
-        Flatten(b, node.members[k].value, path.empty() ? name : path + "." + name);
+        Flatten(b, node.members[k].value, path.empty() ? name : fmt::format("{}.{}", path, name));
       }
       return;
     case NodeKind::kArray:
       for (uint32_t k = 0; k < node.len; ++k)
-        Flatten(b, node.items[k], path + "[" + std::to_string(k) + "]");
+        Flatten(b, node.items[k], fmt::format("{}[{}]", path, k));
       return;
     case NodeKind::kString: return b.Field(path, node.str());
     case NodeKind::kInt: return b.Field(path, std::to_string(node.i));
@@ -72,11 +74,11 @@ void Subjects(facts::TreeBuilder& b, const internal::FoundStatement& f) {
     const std::string sha = Text(digest, "sha256");
     if (!sha.empty()) {
       b.Field("sha256", sha);
-      b.Field("digest", "sha256:" + sha);
+      b.Field("digest", fmt::format("sha256:{}", sha));
     } else if (digest != nullptr && digest->len > 0 &&
                digest->members[0].value.kind == NodeKind::kString) {
-      b.Field("digest", std::string(digest->members[0].name()) + ":" +
-                            std::string(digest->members[0].value.str()));
+      b.Field("digest",
+              fmt::format("{}:{}", digest->members[0].name(), digest->members[0].value.str()));
     }
     b.EndObject();
   }
@@ -97,15 +99,15 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
   }
   for (size_t k = 0; !verify_key.empty() && k < reader.found().size(); ++k) {
     const internal::FoundStatement& f = reader.found()[k];
-    const std::string which = "attestation " + std::to_string(k + 1) + " (" +
-                              (f.statement != nullptr ? Text(f.statement, "predicateType")
-                                                      : std::string("a message signature")) +
-                              ")";
+    const std::string which =
+        fmt::format("attestation {} ({})", k + 1,
+                    (f.statement != nullptr ? Text(f.statement, "predicateType")
+                                            : std::string("a message signature")));
     if (!internal::VerifyFound(f, verify_key, which, error))
       return nullptr;
   }
 
-  facts::TreeBuilder b(path + " (attestation)", reader.first().sha256());
+  facts::TreeBuilder b(fmt::format("{} (attestation)", path), reader.first().sha256());
   b.BeginObject();
   b.Key("attestations");
   b.BeginArray();

@@ -9,6 +9,8 @@
 // Cargo.lock does not record build scripts or dev-only use: absent.
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/digest.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
@@ -33,7 +35,7 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
   } catch (const toml::parse_error& e) {
     error.line = static_cast<uint32_t>(e.source().begin.line);
     error.column = static_cast<uint32_t>(e.source().begin.column);
-    error.message = "not TOML: " + std::string(e.description());
+    error.message = fmt::format("not TOML: {}", e.description());
     return nullptr;
   }
   const toml::array* packages = root["package"].as_array();
@@ -51,7 +53,7 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
   for (size_t k = 0; k < packages->size(); ++k) {
     const toml::table* p = packages->get(k)->as_table();
     if (p == nullptr)
-      return internal::Refuse(error, "package[" + std::to_string(k) + "]", "expected a table");
+      return internal::Refuse(error, fmt::format("package[{}]", k), "expected a table");
     if (p->contains("source"))
       continue;
     if (const toml::array* deps = (*p)["dependencies"].as_array()) {
@@ -62,9 +64,9 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
           direct_names.insert(text);
         } else {
           const size_t end = text.find(' ', space + 1);
-          direct_exact.insert(
-              text.substr(0, space) + "@" +
-              text.substr(space + 1, end == std::string::npos ? end : end - space - 1));
+          direct_exact.insert(fmt::format(
+              "{}@{}", text.substr(0, space),
+              text.substr(space + 1, end == std::string::npos ? end : end - space - 1)));
         }
       }
     }
@@ -72,7 +74,7 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
   std::vector<internal::LockedDependency> out;
   for (size_t k = 0; k < packages->size(); ++k) {
     const toml::table& p = *packages->get(k)->as_table();
-    const std::string at = "package[" + std::to_string(k) + "]";
+    const std::string at = fmt::format("package[{}]", k);
     if (!p.contains("source"))
       continue;
     internal::LockedDependency d;
@@ -84,16 +86,17 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
     std::string checksum = Str(p, "checksum");
     if (checksum.empty() && metadata != nullptr) {
       checksum = std::string(
-          (*metadata)["checksum " + d.name + " " + d.version + " (" + d.source + ")"].value_or(
+          (*metadata)[fmt::format("checksum {} {} ({})", d.name, d.version, d.source)].value_or(
               std::string_view()));
     }
     if (!checksum.empty())
-      d.integrity = "sha256:" + checksum;
-    d.path = d.name + " " + d.version;
+      d.integrity = fmt::format("sha256:{}", checksum);
+    d.path = fmt::format("{} {}", d.name, d.version);
     const bool registry = d.source.starts_with("registry+") || d.source.starts_with("sparse+");
     d.pinned = (registry && !checksum.empty()) ||
                (d.source.starts_with("git+") && d.source.find('#') != std::string::npos);
-    d.direct = direct_names.count(d.name) > 0 || direct_exact.count(d.name + "@" + d.version) > 0;
+    d.direct = direct_names.count(d.name) > 0 ||
+               direct_exact.count(fmt::format("{}@{}", d.name, d.version)) > 0;
     out.push_back(std::move(d));
   }
   return internal::WriteLockfile(path, Sha256Hex(bytes), "cargo-lock", format, "", out, error);

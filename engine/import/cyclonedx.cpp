@@ -11,6 +11,8 @@
 #include <cctype>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -58,12 +60,12 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
     return Fail(error, at, "components nested deeper than 32 levels");
   for (uint32_t k = 0; k < list.len; ++k) {
     const Node& c = list.items[k];
-    const std::string path = at + "[" + std::to_string(k) + "]";
+    const std::string path = fmt::format("{}[{}]", at, k);
     if (c.kind != NodeKind::kObject)
       return Fail(error, path, "expected a component (an object)");
     const std::string name = Text(&c, "name");
     if (name.empty())
-      return Fail(error, path + ".name", "expected the component's name (a string)");
+      return Fail(error, fmt::format("{}.name", path), "expected the component's name (a string)");
     b.BeginObject();
     b.Field("name", name);
     Optional(b, "version", Text(&c, "version"));
@@ -78,16 +80,18 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
       for (uint32_t h = 0; h < hashes->len; ++h) {
         const std::string alg = Text(&hashes->items[h], "alg");
         const std::string value = Text(&hashes->items[h], "content");
-        const std::string where = path + ".hashes[" + std::to_string(h) + "]";
+        const std::string where = fmt::format("{}.hashes[{}]", path, h);
         if (alg.empty() || value.empty())
           return Fail(error, where, "expected a hash with `alg` and `content`");
         const size_t length = HexLength(alg);
         if (length == std::string::npos)
-          return Fail(error, where + ".alg", "unknown hash algorithm `" + alg + "`");
+          return Fail(error, fmt::format("{}.alg", where),
+                      fmt::format("unknown hash algorithm `{}`", alg));
         if (!IsHex(value) || (length > 0 && value.size() != length)) {
-          return Fail(error, where + ".content",
-                      "expected " + (length > 0 ? std::to_string(length) + " " : std::string()) +
-                          "hex digits for " + alg + ", found `" + value.substr(0, 80) + "`");
+          return Fail(error, fmt::format("{}.content", where),
+                      fmt::format("expected {}hex digits for {}, found `{}`",
+                                  (length > 0 ? fmt::format("{} ", length) : std::string()), alg,
+                                  value.substr(0, 80)));
         }
         checked.emplace_back(alg, value);
       }
@@ -110,7 +114,7 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
     b.EndArray();
     b.EndObject();
     if (const Node* nested = Array(&c, "components")) {
-      if (!Components(b, *nested, path + ".components", error, depth + 1))
+      if (!Components(b, *nested, fmt::format("{}.components", path), error, depth + 1))
         return false;
     }
   }
@@ -131,10 +135,11 @@ std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const s
   }
   const std::string spec = Text(&root, "specVersion");
   if (spec != "1.2" && spec != "1.3" && spec != "1.4" && spec != "1.5" && spec != "1.6") {
-    Fail(error, "specVersion", "expected a specVersion from 1.2 to 1.6, found `" + spec + "`");
+    Fail(error, "specVersion",
+         fmt::format("expected a specVersion from 1.2 to 1.6, found `{}`", spec));
     return nullptr;
   }
-  facts::TreeBuilder b(path + " (cyclonedx)", bom->sha256());
+  facts::TreeBuilder b(fmt::format("{} (cyclonedx)", path), bom->sha256());
   b.BeginObject();
   b.Key("sbom");
   b.BeginObject();
@@ -162,7 +167,7 @@ std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const s
     for (uint32_t k = 0; k < deps->len; ++k) {
       const std::string ref = Text(&deps->items[k], "ref");
       if (ref.empty()) {
-        Fail(error, "dependencies[" + std::to_string(k) + "].ref",
+        Fail(error, fmt::format("dependencies[{}].ref", k),
              "expected the dependent's bom-ref (a string)");
         return nullptr;
       }

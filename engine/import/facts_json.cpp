@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "engine/report/report.h"
 
 namespace relgate::import {
@@ -28,11 +30,11 @@ void Write(std::string& out, const facts::Node& node, int depth) {
       }
       out += "[\n";
       for (uint32_t k = 0; k < node.len; ++k) {
-        out += indent + "  ";
+        out += fmt::format("{}  ", indent);
         Write(out, node.items[k], depth + 1);
         out += k + 1 < node.len ? ",\n" : "\n";
       }
-      out += indent + "]";
+      out += fmt::format("{}]", indent);
       return;
     case facts::NodeKind::kObject:
       if (node.len == 0) {
@@ -41,11 +43,11 @@ void Write(std::string& out, const facts::Node& node, int depth) {
       }
       out += "{\n";
       for (uint32_t k = 0; k < node.len; ++k) {
-        out += indent + "  " + report::JsonQuote(node.members[k].name()) + ": ";
+        out += fmt::format("{}  {}: ", indent, report::JsonQuote(node.members[k].name()));
         Write(out, node.members[k].value, depth + 1);
         out += k + 1 < node.len ? ",\n" : "\n";
       }
-      out += indent + "}";
+      out += fmt::format("{}}}", indent);
       return;
   }
 }
@@ -55,7 +57,8 @@ void Write(std::string& out, const facts::Node& node, int depth) {
 std::string FactsJson(const facts::Document& document) {
   std::string out;
   Write(out, document.root(), 0);
-  return out + "\n";
+  out += "\n";
+  return out;
 }
 
 }  // namespace relgate::import

@@ -19,6 +19,8 @@
 #include <fstream>
 #include <regex>
 
+#include <fmt/format.h>
+
 #include "engine/base/subprocess.h"
 #include "engine/base/time.h"
 #include "engine/facts/tree_builder.h"
@@ -78,7 +80,7 @@ class ScratchDir {
   ~ScratchDir() {
     if (path_.empty())
       return;
-    (void)RunSubprocess({"gpgconf", "--kill", "all"}, {{"GNUPGHOME=" + path_}, 10});
+    (void)RunSubprocess({"gpgconf", "--kill", "all"}, {{fmt::format("GNUPGHOME={}", path_)}, 10});
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
@@ -113,10 +115,10 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
   const std::string& repo = request.inputs.front();
   error.file = repo;
   if (repo.empty() || repo.front() == '-') {
-    error.message =
-        "a repository path that starts with `-` is refused (it would read as an "
-        "option): write ./" +
-        repo;
+    error.message = fmt::format(
+        "a repository path that starts with `-` is refused (it would read as an option): write "
+        "./{}",
+        repo);
     return nullptr;
   }
   const size_t dots = request.range.find("..");
@@ -125,9 +127,10 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
   if (!IsRevision(base) || !IsRevision(head)) {
     error.message = request.range.empty()
                         ? "give the revisions to read with --range A..B (e.g. v1.1.0..v1.2.0)"
-                        : "--range `" + request.range +
-                              "` is not A..B with two revision names (letters, digits, "
-                              "`._/@{}~^+-`, not starting with `-`)";
+                        : fmt::format(
+                              "--range `{}` is not A..B with two revision names (letters, digits, "
+                              "`._/@{{}}~^+-`, not starting with `-`)",
+                              request.range);
     return nullptr;
   }
   ScratchDir gnupg;
@@ -140,27 +143,29 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     std::ifstream in(request.trusted_keys, std::ios::binary);
     const std::string keys((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && keys.empty()) {
-      error.message = "cannot read --trusted-keys `" + request.trusted_keys + "`";
+      error.message = fmt::format("cannot read --trusted-keys `{}`", request.trusted_keys);
       return nullptr;
     }
     if (IsAllowedSigners(keys)) {
       allowed_signers = fs::absolute(request.trusted_keys).string();
     } else {
-      std::ofstream(gnupg.path() + "/gpg.conf") << "trust-model always\n";
+      std::ofstream(fmt::format("{}/gpg.conf", gnupg.path())) << "trust-model always\n";
       const SubprocessResult imported = RunSubprocess(
           {"gpg", "--batch", "--quiet", "--import", fs::absolute(request.trusted_keys).string()},
-          {{"GNUPGHOME=" + gnupg.path()}, 60});
+          {{fmt::format("GNUPGHOME={}", gnupg.path())}, 60});
       if (imported.exit_code != 0) {
-        error.message = "--trusted-keys `" + request.trusted_keys +
-                        "` is neither an ssh allowed_signers file nor OpenPGP public keys gpg "
-                        "imports" +
-                        (imported.started ? ": " + imported.err : ": " + imported.problem);
+        error.message = fmt::format(
+            "--trusted-keys `{}` is neither an ssh allowed_signers file nor OpenPGP public keys "
+            "gpg imports{}",
+            request.trusted_keys,
+            (imported.started ? fmt::format(": {}", imported.err)
+                              : fmt::format(": {}", imported.problem)));
         return nullptr;
       }
     }
   }
   const SubprocessOptions options{
-      {"GNUPGHOME=" + gnupg.path(), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1",
+      {fmt::format("GNUPGHOME={}", gnupg.path()), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1",
        "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"},
       120};
   auto git = [&](std::vector<std::string> args) {
@@ -172,7 +177,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
                                      "-c",
                                      "core.hooksPath=/dev/null",
                                      "-c",
-                                     "gpg.ssh.allowedSignersFile=" + allowed_signers,
+                                     fmt::format("gpg.ssh.allowedSignersFile={}", allowed_signers),
                                      "--no-pager"};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunSubprocess(argv, options);
@@ -181,16 +186,16 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     std::string why = r.started ? r.err : r.problem;
     while (!why.empty() && why.back() == '\n')
       why.pop_back();
-    error.message = what + (why.empty() ? "" : ": " + why);
+    error.message = why.empty() ? what : fmt::format("{}: {}", what, why);
     return nullptr;
   };
   std::string resolved[2];
   const std::string ends[2] = {base, head};
   for (int k = 0; k < 2; ++k) {
     const SubprocessResult r =
-        git({"rev-parse", "--verify", "--end-of-options", ends[k] + "^{commit}"});
+        git({"rev-parse", "--verify", "--end-of-options", fmt::format("{}^{{commit}}", ends[k])});
     if (r.exit_code != 0)
-      return failed(r, "`" + ends[k] + "` is not a commit in this repository");
+      return failed(r, fmt::format("`{}` is not a commit in this repository", ends[k]));
     resolved[k] = r.out.substr(0, r.out.find('\n'));
   }
   // One record per commit (\x1e), fields apart by \x00, trailers by \x1f.
@@ -198,11 +203,11 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
       git({"log", "--no-color",
            "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s%x00%G?%x00%GS%x00%GK"
            "%x00%(trailers:unfold,separator=%x1f)%x1e",
-           "--end-of-options", resolved[0] + ".." + resolved[1]});
+           "--end-of-options", fmt::format("{}..{}", resolved[0], resolved[1])});
   if (log.exit_code != 0 || log.truncated)
     return failed(log, "git log failed");
 
-  facts::TreeBuilder b(repo + " " + request.range + " (git)");
+  facts::TreeBuilder b(fmt::format("{} {} (git)", repo, request.range));
   b.BeginObject();
   b.Key("git");
   b.BeginObject();
@@ -218,7 +223,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
       continue;
     const std::vector<std::string> f = Split(record, '\0');
     if (f.size() != 13) {
-      error.message = "unexpected output from git log (" + std::to_string(f.size()) + " fields)";
+      error.message = fmt::format("unexpected output from git log ({} fields)", f.size());
       return nullptr;
     }
     b.BeginObject();
@@ -259,7 +264,8 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
   }
   b.EndArray();
   // B as a tag: annotated or not, signed or not, and whether git verifies it.
-  const SubprocessResult type = git({"cat-file", "-t", "--end-of-options", "refs/tags/" + head});
+  const SubprocessResult type =
+      git({"cat-file", "-t", "--end-of-options", fmt::format("refs/tags/{}", head)});
   if (type.exit_code == 0) {
     const bool annotated = type.out.rfind("tag", 0) == 0;
     b.Key("tag");
@@ -269,7 +275,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     bool is_signed = false, verified = false;
     std::string tagger;
     if (annotated) {
-      const SubprocessResult body = git({"cat-file", "tag", "refs/tags/" + head});
+      const SubprocessResult body = git({"cat-file", "tag", fmt::format("refs/tags/{}", head)});
       is_signed = body.out.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos ||
                   body.out.find("-----BEGIN SSH SIGNATURE-----") != std::string::npos;
       for (const std::string& line : Split(body.out, '\n')) {
@@ -279,7 +285,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
           break;
         }
       }
-      verified = is_signed && git({"verify-tag", "refs/tags/" + head}).exit_code == 0;
+      verified = is_signed && git({"verify-tag", fmt::format("refs/tags/{}", head)}).exit_code == 0;
     }
     b.FieldBool("signed", is_signed);
     b.FieldBool("verified", verified);

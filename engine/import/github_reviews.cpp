@@ -11,6 +11,8 @@
 // `reviewed_head: {sha, stale_approvals}` naming who approved another commit.
 #include <map>
 
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -45,7 +47,7 @@ std::unique_ptr<facts::Document> ImportReviews(std::string_view bytes, const std
   std::map<std::string, Review> latest;
   for (uint32_t k = 0; k < root.len; ++k) {
     const Node& r = root.items[k];
-    const std::string at = "[" + std::to_string(k) + "]";
+    const std::string at = fmt::format("[{}]", k);
     const std::string user = Text(r.Find("user"), "login");
     const std::string state = Text(&r, "state");
     if (user.empty() || state.empty()) {
@@ -60,7 +62,7 @@ std::unique_ptr<facts::Document> ImportReviews(std::string_view bytes, const std
     latest[user] = {user, state, Text(&r, "commit_id"), Text(&r, "submitted_at"),
                     Text(&r, "author_association")};
   }
-  facts::TreeBuilder b(path + " (github-reviews)", doc->sha256());
+  facts::TreeBuilder b(fmt::format("{} (github-reviews)", path), doc->sha256());
   b.BeginObject();
   b.Key("reviews");
   b.BeginArray();
@@ -111,7 +113,7 @@ std::unique_ptr<facts::Document> ImportGithubReviewsRequest(const Request& reque
   if (!head.empty() && (head.size() < 7 || head.size() > 64 ||
                         head.find_first_not_of("0123456789abcdef") != std::string::npos)) {
     error.file = request.inputs.front();
-    error.message = "--head `" + head + "` is not a commit SHA (lower-case hex)";
+    error.message = fmt::format("--head `{}` is not a commit SHA (lower-case hex)", head);
     return nullptr;
   }
   std::string bytes;

@@ -19,6 +19,8 @@
 #include <regex>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 
@@ -132,7 +134,7 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   static const std::regex pr_head(
       R"(github\.event\.pull_request\.head\.|github\.head_ref|refs/pull/)");
 
-  facts::TreeBuilder b(path + " (github-workflow)", doc->sha256());
+  facts::TreeBuilder b(fmt::format("{} (github-workflow)", path), doc->sha256());
   b.BeginObject();
   b.Key("workflow");
   b.BeginObject();
@@ -151,7 +153,7 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
     const std::string id(jobs->members[j].name());
     const Node& job = jobs->members[j].value;
     if (job.kind != NodeKind::kObject) {
-      error.path = "jobs." + id;
+      error.path = fmt::format("jobs.{}", id);
       error.message = "expected a job (a mapping)";
       return nullptr;
     }

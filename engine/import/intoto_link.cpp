@@ -10,6 +10,8 @@
 //             return_value?, stdout?, stderr? }]
 //
 // Signatures are listed by key id, not verified (a layout's keys are not known here).
+#include <fmt/format.h>
+
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -32,8 +34,8 @@ void Digests(facts::TreeBuilder& b, const Node* digest) {
     b.Field("sha256", sha);
   if (digest != nullptr && digest->kind == NodeKind::kObject && digest->len > 0 &&
       digest->members[0].value.kind == NodeKind::kString) {
-    b.Field("digest", std::string(digest->members[0].name()) + ":" +
-                          std::string(digest->members[0].value.str()));
+    b.Field("digest",
+            fmt::format("{}:{}", digest->members[0].name(), digest->members[0].value.str()));
   }
 }
 
@@ -81,7 +83,7 @@ bool Write(facts::TreeBuilder& b, const Link& link, facts::LoadError& error) {
   if (const Node* command = Array(body, "command")) {
     for (uint32_t k = 0; k < command->len; ++k) {
       if (command->items[k].kind != NodeKind::kString)
-        return internal::Fail(error, "command[" + std::to_string(k) + "]",
+        return internal::Fail(error, fmt::format("command[{}]", k),
                               "expected a string (one word of the command)");
       b.String(command->items[k].str());
     }
@@ -127,7 +129,8 @@ bool FindLink(const Node& root, Link& link, std::unique_ptr<facts::Document>& pa
     facts::LoadError inner;
     payload = facts::ParseJson(bytes, "payload", inner, facts::Digest::kSkip);
     if (!payload)
-      return internal::Fail(error, "payload", "the DSSE payload is not JSON: " + inner.message);
+      return internal::Fail(error, "payload",
+                            fmt::format("the DSSE payload is not JSON: {}", inner.message));
     body = &payload->root();
     link.envelope = "dsse";
     KeyIds(Array(&root, "signatures"), link.key_ids);
@@ -147,10 +150,11 @@ bool FindLink(const Node& root, Link& link, std::unique_ptr<facts::Document>& pa
   if (type == "layout")
     return internal::Fail(error, "_type",
                           "this is a layout (the plan), not a link (a step's record)");
-  return internal::Fail(error, "_type",
-                        "expected in-toto link metadata (`_type: link`, or a statement with the "
-                        "link predicate), found " +
-                            (type.empty() ? std::string("neither") : "`" + type + "`"));
+  return internal::Fail(
+      error, "_type",
+      fmt::format("expected in-toto link metadata (`_type: link`, or a statement with the link "
+                  "predicate), found {}",
+                  (type.empty() ? std::string("neither") : fmt::format("`{}`", type))));
 }
 
 }  // namespace
@@ -179,7 +183,7 @@ std::unique_ptr<facts::Document> ImportLinks(const std::vector<std::string>& inp
       docs.push_back(std::move(payload));
     links.push_back(std::move(link));
   }
-  facts::TreeBuilder b(inputs.front() + " (in-toto-link)", docs.front()->sha256());
+  facts::TreeBuilder b(fmt::format("{} (in-toto-link)", inputs.front()), docs.front()->sha256());
   b.BeginObject();
   b.Key("links");
   b.BeginArray();

@@ -16,6 +16,8 @@
 #include <regex>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "engine/base/utf8.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -89,13 +91,14 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
     if (go_mod)
       version.resize(version.size() - 7);
     if (version.empty() || version[0] != 'v')
-      return Reject(error, n + 1, "expected a version starting with `v`, found `" + f[1] + "`");
+      return Reject(error, n + 1,
+                    fmt::format("expected a version starting with `v`, found `{}`", f[1]));
     auto [it, added] = index.emplace(std::make_pair(f[0], version), modules.size());
     if (added)
       modules.push_back({f[0], version, "", ""});
     (go_mod ? modules[it->second].go_mod_hash : modules[it->second].hash) = f[2];
   }
-  facts::TreeBuilder b(path + " (go-sum)");
+  facts::TreeBuilder b(fmt::format("{} (go-sum)", path));
   b.BeginObject();
   b.Key("lockfile");
   b.BeginObject();
@@ -130,7 +133,7 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
   static const std::regex requirement(
       R"(^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*([^;]*?)\s*(;\s*(.*))?$)");
   static const std::regex exact(R"(^(===?)\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$)");
-  facts::TreeBuilder b(path + " (pip-requirements)");
+  facts::TreeBuilder b(fmt::format("{} (pip-requirements)", path));
   b.BeginObject();
   b.Key("lockfile");
   b.BeginObject();
@@ -144,7 +147,7 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
     const size_t first = n;
     std::string line = lines[n];
     while (!line.empty() && line.back() == '\\' && n + 1 < lines.size())
-      line = line.substr(0, line.size() - 1) + " " + lines[++n];
+      line = fmt::format("{} {}", line.substr(0, line.size() - 1), lines[++n]);
     if (const size_t hash = line.find(" #"); hash != std::string::npos)
       line.resize(hash);
     const size_t start = line.find_first_not_of(" \t");
@@ -165,20 +168,22 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
         } else if (f[k] == "--hash" && k + 1 < f.size()) {
           hashes.push_back(f[++k]);
         } else if (f[k].rfind("--", 0) != 0) {
-          return Reject(error, first + 1, "unexpected `" + f[k] + "` after the options");
+          return Reject(error, first + 1, fmt::format("unexpected `{}` after the options", f[k]));
         }
       }
       for (const std::string& h : hashes) {
         if (h.find(':') == std::string::npos)
-          return Reject(error, first + 1, "expected --hash=ALGORITHM:HEX, found `" + h + "`");
+          return Reject(error, first + 1,
+                        fmt::format("expected --hash=ALGORITHM:HEX, found `{}`", h));
       }
     }
     while (!spec.empty() && std::isspace(static_cast<unsigned char>(spec.back())))
       spec.pop_back();
     std::smatch m;
     if (!std::regex_match(spec, m, requirement)) {
-      return Reject(error, first + 1,
-                    "expected a requirement `name[extras]==version`, found `" + spec + "`");
+      return Reject(
+          error, first + 1,
+          fmt::format("expected a requirement `name[extras]==version`, found `{}`", spec));
     }
     const std::string specifier = m[3];
     std::smatch pin;

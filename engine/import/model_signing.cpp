@@ -17,6 +17,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/base64.h"
 #include "engine/base/digest.h"
 #include "engine/facts/tree_builder.h"
@@ -123,12 +125,12 @@ bool ReadManifest(const Node& statement, Manifest& m, facts::LoadError& error) {
   m.serialization = Text(serialization, "method");
   if (m.serialization != "files")
     return internal::Fail(error, "predicate.serialization.method",
-                          "the `" + m.serialization +
-                              "` serialization is not read: relgate compares whole files (sign "
-                              "with the `files` method)");
+                          fmt::format("the `{}` serialization is not read: relgate compares whole "
+                                      "files (sign with the `files` method)",
+                                      m.serialization));
   if (const std::string hash = Text(serialization, "hash_type"); hash != "sha256")
     return internal::Fail(error, "predicate.serialization.hash_type",
-                          "hash type `" + hash + "`: relgate compares SHA-256 digests");
+                          fmt::format("hash type `{}`: relgate compares SHA-256 digests", hash));
   if (const Node* ignored = Array(serialization, "ignore_paths")) {
     for (uint32_t k = 0; k < ignored->len; ++k) {
       if (ignored->items[k].kind == NodeKind::kString)
@@ -142,12 +144,13 @@ bool ReadManifest(const Node& statement, Manifest& m, facts::LoadError& error) {
   Sha256Stream root;
   for (uint32_t k = 0; k < resources->len; ++k) {
     const Node& r = resources->items[k];
-    const std::string at = "predicate.resources[" + std::to_string(k) + "]";
+    const std::string at = fmt::format("predicate.resources[{}]", k);
     if (Text(&r, "algorithm") != "sha256")
-      return internal::Fail(error, at + ".algorithm", "expected sha256");
+      return internal::Fail(error, fmt::format("{}.algorithm", at), "expected sha256");
     const std::string hex = Text(&r, "digest");
     if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
-      return internal::Fail(error, at + ".digest", "expected 64 lower-case hex digits");
+      return internal::Fail(error, fmt::format("{}.digest", at),
+                            "expected 64 lower-case hex digits");
     std::string raw;
     for (size_t i = 0; i < hex.size(); i += 2)
       raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
@@ -162,7 +165,7 @@ bool Ignored(const std::string& path, const Manifest& m, const std::string& sign
   if (path == signature_name)
     return true;
   for (const std::string& ignored : m.ignore_paths) {
-    if (path == ignored || path.starts_with(ignored + "/"))
+    if (path == ignored || path.starts_with(fmt::format("{}/", ignored)))
       return true;
   }
   return false;
@@ -186,10 +189,10 @@ std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
       found = &f;
   }
   if (found == nullptr) {
-    error.message = std::string(
-                        "no model signature in it: expected an in-toto statement of "
-                        "predicate type ") +
-                    kV1 + " (or " + kCompat + "), bare, in DSSE or in a Sigstore bundle";
+    error.message = fmt::format(
+        "no model signature in it: expected an in-toto statement of predicate type {} (or {}), "
+        "bare, in DSSE or in a Sigstore bundle",
+        kV1, kCompat);
     return nullptr;
   }
   if (!request.verify_key.empty() &&
@@ -212,13 +215,13 @@ std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
   std::vector<std::string> covered, uncovered, mismatched, pickles;
   std::set<std::string> present;
 
-  facts::TreeBuilder b(signature_path + " (model-signing)", reader.first().sha256());
+  facts::TreeBuilder b(fmt::format("{} (model-signing)", signature_path), reader.first().sha256());
   b.BeginObject();
   b.Key("model");
   b.BeginObject();
   b.Field("name", manifest.name);
   if (!manifest.root_digest.empty())
-    b.Field("root_digest", "sha256:" + manifest.root_digest);
+    b.Field("root_digest", fmt::format("sha256:{}", manifest.root_digest));
   b.Field("predicate_type", Text(found->statement, "predicateType"));
   b.Field("envelope", found->envelope);
   b.Field("signature", request.verify_key.empty() ? "not checked" : "verified");

@@ -12,6 +12,8 @@
 // version (a semantic version, not a range, a tag, a git ref or a path).
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "engine/base/semver.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -60,7 +62,7 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
     return Fail(error, at, "dependencies nested deeper than 64 levels");
   for (uint32_t k = 0; k < tree.len; ++k) {
     const facts::Member& m = tree.members[k];
-    const std::string path = at + "." + std::string(m.name());
+    const std::string path = fmt::format("{}.{}", at, m.name());
     const Node* entry = Object(&m.value);
     if (entry == nullptr)
       return Fail(error, path, "expected an object (a locked dependency)");
@@ -68,7 +70,7 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
     d.name = std::string(m.name());
     d.version = Text(entry, "version");
     if (d.version.empty())
-      return Fail(error, path + ".version", "expected the locked version (a string)");
+      return Fail(error, fmt::format("{}.version", path), "expected the locked version (a string)");
     d.path = path.substr(1);
     d.source = Text(entry, "resolved");
     d.integrity = Text(entry, "integrity");
@@ -77,8 +79,8 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
     out.push_back(d);
     if (const Node* nested = entry->Find("dependencies")) {
       if (Object(nested) == nullptr)
-        return Fail(error, path + ".dependencies", "expected an object");
-      if (!CollectV1(*nested, path + ".dependencies", out, error, depth + 1))
+        return Fail(error, fmt::format("{}.dependencies", path), "expected an object");
+      if (!CollectV1(*nested, fmt::format("{}.dependencies", path), out, error, depth + 1))
         return false;
     }
   }
@@ -101,7 +103,7 @@ bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::
   for (uint32_t k = 0; k < packages.len; ++k) {
     const facts::Member& m = packages.members[k];
     const std::string key(m.name());
-    const std::string path = "packages[\"" + key + "\"]";
+    const std::string path = fmt::format("packages[\"{}\"]", key);
     const Node* entry = Object(&m.value);
     if (entry == nullptr)
       return Fail(error, path, "expected an object (a package entry)");
@@ -114,7 +116,7 @@ bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::
       d.name = key.substr(at + 13);
     d.version = Text(entry, "version");
     if (d.version.empty())
-      return Fail(error, path + ".version", "expected the locked version (a string)");
+      return Fail(error, fmt::format("{}.version", path), "expected the locked version (a string)");
     d.path = key;
     d.source = Text(entry, "resolved");
     d.integrity = Text(entry, "integrity");
@@ -153,7 +155,7 @@ std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std
     if (tree != nullptr && !CollectV1(*tree, "", deps, error, 0))
       return nullptr;
     for (Dependency& d : deps)
-      d.path = "dependencies." + d.path;
+      d.path = fmt::format("dependencies.{}", d.path);
   } else {
     const Node* packages = Object(root.Find("packages"));
     if (packages == nullptr) {
@@ -163,7 +165,7 @@ std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std
     if (!CollectPackages(*packages, deps, error))
       return nullptr;
   }
-  facts::TreeBuilder b(path + " (npm-lock)", lock->sha256());
+  facts::TreeBuilder b(fmt::format("{} (npm-lock)", path), lock->sha256());
   b.BeginObject();
   b.Key("lockfile");
   b.BeginObject();

@@ -8,6 +8,8 @@
 // subject in (std.slsa's `subject_digest`), so a policy can compare the two.
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
@@ -53,7 +55,7 @@ std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std
     error.message = "expected a list of files";
     return nullptr;
   }
-  facts::TreeBuilder b(path + " (npm-pack)", doc->sha256());
+  facts::TreeBuilder b(fmt::format("{} (npm-pack)", path), doc->sha256());
   b.BeginObject();
   b.Key("artifact");
   b.BeginObject();
@@ -66,7 +68,7 @@ std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std
   b.Field("integrity", integrity);
   std::string raw;
   if (integrity.rfind("sha512-", 0) == 0 && Base64Decode(integrity.substr(7), raw))
-    b.Field("digest", "sha512:" + Hex(raw));
+    b.Field("digest", fmt::format("sha512:{}", Hex(raw)));
   if (std::string shasum = Text(pack, "shasum"); !shasum.empty())
     b.Field("shasum", shasum);
   b.Key("files");
@@ -74,7 +76,7 @@ std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std
   for (uint32_t k = 0; k < files->len; ++k) {
     const std::string file = Text(&files->items[k], "path");
     if (file.empty()) {
-      error.path = "[0].files[" + std::to_string(k) + "].path";
+      error.path = fmt::format("[0].files[{}].path", k);
       error.message = "expected the file's path (a string)";
       return nullptr;
     }

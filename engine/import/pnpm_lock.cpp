@@ -12,6 +12,8 @@
 // `dependencies`/`devDependencies`/`optionalDependencies`) at that version.
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/base/semver.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
@@ -66,7 +68,7 @@ void Listed(const Node* project, int major, std::set<std::string>& direct) {
     for (uint32_t k = 0; deps != nullptr && k < deps->len; ++k) {
       const Node& v = deps->members[k].value;
       const std::string version = v.kind == NodeKind::kObject ? Text(&v, "version") : Scalar(&v);
-      direct.insert(std::string(deps->members[k].name()) + "@" + WithoutPeers(version, major));
+      direct.insert(fmt::format("{}@{}", deps->members[k].name(), WithoutPeers(version, major)));
     }
   }
 }
@@ -82,11 +84,12 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
   const std::string version = Scalar(Member(root, "lockfileVersion"));
   const int major = version.empty() ? 0 : std::atoi(version.c_str());
   if (major < 5 || major > 9) {
-    return internal::Refuse(error, "lockfileVersion",
-                            version.empty() ? "expected pnpm's lockfileVersion (5.x, 6.x or 9.x): "
-                                              "this is not a pnpm-lock.yaml"
-                                            : "lockfile version " + version +
-                                                  " is not one relgate reads (5.x, 6.x, 9.x)");
+    return internal::Refuse(
+        error, "lockfileVersion",
+        version.empty()
+            ? "expected pnpm's lockfileVersion (5.x, 6.x or 9.x): "
+              "this is not a pnpm-lock.yaml"
+            : fmt::format("lockfile version {} is not one relgate reads (5.x, 6.x, 9.x)", version));
   }
   std::set<std::string> direct;
   Listed(root, major, direct);
@@ -101,7 +104,7 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
       std::string name, v;
       if (internal::Flag(&snapshots->members[k].value, "optional") &&
           SplitKey(std::string(snapshots->members[k].name()), major, name, v))
-        optional_in_snapshots.insert(name + "@" + v);
+        optional_in_snapshots.insert(fmt::format("{}@{}", name, v));
     }
   }
   const Node* packages = Member(root, "packages");
@@ -111,7 +114,7 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
   for (uint32_t k = 0; packages != nullptr && k < packages->len; ++k) {
     const std::string key(packages->members[k].name());
     const Node* entry = Object(&packages->members[k].value);
-    const std::string at = "packages." + key;
+    const std::string at = fmt::format("packages.{}", key);
     if (entry == nullptr)
       return internal::Refuse(error, at, "expected a package (a map)");
     internal::LockedDependency d;
@@ -129,7 +132,7 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
     d.integrity = Text(resolution, "integrity");
     d.source = Text(resolution, "tarball");
     if (d.source.empty() && !Text(resolution, "repo").empty())
-      d.source = Text(resolution, "repo") + "#" + Text(resolution, "commit");
+      d.source = fmt::format("{}#{}", Text(resolution, "repo"), Text(resolution, "commit"));
     d.pinned = IsSemver(d.version);
     if (major < 9) {
       d.has_install_script = internal::Flag(entry, "requiresBuild");
@@ -137,9 +140,9 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
         d.dev = dev->b;
       d.optional = internal::Flag(entry, "optional");
     } else {
-      d.optional = optional_in_snapshots.count(d.name + "@" + d.version) > 0;
+      d.optional = optional_in_snapshots.count(fmt::format("{}@{}", d.name, d.version)) > 0;
     }
-    d.direct = direct.count(d.name + "@" + d.version) > 0;
+    d.direct = direct.count(fmt::format("{}@{}", d.name, d.version)) > 0;
     deps.push_back(std::move(d));
   }
   return internal::WriteLockfile(path, doc->sha256(), "pnpm-lock", major, "", deps, error);

@@ -12,6 +12,9 @@
 // Signatures are verified only with `--verify-key`: `envelope` says how it was carried,
 // `signature` whether it was checked, `signer` whom a keyless certificate names
 // (docs/facts.md).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "engine/attest/statement.h"
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
@@ -79,8 +82,8 @@ void Dependencies(facts::TreeBuilder& b, const Node* list) {
       const Node* digest = d.Find("digest");
       if (digest != nullptr && digest->kind == NodeKind::kObject && digest->len > 0 &&
           digest->members[0].value.kind == NodeKind::kString) {
-        b.Field("digest", std::string(digest->members[0].name()) + ":" +
-                              std::string(digest->members[0].value.str()));
+        b.Field("digest",
+                fmt::format("{}:{}", digest->members[0].name(), digest->members[0].value.str()));
       }
       b.EndObject();
     }
@@ -122,7 +125,7 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
     }
     attest::Subject given;
     if (!attest::ParseSubject(subject, given)) {
-      error.message = "--subject `" + subject + "` is not [NAME@]sha256:HEX";
+      error.message = fmt::format("--subject `{}` is not [NAME@]sha256:HEX", subject);
       return nullptr;
     }
     const Node& predicate = reader.first().root();
@@ -144,15 +147,17 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
       found.push_back(&f);
   }
   if (found.empty()) {
-    std::string seen;
+    std::vector<std::string> types;
     for (const std::string& t : reader.PredicateTypes())
-      seen += (seen.empty() ? "" : ", ") + (t.empty() ? std::string("(none)") : t);
-    error.message =
-        "no SLSA provenance statement (predicateType https://slsa.dev/provenance/"
-        "v0.2 or v1) in it" +
+      types.push_back(t.empty() ? "(none)" : t);
+    const std::string seen = fmt::format("{}", fmt::join(types, ", "));
+    error.message = fmt::format(
+        "no SLSA provenance statement (predicateType https://slsa.dev/provenance/v0.2 or v1) in "
+        "it{}",
         (seen.empty() ? std::string(": not an in-toto statement or an envelope of one")
-                      : "; predicate types found: " + seen +
-                            " (relgate import attestation reads any predicate type)");
+                      : fmt::format("; predicate types found: {} (relgate import attestation reads "
+                                    "any predicate type)",
+                                    seen)));
     return nullptr;
   }
   const internal::FoundStatement& first = *found.front();
@@ -171,7 +176,7 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
   const std::string& type = p.type;
   const bool v1 = IsV1(type);
 
-  facts::TreeBuilder b(path + " (slsa)", sha256);
+  facts::TreeBuilder b(fmt::format("{} (slsa)", path), sha256);
   b.BeginObject();
   b.Key("provenance");
   b.BeginObject();
@@ -190,7 +195,7 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
   b.Key("subjects");
   b.BeginArray();
   if (p.given != nullptr) {
-    first_digest = "sha256:" + p.given->sha256;
+    first_digest = fmt::format("sha256:{}", p.given->sha256);
     b.BeginObject();
     b.Field("name", p.given->name);
     b.Field("sha256", p.given->sha256);
@@ -205,15 +210,14 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
       if (const Node* digest = subject.Find("digest");
           digest != nullptr && digest->kind == NodeKind::kObject && digest->len > 0 &&
           digest->members[0].value.kind == NodeKind::kString) {
-        any = std::string(digest->members[0].name()) + ":" +
-              std::string(digest->members[0].value.str());
+        any = fmt::format("{}:{}", digest->members[0].name(), digest->members[0].value.str());
       }
       if (first_digest.empty())
-        first_digest = !sha.empty() ? "sha256:" + sha : any;
+        first_digest = !sha.empty() ? fmt::format("sha256:{}", sha) : any;
       b.BeginObject();
       b.Field("name", Text(&subject, {"name"}));
       Optional(b, "sha256", sha);
-      Optional(b, "digest", !sha.empty() ? "sha256:" + sha : any);
+      Optional(b, "digest", !sha.empty() ? fmt::format("sha256:{}", sha) : any);
       b.EndObject();
     }
   }

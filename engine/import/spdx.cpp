@@ -10,6 +10,8 @@
 #include <cctype>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -94,7 +96,7 @@ std::unique_ptr<facts::Document> Spdx3(const facts::Document& doc, const std::st
       }
     }
   }
-  facts::TreeBuilder b(path + " (spdx)", doc.sha256());
+  facts::TreeBuilder b(fmt::format("{} (spdx)", path), doc.sha256());
   b.BeginObject();
   b.Key("sbom");
   b.BeginObject();
@@ -164,7 +166,7 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
         "not an SPDX JSON document";
     return nullptr;
   }
-  facts::TreeBuilder b(path + " (spdx)", doc->sha256());
+  facts::TreeBuilder b(fmt::format("{} (spdx)", path), doc->sha256());
   b.BeginObject();
   b.Key("sbom");
   b.BeginObject();
@@ -180,7 +182,7 @@ std::unique_ptr<facts::Document> ImportSpdx(std::string_view bytes, const std::s
     const Node& p = packages->items[k];
     const std::string name = Text(&p, "name");
     if (name.empty()) {
-      error.path = "packages[" + std::to_string(k) + "].name";
+      error.path = fmt::format("packages[{}].name", k);
       error.message = "expected the package's name (a string)";
       return nullptr;
     }

@@ -11,6 +11,9 @@
 // archive, `10c0/HEX`: not comparable with npm's).
 #include <set>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "engine/base/digest.h"
 #include "engine/base/semver.h"
 #include "engine/import/importer.h"
@@ -67,7 +70,7 @@ std::unique_ptr<facts::Document> Classic(std::string_view bytes, const std::stri
       return true;
     error.line = header_line;
     error.column = 1;
-    error.message = "entry `" + deps.back().path + "` has no `version`";
+    error.message = fmt::format("entry `{}` has no `version`", deps.back().path);
     return false;
   };
   size_t begin = 0;
@@ -101,8 +104,7 @@ std::unique_ptr<facts::Document> Classic(std::string_view bytes, const std::stri
         return fail("expected an entry's header: descriptors ending with `:`");
       internal::LockedDependency d;
       d.name = NameOf(descriptors.front());
-      for (const std::string& descriptor : descriptors)
-        d.path += (d.path.empty() ? "" : ", ") + descriptor;
+      d.path = fmt::format("{}", fmt::join(descriptors, ", "));
       deps.push_back(std::move(d));
       header_line = line;
       continue;
@@ -152,9 +154,9 @@ std::unique_ptr<facts::Document> Berry(const facts::Document& doc, const std::st
       for (uint32_t j = 0; deps != nullptr && j < deps->len; ++j) {
         const std::string name(deps->members[j].name());
         const std::string range = Scalar(&deps->members[j].value);
-        listed.insert(name + "@" + range);
+        listed.insert(fmt::format("{}@{}", name, range));
         if (range.find(':') == std::string::npos)
-          listed.insert(name + "@npm:" + range);
+          listed.insert(fmt::format("{}@npm:{}", name, range));
       }
     }
   }
@@ -168,7 +170,8 @@ std::unique_ptr<facts::Document> Berry(const facts::Document& doc, const std::st
       return internal::Refuse(error, key, "expected an entry (a map)");
     const std::string resolution = Text(entry, "resolution");
     if (resolution.empty())
-      return internal::Refuse(error, key + ".resolution", "expected the resolved locator");
+      return internal::Refuse(error, fmt::format("{}.resolution", key),
+                              "expected the resolved locator");
     if (resolution.find("@workspace:") != std::string::npos ||
         resolution.find("@patch:") != std::string::npos)
       continue;
@@ -176,7 +179,7 @@ std::unique_ptr<facts::Document> Berry(const facts::Document& doc, const std::st
     d.name = NameOf(resolution);
     d.version = Scalar(Member(entry, "version"));
     if (d.version.empty())
-      return internal::Refuse(error, key + ".version", "expected the locked version");
+      return internal::Refuse(error, fmt::format("{}.version", key), "expected the locked version");
     d.path = key;
     d.source = resolution;
     d.integrity = Text(entry, "checksum");

@@ -1,5 +1,7 @@
 #include "engine/policytest/coverage.h"
 
+#include <fmt/format.h>
+
 namespace relgate::policytest {
 
 using compile::kNoNode;
@@ -85,7 +87,7 @@ std::vector<RuleCoverage> Coverage::Report() const {
   }
   for (const compile::CompiledLet& let : program_.lets()) {
     RuleCoverage r;
-    r.rule = "let " + let.name;
+    r.rule = fmt::format("let {}", let.name);
     r.is_let = true;
     Walk(let.root, r.branches, seen);
     if (!r.branches.empty())
@@ -120,9 +122,9 @@ std::string RenderCoverage(const std::vector<RuleCoverage>& coverage) {
   size_t rules = 0, full_rules = 0, outcomes = 0, covered = 0;
   std::string lines;
   for (const RuleCoverage& r : coverage) {
-    std::string line = "  " + r.rule;
+    std::string line = fmt::format("  {}", r.rule);
     if (!r.location.file.empty())
-      line += "  " + r.location.ToString();
+      line += fmt::format("  {}", r.location.ToString());
     if (r.is_let) {
       // no outcome of its own
     } else if (r.constant) {
@@ -130,32 +132,32 @@ std::string RenderCoverage(const std::vector<RuleCoverage>& coverage) {
       full_rules += r.seen_true || r.seen_false;
       outcomes += 1;
       covered += r.seen_true || r.seen_false;
-      line += std::string("  constant condition, reached: ") +
-              (r.seen_true || r.seen_false ? "yes" : "NO");
+      line += fmt::format("  constant condition, reached: {}",
+                          (r.seen_true || r.seen_false ? "yes" : "NO"));
     } else {
       ++rules;
       full_rules += r.seen_true && r.seen_false;
       outcomes += 2;
       covered += r.seen_true + r.seen_false;
-      line += std::string("  passes: ") + (r.seen_true ? "yes" : "NO") +
-              ", fails: " + (r.seen_false ? "yes" : "NO");
+      line += fmt::format("  passes: {}, fails: {}", (r.seen_true ? "yes" : "NO"),
+                          (r.seen_false ? "yes" : "NO"));
     }
-    lines += line + "\n";
+    lines += fmt::format("{}\n", line);
     for (const Branch& b : r.branches) {
       outcomes += 2;
       covered += b.seen_yes + b.seen_no;
       if (b.seen_yes && b.seen_no)
         continue;
-      lines += "      " + b.kind + " `" + OneLine(b.snippet) + "`: ";
-      lines += b.seen_yes ? "" : "never " + b.yes;
+      lines += fmt::format("      {} `{}`: ", b.kind, OneLine(b.snippet));
+      lines += b.seen_yes ? "" : fmt::format("never {}", b.yes);
       lines += !b.seen_yes && !b.seen_no ? ", " : "";
-      lines += b.seen_no ? "" : "never " + b.no;
+      lines += b.seen_no ? "" : fmt::format("never {}", b.no);
       lines += "\n";
     }
   }
-  return "coverage: " + std::to_string(full_rules) + " of " + std::to_string(rules) +
-         " rules fully covered; " + std::to_string(covered) + " of " + std::to_string(outcomes) +
-         " rule and branch outcomes seen\n" + lines;
+  return fmt::format(
+      "coverage: {} of {} rules fully covered; {} of {} rule and branch outcomes seen\n{}",
+      full_rules, rules, covered, outcomes, lines);
 }
 
 }  // namespace relgate::policytest

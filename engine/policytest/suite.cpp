@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <regex>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/base/bounded_read.h"
@@ -39,17 +41,20 @@ std::string ToJson(const YAML::Node& node) {
     case YAML::NodeType::Sequence: {
       std::string out = "[";
       for (size_t k = 0; k < node.size(); ++k)
-        out += (k > 0 ? "," : "") + ToJson(node[k]);
-      return out + "]";
+        fmt::format_to(std::back_inserter(out), "{}{}", k > 0 ? "," : "", ToJson(node[k]));
+      out += "]";
+      return out;
     }
     case YAML::NodeType::Map: {
       std::string out = "{";
       bool first = true;
       for (const auto& kv : node) {
-        out += (first ? "" : ",") + report::JsonQuote(kv.first.Scalar()) + ":" + ToJson(kv.second);
+        out += fmt::format("{}{}:{}", (first ? "" : ","), report::JsonQuote(kv.first.Scalar()),
+                           ToJson(kv.second));
         first = false;
       }
-      return out + "}";
+      out += "}";
+      return out;
     }
   }
   return "null";
@@ -81,7 +86,7 @@ bool ParsePath(const std::string& path, std::vector<Segment>& out) {
 std::string Apply(YAML::Node root, const Patch& patch) {
   std::vector<Segment> path;
   if (!ParsePath(patch.path, path))
-    return "the patch path `" + patch.path + "` is not a fact path (`a.b[2].c`)";
+    return fmt::format("the patch path `{}` is not a fact path (`a.b[2].c`)", patch.path);
   YAML::Node node = root;
   for (size_t k = 0; k + 1 < path.size(); ++k) {
     const Segment& s = path[k];
@@ -89,7 +94,7 @@ std::string Apply(YAML::Node root, const Patch& patch) {
         s.key.empty() ? (node.IsSequence() && s.index < node.size() ? node[s.index] : YAML::Node())
                       : (node.IsMap() && node[s.key] ? node[s.key] : YAML::Node());
     if (!next.IsDefined() || next.IsNull())
-      return "the patch path `" + patch.path + "` does not lead to a value";
+      return fmt::format("the patch path `{}` does not lead to a value", patch.path);
     node.reset(next);  // rebind: `node = next` would overwrite the parent with the child
   }
   const Segment& last = path.back();
@@ -97,18 +102,18 @@ std::string Apply(YAML::Node root, const Patch& patch) {
     case Patch::Op::kSet:
       if (last.key.empty()) {
         if (!node.IsSequence() || last.index >= node.size())
-          return "`" + patch.path + "`: no such list item to set";
+          return fmt::format("`{}`: no such list item to set", patch.path);
         node[last.index] = YAML::Load(patch.value_json);
       } else {
         if (!node.IsMap())
-          return "`" + patch.path + "`: not in a mapping";
+          return fmt::format("`{}`: not in a mapping", patch.path);
         node[last.key] = YAML::Load(patch.value_json);
       }
       return "";
     case Patch::Op::kRemove:
       if (last.key.empty()) {
         if (!node.IsSequence() || last.index >= node.size())
-          return "`" + patch.path + "`: no such list item to remove";
+          return fmt::format("`{}`: no such list item to remove", patch.path);
         YAML::Node kept(YAML::NodeType::Sequence);
         for (size_t k = 0; k < node.size(); ++k) {
           if (k != last.index)
@@ -116,7 +121,7 @@ std::string Apply(YAML::Node root, const Patch& patch) {
         }
         node = kept;  // yaml-cpp replaces the sequence in place
       } else if (!node.IsMap() || !node.remove(last.key)) {
-        return "`" + patch.path + "`: no such key to remove";
+        return fmt::format("`{}`: no such key to remove", patch.path);
       }
       return "";
     case Patch::Op::kAppend: {
@@ -125,7 +130,7 @@ std::string Apply(YAML::Node root, const Patch& patch) {
               ? (node.IsSequence() && last.index < node.size() ? node[last.index] : YAML::Node())
               : (node.IsMap() ? node[last.key] : YAML::Node());
       if (!list.IsSequence())
-        return "`" + patch.path + "`: not a list to append to";
+        return fmt::format("`{}`: not a list to append to", patch.path);
       list.push_back(YAML::Load(patch.value_json));
       return "";
     }
@@ -140,7 +145,7 @@ std::string Str(const YAML::Node& node, const char* key) {
 
 bool Fail(const std::string& file, const YAML::Node& at, const std::string& what,
           std::string& error) {
-  error = file + ":" + std::to_string(at.Mark().line + 1) + ": " + what;
+  error = fmt::format("{}:{}: {}", file, at.Mark().line + 1, what);
   return false;
 }
 
@@ -148,11 +153,11 @@ std::string Describe(const std::string& rule, const std::string& item, const std
                      const std::string& message) {
   std::string out = rule;
   if (!item.empty())
-    out += " [" + item + "]";
+    out += fmt::format(" [{}]", item);
   if (!status.empty())
-    out += " (" + status + ")";
+    out += fmt::format(" ({})", status);
   if (!message.empty())
-    out += ": " + message;
+    out += fmt::format(": {}", message);
   return out;
 }
 
@@ -163,25 +168,24 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
   std::string text;
   if (std::string why = ReadBounded(path, {limits::kMaxPolicySourceBytes, false}, text);
       !why.empty()) {
-    error = path + ": " + why;
+    error = fmt::format("{}: {}", path, why);
     return false;
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    error = path + ":" + std::to_string(e.mark.line + 1) + ": not YAML: " + e.msg;
+    error = fmt::format("{}:{}: not YAML: {}", path, e.mark.line + 1, e.msg);
     return false;
   }
   if (root.IsMap()) {
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
       if (key != "tests" && key != "policy")
-        return Fail(path, kv.first,
-                    "unknown key `" + key +
-                        "` (a test file has tests and "
-                        "optionally policy)",
-                    error);
+        return Fail(
+            path, kv.first,
+            fmt::format("unknown key `{}` (a test file has tests and optionally policy)", key),
+            error);
     }
     if (const YAML::Node policy = root["policy"]) {
       if (!policy.IsScalar() || policy.Scalar().empty())
@@ -198,7 +202,7 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
     for (const auto& kv : t) {
       const std::string key = kv.first.Scalar();
       if (key != "name" && key != "facts" && key != "patch" && key != "now" && key != "expect")
-        return Fail(path, kv.first, "unknown key `" + key + "` in a test case", error);
+        return Fail(path, kv.first, fmt::format("unknown key `{}` in a test case", key), error);
     }
     TestCase c;
     c.line = t.Mark().line + 1;
@@ -213,7 +217,8 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
         c.facts.push_back(f.Scalar());
     }
     if (c.facts.empty())
-      return Fail(path, t, "test `" + c.name + "` needs `facts`: a fixture file or a list", error);
+      return Fail(path, t, fmt::format("test `{}` needs `facts`: a fixture file or a list", c.name),
+                  error);
     if (const YAML::Node patches = t["patch"]) {
       if (!patches.IsSequence())
         return Fail(path, patches, "`patch` is a list of set/remove/append", error);
@@ -239,7 +244,7 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
     c.now = Str(t, "now");
     const YAML::Node expect = t["expect"];
     if (!expect || !expect.IsMap())
-      return Fail(path, t, "test `" + c.name + "` needs `expect:` with a verdict", error);
+      return Fail(path, t, fmt::format("test `{}` needs `expect:` with a verdict", c.name), error);
     c.verdict = Str(expect, "verdict");
     if (c.verdict != "open" && c.verdict != "shut" && c.verdict != "undecided")
       return Fail(path, expect, "`verdict` is open, shut or undecided", error);
@@ -274,7 +279,7 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
     const std::string path = (base / fixture).lexically_normal().string();
     std::string text;
     if (std::string why = ReadBounded(path, {limits::kMaxFactsBytes, false}, text); !why.empty()) {
-      r.problem = "the fixture `" + path + "` " + why;
+      r.problem = fmt::format("the fixture `{}` {}", path, why);
       return r;
     }
     facts::LoadError error;
@@ -287,23 +292,23 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
       try {
         root = YAML::Load(text);
       } catch (const YAML::Exception& e) {
-        r.problem = "the fixture `" + path + "` is not YAML: " + e.msg;
+        r.problem = fmt::format("the fixture `{}` is not YAML: {}", path, e.msg);
         return r;
       }
       for (const Patch& p : test.patches) {
         std::vector<Segment> segments;
         if (!ParsePath(p.path, segments)) {
-          r.problem = "the patch path `" + p.path + "` is not a fact path (`a.b[2].c`)";
+          r.problem = fmt::format("the patch path `{}` is not a fact path (`a.b[2].c`)", p.path);
           return r;
         }
         if (!root[segments.front().key] && test.facts.size() > 1)
           continue;  // another fixture holds this fact
         if (std::string why = Apply(root, p); !why.empty()) {
-          r.problem = "cannot patch `" + path + "`: " + why;
+          r.problem = fmt::format("cannot patch `{}`: {}", path, why);
           return r;
         }
       }
-      doc = facts::ParseJson(ToJson(root), path + " (patched)", error);
+      doc = facts::ParseJson(ToJson(root), fmt::format("{} (patched)", path), error);
     }
     if (!doc || !set.Add(std::move(doc), error)) {
       r.problem = error.ToString();
@@ -315,7 +320,7 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
   const auto t = ParseRfc3339(now) ? ParseRfc3339(now) : ParseDate(now);
   if (!t) {
     r.problem = test.now.empty() ? "give `now`: the facts have no RFC 3339 release.built_at"
-                                 : "`now` is not an RFC 3339 time or a date: " + now;
+                                 : fmt::format("`now` is not an RFC 3339 time or a date: {}", now);
     return r;
   }
   options.now = *t;
@@ -323,7 +328,7 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
   const eval::Decision d = Decide(program, set, options);
   const std::string verdict = eval::VerdictName(d.verdict);
   if (verdict != test.verdict)
-    r.diff.push_back("verdict: expected " + test.verdict + ", got " + verdict);
+    r.diff.push_back(fmt::format("verdict: expected {}, got {}", test.verdict, verdict));
   std::vector<bool> used(d.findings.size(), false);
   for (const ExpectedFinding& e : test.findings) {
     bool found = false;
@@ -336,13 +341,15 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
       }
     }
     if (!found)
-      r.diff.push_back("- expected finding " + Describe(e.rule, e.item, e.status, e.message));
+      r.diff.push_back(
+          fmt::format("- expected finding {}", Describe(e.rule, e.item, e.status, e.message)));
   }
   for (size_t k = 0; k < d.findings.size(); ++k) {
     if (!used[k]) {
       const eval::Finding& f = d.findings[k];
-      r.diff.push_back("+ unexpected finding " +
-                       Describe(f.rule, f.item, eval::StatusName(f.status), f.message));
+      r.diff.push_back(
+          fmt::format("+ unexpected finding {}",
+                      Describe(f.rule, f.item, eval::StatusName(f.status), f.message)));
     }
   }
   std::vector<bool> matched(d.errors.size(), false);
@@ -354,12 +361,14 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
         matched[k] = found = true;
     }
     if (!found)
-      r.diff.push_back("- expected error " + e.rule + (e.path.empty() ? "" : " at " + e.path));
+      r.diff.push_back(fmt::format("- expected error {}{}", e.rule,
+                                   (e.path.empty() ? "" : fmt::format(" at {}", e.path))));
   }
   for (size_t k = 0; k < d.errors.size(); ++k) {
     if (!matched[k]) {
-      r.diff.push_back("+ unexpected error " + d.errors[k].rule + ": " + d.errors[k].message +
-                       (d.errors[k].path.empty() ? "" : " (at " + d.errors[k].path + ")"));
+      r.diff.push_back(
+          fmt::format("+ unexpected error {}: {}{}", d.errors[k].rule, d.errors[k].message,
+                      (d.errors[k].path.empty() ? "" : fmt::format(" (at {})", d.errors[k].path))));
     }
   }
   r.passed = r.diff.empty();

@@ -7,6 +7,9 @@
 // page back and compare it with the JSON report.
 #include <algorithm>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/replay/report.h"
@@ -32,7 +35,7 @@ std::string N(int64_t n) {
 
 // data-figure="name" on a cell: what the test compares with the JSON report.
 std::string Figure(const std::string& name, int64_t value) {
-  return "<td data-figure=\"" + Html(name) + "\">" + N(value) + "</td>";
+  return fmt::format("<td data-figure=\"{}\">{}</td>", Html(name), N(value));
 }
 
 constexpr const char* kStyle = R"(
@@ -47,13 +50,15 @@ ul{margin:0;padding-left:1.2em}code{font-size:.92em}footer{margin-top:3em;color:
 )";
 
 void Totals(std::string& out, const Summary& s, bool alone) {
-  out += "<table class=\"totals\"><tr><th>releases replayed</th>" + Figure("releases", s.releases) +
-         "</tr><tr><th>unreadable</th>" + Figure("unreadable", s.unreadable) +
-         "</tr><tr><th>blocked by the candidate</th>" +
-         Figure("blocked.candidate", s.candidate_blocked) + "</tr>";
+  out += fmt::format(
+      "<table class=\"totals\"><tr><th>releases "
+      "replayed</th>{}</tr><tr><th>unreadable</th>{}</tr><tr><th>blocked by the "
+      "candidate</th>{}</tr>",
+      Figure("releases", s.releases), Figure("unreadable", s.unreadable),
+      Figure("blocked.candidate", s.candidate_blocked));
   if (!alone) {
-    out += "<tr><th>blocked by the baseline</th>" + Figure("blocked.baseline", s.baseline_blocked) +
-           "</tr>";
+    out += fmt::format("<tr><th>blocked by the baseline</th>{}</tr>",
+                       Figure("blocked.baseline", s.baseline_blocked));
   }
   out += "</table>\n";
 }
@@ -71,12 +76,14 @@ void RuleTable(std::string& out, const Summary& s, bool alone) {
     out += "<th>blocks (baseline)</th><th>holds (baseline)</th><th>warns (baseline)</th>";
   out += "</tr>\n";
   for (const auto& [rule, n] : rules) {
-    out += "<tr data-rule=\"" + Html(rule) + "\"><th><code>" + Html(rule) + "</code></th>" +
-           Figure("candidate.blocks", n.first.blocks) + Figure("candidate.holds", n.first.holds) +
-           Figure("candidate.warns", n.first.warns);
+    out += fmt::format("<tr data-rule=\"{}\"><th><code>{}</code></th>{}{}{}", Html(rule),
+                       Html(rule), Figure("candidate.blocks", n.first.blocks),
+                       Figure("candidate.holds", n.first.holds),
+                       Figure("candidate.warns", n.first.warns));
     if (!alone) {
-      out += Figure("baseline.blocks", n.second.blocks) + Figure("baseline.holds", n.second.holds) +
-             Figure("baseline.warns", n.second.warns);
+      out += fmt::format("{}{}{}", Figure("baseline.blocks", n.second.blocks),
+                         Figure("baseline.holds", n.second.holds),
+                         Figure("baseline.warns", n.second.warns));
     }
     out += "</tr>\n";
   }
@@ -96,9 +103,10 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
     for (const auto& [rule, n] : w.rule_blocks)
       by_rule[rule][week] = n;
   }
-  out += "<h2>Releases blocked per week</h2>\n<p class=\"legend\">" +
-         Html("Weeks from Monday " + Day(first) + " to Monday " + Day(last) + " (UTC).") +
-         "<span class=\"c\" style=\"background:#d1242f\"></span>candidate";
+  out += fmt::format(
+      "<h2>Releases blocked per week</h2>\n<p class=\"legend\">{}<span class=\"c\" "
+      "style=\"background:#d1242f\"></span>candidate",
+      Html(fmt::format("Weeks from Monday {} to Monday {} (UTC).", Day(first), Day(last))));
   if (!alone)
     out += "<span style=\"background:#8c959f\"></span>baseline";
   out += "</p>\n";
@@ -110,13 +118,14 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
     for (const auto& [week, n] : counts)
       most = std::max({most, n.first, alone ? 0 : n.second});
     const int64_t width = weeks * group + 40;
-    out += "<section class=\"chart\" data-rule=\"" + Html(rule) + "\"><h3><code>" + Html(rule) +
-           "</code></h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
-           N(width) + "\" height=\"" + N(height + 20) + "\" viewBox=\"0 0 " + N(width) + " " +
-           N(height + 20) + "\"><title>" + Html(rule) + ": releases blocked per week</title>";
-    out += "<text x=\"0\" y=\"10\" font-size=\"10\">" + N(most) + "</text>";
-    out += "<line x1=\"30\" y1=\"" + N(height) + "\" x2=\"" + N(width) + "\" y2=\"" + N(height) +
-           "\" stroke=\"#d0d7de\"/>";
+    out += fmt::format(
+        "<section class=\"chart\" data-rule=\"{}\"><h3><code>{}</code></h3>\n<svg "
+        "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{}\" height=\"{}\" viewBox=\"0 "
+        "0 {} {}\"><title>{}: releases blocked per week</title>",
+        Html(rule), Html(rule), N(width), N(height + 20), N(width), N(height + 20), Html(rule));
+    out += fmt::format("<text x=\"0\" y=\"10\" font-size=\"10\">{}</text>", N(most));
+    out += fmt::format("<line x1=\"30\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#d0d7de\"/>",
+                       N(height), N(width), N(height));
     for (int64_t k = 0; k < weeks; ++k) {
       const int64_t week = first + k * kNanosPerWeek;
       auto it = counts.find(week);
@@ -124,41 +133,45 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
           it != counts.end() ? it->second : std::pair<int64_t, int64_t>{0, 0};
       auto rect = [&](const char* policy, const char* cls, int64_t count, int64_t x) {
         const int64_t h = count * (height - 12) / most;
-        out += "<rect class=\"" + std::string(cls) + "\" data-week=\"" + Day(week) +
-               "\" data-policy=\"" + policy + "\" data-count=\"" + N(count) + "\" x=\"" + N(x) +
-               "\" y=\"" + N(height - h) + "\" width=\"" + N(bar) + "\" height=\"" + N(h) +
-               "\"><title>week of " + Day(week) + ": " + policy + " blocks " + N(count) +
-               "</title></rect>";
+        out += fmt::format(
+            "<rect class=\"{}\" data-week=\"{}\" data-policy=\"{}\" data-count=\"{}\" x=\"{}\" "
+            "y=\"{}\" width=\"{}\" height=\"{}\"><title>week of {}: {} blocks {}</title></rect>",
+            cls, Day(week), policy, N(count), N(x), N(height - h), N(bar), N(h), Day(week), policy,
+            N(count));
       };
       const int64_t x = 32 + k * group;
       rect("candidate", "c", n.first, x);
       if (!alone)
         rect("baseline", "b", n.second, x + bar + 1);
     }
-    out += "<text x=\"32\" y=\"" + N(height + 15) + "\" font-size=\"10\">" + Day(first) +
-           "</text><text x=\"" + N(width) + "\" y=\"" + N(height + 15) +
-           "\" font-size=\"10\" text-anchor=\"end\">" + Day(last) + "</text></svg></section>\n";
+    out += fmt::format(
+        "<text x=\"32\" y=\"{}\" font-size=\"10\">{}</text><text x=\"{}\" y=\"{}\" "
+        "font-size=\"10\" text-anchor=\"end\">{}</text></svg></section>\n",
+        N(height + 15), Day(first), N(width), N(height + 15), Day(last));
   }
 }
 
 void Changes(std::string& out, const char* title, const char* id,
              const std::vector<Change>& changes) {
-  out += "<h2>" + std::string(title) + " (<span data-figure=\"" + id + "\">" +
-         N(static_cast<int64_t>(changes.size())) + "</span>)</h2>\n";
+  out += fmt::format("<h2>{} (<span data-figure=\"{}\">{}</span>)</h2>\n", title, id,
+                     N(static_cast<int64_t>(changes.size())));
   if (changes.empty()) {
     out += "<p>None.</p>\n";
     return;
   }
-  out += "<table class=\"changes\" id=\"" + std::string(id) +
-         "\"><tr><th>release</th><th>baseline</th><th>candidate</th><th>rule: first "
-         "finding</th></tr>\n";
+  out += fmt::format(
+      "<table class=\"changes\" "
+      "id=\"{}\"><tr><th>release</th><th>baseline</th><th>candidate</th><th>rule: first "
+      "finding</th></tr>\n",
+      id);
   for (const Change& c : changes) {
-    out += "<tr data-release=\"" + Html(c.id) + "\"><td>" + Html(c.id) + "</td><td>" +
-           c.baseline_verdict + "</td><td>" + c.candidate_verdict + "</td><td><ul>";
+    out += fmt::format("<tr data-release=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td><ul>",
+                       Html(c.id), Html(c.id), c.baseline_verdict, c.candidate_verdict);
     for (size_t k = 0; k < c.rules.size(); ++k) {
-      out += "<li><code>" + Html(c.rules[k]) + "</code>" +
-             (k < c.findings.size() && !c.findings[k].empty() ? ": " + Html(c.findings[k]) : "") +
-             "</li>";
+      out += fmt::format("<li><code>{}</code>{}</li>", Html(c.rules[k]),
+                         (k < c.findings.size() && !c.findings[k].empty()
+                              ? fmt::format(": {}", Html(c.findings[k]))
+                              : ""));
     }
     out += "</ul></td></tr>\n";
   }
@@ -170,25 +183,26 @@ void Changes(std::string& out, const char* title, const char* id,
 std::string RenderHtml(const Summary& s) {
   const bool alone = s.baseline.empty();
   const int64_t blocked = static_cast<int64_t>(s.newly_blocked.size());
-  const std::string headline =
-      ExitCode(s) == 0 ? (alone ? "The candidate blocks no release."
-                                : "The candidate blocks nothing the baseline allowed.")
-      : alone
-          ? "The candidate blocks " + N(blocked) + " release" + (blocked == 1 ? "." : "s.")
-          : "The candidate newly blocks " + N(blocked) + " release" + (blocked == 1 ? "." : "s.");
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-      "'unsafe-inline'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n"
-      "<title>Policy replay: " +
-      Html(headline) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n";
-  out += "<h1>Policy replay</h1>\n<p class=\"verdict " +
-         std::string(ExitCode(s) == 0 ? "passes" : "blocks") + "\" data-exit-code=\"" +
-         N(ExitCode(s)) + "\">" + Html(headline) + "</p>\n<p>Compared with " +
-         (s.baseline == "recorded" ? std::string("the verdicts recorded in the history")
-          : alone                  ? std::string("nothing (the candidate alone)")
-                                   : "the baseline policy <code>sha256:" + s.baseline + "</code>") +
-         ". An undecided release counts as blocked, as at the gate.</p>\n";
+  const std::string headline = ExitCode(s) == 0
+                                   ? (alone ? "The candidate blocks no release."
+                                            : "The candidate blocks nothing the baseline allowed.")
+                               : alone ? fmt::format("The candidate blocks {} release{}",
+                                                     N(blocked), (blocked == 1 ? "." : "s."))
+                                       : fmt::format("The candidate newly blocks {} release{}",
+                                                     N(blocked), (blocked == 1 ? "." : "s."));
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta "
+      "http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>Policy "
+      "replay: {}</title>\n<style>{}</style></head>\n<body>\n",
+      Html(headline), kStyle);
+  out += fmt::format(
+      "<h1>Policy replay</h1>\n<p class=\"verdict {}\" data-exit-code=\"{}\">{}</p>\n<p>Compared "
+      "with {}. An undecided release counts as blocked, as at the gate.</p>\n",
+      ExitCode(s) == 0 ? "passes" : "blocks", N(ExitCode(s)), Html(headline),
+      (s.baseline == "recorded" ? std::string("the verdicts recorded in the history")
+       : alone                  ? std::string("nothing (the candidate alone)")
+               : fmt::format("the baseline policy <code>sha256:{}</code>", s.baseline)));
   Totals(out, s, alone);
   RuleTable(out, s, alone);
   WeeklyCharts(out, s, alone);
@@ -200,11 +214,11 @@ std::string RenderHtml(const Summary& s) {
         "<h2>The candidate cannot decide</h2>\n<table class=\"undecided\"><tr><th>cause</th>"
         "<th>releases</th><th>for example</th></tr>\n";
     for (const auto& [cause, c] : s.undecided) {
-      std::string examples;
+      std::vector<std::string> examples;
       for (const std::string& e : c.examples)
-        examples += (examples.empty() ? "" : ", ") + Html(e);
-      out += "<tr data-cause=\"" + Html(cause) + "\"><td>" + Html(cause) + "</td>" +
-             Figure("undecided", c.count) + "<td>" + examples + "</td></tr>\n";
+        examples.push_back(Html(e));
+      out += fmt::format("<tr data-cause=\"{}\"><td>{}</td>{}<td>{}</td></tr>\n", Html(cause),
+                         Html(cause), Figure("undecided", c.count), fmt::join(examples, ", "));
     }
     out += "</table>\n";
   }
@@ -213,11 +227,13 @@ std::string RenderHtml(const Summary& s) {
         "<h2>Unreadable releases</h2>\n<table class=\"unreadable\"><tr><th>release</th>"
         "<th>reason</th></tr>\n";
     for (const auto& [id, reason] : s.unreadable_releases)
-      out += "<tr><td>" + Html(id) + "</td><td>" + Html(reason) + "</td></tr>\n";
+      out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", Html(id), Html(reason));
     out += "</table>\n";
   }
-  out += "<footer>relgate replay &middot; candidate policy <code>sha256:" + s.candidate_digest +
-         "</code></footer>\n</body></html>\n";
+  out += fmt::format(
+      "<footer>relgate replay &middot; candidate policy "
+      "<code>sha256:{}</code></footer>\n</body></html>\n",
+      s.candidate_digest);
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
@@ -31,7 +33,8 @@ std::string Pattern(const std::string& path) {
 
 std::string CauseOf(const std::string& rule, const std::string& path, const std::string& message) {
   const bool missing = !path.empty() && message.rfind("missing fact", 0) == 0;
-  return missing ? "lack " + Pattern(path) : rule + ": " + Pattern(message);
+  return missing ? fmt::format("lack {}", Pattern(path))
+                 : fmt::format("{}: {}", rule, Pattern(message));
 }
 
 // What an evaluation decided, without building its messages (most releases need none).
@@ -63,11 +66,11 @@ std::map<std::string, std::string> Why(const eval::Decision& d) {
   std::map<std::string, std::string> why;
   for (const eval::Finding& f : d.findings) {
     if (f.status == eval::FindingStatus::kBlocking)
-      why.emplace(f.rule, f.item.empty() ? f.message : f.message + " (" + f.item + ")");
+      why.emplace(f.rule, f.item.empty() ? f.message : fmt::format("{} ({})", f.message, f.item));
   }
   for (const eval::RuleError& e : d.errors) {
     if (e.blocks)
-      why.emplace(e.rule, e.path.empty() ? e.message : e.message + " (" + e.path + ")");
+      why.emplace(e.rule, e.path.empty() ? e.message : fmt::format("{} ({})", e.message, e.path));
   }
   return why;
 }
@@ -97,8 +100,8 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
         const std::string rule = text(f, "rule");
         (text(f, "level") == "soft" ? o.held_rules : o.blocking_rules).insert(rule);
         const std::string item = text(f, "item");
-        o.why.emplace(rule,
-                      item.empty() ? text(f, "message") : text(f, "message") + " (" + item + ")");
+        o.why.emplace(rule, item.empty() ? text(f, "message")
+                                         : fmt::format("{} ({})", text(f, "message"), item));
       }
     }
   }
@@ -110,8 +113,9 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
         const facts::Node* e = &errors->items[k];
         o.blocking_rules.insert(text(e, "rule"));
         const std::string path = text(e, "path");
-        o.why.emplace(text(e, "rule"),
-                      path.empty() ? text(e, "message") : text(e, "message") + " (" + path + ")");
+        o.why.emplace(text(e, "rule"), path.empty()
+                                           ? text(e, "message")
+                                           : fmt::format("{} ({})", text(e, "message"), path));
       }
     }
   }
@@ -196,12 +200,12 @@ class Worker {
         return true;
       error = e.message;
       if (!e.path.empty())
-        error += " (at `" + e.path + "`)";
+        error += fmt::format(" (at `{}`)", e.path);
       if (e.column > 0) {
-        error += " (line " + std::to_string(e.line) + ", column " + std::to_string(e.column) +
-                 " of " + (release.files.empty() ? "the document" : "`" + name + "`") + ")";
+        error += fmt::format(" (line {}, column {} of {})", e.line, e.column,
+                             (release.files.empty() ? "the document" : fmt::format("`{}`", name)));
       } else if (!release.files.empty()) {
-        error += " (in `" + name + "`)";
+        error += fmt::format(" (in `{}`)", name);
       }
       return false;
     };
@@ -213,7 +217,7 @@ class Worker {
     for (const std::string& path : release.files) {
       if (std::string why = ReadBounded(path, {limits::kMaxFactsBytes, false}, bytes);
           !why.empty()) {
-        error = "`" + path + "` " + why;
+        error = fmt::format("`{}` {}", path, why);
         return false;
       }
       if (!add(bytes, path))

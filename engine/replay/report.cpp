@@ -1,71 +1,82 @@
 #include "engine/replay/report.h"
 
+#include <fmt/format.h>
+
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/report/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::replay {
 namespace {
 
-using report::JsonQuote;
-
 std::string Join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
-  for (size_t k = 0; k < items.size(); ++k)
-    out += (k > 0 ? sep : "") + items[k];
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k > 0)
+      out += sep;
+    out += items[k];
+  }
   return out;
 }
 
-std::string JsonList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t k = 0; k < items.size(); ++k)
-    out += (k > 0 ? "," : "") + JsonQuote(items[k]);
-  return out + "]";
+void JsonList(report::JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+  w.Key(key);
+  w.Open('[');
+  for (const std::string& item : items)
+    w.String(item);
+  w.Close(']');
 }
 
 // A terminal shows the first few; the other formats list every change.
 constexpr size_t kTextChanges = 20;
 
 void TextChanges(std::string& out, const char* title, const std::vector<Change>& changes) {
-  out += "\n" + std::string(title) + ": " + std::to_string(changes.size()) + "\n";
+  out += fmt::format("\n{}: {}\n", title, changes.size());
   for (size_t n = 0; n < changes.size(); ++n) {
     const Change& c = changes[n];
     if (n == kTextChanges) {
-      out += "  ... and " + std::to_string(changes.size() - n) +
-             " more (--format json, markdown or html lists them all)\n";
+      out += fmt::format("  ... and {} more (--format json, markdown or html lists them all)\n",
+                         changes.size() - n);
       break;
     }
-    out += "  " + Printable(c.id) + "  " + c.baseline_verdict + " -> " + c.candidate_verdict;
+    out += fmt::format("  {}  {} -> {}", Printable(c.id), c.baseline_verdict, c.candidate_verdict);
     if (!c.rules.empty())
-      out += "  (" + Printable(Join(c.rules, ", ")) + ")";
+      out += fmt::format("  ({})", Printable(Join(c.rules, ", ")));
     out += "\n";
     for (size_t k = 0; k < c.rules.size() && k < c.findings.size(); ++k)
-      out += "      " + Printable(c.rules[k]) + ": " + Printable(c.findings[k]) + "\n";
+      out += fmt::format("      {}: {}\n", Printable(c.rules[k]), Printable(c.findings[k]));
   }
 }
 
-std::string JsonChanges(const std::vector<Change>& changes) {
-  std::string out = "[";
-  for (size_t k = 0; k < changes.size(); ++k) {
-    const Change& c = changes[k];
-    out += std::string(k > 0 ? "," : "") + "{\"release\":" + JsonQuote(c.id) +
-           ",\"baseline\":" + JsonQuote(c.baseline_verdict) +
-           ",\"candidate\":" + JsonQuote(c.candidate_verdict) + ",\"rules\":" + JsonList(c.rules) +
-           ",\"findings\":" + JsonList(c.findings) + "}";
+void JsonChanges(report::JsonWriter& w, std::string_view key, const std::vector<Change>& changes) {
+  w.Key(key);
+  w.Open('[');
+  for (const Change& c : changes) {
+    w.Open('{');
+    w.Field("release", c.id);
+    w.Field("baseline", c.baseline_verdict);
+    w.Field("candidate", c.candidate_verdict);
+    JsonList(w, "rules", c.rules);
+    JsonList(w, "findings", c.findings);
+    w.Close('}');
   }
-  return out + "]";
+  w.Close(']');
 }
 
-std::string JsonRules(const std::map<std::string, RuleCounts>& rules) {
-  std::string out = "{";
-  bool first = true;
+void JsonRules(report::JsonWriter& w, std::string_view key,
+               const std::map<std::string, RuleCounts>& rules) {
+  w.Key(key);
+  w.Open('{');
   for (const auto& [rule, n] : rules) {
-    out += std::string(first ? "" : ",") + JsonQuote(rule) +
-           ":{\"blocks\":" + std::to_string(n.blocks) + ",\"holds\":" + std::to_string(n.holds) +
-           ",\"warns\":" + std::to_string(n.warns) + "}";
-    first = false;
+    w.Key(rule);
+    w.Open('{');
+    w.Int("blocks", n.blocks);
+    w.Int("holds", n.holds);
+    w.Int("warns", n.warns);
+    w.Close('}');
   }
-  return out + "}";
+  w.Close('}');
 }
 
 std::string BaselineName(const Summary& s) {
@@ -75,7 +86,7 @@ std::string BaselineName(const Summary& s) {
 }
 
 std::string Releases(size_t n) {
-  return std::to_string(n) + " release" + (n == 1 ? "" : "s");
+  return fmt::format("{} release{}", n, (n == 1 ? "" : "s"));
 }
 
 }  // namespace
@@ -86,18 +97,19 @@ int ExitCode(const Summary& s) {
 
 std::string RenderText(const Summary& s) {
   const bool alone = s.baseline.empty();
-  std::string out = ExitCode(s) == 0 ? (alone ? "REPLAY: the candidate blocks no release"
-                                              : "REPLAY: the candidate blocks nothing the "
-                                                "baseline allowed")
-                    : alone
-                        ? "REPLAY: the candidate blocks " + Releases(s.newly_blocked.size())
-                        : "REPLAY: the candidate newly blocks " + Releases(s.newly_blocked.size());
-  out += "\n" + std::to_string(s.releases) + " releases replayed";
+  std::string out =
+      ExitCode(s) == 0 ? (alone ? "REPLAY: the candidate blocks no release"
+                                : "REPLAY: the candidate blocks nothing the "
+                                  "baseline allowed")
+      : alone
+          ? fmt::format("REPLAY: the candidate blocks {}", Releases(s.newly_blocked.size()))
+          : fmt::format("REPLAY: the candidate newly blocks {}", Releases(s.newly_blocked.size()));
+  out += fmt::format("\n{} releases replayed", s.releases);
   if (s.unreadable > 0)
-    out += ", " + std::to_string(s.unreadable) + " unreadable";
-  out += "; blocked by the candidate " + std::to_string(s.candidate_blocked);
+    out += fmt::format(", {} unreadable", s.unreadable);
+  out += fmt::format("; blocked by the candidate {}", s.candidate_blocked);
   if (!alone)
-    out += ", by " + BaselineName(s) + " " + std::to_string(s.baseline_blocked);
+    out += fmt::format(", by {} {}", BaselineName(s), s.baseline_blocked);
   out += "\n";
   out += alone ? "\nper rule: blocks, holds, warns\n"
                : "\nper rule (candidate / baseline): blocks, holds, warns\n";
@@ -107,11 +119,11 @@ std::string RenderText(const Summary& s) {
   for (const auto& [rule, n] : s.baseline_rules)
     rules[rule].second = n;
   auto pair = [alone](int64_t now, int64_t before) {
-    return std::to_string(now) + (alone ? "" : " / " + std::to_string(before));
+    return alone ? fmt::format("{}", now) : fmt::format("{} / {}", now, before);
   };
   for (const auto& [rule, n] : rules) {
-    out += "  " + Printable(rule) + "  " + pair(n.first.blocks, n.second.blocks) + ", " +
-           pair(n.first.holds, n.second.holds) + ", " + pair(n.first.warns, n.second.warns) + "\n";
+    out += fmt::format("  {}  {}, {}, {}\n", Printable(rule), pair(n.first.blocks, n.second.blocks),
+                       pair(n.first.holds, n.second.holds), pair(n.first.warns, n.second.warns));
   }
   TextChanges(out, alone ? "blocked" : "newly blocked", s.newly_blocked);
   if (!alone)
@@ -119,20 +131,21 @@ std::string RenderText(const Summary& s) {
   if (!s.undecided.empty()) {
     out += "\nthe candidate cannot decide:\n";
     for (const auto& [cause, c] : s.undecided) {
-      out += "  " + std::to_string(c.count) + " release" + (c.count == 1 ? "" : "s") + " " +
-             Printable(c.count == 1 && cause.rfind("lack ", 0) == 0 ? "lacks" + cause.substr(4)
-                                                                    : cause) +
-             " (e.g. " + Printable(Join(c.examples, ", ")) + ")\n";
+      out += fmt::format("  {} release{} {} (e.g. {})\n", c.count, (c.count == 1 ? "" : "s"),
+                         Printable(c.count == 1 && cause.rfind("lack ", 0) == 0
+                                       ? fmt::format("lacks{}", cause.substr(4))
+                                       : cause),
+                         Printable(Join(c.examples, ", ")));
     }
   }
   if (!s.unreadable_releases.empty()) {
     out += "\nunreadable:\n";
     for (const auto& [id, reason] : s.unreadable_releases)
-      out += "  " + Printable(id) + ": " + Printable(reason) + "\n";
+      out += fmt::format("  {}: {}\n", Printable(id), Printable(reason));
   }
-  out += "\ncandidate policy sha256:" + s.candidate_digest + "\n";
+  out += fmt::format("\ncandidate policy sha256:{}\n", s.candidate_digest);
   if (s.baseline != "recorded" && !alone)
-    out += "baseline policy sha256:" + s.baseline + "\n";
+    out += fmt::format("baseline policy sha256:{}\n", s.baseline);
   return out;
 }
 
@@ -149,7 +162,7 @@ std::string Cell(const std::string& text) {
 }
 
 void MarkdownChanges(std::string& out, const char* title, const std::vector<Change>& changes) {
-  out += "\n### " + std::string(title) + " (" + std::to_string(changes.size()) + ")\n\n";
+  out += fmt::format("\n### {} ({})\n\n", title, changes.size());
   if (changes.empty()) {
     out += "None.\n";
     return;
@@ -158,9 +171,9 @@ void MarkdownChanges(std::string& out, const char* title, const std::vector<Chan
   for (const Change& c : changes) {
     std::vector<std::string> findings;
     for (size_t k = 0; k < c.rules.size() && k < c.findings.size(); ++k)
-      findings.push_back(c.rules[k] + ": " + c.findings[k]);
-    out += "| " + Cell(c.id) + " | " + c.baseline_verdict + " | " + c.candidate_verdict + " | " +
-           Cell(Join(findings, "; ")) + " |\n";
+      findings.push_back(fmt::format("{}: {}", c.rules[k], c.findings[k]));
+    out += fmt::format("| {} | {} | {} | {} |\n", Cell(c.id), c.baseline_verdict,
+                       c.candidate_verdict, Cell(Join(findings, "; ")));
   }
 }
 
@@ -169,14 +182,14 @@ std::string RenderMarkdown(const Summary& s) {
   std::string out = "## Policy replay: ";
   out += ExitCode(s) == 0
              ? (alone ? "blocks no release\n" : "blocks nothing the baseline allowed\n")
-         : alone ? "blocks " + Releases(s.newly_blocked.size()) + "\n"
-                 : "newly blocks " + Releases(s.newly_blocked.size()) + "\n";
-  out += "\n" + std::to_string(s.releases) + " releases replayed";
+         : alone ? fmt::format("blocks {}\n", Releases(s.newly_blocked.size()))
+                 : fmt::format("newly blocks {}\n", Releases(s.newly_blocked.size()));
+  out += fmt::format("\n{} releases replayed", s.releases);
   if (s.unreadable > 0)
-    out += ", " + std::to_string(s.unreadable) + " unreadable";
-  out += ". Blocked by the candidate: " + std::to_string(s.candidate_blocked);
+    out += fmt::format(", {} unreadable", s.unreadable);
+  out += fmt::format(". Blocked by the candidate: {}", s.candidate_blocked);
   if (!alone)
-    out += "; by " + BaselineName(s) + ": " + std::to_string(s.baseline_blocked);
+    out += fmt::format("; by {}: {}", BaselineName(s), s.baseline_blocked);
   out += ".\n";
   out += "\n| rule | blocks | holds | warns |\n| --- | --- | --- | --- |\n";
   std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
@@ -185,13 +198,12 @@ std::string RenderMarkdown(const Summary& s) {
   for (const auto& [rule, n] : s.baseline_rules)
     rules[rule].second = n;
   auto pair = [alone](int64_t now, int64_t before) {
-    return std::to_string(now) +
-           (now == before || alone ? "" : " (was " + std::to_string(before) + ")");
+    return now == before || alone ? fmt::format("{}", now)
+                                  : fmt::format("{} (was {})", now, before);
   };
   for (const auto& [rule, n] : rules) {
-    out += "| " + Cell(rule) + " | " + pair(n.first.blocks, n.second.blocks) + " | " +
-           pair(n.first.holds, n.second.holds) + " | " + pair(n.first.warns, n.second.warns) +
-           " |\n";
+    out += fmt::format("| {} | {} | {} | {} |\n", Cell(rule), pair(n.first.blocks, n.second.blocks),
+                       pair(n.first.holds, n.second.holds), pair(n.first.warns, n.second.warns));
   }
   MarkdownChanges(out, alone ? "Blocked" : "Newly blocked", s.newly_blocked);
   if (!alone)
@@ -201,59 +213,92 @@ std::string RenderMarkdown(const Summary& s) {
         "\n### The candidate cannot decide\n\n| cause | releases | for example |\n"
         "| --- | --- | --- |\n";
     for (const auto& [cause, c] : s.undecided) {
-      out += "| " + Cell(cause) + " | " + std::to_string(c.count) + " | " +
-             Cell(Join(c.examples, ", ")) + " |\n";
+      out += fmt::format("| {} | {} | {} |\n", Cell(cause), c.count, Cell(Join(c.examples, ", ")));
     }
   }
   return out;
 }
 
 std::string RenderJson(const Summary& s) {
-  std::string out =
-      "{\"schema\":\"relgate.replay/v1\",\"exit_code\":" + std::to_string(ExitCode(s)) +
-      ",\"candidate\":{\"digest\":\"sha256:" + s.candidate_digest + "\"}" + ",\"baseline\":" +
-      (s.baseline == "recorded" ? std::string("\"recorded\"")
-       : s.baseline.empty()     ? std::string("null")
-                                : "{\"digest\":\"sha256:" + s.baseline + "\"}") +
-      ",\"releases\":" + std::to_string(s.releases) +
-      ",\"unreadable\":" + std::to_string(s.unreadable) +
-      ",\"blocked\":{\"candidate\":" + std::to_string(s.candidate_blocked) +
-      ",\"baseline\":" + std::to_string(s.baseline_blocked) + "}" +
-      ",\"rules\":{\"candidate\":" + JsonRules(s.candidate_rules) +
-      ",\"baseline\":" + JsonRules(s.baseline_rules) + "}" +
-      ",\"newly_blocked\":" + JsonChanges(s.newly_blocked) +
-      ",\"newly_allowed\":" + JsonChanges(s.newly_allowed) + ",\"undecided\":[";
-  bool first = true;
+  report::JsonWriter w;
+  w.Open('{');
+  w.Field("schema", "relgate.replay/v1");
+  w.Int("exit_code", ExitCode(s));
+  w.Key("candidate");
+  w.Open('{');
+  w.Field("digest", fmt::format("sha256:{}", s.candidate_digest));
+  w.Close('}');
+  w.Key("baseline");
+  if (s.baseline == "recorded") {
+    w.String("recorded");
+  } else if (s.baseline.empty()) {
+    w.Raw("null");
+  } else {
+    w.Open('{');
+    w.Field("digest", fmt::format("sha256:{}", s.baseline));
+    w.Close('}');
+  }
+  w.Int("releases", s.releases);
+  w.Int("unreadable", s.unreadable);
+  w.Key("blocked");
+  w.Open('{');
+  w.Int("candidate", s.candidate_blocked);
+  w.Int("baseline", s.baseline_blocked);
+  w.Close('}');
+  w.Key("rules");
+  w.Open('{');
+  JsonRules(w, "candidate", s.candidate_rules);
+  JsonRules(w, "baseline", s.baseline_rules);
+  w.Close('}');
+  JsonChanges(w, "newly_blocked", s.newly_blocked);
+  JsonChanges(w, "newly_allowed", s.newly_allowed);
+  w.Key("undecided");
+  w.Open('[');
   for (const auto& [cause, c] : s.undecided) {
-    out += std::string(first ? "" : ",") + "{\"cause\":" + JsonQuote(cause) +
-           ",\"releases\":" + std::to_string(c.count) + ",\"examples\":" + JsonList(c.examples) +
-           "}";
-    first = false;
+    w.Open('{');
+    w.Field("cause", cause);
+    w.Int("releases", c.count);
+    JsonList(w, "examples", c.examples);
+    w.Close('}');
   }
-  out += "],\"weeks\":[";
-  first = true;
-  for (const auto& [start, w] : s.weeks) {
-    out += std::string(first ? "" : ",") + "{\"week\":\"" + FormatRfc3339(start).substr(0, 10) +
-           "\",\"releases\":" + std::to_string(w.releases) +
-           ",\"blocked\":{\"candidate\":" + std::to_string(w.candidate_blocked) +
-           ",\"baseline\":" + std::to_string(w.baseline_blocked) + "},\"rules\":{";
-    bool first_rule = true;
-    for (const auto& [rule, n] : w.rule_blocks) {
-      out += std::string(first_rule ? "" : ",") + JsonQuote(rule) +
-             ":{\"candidate\":" + std::to_string(n.first) +
-             ",\"baseline\":" + std::to_string(n.second) + "}";
-      first_rule = false;
+  w.Close(']');
+  w.Key("weeks");
+  w.Open('[');
+  for (const auto& [start, week] : s.weeks) {
+    w.Open('{');
+    w.Field("week", FormatRfc3339(start).substr(0, 10));
+    w.Int("releases", week.releases);
+    w.Key("blocked");
+    w.Open('{');
+    w.Int("candidate", week.candidate_blocked);
+    w.Int("baseline", week.baseline_blocked);
+    w.Close('}');
+    w.Key("rules");
+    w.Open('{');
+    for (const auto& [rule, n] : week.rule_blocks) {
+      w.Key(rule);
+      w.Open('{');
+      w.Int("candidate", n.first);
+      w.Int("baseline", n.second);
+      w.Close('}');
     }
-    out += "}}";
-    first = false;
+    w.Close('}');
+    w.Close('}');
   }
-  out += "],\"unreadable_releases\":[";
-  for (size_t k = 0; k < s.unreadable_releases.size(); ++k) {
-    out += std::string(k > 0 ? "," : "") +
-           "{\"release\":" + JsonQuote(s.unreadable_releases[k].first) +
-           ",\"reason\":" + JsonQuote(s.unreadable_releases[k].second) + "}";
+  w.Close(']');
+  w.Key("unreadable_releases");
+  w.Open('[');
+  for (const auto& [id, reason] : s.unreadable_releases) {
+    w.Open('{');
+    w.Field("release", id);
+    w.Field("reason", reason);
+    w.Close('}');
   }
-  return out + "]}\n";
+  w.Close(']');
+  w.Close('}');
+  std::string out = w.Take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace relgate::replay

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "engine/facts/json_lines.h"
 
 namespace relgate::replay {
@@ -40,7 +42,7 @@ bool ReadHistory(const std::string& path, const history::ListFilter& filter,
     return false;
   progress.total = store->Count(filter, error);
   if (progress.total < 0) {
-    error = "the history cannot be read: " + error;
+    error = fmt::format("the history cannot be read: {}", error);
     return false;
   }
   const bool ok = store->List(
@@ -60,7 +62,7 @@ bool ReadHistory(const std::string& path, const history::ListFilter& filter,
       },
       error);
   if (!ok)
-    error = "the history cannot be read: " + error;
+    error = fmt::format("the history cannot be read: {}", error);
   return ok;
 }
 
@@ -68,7 +70,7 @@ bool ReadJsonLines(const std::string& path, const std::function<void(Release)>& 
                    std::string& error, SourceProgress& progress) {
   facts::JsonLinesReader reader(path);
   if (!reader.ok()) {
-    error = "`" + path + "` " + reader.error();
+    error = fmt::format("`{}` {}", path, reader.error());
     return false;
   }
   std::error_code ec;
@@ -77,14 +79,14 @@ bool ReadJsonLines(const std::string& path, const std::function<void(Release)>& 
   facts::JsonLine line;
   while (reader.Next(line)) {
     Release release;
-    release.id = "line " + std::to_string(line.number);
+    release.id = fmt::format("line {}", line.number);
     release.error = line.error;
-    release.facts.push_back({path + ":" + std::to_string(line.number), std::move(line.text)});
+    release.facts.push_back({fmt::format("{}:{}", path, line.number), std::move(line.text)});
     progress.done = static_cast<int64_t>(reader.consumed());
     sink(std::move(release));
   }
   if (!reader.error().empty()) {
-    error = "`" + path + "` " + reader.error();
+    error = fmt::format("`{}` {}", path, reader.error());
     return false;
   }
   return true;
@@ -95,7 +97,7 @@ bool ReadDirectory(const std::string& path, const std::function<void(Release)>& 
   std::error_code ec;
   const std::vector<fs::path> entries = SortedEntries(path, ec);
   if (ec) {
-    error = "`" + path + "` cannot be listed: " + ec.message();
+    error = fmt::format("`{}` cannot be listed: {}", path, ec.message());
     return false;
   }
   progress.total = static_cast<int64_t>(entries.size());
@@ -110,7 +112,7 @@ bool ReadDirectory(const std::string& path, const std::function<void(Release)>& 
           release.files.push_back(file.string());
       }
       if (ec) {
-        release.error = "cannot be listed: " + ec.message();
+        release.error = fmt::format("cannot be listed: {}", ec.message());
       } else if (release.files.empty()) {
         release.error = "holds no facts file (.json, .yaml, .yml)";
       }
@@ -138,14 +140,14 @@ std::string DetectSource(const std::string& path, SourceKind& kind) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec)
-    return "`" + path + "` cannot be read: " + ec.message();
+    return fmt::format("`{}` cannot be read: {}", path, ec.message());
   if (fs::is_directory(status)) {
     kind = SourceKind::kDirectory;
     return "";
   }
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return "`" + path + "` cannot be opened";
+    return fmt::format("`{}` cannot be opened", path);
   char header[16] = {};
   in.read(header, sizeof header);
   const bool sqlite =

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/base/printable.h"
 #include "engine/report/renderers.h"
@@ -51,9 +52,10 @@ std::string Command(const char* kind, const PolicyLocation& at, const std::strin
     where = fmt::format("file={},line={}{},", EscapeProperty(at.file), at.line,
                         at.column > 0 ? fmt::format(",col={}", at.column) : "");
   }
-  std::string message;
+  std::vector<std::string> shown;
   for (const std::string& line : lines)
-    message += (message.empty() ? "" : "\n") + Printable(line);
+    shown.push_back(Printable(line));
+  const std::string message = fmt::format("{}", fmt::join(shown, "\n"));
   return fmt::format("::{} {}title={}::{}\n", kind, where, EscapeProperty(Printable(title)),
                      EscapeData(message));
 }

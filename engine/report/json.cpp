@@ -41,7 +41,8 @@ std::string JsonQuote(std::string_view text) {
         }
     }
   }
-  return out + "\"";
+  out += "\"";
+  return out;
 }
 
 std::string RenderJson(const eval::Decision& d) {
@@ -179,7 +180,9 @@ std::string RenderJson(const eval::Decision& d) {
   }
   w.Close(']');
   w.Close('}');
-  return w.Take() + "\n";
+  std::string out = w.Take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace relgate::report

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "engine/report/report.h"
 
 namespace relgate::report {
@@ -52,7 +54,8 @@ class JsonWriter {
 
   void Int(std::string_view key, int64_t value) {
     Key(key);
-    Raw(std::to_string(value));
+    const fmt::format_int text(value);
+    Raw({text.data(), text.size()});
   }
 
   std::string Take() { return std::move(out_); }

@@ -45,7 +45,7 @@ namespace {
 std::string XmlLines(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& line : lines)
-    out += Xml(line) + "\n";
+    out += fmt::format("{}\n", Xml(line));
   return out;
 }
 
@@ -114,7 +114,7 @@ std::string RenderJunit(const eval::Decision& d) {
           failures += Details(*f);
           c.failure = true;
         } else {
-          notes += Xml(Note(*f)) + "\n";
+          notes += fmt::format("{}\n", Xml(Note(*f)));
         }
       }
       if (c.failure)
@@ -149,7 +149,7 @@ std::string RenderJunit(const eval::Decision& d) {
       c.body = errors + failures;
     }
     if (!notes.empty())
-      c.body += "<system-out>" + notes + "</system-out>";
+      c.body += fmt::format("<system-out>{}</system-out>", notes);
     cases.push_back(std::move(c));
   }
 

@@ -184,7 +184,9 @@ std::string RenderSarif(const eval::Decision& d) {
   w.Close('}');
   w.Close(']');
   w.Close('}');
-  return w.Take() + "\n";
+  std::string out = w.Take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace relgate::report

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include <antlr4-runtime.h>
+#include <fmt/format.h>
 
 #include "GateParser.h"
 
@@ -62,7 +63,7 @@ std::string Lowerer::Unescape(antlr4::Token* token) {
       case '}': out += "\\}"; break;
       default: {
         Span span = SpanOf(token);
-        sink_.Error("bad-escape", span, std::string("unknown escape `\\") + raw[i] + "` in string",
+        sink_.Error("bad-escape", span, fmt::format("unknown escape `\\{}` in string", raw[i]),
                     "use \\n, \\t, \\r, \\\", \\\\, \\{ or \\}");
       }
     }
@@ -106,7 +107,8 @@ int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
   if (!value) {
     const std::string problem = TimeProblem(text);
     sink_.Error("bad-literal", SpanOf(token),
-                problem.empty() ? "invalid date `" + text + "`" : "`" + text + "` " + problem,
+                problem.empty() ? fmt::format("invalid date `{}`", text)
+                                : fmt::format("`{}` {}", text, problem),
                 "write a calendar date between 1678 and 2261 as YYYY-MM-DD, or an RFC 3339 time");
     return 0;
   }
@@ -144,7 +146,7 @@ Template Lowerer::LowerTemplate(antlr4::Token* token) {
         case '}': literal += n; break;
         default:
           sink_.Error("bad-escape", Span{offsets_.file, i - 1, i + 1},
-                      std::string("unknown escape `\\") + n + "` in string");
+                      fmt::format("unknown escape `\\{}` in string", n));
       }
     } else if (c == '{' && i + 1 < end && text[i + 1] == '{') {
       literal += '{';
@@ -252,10 +254,9 @@ ExprPtr Lowerer::LowerExpr(GateParser::ExprContext* ctx) {
 
   if (depth_ > limits::kMaxExprDepth) {
     if (depth_ == limits::kMaxExprDepth + 1) {
-      sink_.Error(
-          "too-deep", SpanOf(ctx),
-          "expression nested deeper than " + std::to_string(limits::kMaxExprDepth) + " levels",
-          "split it with `let` bindings");
+      sink_.Error("too-deep", SpanOf(ctx),
+                  fmt::format("expression nested deeper than {} levels", limits::kMaxExprDepth),
+                  "split it with `let` bindings");
     }
     return NewExpr(ExprKind::kBool, SpanOf(ctx));
   }
@@ -337,7 +338,7 @@ ExprPtr Lowerer::LowerExpr(GateParser::ExprContext* ctx) {
   if (auto* c = dynamic_cast<GateParser::OrExprContext*>(ctx)) {
     return Binary(Op::kOr, ctx, c->expr(0), c->expr(1));
   }
-  throw InternalError("unhandled expression alternative: " + ctx->getText());
+  throw InternalError(fmt::format("unhandled expression alternative: {}", ctx->getText()));
 }
 
 ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
@@ -349,7 +350,7 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
     char* end = nullptr;
     const long long value = std::strtoll(text.c_str(), &end, 10);
     if (errno == ERANGE) {
-      sink_.Error("bad-literal", span, "integer `" + text + "` is out of range",
+      sink_.Error("bad-literal", span, fmt::format("integer `{}` is out of range", text),
                   "integers are 64-bit signed");
     }
     expr->int_value = value;
@@ -359,7 +360,8 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
     ExprPtr expr = NewExpr(ExprKind::kFloat, span);
     expr->float_value = std::strtod(c->FLOAT()->getText().c_str(), nullptr);
     if (!std::isfinite(expr->float_value)) {
-      sink_.Error("bad-literal", span, "number `" + c->FLOAT()->getText() + "` is out of range");
+      sink_.Error("bad-literal", span,
+                  fmt::format("number `{}` is out of range", c->FLOAT()->getText()));
     }
     return expr;
   }
@@ -388,7 +390,7 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
     const std::string text = c->DURATION()->getText();
     auto value = ParseDuration(text);
     if (!value) {
-      sink_.Error("bad-literal", span, "duration `" + text + "` is out of range");
+      sink_.Error("bad-literal", span, fmt::format("duration `{}` is out of range", text));
     }
     expr->int_value = value.value_or(0);
     return expr;
@@ -487,7 +489,7 @@ ExprPtr Lowerer::LowerPrimary(GateParser::PrimaryContext* ctx) {
       expr->children.push_back(LowerExpr(e));
     return expr;
   }
-  throw InternalError("unhandled primary alternative: " + ctx->getText());
+  throw InternalError(fmt::format("unhandled primary alternative: {}", ctx->getText()));
 }
 
 Module Lowerer::LowerFile(GateParser::FileContext* ctx) {

@@ -4,6 +4,7 @@
 #include "engine/syntax/parse.h"
 
 #include <antlr4-runtime.h>
+#include <fmt/format.h>
 
 #include "GateLexer.h"
 #include "GateParser.h"
@@ -24,7 +25,7 @@ std::string ExpectedName(const antlr4::dfa::Vocabulary& vocabulary, size_t type)
     return "end of file";
   const std::string name = vocabulary.getDisplayName(type);
   if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') {
-    return "`" + name.substr(1, name.size() - 2) + "`";
+    return fmt::format("`{}`", name.substr(1, name.size() - 2));
   }
   switch (type) {
     case GateParser::IDENT: return "a name";
@@ -59,8 +60,8 @@ std::string TokenDisplay(antlr4::Token* token) {
     return "end of file";
   std::string text = token->getText();
   if (text.size() > 40)
-    text = text.substr(0, 37) + "...";
-  return "`" + text + "`";
+    text = fmt::format("{}...", text.substr(0, 37));
+  return fmt::format("`{}`", text);
 }
 
 bool IsExpressionStart(size_t type) {
@@ -131,9 +132,9 @@ class ErrorListener : public antlr4::BaseErrorListener {
     std::string message;
     std::string help;
     if (offending != nullptr && offending->getType() == GateParser::UNKNOWN) {
-      message = "unexpected character " + TokenDisplay(offending);
+      message = fmt::format("unexpected character {}", TokenDisplay(offending));
     } else {
-      message = "unexpected " + TokenDisplay(offending);
+      message = fmt::format("unexpected {}", TokenDisplay(offending));
       antlr4::misc::IntervalSet expected;
       try {
         expected = parser->getExpectedTokens();
@@ -160,13 +161,13 @@ class ErrorListener : public antlr4::BaseErrorListener {
         // Where only a name may stand (`let now = ...`, `for count in ...`, not inside an
         // expression, where a keyword may start one), say why the word cannot be a name.
         const std::string word = offending->getText();
-        message = "`" + word + "` is a reserved word and cannot be used as a name";
-        help = "choose another name, such as `" + word + "_value`";
+        message = fmt::format("`{}` is a reserved word and cannot be used as a name", word);
+        help = fmt::format("choose another name, such as `{}_value`", word);
       } else if (wants_expression) {
         message = "expected an expression";
         if (previous != nullptr)
-          message += " after " + TokenDisplay(previous);
-        message += ", found " + TokenDisplay(offending);
+          message += fmt::format(" after {}", TokenDisplay(previous));
+        message += fmt::format(", found {}", TokenDisplay(offending));
       } else if (!names.empty() && names.size() <= 6) {
         help = "expected ";
         for (size_t i = 0; i < names.size(); ++i) {
@@ -175,7 +176,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
           help += names[i];
         }
       } else if (msg.rfind("extraneous input", 0) == 0 && previous != nullptr) {
-        message += " after " + TokenDisplay(previous);
+        message += fmt::format(" after {}", TokenDisplay(previous));
       }
       const size_t brace = previous != nullptr && (previous->getType() == GateParser::STRING ||
                                                    previous->getType() == GateParser::TEMPLATE)
@@ -253,10 +254,9 @@ bool CheckNesting(antlr4::CommonTokenStream& tokens, const internal::OffsetMap& 
         coalesce > limits::kMaxBracketDepth) {
       Span span{offsets.file, offsets.Byte(token->getStartIndex()),
                 offsets.Byte(token->getStopIndex() + 1)};
-      sink.Error(
-          "too-deep", span,
-          "expression nested deeper than " + std::to_string(limits::kMaxBracketDepth) + " levels",
-          "split it with `let` bindings");
+      sink.Error("too-deep", span,
+                 fmt::format("expression nested deeper than {} levels", limits::kMaxBracketDepth),
+                 "split it with `let` bindings");
       return false;
     }
   }
@@ -351,7 +351,7 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
   const std::string& text = sources.file(file).text();
   if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     sink.Error("invalid-utf8", Span{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
-               "source is not valid UTF-8 at byte " + std::to_string(bad));
+               fmt::format("source is not valid UTF-8 at byte {}", bad));
     return std::nullopt;
   }
   const size_t errors_before = sink.error_count();
@@ -376,7 +376,7 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
         },
         errors);
   } catch (const std::exception& e) {
-    sink.Error("syntax", Span{file, 0, 0}, std::string("could not parse: ") + e.what());
+    sink.Error("syntax", Span{file, 0, 0}, fmt::format("could not parse: {}", e.what()));
     return std::nullopt;
   }
   if (errors > 0 || sink.error_count() > errors_before)

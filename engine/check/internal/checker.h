@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/base/diagnostic.h"
 #include "engine/check/internal/scope.h"
 #include "engine/check/loader.h"
@@ -25,7 +27,7 @@ using syntax::ExprKind;
 using syntax::Op;
 
 inline std::string Q(const std::string& s) {
-  return "`" + s + "`";
+  return fmt::format("`{}`", s);
 }
 
 class Checker {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/facts/tree_builder.h"
 
 namespace relgate::import::internal {
@@ -44,7 +46,7 @@ inline std::unique_ptr<facts::Document> WriteLockfile(
     const std::string& path, const std::string& sha256, const std::string& kind,
     int64_t format_version, const std::string& name, const std::vector<LockedDependency>& deps,
     facts::LoadError& error) {
-  facts::TreeBuilder b(path + " (" + kind + ")", sha256);
+  facts::TreeBuilder b(fmt::format("{} ({})", path, kind), sha256);
   b.BeginObject();
   b.Key("lockfile");
   b.BeginObject();

@@ -6,6 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace relgate::import::internal {
 
 // `a/./b/../c` -> `a/c`; false when the path is absolute (`/x`, a backslash, `C:x`) or climbs
@@ -31,9 +34,7 @@ inline bool Normalise(std::string_view raw, std::string& out) {
     }
     parts.push_back(part);
   }
-  out.clear();
-  for (std::string_view part : parts)
-    out += (out.empty() ? "" : "/") + std::string(part);
+  out = fmt::format("{}", fmt::join(parts, "/"));
   return true;
 }
 

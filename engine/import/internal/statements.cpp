@@ -1,5 +1,7 @@
 #include "engine/import/internal/statements.h"
 
+#include <fmt/format.h>
+
 #include "engine/attest/certificate.h"
 #include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
@@ -129,7 +131,7 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
     const Node* digest = Member(message, "messageDigest");
     std::string raw;
     if (Text(digest, "algorithm") == "SHA2_256" && Base64Decode(Text(digest, "digest"), raw))
-      f.message_digest = "sha256:" + HexEncode(raw);
+      f.message_digest = fmt::format("sha256:{}", HexEncode(raw));
     found_.push_back(std::move(f));
     return;
   }
@@ -157,8 +159,9 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
 bool VerifyFound(const FoundStatement& found, const std::string& key_path, const std::string& what,
                  facts::LoadError& error) {
   if (found.dsse == nullptr) {
-    error.message = what + " is not in a DSSE envelope (" + found.envelope +
-                    "): there is no signature for --verify-key to check";
+    error.message = fmt::format(
+        "{} is not in a DSSE envelope ({}): there is no signature for --verify-key to check", what,
+        found.envelope);
     return false;
   }
   bool cannot_run = false;
