@@ -14,10 +14,7 @@ namespace {
 
 std::string Minutes(double seconds) {
   const auto s = static_cast<int64_t>(seconds + 0.5);
-  char out[32];
-  std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(s / 60),
-                static_cast<long long>(s % 60));
-  return out;
+  return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 }  // namespace

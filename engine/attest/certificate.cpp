@@ -49,9 +49,8 @@ std::string Rfc3339(const ASN1_TIME* t) {
   struct tm tm = {};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1)
     return "";
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 }  // namespace

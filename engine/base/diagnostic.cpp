@@ -121,7 +121,7 @@ std::string Render(const Diagnostic& d, const SourceMap& sources, bool color) {
                  loc.column, reset, sev_color, SeverityName(d.severity), reset, bold,
                  Printable(d.message), reset);
   std::string_view line = file.Line(loc.line);
-  const std::string number = std::to_string(loc.line);
+  const std::string number = fmt::to_string(loc.line);
   const std::string gutter(number.size(), ' ');
   const std::string_view full = file.text();
   uint32_t line_start = d.span.begin;

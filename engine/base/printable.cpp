@@ -1,7 +1,9 @@
 #include "engine/base/printable.h"
 
 #include <cstdint>
-#include <cstdio>
+#include <iterator>
+
+#include <fmt/format.h>
 
 namespace relgate {
 namespace {
@@ -72,21 +74,18 @@ std::string Clean(std::string_view text, Replace replace) {
 
 std::string Printable(std::string_view text) {
   return Clean(text, [](std::string& out, uint32_t cp, bool valid) {
-    char buf[16];
-    if (!valid) {
-      snprintf(buf, sizeof buf, "\\x%02x", cp);
+    auto put = std::back_inserter(out);
+    if (!valid || (cp < 0x80 && cp != '\n' && cp != '\r' && cp != '\t')) {
+      fmt::format_to(put, "\\x{:02x}", cp);
     } else if (cp == '\n') {
-      snprintf(buf, sizeof buf, "\\n");
+      out += "\\n";
     } else if (cp == '\r') {
-      snprintf(buf, sizeof buf, "\\r");
+      out += "\\r";
     } else if (cp == '\t') {
-      snprintf(buf, sizeof buf, "\\t");
-    } else if (cp < 0x80) {
-      snprintf(buf, sizeof buf, "\\x%02x", cp);
+      out += "\\t";
     } else {
-      snprintf(buf, sizeof buf, "\\u{%x}", cp);
+      fmt::format_to(put, "\\u{{{:x}}}", cp);
     }
-    out += buf;
   });
 }
 

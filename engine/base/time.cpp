@@ -176,15 +176,10 @@ std::string FormatRfc3339(int64_t nanos) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[64];
-  snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(y), m,
-           d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-           static_cast<long long>(rem % 60));
-  std::string out = buf;
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
+                                rem / 60 % 60, rem % 60);
   if (frac != 0) {
-    char fbuf[16];
-    snprintf(fbuf, sizeof fbuf, ".%09lld", static_cast<long long>(frac));
-    std::string f = fbuf;
+    std::string f = fmt::format(".{:09}", frac);
     while (f.back() == '0')
       f.pop_back();
     out += f;

@@ -3,6 +3,8 @@
 // rule needs: `"v" + string(semver(d.version))`, `join([d.name for d in deps], ", ")`.
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include "engine/base/time.h"
 #include "engine/builtins/registry.h"
 
@@ -16,7 +18,7 @@ Value ToString(const Value* a, CallContext& ctx) {
     case ValueKind::kString:
     case ValueKind::kVersion: return Value::String(v.str());
     case ValueKind::kBool: return Value::String(v.b ? "true" : "false");
-    case ValueKind::kInt: text = std::to_string(v.i); break;
+    case ValueKind::kInt: text = fmt::to_string(v.i); break;
     case ValueKind::kFloat: {
       char buf[32];
       const auto r = std::to_chars(buf, buf + sizeof buf, v.f);

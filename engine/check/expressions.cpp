@@ -280,7 +280,7 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
     const bool root =
         object.kind == ExprKind::kName && out_->refs[object.id].kind == RefKind::kFact;
     sink_.Error(root ? "unknown-fact" : "unknown-field", e.span,
-                std::string(root ? "unknown fact " : "unknown field ") + Q(Text(e)),
+                fmt::format("unknown {} {}", root ? "fact" : "field", Q(Text(e))),
                 guess.empty() ? "declare it in the `facts` block"
                               : fmt::format("did you mean {}?",
                                             Q(fmt::format("{}.{}", Text(object), guess))));

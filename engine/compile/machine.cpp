@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -478,9 +479,7 @@ void AppendQuoted(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned char>(c));
         } else {
           out += c;
         }
@@ -497,7 +496,7 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
   switch (v.kind) {
     case ValueKind::kNull: out += "none"; return;
     case ValueKind::kBool: out += v.b ? "true" : "false"; return;
-    case ValueKind::kInt: out += std::to_string(v.i); return;
+    case ValueKind::kInt: out += fmt::to_string(v.i); return;
     case ValueKind::kFloat: {
       char buf[32];
       auto r = std::to_chars(buf, buf + sizeof buf, v.f);

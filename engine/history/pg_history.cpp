@@ -253,9 +253,9 @@ bool PgHistory::Append(Record& record, std::string& error) {
   }
   record.hash = RecordHash(record);
   {
-    const std::string seq = std::to_string(record.seq);
-    const std::string release_time = std::to_string(record.release_time);
-    const std::string evaluated_at = std::to_string(record.evaluated_at);
+    const std::string seq = fmt::to_string(record.seq);
+    const std::string release_time = fmt::to_string(record.release_time);
+    const std::string evaluated_at = fmt::to_string(record.evaluated_at);
     const char* values[] = {seq.c_str(),
                             record.release_id.c_str(),
                             release_time.c_str(),
@@ -275,8 +275,8 @@ bool PgHistory::Append(Record& record, std::string& error) {
       return fail("insert the record");
   }
   for (size_t k = 0; k < record.facts.size(); ++k) {
-    const std::string seq = std::to_string(record.seq);
-    const std::string position = std::to_string(k);
+    const std::string seq = fmt::to_string(record.seq);
+    const std::string position = fmt::to_string(k);
     const char* values[] = {seq.c_str(), position.c_str(), record.facts[k].name.c_str(),
                             record.facts[k].bytes.data()};
     const int lengths[] = {0, 0, 0, static_cast<int>(record.facts[k].bytes.size())};
@@ -308,8 +308,8 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
   // One snapshot for the whole walk, read through a cursor a batch at a time.
   if (!Exec(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", problem))
     return fail("begin");
-  const std::string since = std::to_string(filter.since);
-  const std::string until = std::to_string(filter.until);
+  const std::string since = fmt::to_string(filter.since);
+  const std::string until = fmt::to_string(filter.until);
   const char* values[] = {filter.repo.c_str(), since.c_str(), until.c_str(),
                           filter.verdict.c_str()};
   const std::string sql =
@@ -360,8 +360,8 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
 }
 
 int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
-  const std::string since = std::to_string(filter.since);
-  const std::string until = std::to_string(filter.until);
+  const std::string since = fmt::to_string(filter.since);
+  const std::string until = fmt::to_string(filter.until);
   const char* values[] = {filter.repo.c_str(), since.c_str(), until.c_str(),
                           filter.verdict.c_str()};
   const std::string sql = fmt::format("SELECT count(*) FROM relgate_records r WHERE {}", kFilter);
@@ -374,7 +374,7 @@ int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
 }
 
 std::optional<Record> PgHistory::Get(int64_t seq, std::string& error) {
-  const std::string text = std::to_string(seq);
+  const std::string text = fmt::to_string(seq);
   const char* values[] = {text.c_str()};
   const std::string sql = fmt::format(
       "SELECT {}, f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN relgate_facts f ON "

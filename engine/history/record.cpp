@@ -1,5 +1,7 @@
 #include "engine/history/record.h"
 
+#include <fmt/format.h>
+
 #include "engine/base/digest.h"
 
 namespace relgate::history {
@@ -7,7 +9,7 @@ namespace {
 
 // Length-prefixed, so that no two different records serialize alike.
 void Put(std::string& out, std::string_view field) {
-  out += std::to_string(field.size());
+  out += fmt::to_string(field.size());
   out += ':';
   out.append(field);
   out += ';';
@@ -19,13 +21,13 @@ std::string RecordHash(const Record& record) {
   std::string canonical = "relgate.history/v1;";
   Put(canonical, record.prev_hash);
   Put(canonical, record.release_id);
-  Put(canonical, std::to_string(record.release_time));
+  Put(canonical, fmt::to_string(record.release_time));
   Put(canonical, record.repo);
-  Put(canonical, std::to_string(record.evaluated_at));
+  Put(canonical, fmt::to_string(record.evaluated_at));
   Put(canonical, record.policy_digest);
   Put(canonical, record.verdict);
   Put(canonical, record.decision_json);
-  Put(canonical, std::to_string(record.facts.size()));
+  Put(canonical, fmt::to_string(record.facts.size()));
   for (const StoredFacts& f : record.facts) {
     Put(canonical, f.name);
     Put(canonical, Sha256Hex(f.bytes));

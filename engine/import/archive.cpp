@@ -229,7 +229,7 @@ class ArchiveReader {
 
   bool Fail(archive* a, const std::string& what) {
     const char* why = archive_error_string(a);
-    return Refuse(what + (why != nullptr ? std::string(": ") + why : std::string()));
+    return Refuse(why != nullptr ? fmt::format("{}: {}", what, why) : what);
   }
 
   bool Refuse(const std::string& message) {

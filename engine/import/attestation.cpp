@@ -40,12 +40,8 @@ void Flatten(facts::TreeBuilder& b, const Node& node, const std::string& path) {
         Flatten(b, node.items[k], fmt::format("{}[{}]", path, k));
       return;
     case NodeKind::kString: return b.Field(path, node.str());
-    case NodeKind::kInt: return b.Field(path, std::to_string(node.i));
-    case NodeKind::kFloat: {
-      char text[32];
-      std::snprintf(text, sizeof text, "%.17g", node.f);
-      return b.Field(path, text);
-    }
+    case NodeKind::kInt: return b.Field(path, fmt::to_string(node.i));
+    case NodeKind::kFloat: return b.Field(path, fmt::format("{:.17g}", node.f));
     case NodeKind::kBool: return b.Field(path, node.b ? "true" : "false");
     default: return;  // null: absent, as a missing key would be
   }

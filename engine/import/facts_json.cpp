@@ -1,7 +1,7 @@
 #include "engine/import/facts_json.h"
 
 #include <cmath>
-#include <cstdio>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -15,13 +15,10 @@ void Write(std::string& out, const facts::Node& node, int depth) {
   switch (node.kind) {
     case facts::NodeKind::kNull: out += "null"; return;
     case facts::NodeKind::kBool: out += node.b ? "true" : "false"; return;
-    case facts::NodeKind::kInt: out += std::to_string(node.i); return;
-    case facts::NodeKind::kFloat: {
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%.17g", node.f);
-      out += buffer;
+    case facts::NodeKind::kInt: out += fmt::to_string(node.i); return;
+    case facts::NodeKind::kFloat:
+      fmt::format_to(std::back_inserter(out), "{:.17g}", node.f);
       return;
-    }
     case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
     case facts::NodeKind::kArray:
       if (node.len == 0) {

@@ -36,7 +36,7 @@ std::string Scalar(const Node* node) {
   switch (node->kind) {
     case NodeKind::kString: return std::string(node->str());
     case NodeKind::kBool: return node->b ? "true" : "false";
-    case NodeKind::kInt: return std::to_string(node->i);
+    case NodeKind::kInt: return fmt::to_string(node->i);
     default: return "";
   }
 }

@@ -6,11 +6,11 @@
 //
 // `digest` is the integrity's SHA-512 as `sha512:HEX`, the form npm provenance names its
 // subject in (std.slsa's `subject_digest`), so a policy can compare the two.
-#include <cstdio>
 
 #include <fmt/format.h>
 
 #include "engine/base/base64.h"
+#include "engine/base/digest.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/reading.h"
@@ -22,16 +22,6 @@ using facts::Node;
 using facts::NodeKind;
 using internal::Int;
 using internal::Text;
-
-std::string Hex(const std::string& bytes) {
-  std::string out;
-  char buffer[3];
-  for (unsigned char c : bytes) {
-    std::snprintf(buffer, sizeof buffer, "%02x", c);
-    out += buffer;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -68,7 +58,7 @@ std::unique_ptr<facts::Document> ImportNpmPack(std::string_view bytes, const std
   b.Field("integrity", integrity);
   std::string raw;
   if (integrity.rfind("sha512-", 0) == 0 && Base64Decode(integrity.substr(7), raw))
-    b.Field("digest", fmt::format("sha512:{}", Hex(raw)));
+    b.Field("digest", fmt::format("sha512:{}", HexEncode(raw)));
   if (std::string shasum = Text(pack, "shasum"); !shasum.empty())
     b.Field("shasum", shasum);
   b.Key("files");

@@ -30,7 +30,7 @@ std::string Day(int64_t t) {
 }
 
 std::string N(int64_t n) {
-  return std::to_string(n);
+  return fmt::to_string(n);
 }
 
 // data-figure="name" on a cell: what the test compares with the JSON report.

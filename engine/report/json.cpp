@@ -1,6 +1,8 @@
 // The decision as JSON, schema "relgate.decision/v1" (docs/decision.md). Keys are written
 // in a fixed order, and arrays keep the decision's order (rules in policy order, findings
 // in evaluation order), so equal decisions give identical bytes.
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "engine/base/time.h"
@@ -33,9 +35,7 @@ std::string JsonQuote(std::string_view text) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
         } else {
           out += static_cast<char>(c);
         }

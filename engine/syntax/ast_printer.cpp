@@ -54,12 +54,8 @@ std::string PrintExpr(const Expr& e) {
     return out;
   };
   switch (e.kind) {
-    case ExprKind::kInt: return std::to_string(e.int_value);
-    case ExprKind::kFloat: {
-      char buf[64];
-      snprintf(buf, sizeof buf, "%g", e.float_value);
-      return buf;
-    }
+    case ExprKind::kInt: return fmt::to_string(e.int_value);
+    case ExprKind::kFloat: return fmt::format("{:g}", e.float_value);
     case ExprKind::kString: return Quote(e.text);
     case ExprKind::kBool: return e.bool_value ? "true" : "false";
     case ExprKind::kDuration: return fmt::format("(duration {})", FormatDuration(e.int_value));

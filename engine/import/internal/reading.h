@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "engine/facts/facts.h"
 
 namespace relgate::import::internal {
@@ -53,12 +55,8 @@ inline std::string Scalar(const facts::Node* node) {
     return "";
   switch (node->kind) {
     case facts::NodeKind::kString: return std::string(node->str());
-    case facts::NodeKind::kInt: return std::to_string(node->i);
-    case facts::NodeKind::kFloat: {
-      char text[32];
-      std::snprintf(text, sizeof text, "%g", node->f);
-      return text;
-    }
+    case facts::NodeKind::kInt: return fmt::to_string(node->i);
+    case facts::NodeKind::kFloat: return fmt::format("{:g}", node->f);
     default: return "";
   }
 }

@@ -167,7 +167,8 @@ bool VerifyFound(const FoundStatement& found, const std::string& key_path, const
   bool cannot_run = false;
   const attest::Verified v = attest::VerifyEnvelopeNode(*found.dsse, key_path, cannot_run);
   if (!v.ok) {
-    error.message = what + (cannot_run ? ": " : ": the signature does not verify: ") + v.problem;
+    error.message = fmt::format("{}: {}{}", what,
+                                cannot_run ? "" : "the signature does not verify: ", v.problem);
     return false;
   }
   return true;
