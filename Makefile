@@ -4,10 +4,11 @@
 # make fuzz   libFuzzer targets with ASan+UBSan, 5 minutes each (FUZZ_SECONDS)
 # make sanitize  the test suite under ASan+UBSan
 # make tsan   the threads test under ThreadSanitizer
+# make lint   clang-format layout, and text formatted with fmt in engine/ and cli/ (scripts/lint.py)
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan format clean
+.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan lint format clean
 
 demo: compile-cli
 	scripts/demo.sh
@@ -51,6 +52,10 @@ tsan: deps
 	cmake --build build-tsan -j$(JOBS) --target threads_tests replay_tests relgate
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/threads_tests
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/replay_tests
+
+lint:
+	RELGATE_WITH_LINT=1 scripts/install-deps.sh
+	scripts/lint.py
 
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')

@@ -22,6 +22,9 @@ packages=(
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)
 fi
+if [ "${RELGATE_WITH_LINT:-0}" = 1 ]; then
+  packages+=(clang-format git python3)  # scripts/lint.py
+fi
 
 missing=()
 for p in "${packages[@]}"; do
