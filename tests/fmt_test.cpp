@@ -1,17 +1,26 @@
 // The formatter: over every .gate file in the repository and every policy of the fuzz
 // corpus that parses, formatting keeps the syntax tree (the printed AST is the same),
-// keeps every comment in order, and is idempotent; `relgate fmt --check` and `-w` through
-// the binary; a file that does not parse is left alone.
+// keeps every comment in order, and is idempotent; every policy of the repository, and
+// one built on a formatted stdlib, compiles to the same program once formatted;
+// `relgate fmt --check` and `-w` through the binary; a file that does not parse is left
+// alone.
 #include <filesystem>
 #include <fstream>
 #include <regex>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <re2/re2.h>
 
+#include "engine/check/types.h"
+#include "engine/compile/machine.h"
+#include "engine/relgate.h"
 #include "engine/syntax/ast_printer.h"
 #include "engine/syntax/format.h"
 #include "engine/syntax/parse.h"
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
 
@@ -72,6 +81,130 @@ TEST_CASE("formatting keeps the tree and the comments, and is idempotent, on eve
   }
   CHECK(formatted >= 30);
   CHECK(changed >= 1);
+}
+
+// What a compiled program does, without where its text stood: the rules, lets and
+// exceptions with their node trees (kind, typed operator, slot, constant, regex, builtin,
+// operands). Source lines and snippets are left out: formatting moves them.
+class ProgramShape {
+ public:
+  explicit ProgramShape(const compile::Program& p) : p_(p) {}
+
+  std::string Print() {
+    out_ = fmt::format("package {} schema {}\n", p_.package(), check::TypeName(p_.schema()));
+    for (const compile::CompiledLet& let : p_.lets()) {
+      out_ += fmt::format("let {} = ", let.name);
+      Node(let.root);
+      out_ += "\n";
+    }
+    for (const compile::CompiledRule& r : p_.rules()) {
+      out_ += fmt::format("rule {} level {} for {} {} over ", r.id, static_cast<int>(r.level),
+                          r.has_for, r.var);
+      Node(r.over);
+      out_ += " where ";
+      Node(r.filter);
+      out_ += " if ";
+      Node(r.condition);
+      out_ += " message";
+      for (const compile::TemplatePiece& piece : r.message) {
+        out_ += fmt::format(" [{}]", piece.literal);
+        Node(piece.expr);
+      }
+      out_ += fmt::format(" exceptions {}\n", fmt::join(r.exceptions, ","));
+    }
+    for (const compile::CompiledException& e : p_.exceptions()) {
+      out_ += fmt::format("except {} until {} owner {} reason {} when ", e.rule, e.until, e.owner,
+                          e.reason);
+      Node(e.condition);
+      out_ += "\n";
+    }
+    return out_;
+  }
+
+ private:
+  void Node(compile::NodeId id) {
+    if (id == compile::kNoNode) {
+      out_ += "-";
+      return;
+    }
+    const compile::Node& n = p_.node(id);
+    // The union's first byte tells the typed operator apart (arith, compare, quantifier...).
+    fmt::format_to(std::back_inserter(out_), "({} op{} set{} slot{} value{} regex{} fn{}",
+                   compile::NodeKindName(n.kind), static_cast<int>(n.arith), n.is_set, n.slot,
+                   n.kind == compile::NodeKind::kConst || n.kind == compile::NodeKind::kLocalFieldOr
+                       ? compile::FormatValue(n.value, false)
+                       : "",
+                   n.regex != nullptr ? n.regex->pattern() : "",
+                   reinterpret_cast<const void*>(n.fn));
+    for (compile::NodeId operand : {n.a, n.b, n.c}) {
+      if (operand != compile::kNoNode) {
+        out_ += " ";
+        Node(operand);
+      }
+    }
+    for (uint32_t k = 0; k < n.count; ++k) {
+      out_ += " ";
+      Node(p_.operand(n.first + k));
+    }
+    if (n.kind == compile::NodeKind::kLocalField || n.kind == compile::NodeKind::kLocalFieldOr)
+      out_ += fmt::format(" field{}", n.first);
+    out_ += ")";
+  }
+
+  const compile::Program& p_;
+  std::string out_;
+};
+
+std::string CompiledShape(const std::vector<std::string>& paths, const check::Stdlib& stdlib) {
+  SourceMap sources;
+  DiagnosticSink sink;
+  auto program = CompilePolicy(paths, stdlib, sources, sink);
+  REQUIRE(program != nullptr);
+  return ProgramShape(*program).Print();
+}
+
+// A copy of `from`'s .gate files, each formatted, in `to`.
+void FormatInto(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& entry : fs::directory_iterator(from)) {
+    if (entry.path().extension() == ".gate") {
+      std::ofstream(to / entry.path().filename())
+          << syntax::FormatSource(testing::ReadFile(entry.path().string()));
+    }
+  }
+}
+
+TEST_CASE("every policy compiles to the same program once formatted, stdlib included") {
+  const fs::path scratch = testing::TempDir("relgate-fmt-programs");
+  const std::string root = testing::SourceDir() + "/";
+  const check::Stdlib builtin;
+  for (const char* dir : {"policies", "policies/org", "policies/org-models", "policies/slsa-l3",
+                          "examples/history/candidate", "tests/data/replay/stricter"}) {
+    CAPTURE(dir);
+    const fs::path copy = scratch / fs::path(dir).filename();
+    FormatInto(root + dir, copy);
+    const std::string before = CompiledShape({root + dir}, builtin);
+    CHECK(before.size() > 200);
+    CHECK(CompiledShape({copy.string()}, builtin) == before);
+  }
+  // The rule modules and schemas: formatted, the policies built on them compile the same.
+  const fs::path stdlib = scratch / "stdlib";
+  FormatInto(root + "stdlib", stdlib);
+  for (const char* dir : {"policies", "policies/org", "policies/org-models", "policies/slsa-l3"}) {
+    CAPTURE(dir);
+    CHECK(CompiledShape({root + dir}, check::Stdlib(stdlib.string())) ==
+          CompiledShape({root + dir}, builtin));
+  }
+  // The shape sees a change of meaning: `>` for `>=` in one rule.
+  const fs::path changed = scratch / "changed";
+  fs::create_directories(changed);
+  std::ofstream(changed / "p.gate") << "package p\nfacts { n: int }\ndeny r \"m\": n >= 2\n";
+  const std::string ge = CompiledShape({changed.string()}, builtin);
+  std::ofstream(changed / "p.gate") << "package p\nfacts { n: int }\ndeny r \"m\": n > 2\n";
+  CHECK(CompiledShape({changed.string()}, builtin) != ge);
+  std::ofstream(changed / "p.gate") << "package p\nfacts{n:int}\n\n\ndeny r \"m\":n>=2 # x\n";
+  CHECK(CompiledShape({changed.string()}, builtin) == ge);
+  fs::remove_all(scratch);
 }
 
 TEST_CASE("the canonical layout: indentation by brackets and declarations, fixed spacing") {
