@@ -116,9 +116,7 @@ std::string SignEnvelope(std::string_view payload, std::string_view payload_type
   w.Close('}');
   w.Close(']');
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 Verified VerifyEnvelope(std::string_view envelope, const std::string& public_pem_path,

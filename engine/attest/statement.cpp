@@ -157,9 +157,7 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   w.Close('}');
   w.Close('}');
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 bool ReadStatement(std::string_view json, StatementSummary& s, std::string& error) {

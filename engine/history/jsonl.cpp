@@ -95,9 +95,7 @@ std::string ToJsonLine(const Record& r) {
   w.Field("prev_hash", r.prev_hash);
   w.Field("hash", r.hash);
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 bool ReadJsonLines(const std::string& path, const std::function<bool(Record&, std::string&)>& take,

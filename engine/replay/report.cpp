@@ -296,9 +296,7 @@ std::string RenderJson(const Summary& s) {
   }
   w.Close(']');
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 }  // namespace relgate::replay

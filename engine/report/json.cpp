@@ -180,9 +180,7 @@ std::string RenderJson(const eval::Decision& d) {
   }
   w.Close(']');
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 }  // namespace relgate::report

@@ -58,7 +58,11 @@ class JsonWriter {
     Raw({text.data(), text.size()});
   }
 
-  std::string Take() { return std::move(out_); }
+  // The document and a newline, as a file or a terminal wants it.
+  std::string TakeLine() {
+    out_ += '\n';
+    return std::move(out_);
+  }
 
  private:
   void Comma() {

@@ -184,9 +184,7 @@ std::string RenderSarif(const eval::Decision& d) {
   w.Close('}');
   w.Close(']');
   w.Close('}');
-  std::string out = w.Take();
-  out += '\n';
-  return out;
+  return w.TakeLine();
 }
 
 }  // namespace relgate::report
