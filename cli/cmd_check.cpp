@@ -28,7 +28,7 @@ Command SetupCheck(CLI::App& app) {
     SourceMap sources;
     DiagnosticSink sink;
     auto program = CompilePolicy(args->paths, StdlibFrom(args->stdlib), sources, sink);
-    Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+    WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
     if (!program)
       return 2;
     size_t warnings = 0;

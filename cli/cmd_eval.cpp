@@ -196,7 +196,7 @@ Command SetupEval(CLI::App& app) {
     SourceMap sources;
     DiagnosticSink sink;
     auto program = CompilePolicy(args->policy, StdlibFrom(args->stdlib), sources, sink);
-    Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+    WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
     if (!program) {
       Err("relgate: the policy does not compile; the gate stays shut\n");
       return 2;
@@ -312,7 +312,7 @@ Command SetupEval(CLI::App& app) {
     for (const ReportTarget& t : targets) {
       if (!t.output.empty())
         continue;
-      Out("{}", t.renderer->render(decision, {ColorFor(STDOUT_FILENO)}));
+      WriteOut(t.renderer->render(decision, {ColorFor(STDOUT_FILENO)}));
     }
     if (!OutFlushed()) {
       Err("relgate: error: could not write the report to standard output\nthe gate stays shut\n");

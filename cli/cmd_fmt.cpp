@@ -82,14 +82,14 @@ Command SetupFmt(CLI::App& app) {
       DiagnosticSink sink;
       syntax::IdAllocator ids;
       if (!syntax::ParseModule(sources, id, ids, sink)) {
-        Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+        WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
         Err("relgate: `{}` does not parse; not formatted\n", Printable(file));
         ++broken;
         continue;
       }
       const std::string formatted = syntax::FormatSource(text);
       if (!args->check && !args->write) {
-        Out("{}", formatted);
+        WriteOut(formatted);
         continue;
       }
       if (formatted == text)

@@ -35,7 +35,7 @@ std::unique_ptr<compile::Program> CompileOrSay(const std::vector<std::string>& p
                                                const char* what) {
   DiagnosticSink sink;
   auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
-  Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+  WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
   if (!program)
     Err("relgate: the {} policy does not compile; nothing replayed\n", what);
   return program;

@@ -92,7 +92,7 @@ Command SetupTest(CLI::App& app) {
       SourceMap sources;
       DiagnosticSink sink;
       auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
-      Err("{}", RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+      WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
       if (!program) {
         Err("relgate: the policy `{}` does not compile; no test run\n", Printable(policy));
         return 2;

@@ -5,9 +5,12 @@
 // never received (a full disk, a closed pipe).
 // Err: messages on standard error, best effort: a closed standard error must not change a
 // decision's exit code.
+// WriteOut and WriteErr take text already made (a rendered report, diagnostics) as it is,
+// without a copy through a format string.
 #pragma once
 
 #include <cstdio>
+#include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -25,6 +28,10 @@ bool Out(fmt::format_string<Args...> format, Args&&... args) {
   return WriteOut({text.data(), text.size()});
 }
 
+inline void WriteErr(std::string_view text) {
+  (void)std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 inline bool OutFlushed() {
   return std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
 }
@@ -33,7 +40,7 @@ template <typename... Args>
 void Err(fmt::format_string<Args...> format, Args&&... args) {
   fmt::memory_buffer text;
   fmt::format_to(std::back_inserter(text), format, std::forward<Args>(args)...);
-  (void)std::fwrite(text.data(), 1, text.size(), stderr);
+  WriteErr({text.data(), text.size()});
 }
 
 }  // namespace relgate::cli

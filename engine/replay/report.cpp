@@ -64,6 +64,15 @@ void JsonChanges(report::JsonWriter& w, std::string_view key, const std::vector<
   w.Close(']');
 }
 
+// `key: {"candidate": N, "baseline": M}`, the shape of every count the two policies share.
+void JsonCounts(report::JsonWriter& w, std::string_view key, int64_t candidate, int64_t baseline) {
+  w.Key(key);
+  w.Open('{');
+  w.Int("candidate", candidate);
+  w.Int("baseline", baseline);
+  w.Close('}');
+}
+
 void JsonRules(report::JsonWriter& w, std::string_view key,
                const std::map<std::string, RuleCounts>& rules) {
   w.Key(key);
@@ -240,11 +249,7 @@ std::string RenderJson(const Summary& s) {
   }
   w.Int("releases", s.releases);
   w.Int("unreadable", s.unreadable);
-  w.Key("blocked");
-  w.Open('{');
-  w.Int("candidate", s.candidate_blocked);
-  w.Int("baseline", s.baseline_blocked);
-  w.Close('}');
+  JsonCounts(w, "blocked", s.candidate_blocked, s.baseline_blocked);
   w.Key("rules");
   w.Open('{');
   JsonRules(w, "candidate", s.candidate_rules);
@@ -268,20 +273,11 @@ std::string RenderJson(const Summary& s) {
     w.Open('{');
     w.Field("week", FormatRfc3339(start).substr(0, 10));
     w.Int("releases", week.releases);
-    w.Key("blocked");
-    w.Open('{');
-    w.Int("candidate", week.candidate_blocked);
-    w.Int("baseline", week.baseline_blocked);
-    w.Close('}');
+    JsonCounts(w, "blocked", week.candidate_blocked, week.baseline_blocked);
     w.Key("rules");
     w.Open('{');
-    for (const auto& [rule, n] : week.rule_blocks) {
-      w.Key(rule);
-      w.Open('{');
-      w.Int("candidate", n.first);
-      w.Int("baseline", n.second);
-      w.Close('}');
-    }
+    for (const auto& [rule, n] : week.rule_blocks)
+      JsonCounts(w, rule, n.first, n.second);
     w.Close('}');
     w.Close('}');
   }
