@@ -141,5 +141,143 @@ TEST_CASE("arguments that would read as options, and revisions that do not exist
   CHECK(not_repo.exit_code == 2);
 }
 
+// A program the repository names: it leaves a mark when run, and says what a forged "good"
+// signature would look like to git (gpg's status lines, ssh-keygen's answer).
+void WriteHostileProgram(const Repo& r, const std::string& path) {
+  std::ofstream(path) << "#!/bin/sh\necho \"$0 $*\" >> '" << r.Path("ran") << "'\n"
+                      << "echo '[GNUPG:] NEWSIG'\n"
+                      << "echo '[GNUPG:] GOODSIG 0123456789ABCDEF Trusted Maintainer'\n"
+                      << "echo '[GNUPG:] VALIDSIG 0123456789ABCDEF0123456789ABCDEF01234567'\n"
+                      << "echo '[GNUPG:] TRUST_ULTIMATE 0 pgp'\n"
+                      << "echo 'Good \"git\" signature for maintainer@example.org'\n"
+                      << "exit 0\n";
+  fs::permissions(path, fs::perms::owner_all);
+}
+
+// What git reads from a repository's config that can name a program, one shape at a time
+// (and through include.path / includeIf, which can point at any of them).
+TEST_CASE(
+    "nothing in the repository's config chooses a program, and no key means no good "
+    "signature") {
+  Repo r;
+  REQUIRE(r.Run("git init -q -b main . && git commit -q --allow-empty -m base && git tag base"));
+  REQUIRE(
+      r.Run("gpg --batch --passphrase '' --quick-gen-key 'Someone <someone@example.org>' "
+            "ed25519 sign never"));
+  std::ofstream(r.Path("repo/file.txt")) << "one\n";
+  REQUIRE(
+      r.Run("git add file.txt && git -c user.signingkey=someone@example.org commit -q -S -m "
+            "'Signed by someone' && git -c user.signingkey=someone@example.org tag -s -m rel "
+            "v1"));
+  const std::string program = r.Path("repo/.git/evil.sh");
+  WriteHostileProgram(r, program);
+  const std::string repo = (r.dir / "repo").string();
+  const std::vector<std::string> shapes = {
+      "[gpg]\n\tprogram = " + program + "\n",
+      "[gpg]\n\tformat = ssh\n[gpg \"ssh\"]\n\tprogram = " + program + "\n",
+      "[gpg]\n\tformat = x509\n[gpg \"x509\"]\n\tprogram = " + program + "\n",
+      "[gpg \"openpgp\"]\n\tprogram = " + program + "\n",
+      "[core]\n\tfsmonitor = " + program + "\n",
+      "[core]\n\thooksPath = " + r.Path("repo/.git") + "\n",  // evil.sh as every hook below
+      "[diff]\n\texternal = " + program + "\n",
+      "[diff \"any\"]\n\ttextconv = " + program + "\n",
+      "[filter \"any\"]\n\tclean = " + program + "\n\tsmudge = " + program + "\n",
+      "[include]\n\tpath = " + r.Path("included.cfg") + "\n",
+      "[includeIf \"gitdir:/\"]\n\tpath = " + r.Path("included.cfg") + "\n",
+      "[core]\n\tpager = " + program + "\n\teditor = " + program + "\n\tsshCommand = " + program +
+          "\n",
+      "[alias]\n\tlog = !" + program + "\n\trev-parse = !" + program + "\n",
+  };
+  std::ofstream(r.Path("included.cfg")) << "[gpg]\n\tprogram = " << program << "\n";
+  std::ofstream(r.Path("repo/.gitattributes")) << "* diff=any filter=any\n";
+  for (const char* hook :
+       {"post-checkout", "pre-commit", "reference-transaction", "post-index-change"})
+    fs::copy_file(program, r.Path("repo/.git/hooks/") + hook, fs::copy_options::overwrite_existing);
+  const std::string config = testing::ReadFile(r.Path("repo/.git/config"));
+  for (const std::string& shape : shapes) {
+    CAPTURE(shape);
+    std::ofstream(r.Path("repo/.git/config")) << config << shape;
+    auto none = RunRelgate("import git " + repo + " --range base..v1", false);
+    REQUIRE(none.exit_code == 0);
+    CHECK(!fs::exists(r.Path("ran")));
+    CHECK(
+        Contains(none.output, "\"signed\": true,\n        \"signature_status\": \"cannot-check\""));
+    CHECK(!Contains(none.output, "Trusted Maintainer"));
+    CHECK(!Contains(none.output, "\"good\""));
+    CHECK(Contains(none.output, "\"signed\": true,\n      \"verified\": false"));  // the tag
+    // With the signer's key trusted, the real gpg decides: good, from its true signer.
+    REQUIRE(r.Run("gpg --armor --export someone@example.org > '" + r.Path("someone.pub") + "'"));
+    auto keyed = RunRelgate(
+        "import git " + repo + " --range base..v1 --trusted-keys " + r.Path("someone.pub"), false);
+    REQUIRE(keyed.exit_code == 0);
+    CHECK(!fs::exists(r.Path("ran")));
+    CHECK(Contains(
+        keyed.output,
+        "\"signature_status\": \"good\",\n        \"signer\": \"Someone <someone@example.org>\""));
+    CHECK(Contains(keyed.output, "\"signed\": true,\n      \"verified\": true"));
+    fs::remove(r.Path("ran"));
+  }
+  // The caller's GIT_* variables do not reach git either.
+  std::ofstream(r.Path("repo/.git/config")) << config;
+  setenv("GIT_EXTERNAL_DIFF", program.c_str(), 1);
+  setenv("GIT_CONFIG_COUNT", "1", 1);
+  setenv("GIT_CONFIG_KEY_0", "gpg.program", 1);
+  setenv("GIT_CONFIG_VALUE_0", program.c_str(), 1);
+  setenv("GIT_DIR", r.Path("elsewhere").c_str(), 1);
+  auto env = RunRelgate("import git " + repo + " --range base..v1", false);
+  for (const char* name : {"GIT_EXTERNAL_DIFF", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0",
+                           "GIT_CONFIG_VALUE_0", "GIT_DIR"})
+    unsetenv(name);
+  CHECK(env.exit_code == 0);
+  CHECK(!fs::exists(r.Path("ran")));
+  CHECK(Contains(env.output, "\"signature_status\": \"cannot-check\""));
+}
+
+// The range is the real object graph: replacement refs and grafts do not hide a commit.
+TEST_CASE("replaced objects and grafts do not hide commits from a range") {
+  Repo r;
+  REQUIRE(
+      r.Run("git init -q -b main . && git commit -q --allow-empty -m base && git tag base && "
+            "git commit -q --allow-empty -m 'Unreviewed change' && "
+            "git commit -q --allow-empty -m 'Release' && git tag v1"));
+  const std::string repo = (r.dir / "repo").string();
+  const std::string v1 = [&] {
+    REQUIRE(r.Run("git rev-parse v1 > '" + r.Path("v1.sha") + "'"));
+    std::string sha = testing::ReadFile(r.Path("v1.sha"));
+    return sha.substr(0, 40);
+  }();
+  REQUIRE(r.Run("git replace --graft v1 base"));
+  auto replaced = RunRelgate("import git " + repo + " --range base..v1", false);
+  REQUIRE(replaced.exit_code == 0);
+  CHECK(Contains(replaced.output, "\"subject\": \"Unreviewed change\""));
+  CHECK(Contains(replaced.output, "\"subject\": \"Release\""));
+  REQUIRE(r.Run("git replace -d " + v1));
+  // The same through info/grafts (v1's only parent said to be base).
+  REQUIRE(
+      r.Run("mkdir -p .git/info && echo \"$(git rev-parse v1) $(git rev-parse base)\" > "
+            ".git/info/grafts"));
+  auto grafted = RunRelgate("import git " + repo + " --range base..v1", false);
+  REQUIRE(grafted.exit_code == 0);
+  CHECK(Contains(grafted.output, "\"subject\": \"Unreviewed change\""));
+  // A replace ref that swaps a whole commit object for another.
+  fs::remove(r.Path("repo/.git/info/grafts"));
+  REQUIRE(r.Run("git replace v1~1 base"));
+  auto swapped = RunRelgate("import git " + repo + " --range base..v1", false);
+  CHECK(Contains(swapped.output, "\"subject\": \"Unreviewed change\""));
+  // A shallow clone cannot give the whole graph: said plainly.
+  REQUIRE(r.Run("git clone -q --depth 1 file://" + repo + " '" + r.Path("shallow") + "'"));
+  auto shallow = RunRelgate("import git " + r.Path("shallow") + " --range HEAD~1..HEAD");
+  CHECK(shallow.exit_code == 2);
+  CHECK(Contains(shallow.output, "is a shallow clone"));
+  // A linked worktree and a bare clone read the same commits.
+  REQUIRE(r.Run("git worktree add -q '" + r.Path("wt") + "' v1 && git clone -q --bare . '" +
+                r.Path("bare.git") + "'"));
+  for (const char* where : {"wt", "bare.git"}) {
+    auto other = RunRelgate("import git " + r.Path(where) + " --range base..v1", false);
+    CHECK(other.exit_code == 0);
+    CHECK(Contains(other.output, "\"subject\": \"Unreviewed change\""));
+  }
+}
+
 }  // namespace
 }  // namespace relgate

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -19,8 +20,10 @@ extern char** environ;
 namespace relgate {
 namespace {
 
-// The environment with `extra` applied (a later NAME= replaces an earlier one).
-std::vector<std::string> Environment(const std::vector<std::string>& extra) {
+// The environment without the names `drop` starts, with `extra` applied (a later NAME=
+// replaces an earlier one).
+std::vector<std::string> Environment(const std::vector<std::string>& extra,
+                                     const std::vector<std::string>& drop) {
   std::map<std::string, std::string> vars;
   std::vector<std::string> order;
   auto add = [&](const std::string& entry) {
@@ -30,8 +33,14 @@ std::vector<std::string> Environment(const std::vector<std::string>& extra) {
       order.push_back(name);
     vars[name] = entry;
   };
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
-    add(*e);
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    bool dropped = false;
+    for (const std::string& prefix : drop)
+      dropped = dropped || entry.substr(0, prefix.size()) == prefix;
+    if (!dropped)
+      add(*e);
+  }
   for (const std::string& entry : extra)
     add(entry);
   std::vector<std::string> out;
@@ -59,7 +68,7 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  const std::vector<std::string> env_strings = Environment(options.env);
+  const std::vector<std::string> env_strings = Environment(options.env, options.drop_prefixes);
   std::vector<char*> env;
   for (const std::string& e : env_strings)
     env.push_back(const_cast<char*>(e.c_str()));

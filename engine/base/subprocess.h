@@ -22,6 +22,9 @@ struct SubprocessOptions {
   std::vector<std::string> env;  // `NAME=value` added to (or replacing in) the environment
   int timeout_seconds = 60;
   size_t max_output = size_t{64} << 20;
+  // Inherited variables whose names start with one of these are left out (`GIT_`: what the
+  // caller's shell says to git must not change what an importer reads).
+  std::vector<std::string> drop_prefixes;
 };
 
 // Runs argv[0] (looked up in PATH) with argv.

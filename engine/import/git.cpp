@@ -1,9 +1,12 @@
 // The commits of a revision range `A..B` of a local repository, and the tag B names, as
 // git itself reports them: `git` runs as a subprocess (no shell, no network: only local
-// reads), with the repository's own hooks and fsmonitor disabled and no user or system
-// configuration, so the facts depend on the repository and the keys given, not on the
-// machine. Signatures are checked by git against `--trusted-keys` only (an ssh
-// allowed_signers file, or OpenPGP public keys imported into a keyring of its own):
+// reads) on a view of the repository that hides its config, hooks, grafts and replaced
+// objects (internal/git_view.h), with no user or system configuration and none of the
+// caller's GIT_* variables, so the facts depend on the repository's objects and refs and
+// on the keys given, not on the machine, and nothing the repository says chooses a
+// program. Signatures are checked by git against `--trusted-keys` only (an ssh
+// allowed_signers file, or OpenPGP public keys imported into a keyring of its own);
+// without trusted keys every signature is `cannot-check` and no tag is verified:
 //
 //   git: { range, base, head,
 //          commits: [{ sha, parents, author_name, author_email, authored_at,
@@ -25,6 +28,7 @@
 #include "engine/base/time.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/git_view.h"
 
 namespace relgate::import {
 namespace {
@@ -68,32 +72,6 @@ std::string Utc(const std::string& iso) {
   return nanos ? FormatRfc3339(*nanos) : iso;
 }
 
-// A scratch GNUPGHOME, removed with everything gpg left in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "relgate-git-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr)
-      path_ = pattern;
-  }
-
-  ~ScratchDir() {
-    if (path_.empty())
-      return;
-    (void)RunSubprocess({"gpgconf", "--kill", "all"}, {{fmt::format("GNUPGHOME={}", path_)}, 10});
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // An ssh allowed_signers file names key types on every entry; anything else is taken for
 // OpenPGP public keys.
 bool IsAllowedSigners(const std::string& text) {
@@ -133,11 +111,17 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
                               request.range);
     return nullptr;
   }
-  ScratchDir gnupg;
-  if (gnupg.path().empty()) {
-    error.message = "cannot create a temporary directory for the keyring";
+  // git reads the repository through a view that hides its config, hooks, grafts and
+  // replacements (internal/git_view.h); what the caller's environment says to git is
+  // dropped too, so the facts depend on the repository's objects and refs and on the keys
+  // given, nothing else.
+  const internal::GitView view(repo);
+  if (!view.ok()) {
+    error.message = fmt::format("`{}` {}", repo, view.problem());
     return nullptr;
   }
+  const std::string& gnupg_home = view.scratch();
+  const bool have_keys = !request.trusted_keys.empty();
   std::string allowed_signers = "/dev/null";
   if (!request.trusted_keys.empty()) {
     std::ifstream in(request.trusted_keys, std::ios::binary);
@@ -149,10 +133,10 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     if (IsAllowedSigners(keys)) {
       allowed_signers = fs::absolute(request.trusted_keys).string();
     } else {
-      std::ofstream(fmt::format("{}/gpg.conf", gnupg.path())) << "trust-model always\n";
+      std::ofstream(fmt::format("{}/gpg.conf", gnupg_home)) << "trust-model always\n";
       const SubprocessResult imported = RunSubprocess(
           {"gpg", "--batch", "--quiet", "--import", fs::absolute(request.trusted_keys).string()},
-          {{fmt::format("GNUPGHOME={}", gnupg.path())}, 60});
+          {{fmt::format("GNUPGHOME={}", gnupg_home)}, 60, size_t{1} << 20, {"GIT_", "GNUPG"}});
       if (imported.exit_code != 0) {
         error.message = fmt::format(
             "--trusted-keys `{}` is neither an ssh allowed_signers file nor OpenPGP public keys "
@@ -165,20 +149,24 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     }
   }
   const SubprocessOptions options{
-      {fmt::format("GNUPGHOME={}", gnupg.path()), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1",
-       "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"},
-      120};
+      {fmt::format("GNUPGHOME={}", gnupg_home), fmt::format("GIT_DIR={}", view.git_dir()),
+       "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+       "GIT_NO_REPLACE_OBJECTS=1", "GIT_ATTR_NOSYSTEM=1", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C"},
+      120,
+      size_t{64} << 20,
+      {"GIT_", "GNUPG"}};
+  // The programs git may run to check a signature are named here, as their defaults (the
+  // view's config names none, and neither system nor user config is read).
   auto git = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {"git",
-                                     "-C",
-                                     repo,
-                                     "-c",
-                                     "core.fsmonitor=false",
-                                     "-c",
-                                     "core.hooksPath=/dev/null",
-                                     "-c",
-                                     fmt::format("gpg.ssh.allowedSignersFile={}", allowed_signers),
-                                     "--no-pager"};
+    std::vector<std::string> argv = {
+        "git",       "--no-replace-objects",
+        "-c",        "core.fsmonitor=false",
+        "-c",        "core.hooksPath=/dev/null",
+        "-c",        "gpg.program=gpg",
+        "-c",        "gpg.ssh.program=ssh-keygen",
+        "-c",        "gpg.x509.program=gpgsm",
+        "-c",        fmt::format("gpg.ssh.allowedSignersFile={}", allowed_signers),
+        "--no-pager"};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunSubprocess(argv, options);
   };
@@ -236,10 +224,13 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
     b.Field("committer_email", f[6]);
     b.Field("committed_at", Utc(f[7]));
     b.Field("subject", f[8]);
-    const char code = f[9].empty() ? 'N' : f[9][0];
+    // Without trusted keys nothing can vouch for a signature, whatever git says.
+    char code = f[9].empty() ? 'N' : f[9][0];
+    if (!have_keys && code != 'N')
+      code = 'E';
     b.FieldBool("signed", code != 'N');
     b.Field("signature_status", StatusWord(code));
-    if (!f[10].empty())
+    if (have_keys && !f[10].empty())
       b.Field("signer", f[10]);
     if (!f[11].empty())
       b.Field("signing_key", f[11]);
@@ -285,7 +276,8 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
           break;
         }
       }
-      verified = is_signed && git({"verify-tag", fmt::format("refs/tags/{}", head)}).exit_code == 0;
+      verified = have_keys && is_signed &&
+                 git({"verify-tag", fmt::format("refs/tags/{}", head)}).exit_code == 0;
     }
     b.FieldBool("signed", is_signed);
     b.FieldBool("verified", verified);
