@@ -1,7 +1,8 @@
 // `relgate fmt [--check | -w] PATH...`: the canonical layout of .gate files
 // (engine/syntax/format.h). One file without a flag: printed. --check: lists the files
 // that would change, exit 1 if any. -w: rewrites them in place, atomically. A file that
-// does not parse is reported with its diagnostics and left alone (exit 2).
+// does not parse is reported with its diagnostics and left alone (exit 2), and so is one
+// whose formatted text would parse to another syntax tree (syntax::FormatSourceChecked).
 #include <algorithm>
 #include <filesystem>
 
@@ -87,7 +88,14 @@ Command SetupFmt(CLI::App& app) {
         ++broken;
         continue;
       }
-      const std::string formatted = syntax::FormatSource(text);
+      std::string problem;
+      const std::optional<std::string> checked = syntax::FormatSourceChecked(text, problem);
+      if (!checked) {
+        Err("relgate: error: `{}` {}\n", Printable(file), problem);
+        ++broken;
+        continue;
+      }
+      const std::string& formatted = *checked;
       if (!args->check && !args->write) {
         WriteOut(formatted);
         continue;

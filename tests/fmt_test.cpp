@@ -250,5 +250,104 @@ TEST_CASE("relgate fmt --check lists what would change, -w rewrites, broken file
   fs::remove_all(dir);
 }
 
+// What ends a line: the lexer, the line table and fmt agree, and a character that an editor
+// shows as a line break (or that reorders text) is refused wherever it stands, with its
+// position, so the same bytes cannot read one way to a reviewer and another to relgate.
+TEST_CASE(
+    "characters that break lines for editors but not for relgate are refused, fmt "
+    "included") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("relgate-fmt-hidden-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string head = "package p\nfacts { release: { repo: string } }\n";
+
+  struct Shape {
+    const char* name;
+    std::string bytes;
+    const char* code;
+  };
+
+  const std::vector<Shape> shapes = {
+      {"lone CR", "\r", "U+000D"},
+      {"vertical tab", "\v", "U+000B"},
+      {"form feed", "\f", "U+000C"},
+      {"next line", "\xC2\x85", "U+0085"},
+      {"line separator", "\xE2\x80\xA8", "U+2028"},
+      {"paragraph separator", "\xE2\x80\xA9", "U+2029"},
+      {"right-to-left override", "\xE2\x80\xAE", "U+202E"},
+      {"first-strong isolate", "\xE2\x81\xA8", "U+2068"},
+      {"NUL", std::string(1, '\0'), "U+0000"},
+  };
+  for (const Shape& shape : shapes) {
+    CAPTURE(shape.name);
+    // In a comment (hiding a rule), in a string, and between tokens.
+    for (const std::string& line :
+         {"# note" + shape.bytes + "deny hidden \"h\": release.repo == \"x\"\n",
+          "deny s \"a" + shape.bytes + "b\": release.repo == \"x\"\n",
+          "deny t \"t\":" + shape.bytes + " release.repo == \"x\"\n"}) {
+      const std::string text = head + line;
+      std::ofstream(dir / "p.gate", std::ios::binary) << text;
+      auto check = RunRelgate("check '" + (dir / "p.gate").string() + "'");
+      CHECK(check.exit_code == 2);
+      CHECK(testing::Contains(check.output, "p.gate:3:"));
+      CHECK(testing::Contains(check.output, shape.code));
+      auto write = RunRelgate("fmt -w '" + (dir / "p.gate").string() + "'");
+      CHECK(write.exit_code == 2);
+      CHECK(testing::ReadFile((dir / "p.gate").string()) == text);
+      std::string problem;
+      CHECK(!Tree(text));
+    }
+  }
+  // CRLF ends a line like LF: diagnostics count it once, fmt writes LF, the tree is the same.
+  const std::string crlf =
+      "package p\r\nfacts { release: { repo: string } }\r\n# note\r\ndeny r \"m\":\r\n"
+      "  release.repo == \"x\"  # trailing\r\n  and relase.repo != \"\"\r\n";
+  std::ofstream(dir / "crlf.gate", std::ios::binary) << crlf;
+  auto crlf_check = RunRelgate("check '" + (dir / "crlf.gate").string() + "'");
+  CHECK(crlf_check.exit_code == 2);
+  CHECK(testing::Contains(crlf_check.output, "crlf.gate:6:7:"));
+  std::string problem;
+  const auto formatted = syntax::FormatSourceChecked(crlf, problem);
+  REQUIRE(formatted);
+  CHECK(formatted->find('\r') == std::string::npos);
+  CHECK(Tree(*formatted) == Tree(crlf));
+  fs::remove_all(dir);
+}
+
+// Sources built to trip a token-based formatter: `#` inside strings, templates, holes and
+// regexes, comments on continuation lines and at the end of the file without a newline,
+// tabs, blank-line runs, brackets opened and closed on other lines. Each formats to the
+// same tree and comments (FormatSourceChecked proves it) and to the same compiled program.
+TEST_CASE("adversarial layouts keep their meaning through fmt") {
+  const std::string head = "package p\nfacts { release: { repo: string, tags: [string] } }\n";
+  const std::vector<std::string> bodies = {
+      "deny a \"# not a comment {release.repo}\": release.repo != \"#x\"\n",
+      "deny b \"{release.repo ?? \"#\"}\":\n  release.repo matches /^[#a-z]+$/  # real\n",
+      "deny c \"m\": release.repo == \"x\" # c1\n# c2\n  or release.repo == \"y\"",
+      "deny d for t in release.tags\n\t\"{t}\":\n\t\tt != \"#\"\n\n\n\n# gap\n",
+      "let x = [\n  \"a\", # one\n  \"b\"\n]\ndeny e \"m\": release.repo in x\n",
+      "deny f \"m\": (\nrelease.repo\n==\n\"x\"\n)\n",
+      "deny g \"\\\"#\\\" {release.repo}\": not (release.repo == \"\\\\\")\n",
+      "deny h \"m\":release.repo==\"x\"and not(release.repo==\"y\")#tight",
+  };
+  for (const std::string& body : bodies) {
+    const std::string text = head + body;
+    CAPTURE(text);
+    REQUIRE(Tree(text));
+    std::string problem;
+    const auto formatted = syntax::FormatSourceChecked(text, problem);
+    REQUIRE(formatted);
+    CHECK(problem.empty());
+    SourceMap a_sources, b_sources;
+    DiagnosticSink a_sink, b_sink;
+    auto a = CompilePolicyText("p.gate", text, check::Stdlib(), a_sources, a_sink);
+    auto b = CompilePolicyText("p.gate", *formatted, check::Stdlib(), b_sources, b_sink);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(ProgramShape(*a).Print() == ProgramShape(*b).Print());
+  }
+}
+
 }  // namespace
 }  // namespace relgate

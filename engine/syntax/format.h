@@ -9,6 +9,7 @@
 // over every .gate file in the repository and the fuzz corpus).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,13 @@ namespace relgate::syntax {
 // The canonical form of `text`, which must parse (check with ParseModule first: a file
 // with syntax errors is not formatted).
 [[nodiscard]] std::string FormatSource(std::string_view text);
+
+// FormatSource with proof that only the layout changed, as `relgate fmt` writes it: the
+// formatted text parses to the same syntax tree as `text` (PrintModule), with the same
+// comments, and formatting it again changes nothing. Empty, with `problem` set, when it
+// does not: a formatter that could change what a policy means never writes a file.
+// `text` must parse (check with ParseModule first).
+[[nodiscard]] std::optional<std::string> FormatSourceChecked(std::string_view text,
+                                                             std::string& problem);
 
 }  // namespace relgate::syntax

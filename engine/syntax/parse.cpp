@@ -11,6 +11,7 @@
 
 #include "engine/base/limits.h"
 #include "engine/base/utf8.h"
+#include "engine/syntax/internal/hidden_text.h"
 #include "engine/syntax/internal/lowering.h"
 
 namespace relgate::syntax {
@@ -354,6 +355,8 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
                fmt::format("source is not valid UTF-8 at byte {}", bad));
     return std::nullopt;
   }
+  if (internal::RefuseHiddenText(text, file, 0, sink) > 0)
+    return std::nullopt;
   const size_t errors_before = sink.error_count();
   internal::OffsetMap offsets = internal::OffsetMap::For(file, 0, text);
   std::optional<Module> module;
@@ -387,6 +390,13 @@ std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAlloc
 ExprPtr ParseExpression(const SourceMap& sources, FileId file, IdAllocator& ids,
                         DiagnosticSink& sink) {
   const std::string& text = sources.file(file).text();
+  if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+    sink.Error("invalid-utf8", Span{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
+               fmt::format("expression is not valid UTF-8 at byte {}", bad));
+    return nullptr;
+  }
+  if (internal::RefuseHiddenText(text, file, 0, sink) > 0)
+    return nullptr;
   const size_t errors_before = sink.error_count();
   ExprPtr expr = internal::ParseHole(sources, file, 0, text, ids, sink);
   if (sink.error_count() > errors_before)
