@@ -12,6 +12,7 @@ packages=(
   libpq-dev postgresql  # the organisation-wide history; its tests start a real server
   libtomlplusplus-dev  # the Cargo.lock importer reads TOML
   libarchive-dev  # the archive importer reads packages without extracting them
+  libunistring-dev  # case folding and normalisation: names one file system holds as one
   git             # the git importer reads commits and tags
   gnupg openssh-client  # git checks commit signatures with gpg and ssh-keygen
   chromium  # the HTML replay report's test renders it headless

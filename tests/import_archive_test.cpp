@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "engine/base/digest.h"
 #include "tests/cli_util.h"
@@ -25,7 +26,7 @@ const std::string kDir = "tests/data/import/archive/";
 using testing::TempDir;
 
 TEST_CASE("the committed fixtures are exactly what make_fixtures.py writes") {
-  CHECK(testing::CompareWithGenerator(kDir) == 12);
+  CHECK(testing::CompareWithGenerator(kDir) == 23);
 }
 
 TEST_CASE("each file's sha256 is the digest of its bytes, the archive's of the file") {
@@ -70,6 +71,52 @@ TEST_CASE("a directory is listed like an archive, a link out of it is refused") 
                  "the directory"));
   CHECK(!fs::exists(dir / "out.json"));
   CHECK(RunRelgate("import archive " + (dir / "missing").string()).exit_code == 2);
+  fs::remove_all(dir);
+}
+
+// A directory is held to what an archive is: links resolved through its own links, names
+// one file system holds as one, and a bound on the bytes hashed, checked before hashing.
+TEST_CASE("a directory: links through links, colliding names, sparse and oversized files") {
+  const fs::path dir = TempDir("relgate-archive-hostile");
+  auto import = [&](const char* name) {
+    return RunRelgate("import archive " + (dir / name).string() + " -o " +
+                      (dir / "out.json").string());
+  };
+  fs::create_directories(dir / "chain" / "pkg" / "sub");
+  std::ofstream(dir / "chain" / "pkg" / "index.js") << "1\n";
+  fs::create_symlink("..", dir / "chain" / "pkg" / "sub" / "up");
+  fs::create_symlink("sub/up/../..", dir / "chain" / "pkg" / "esc");
+  auto chain = import("chain");
+  CHECK(chain.exit_code == 2);
+  CHECK(Contains(chain.output,
+                 "the symbolic link `pkg/esc` -> `sub/up/../..` leads out of the tree"));
+
+  fs::create_directories(dir / "case");
+  std::ofstream(dir / "case" / "README") << "1\n";
+  std::ofstream(dir / "case" / "readme") << "2\n";
+  auto names = import("case");
+  CHECK(names.exit_code == 2);
+  CHECK(Contains(names.output, "are one name on case-insensitive or normalising file systems"));
+
+  // Apparent size against blocks on disk: 200 GB of holes is refused at once, unhashed.
+  fs::create_directories(dir / "sparse");
+  std::ofstream(dir / "sparse" / "model.bin") << "x";
+  fs::resize_file(dir / "sparse" / "model.bin", uintmax_t{200} << 30);
+  auto sparse = import("sparse");
+  CHECK(sparse.exit_code == 2);
+  CHECK(Contains(sparse.output, "`model.bin` is a sparse file: 214748364800 bytes long"));
+  // Many files each below the sparse floor, together beyond the bound: refused before
+  // any is read.
+  fs::create_directories(dir / "large");
+  for (int k = 0; k < 4100; ++k) {
+    const fs::path file = dir / "large" / fmt::format("part-{:04}.bin", k);
+    std::ofstream(file) << "x";
+    fs::resize_file(file, uintmax_t{16} << 20);
+  }
+  auto large = import("large");
+  CHECK(large.exit_code == 2);
+  CHECK(Contains(large.output, "its files hold more than 64 GiB together"));
+  CHECK(!fs::exists(dir / "out.json"));
   fs::remove_all(dir);
 }
 

@@ -12,10 +12,12 @@
 // an archive that expands far beyond its size (a decompression bomb), noticed while
 // reading, before the whole of it is expanded.
 #include <algorithm>
+#include <clocale>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
+#include <set>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -29,6 +31,9 @@
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/paths.h"
+#include "engine/import/internal/tree_check.h"
+#include <locale.h>
+#include <sys/stat.h>
 
 namespace relgate::import {
 namespace {
@@ -42,8 +47,13 @@ constexpr uint64_t kBombFloor = uint64_t{64} << 20;
 // Entries: each is several fact values, so the facts limit would refuse more anyway; stop
 // reading early rather than hash millions of files first.
 constexpr size_t kMaxEntries = 100'000;
-// A .gem's data.tar.gz is read into memory to list it.
-constexpr size_t kMaxNestedBytes = size_t{512} << 20;
+// A directory is hashed file by file: its files' apparent sizes together are bounded
+// before any is read (a model repository of several large weight files fits; a 200 GB
+// sparse file does not), and so is a file whose blocks on disk are a small part of its
+// size (a sparse file hashes gigabytes of zeros that take no space).
+constexpr uint64_t kMaxDirectoryBytes = uint64_t{64} << 30;
+constexpr uint64_t kSparseFloor = uint64_t{16} << 20;
+constexpr uint64_t kSparseRatio = 16;
 
 struct Entry {
   std::string path, type, sha256, link_target;
@@ -54,7 +64,9 @@ struct Entry {
 struct Listing {
   std::string format;
   std::vector<Entry> entries;
-  uint64_t unpacked = 0;
+  std::vector<std::string> directories;  // directory entries, for internal::CheckTree
+  uint64_t unpacked = 0;  // the files' bytes (the fact unpacked_size)
+  uint64_t expanded = 0;  // every byte decompressed, nested archives too (the bomb rule)
 };
 
 using internal::Normalise;
@@ -92,7 +104,7 @@ class ArchiveReader {
   // Lists the archive `a` opened by the caller into `listing`; false with the error.
   bool List(archive* a, Listing& listing, const std::string& prefix, bool top) {
     archive_entry* entry = nullptr;
-    std::vector<char> nested;
+    std::set<std::string> gem_members;
     for (;;) {
       const int r = archive_read_next_header(a, &entry);
       if (r == ARCHIVE_EOF)
@@ -111,15 +123,22 @@ class ArchiveReader {
             fmt::format("entry `{}`: an absolute path or one that climbs out of the archive (`..`)",
                         Printable(raw)));
       const auto type = archive_entry_filetype(entry);
-      if (type == AE_IFDIR || path.empty())
+      if (path.empty())
         continue;
-      if (gem_ && top && path == "data.tar.gz") {
-        if (!ReadAll(a, nested))
+      if (gem_ && top) {
+        // metadata.gz and checksums.yaml.gz are not the gem's files; data.tar.gz holds them,
+        // read as a stream from inside the gem. A member twice is refused: gem tools and
+        // relgate could read different copies.
+        if (!gem_members.insert(path).second)
+          return Refuse(fmt::format("the gem holds `{}` twice", Printable(path)));
+        if (path == "data.tar.gz" && !ListNested(a, listing, prefix))
           return false;
         continue;
       }
-      if (gem_ && top)
-        continue;  // metadata.gz, checksums.yaml.gz: not the gem's files
+      if (type == AE_IFDIR) {
+        listing.directories.push_back(prefix + path);
+        continue;
+      }
       if (listing.entries.size() >= kMaxEntries)
         return Refuse(fmt::format("more than {} entries", kMaxEntries));
       Entry e;
@@ -151,15 +170,6 @@ class ArchiveReader {
         e.size = 0;
       listing.entries.push_back(std::move(e));
     }
-    if (!nested.empty()) {
-      std::unique_ptr<archive, int (*)(archive*)> inner(archive_read_new(), archive_read_free);
-      archive_read_support_filter_all(inner.get());
-      archive_read_support_format_all(inner.get());
-      if (archive_read_open_memory(inner.get(), nested.data(), nested.size()) != ARCHIVE_OK)
-        return Fail(inner.get(), "cannot read the gem's data.tar.gz");
-      gem_ = false;
-      return List(inner.get(), listing, prefix, false);
-    }
     return true;
   }
 
@@ -184,12 +194,12 @@ class ArchiveReader {
         const size_t n = static_cast<size_t>(std::min<int64_t>(offset - done, kZeros.size()));
         sha.Update(std::string_view(kZeros.data(), n));
         done += static_cast<int64_t>(n);
-        if (!Count(listing, n))
+        if (!Count(listing, n, true))
           return false;
       }
       sha.Update(std::string_view(static_cast<const char*>(block), size));
       done += static_cast<int64_t>(size);
-      if (!Count(listing, size))
+      if (!Count(listing, size, true))
         return false;
     }
     e.size = done;
@@ -197,28 +207,44 @@ class ArchiveReader {
     return true;
   }
 
-  bool ReadAll(archive* a, std::vector<char>& out) {
-    const void* block = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    for (;;) {
-      const int r = archive_read_data_block(a, &block, &size, &offset);
-      if (r == ARCHIVE_EOF)
-        return true;
-      if (r < ARCHIVE_WARN)
-        return Fail(a, "cannot read the gem's data.tar.gz");
-      if (out.size() + size > kMaxNestedBytes)
-        return Refuse(
-            fmt::format("the gem's data.tar.gz is larger than {} MiB", kMaxNestedBytes >> 20));
-      out.insert(out.end(), static_cast<const char*>(block),
-                 static_cast<const char*>(block) + size);
-    }
+  // The archive inside the current entry of `outer` (a gem's data.tar.gz), read as a
+  // stream of the outer one: never held in memory, and its bytes count towards the bomb
+  // rule twice, as the member read and as what it expands to.
+  struct Nested {
+    ArchiveReader* reader;
+    archive* outer;
+    Listing* listing;
+    char buffer[1 << 16];
+  };
+
+  static la_ssize_t ReadNested(archive*, void* data, const void** block) {
+    auto* nested = static_cast<Nested*>(data);
+    const la_ssize_t n = archive_read_data(nested->outer, nested->buffer, sizeof nested->buffer);
+    if (n > 0 && !nested->reader->Count(*nested->listing, static_cast<uint64_t>(n), false))
+      return ARCHIVE_FATAL;
+    *block = nested->buffer;
+    return n;
   }
 
-  bool Count(Listing& listing, uint64_t bytes) {
-    listing.unpacked += bytes;
-    if (compressed_ > 0 && listing.unpacked > kBombFloor &&
-        listing.unpacked > kBombRatio * compressed_) {
+  bool ListNested(archive* outer, Listing& listing, const std::string& prefix) {
+    auto nested = std::make_unique<Nested>(Nested{this, outer, &listing, {}});
+    std::unique_ptr<archive, int (*)(archive*)> inner(archive_read_new(), archive_read_free);
+    archive_read_support_filter_all(inner.get());
+    archive_read_support_format_all(inner.get());
+    if (archive_read_open(inner.get(), nested.get(), nullptr, ReadNested, nullptr) != ARCHIVE_OK)
+      return error_.message.empty() ? Fail(inner.get(), "cannot read the gem's data.tar.gz")
+                                    : false;
+    if (!List(inner.get(), listing, prefix, false))
+      return false;
+    return true;
+  }
+
+  bool Count(Listing& listing, uint64_t bytes, bool file_bytes) {
+    if (file_bytes)
+      listing.unpacked += bytes;
+    listing.expanded += bytes;
+    if (compressed_ > 0 && listing.expanded > kBombFloor &&
+        listing.expanded > kBombRatio * compressed_) {
       return Refuse(
           fmt::format("it expands to more than {} times its size ({} bytes): a decompression bomb "
                       "is not read to the end",
@@ -228,6 +254,8 @@ class ArchiveReader {
   }
 
   bool Fail(archive* a, const std::string& what) {
+    if (!error_.message.empty())
+      return false;  // refused inside a callback (a nested bomb): that is the reason
     const char* why = archive_error_string(a);
     return Refuse(why != nullptr ? fmt::format("{}: {}", what, why) : what);
   }
@@ -248,11 +276,13 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 }
 
 // Walks a directory without following links; `.git` is the repository, not the release.
+// Every entry is listed (and its size bounded) before any file is hashed.
 bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& error) {
   listing.format = "directory";
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
-  std::vector<char> buffer(1 << 20);
+  uint64_t apparent = 0;
+  std::vector<fs::path> files;  // beside listing.entries, for the regular files
   for (; !ec && it != end; it.increment(ec)) {
     const fs::directory_entry& d = *it;
     const std::string path = d.path().lexically_relative(root).generic_string();
@@ -260,19 +290,23 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
       it.disable_recursion_pending();
       continue;
     }
-    const fs::file_status status = d.symlink_status(ec);
-    if (ec)
-      break;
-    if (fs::is_directory(status))
+    struct stat st;
+    if (::lstat(d.path().c_str(), &st) != 0) {
+      error.message = fmt::format("cannot read `{}`", Printable(path));
+      return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      listing.directories.push_back(path);
       continue;
+    }
     if (listing.entries.size() >= kMaxEntries) {
       error.message = fmt::format("more than {} files", kMaxEntries);
       return false;
     }
     Entry e;
     e.path = path;
-    e.mode = static_cast<int>(status.permissions()) & 07777;
-    if (fs::is_symlink(status)) {
+    e.mode = static_cast<int>(st.st_mode & 07777);
+    if (S_ISLNK(st.st_mode)) {
       e.type = "symlink";
       e.link_target = fs::read_symlink(d.path(), ec).string();
       if (ec)
@@ -282,22 +316,27 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
                                     Printable(path), Printable(e.link_target));
         return false;
       }
-    } else if (fs::is_regular_file(status)) {
+      files.emplace_back();
+    } else if (S_ISREG(st.st_mode)) {
       e.type = "file";
-      std::ifstream in(d.path(), std::ios::binary);
-      Sha256Stream sha;
-      while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        const auto n = static_cast<size_t>(in.gcount());
-        sha.Update(std::string_view(buffer.data(), n));
-        e.size += static_cast<int64_t>(n);
-      }
-      if (in.bad()) {
-        error.message = fmt::format("cannot read `{}`", Printable(path));
+      const auto size = static_cast<uint64_t>(st.st_size);
+      const auto allocated = static_cast<uint64_t>(st.st_blocks) * 512;
+      if (size > kSparseFloor && allocated < size / kSparseRatio) {
+        error.message = fmt::format(
+            "`{}` is a sparse file: {} bytes long, {} bytes on disk (a package's files are "
+            "not mostly holes)",
+            Printable(path), size, allocated);
         return false;
       }
-      e.sha256 = sha.FinishHex();
-      listing.unpacked += static_cast<uint64_t>(e.size);
+      apparent += size;
+      if (apparent > kMaxDirectoryBytes) {
+        error.message = fmt::format(
+            "its files hold more than {} GiB together (reached at `{}`): larger than any "
+            "release relgate hashes",
+            kMaxDirectoryBytes >> 30, Printable(path));
+        return false;
+      }
+      files.push_back(d.path());
     } else {
       error.message = fmt::format("`{}`: not a file, directory or link", Printable(path));
       return false;
@@ -307,6 +346,32 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
   if (ec) {
     error.message = fmt::format("cannot read the directory: {}", ec.message());
     return false;
+  }
+  std::vector<char> buffer(1 << 20);
+  for (size_t k = 0; k < listing.entries.size(); ++k) {
+    Entry& e = listing.entries[k];
+    if (e.type != "file")
+      continue;
+    std::ifstream in(files[k], std::ios::binary);
+    Sha256Stream sha;
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      const auto n = static_cast<size_t>(in.gcount());
+      sha.Update(std::string_view(buffer.data(), n));
+      e.size += static_cast<int64_t>(n);
+      // A file that grows while it is read stops at the bound too.
+      if (listing.unpacked + static_cast<uint64_t>(e.size) > kMaxDirectoryBytes) {
+        error.message = fmt::format("`{}` grew past {} GiB while it was read", Printable(e.path),
+                                    kMaxDirectoryBytes >> 30);
+        return false;
+      }
+    }
+    if (in.bad() || !in.eof()) {
+      error.message = fmt::format("cannot read `{}`", Printable(e.path));
+      return false;
+    }
+    e.sha256 = sha.FinishHex();
+    listing.unpacked += static_cast<uint64_t>(e.size);
   }
   return true;
 }
@@ -324,13 +389,15 @@ std::unique_ptr<facts::Document> Write(const std::string& path, const Listing& l
   // Name order: the same tree gives the same facts however it was packed.
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return listing.entries[a].path < listing.entries[b].path; });
-  for (size_t k = 1; k < order.size(); ++k) {
-    if (listing.entries[order[k]].path == listing.entries[order[k - 1]].path) {
-      error.message =
-          fmt::format("`{}` is in the archive twice: which one is extracted depends on the tool",
-                      Printable(listing.entries[order[k]].path));
-      return nullptr;
-    }
+  std::vector<internal::TreeEntry> tree;
+  tree.reserve(listing.entries.size() + listing.directories.size());
+  for (const Entry& e : listing.entries)
+    tree.push_back({e.path, e.type, e.link_target});
+  for (const std::string& dir : listing.directories)
+    tree.push_back({dir, "directory", ""});
+  if (std::string why = internal::CheckTree(tree); !why.empty()) {
+    error.message = why;
+    return nullptr;
   }
   facts::TreeBuilder b(fmt::format("{} (archive)", path),
                        digests != nullptr ? digests->sha256 : "");
@@ -373,6 +440,30 @@ std::unique_ptr<facts::Document> Write(const std::string& path, const Listing& l
 }
 
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
+
+// libarchive converts entry names to the thread's locale, and relgate runs in the C
+// locale, where a zip's UTF-8 names (flag bit 11) cannot be converted and come out empty.
+// While an archive is read, this thread's character type is UTF-8 (glibc's built-in
+// C.UTF-8), so names arrive as the archive spells them.
+class Utf8Names {
+ public:
+  Utf8Names() : locale_(newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr)) {
+    if (locale_ != nullptr)
+      previous_ = uselocale(locale_);
+  }
+  ~Utf8Names() {
+    if (locale_ == nullptr)
+      return;
+    uselocale(previous_);
+    freelocale(locale_);
+  }
+  Utf8Names(const Utf8Names&) = delete;
+  Utf8Names& operator=(const Utf8Names&) = delete;
+
+ private:
+  locale_t locale_;
+  locale_t previous_ = nullptr;
+};
 
 ArchivePtr NewReader() {
   ArchivePtr a(archive_read_new(), archive_read_free);
@@ -428,6 +519,7 @@ std::string FileSha512(const std::string& path, std::string& error) {
 
 std::unique_ptr<facts::Document> ImportArchive(std::string_view bytes, const std::string& path,
                                                facts::LoadError& error) {
+  const Utf8Names utf8;
   ArchivePtr a = NewReader();
   Listing listing;
   ArchiveReader reader(bytes.size(), error);
@@ -469,6 +561,7 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
       std::async(std::launch::async, FileSha512, path, std::ref(sha512_error));
   ArchiveDigests digests;
   const bool listed = [&] {
+    const Utf8Names utf8;
     ArchivePtr a = NewReader();
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
       error.message =
