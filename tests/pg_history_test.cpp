@@ -229,6 +229,38 @@ TEST_CASE("postgresql: an unreachable server shuts the gate in bounded time, no 
   CHECK(!Contains(list.output, "s3cret"));
 }
 
+// libpq decodes a URI before it connects, and quotes what it cannot parse: each spelling
+// of a password stays off the terminal, through every command that opens a history.
+TEST_CASE("postgresql: no spelling of a password reaches a message") {
+  const std::string port = std::to_string(Server().port() + 1);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> shapes = {
+      {"postgresql://bob@127.0.0.1:" + port + "/db?%70assword=Pw1secret", {"Pw1secret"}},
+      {"postgresql://bob@127.0.0.1:" + port + "/db?pass%77ord=Pw2secret", {"Pw2secret"}},
+      {"postgresql://bob@127.0.0.1:" + port + "/db?password=Pw3secret%zz", {"Pw3secret"}},
+      {"postgresql://bob:Pw4secret@[::1/db", {"Pw4secret"}},
+      {"postgresql://bob:Pw%355secret@127.0.0.1:" + port + "/db", {"Pw%355secret", "Pw55secret"}},
+      {"postgresql://bob@127.0.0.1:" + port + "/db?sslpassword=Pw6secret&sslmode=require",
+       {"Pw6secret"}},
+      {"postgresql://bob:Pw7secret@127.0.0.1:" + port + "/Pw7secret", {"Pw7secret"}},
+      {"postgresql://bob@127.0.0.1:" + port + "/db?password=%50w8secret&connect_timeout=x",
+       {"%50w8secret", "Pw8secret"}},
+  };
+  for (const auto& [uri, secrets] : shapes) {
+    CAPTURE(uri);
+    for (const std::string& command :
+         {"history list --history '" + uri + "'", "history verify --history '" + uri + "'",
+          "history migrate --history '" + uri + "'",
+          "replay --policy policies/ --history '" + uri + "' --baseline recorded"}) {
+      auto run = RunRelgate(command);
+      CAPTURE(run.output);
+      CHECK(run.exit_code == 2);
+      CHECK(Contains(run.output, "cannot connect to history postgresql://"));
+      for (const std::string& secret : secrets)
+        CHECK(!Contains(run.output, secret));
+    }
+  }
+}
+
 TEST_CASE("postgresql: a history user with rights on its own schema only") {
   Server().NewDatabase("limited");
   REQUIRE(Server().Sql("limited",

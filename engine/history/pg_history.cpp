@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/history/pg_uri.h"
 #include <endian.h>
 #include <libpq-fe.h>
 
@@ -103,20 +104,32 @@ Record ReadRecord(const PGresult* r, int row) {
 }
 
 PGconn* Connect(const std::string& uri, std::string& error) {
+  const PgUri inspected = InspectPgUri(uri);
+  if (!inspected.parsed) {
+    // libpq's own message quotes what it could not parse, password included.
+    error = fmt::format(
+        "cannot connect to history {}: libpq cannot parse the URI (its message is not shown, "
+        "as it can quote the password): check the %XX escapes, the [brackets] around an IPv6 "
+        "host and the parameter names",
+        inspected.shown);
+    return nullptr;
+  }
   // Defaults the URI may override: a bounded connect, and a name in pg_stat_activity.
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {"10", "relgate", uri.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    error = fmt::format("cannot connect to history {}: {}", Redacted(uri),
-                        (conn != nullptr ? Message(conn) : std::string("out of memory")));
+    error = Scrubbed(fmt::format("cannot connect to history {}: {}", inspected.shown,
+                                 (conn != nullptr ? Message(conn) : std::string("out of memory"))),
+                     inspected.secrets);
     PQfinish(conn);
     return nullptr;
   }
   // Lock waits are bounded too: a recorder never waits forever for the chain head.
   Result set(PQexec(conn, "SET lock_timeout = '60s'; SET client_min_messages = warning"));
   if (!set.ok()) {
-    error = fmt::format("cannot use history {}: {}", Redacted(uri), Message(conn));
+    error = Scrubbed(fmt::format("cannot use history {}: {}", inspected.shown, Message(conn)),
+                     inspected.secrets);
     PQfinish(conn);
     return nullptr;
   }
@@ -167,18 +180,21 @@ std::unique_ptr<PgHistory> PgHistory::Open(const std::string& uri, bool create,
   PGconn* conn = Connect(uri, error);
   if (conn == nullptr)
     return nullptr;
-  std::unique_ptr<PgHistory> history(new PgHistory(conn, Redacted(uri)));
+  const PgUri inspected = InspectPgUri(uri);
+  std::unique_ptr<PgHistory> history(new PgHistory(conn, inspected.shown, inspected.secrets));
   std::string problem;
   int version = SchemaVersion(conn, problem);
   if (version == 0 && create) {
     if (!CreateSchema(conn, problem)) {
-      error = fmt::format("cannot create history {}: {}", history->where_, problem);
+      error = Scrubbed(fmt::format("cannot create history {}: {}", history->where_, problem),
+                       history->secrets_);
       return nullptr;
     }
     version = SchemaVersion(conn, problem);
   }
   if (version < 0) {
-    error = fmt::format("cannot use history {}: {}", history->where_, problem);
+    error = Scrubbed(fmt::format("cannot use history {}: {}", history->where_, problem),
+                     history->secrets_);
     return nullptr;
   }
   if (version == 0) {
@@ -203,7 +219,8 @@ bool PgHistory::Migrate(const std::string& uri, std::string& message) {
   std::string problem;
   const int before = SchemaVersion(conn, problem);
   if (before < 0) {
-    message = fmt::format("cannot migrate history {}: {}", Redacted(uri), problem);
+    message = Scrubbed(fmt::format("cannot migrate history {}: {}", Redacted(uri), problem),
+                       InspectPgUri(uri).secrets);
     return false;
   }
   if (before > kSchemaVersion) {
@@ -219,7 +236,8 @@ bool PgHistory::Migrate(const std::string& uri, std::string& message) {
     return true;
   }
   if (!CreateSchema(conn, problem)) {
-    message = fmt::format("cannot migrate history {}: {}", Redacted(uri), problem);
+    message = Scrubbed(fmt::format("cannot migrate history {}: {}", Redacted(uri), problem),
+                       InspectPgUri(uri).secrets);
     return false;
   }
   message = fmt::format("history {}: schema version {} created", Redacted(uri), kSchemaVersion);
@@ -232,7 +250,8 @@ PgHistory::~PgHistory() {
 
 bool PgHistory::Append(Record& record, std::string& error) {
   auto fail = [&](const char* step) {
-    error = fmt::format("cannot record in history {}: {}: {}", where_, step, Message(conn_));
+    error = fmt::format("cannot record in history {}: {}: {}", where_, step,
+                        Scrubbed(Message(conn_), secrets_));
     std::string ignored;
     (void)Exec(conn_, "ROLLBACK", ignored);
     return false;
@@ -299,7 +318,8 @@ bool PgHistory::Append(Record& record, std::string& error) {
 bool PgHistory::List(const ListFilter& filter, bool with_facts,
                      const std::function<bool(const Record&)>& visit, std::string& error) {
   auto fail = [&](const char* step) {
-    error = fmt::format("cannot read history {}: {}: {}", where_, step, Message(conn_));
+    error = fmt::format("cannot read history {}: {}: {}", where_, step,
+                        Scrubbed(Message(conn_), secrets_));
     std::string ignored;
     (void)Exec(conn_, "ROLLBACK", ignored);
     return false;
@@ -367,7 +387,7 @@ int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
   const std::string sql = fmt::format("SELECT count(*) FROM relgate_records r WHERE {}", kFilter);
   Result count(PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
   if (!count.ok(PGRES_TUPLES_OK)) {
-    error = fmt::format("cannot read history {}: {}", where_, Message(conn_));
+    error = fmt::format("cannot read history {}: {}", where_, Scrubbed(Message(conn_), secrets_));
     return -1;
   }
   return std::atoll(PQgetvalue(count.get(), 0, 0));
@@ -382,7 +402,7 @@ std::optional<Record> PgHistory::Get(int64_t seq, std::string& error) {
       kColumns);
   Result r(PQexecParams(conn_, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 1));
   if (!r.ok(PGRES_TUPLES_OK)) {
-    error = fmt::format("cannot read history {}: {}", where_, Message(conn_));
+    error = fmt::format("cannot read history {}: {}", where_, Scrubbed(Message(conn_), secrets_));
     return std::nullopt;
   }
   if (PQntuples(r.get()) == 0)

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/history/store.h"
 
@@ -38,10 +39,12 @@ class PgHistory : public Store {
   [[nodiscard]] std::optional<Record> Get(int64_t seq, std::string& error) override;
 
  private:
-  PgHistory(PGconn* conn, std::string where) : conn_(conn), where_(std::move(where)) {}
+  PgHistory(PGconn* conn, std::string where, std::vector<std::string> secrets)
+      : conn_(conn), where_(std::move(where)), secrets_(std::move(secrets)) {}
 
   PGconn* conn_;
-  std::string where_;  // the URI without its password, for messages
+  std::string where_;                 // the URI without its password, for messages
+  std::vector<std::string> secrets_;  // masked in every message (history/pg_uri.h)
 };
 
 }  // namespace relgate::history

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/history/pg_history.h"
+#include "engine/history/pg_uri.h"
 #include "engine/history/sqlite_history.h"
 
 namespace relgate::history {
@@ -19,27 +20,7 @@ bool IsPostgresUri(const std::string& location) {
 }
 
 std::string Redacted(const std::string& location) {
-  if (!IsPostgresUri(location))
-    return location;
-  // postgresql://user:password@host/db -> postgresql://user:***@host/db
-  const size_t scheme = location.find("://") + 3;
-  const size_t at = location.find('@', scheme);
-  const size_t slash = location.find('/', scheme);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at))
-    return location.find("password=") == std::string::npos
-               ? location
-               : fmt::format("{}password=***", location.substr(0, location.find("password=")));
-  const size_t colon = location.find(':', scheme);
-  std::string out = location;
-  if (colon != std::string::npos && colon < at)
-    out = fmt::format("{}***{}", location.substr(0, colon + 1), location.substr(at));
-  const size_t password = out.find("password=");
-  if (password != std::string::npos) {
-    const size_t end = out.find('&', password);
-    out = fmt::format("{}password=***{}", out.substr(0, password),
-                      (end == std::string::npos ? "" : out.substr(end)));
-  }
-  return out;
+  return IsPostgresUri(location) ? InspectPgUri(location).shown : location;
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& location, bool create, std::string& error) {
