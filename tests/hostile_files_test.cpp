@@ -189,5 +189,81 @@ TEST_CASE("a facts file over the limit is refused before it is read, and a FIFO 
   CHECK(Contains(output, "\"verdict\":\"open\""));
 }
 
+// Nesting and key depth are bounded before a parser library sees them: a deep TOML key
+// (toml++ builds it as nested tables, recursively), deep arrays and inline tables, and deep
+// YAML and JSON, each refused at its line, exit 2; lockfiles written with the shapes real
+// ones use (quoted keys with dots, dotted strings, floats, multi-line strings) still read.
+TEST_CASE("deep keys and nesting in every parsed format are refused at their line") {
+  Sandbox box;
+  const std::string lock = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n";
+  auto dotted = [](size_t parts) {
+    std::string key = "a";
+    for (size_t k = 1; k < parts; ++k)
+      key += ".a";
+    return key;
+  };
+
+  struct Shape {
+    const char* name;
+    std::string text;
+    const char* expected;
+  };
+
+  const std::vector<Shape> toml = {
+      {"header", lock + "[" + dotted(100000) + ".b]\n",
+       ":5:129: error: a dotted key of more than 64 parts"},
+      {"key", lock + dotted(100000) + ".b = 1\n",
+       ":5:128: error: a dotted key of more than 64 parts"},
+      {"array of tables", lock + "[[" + dotted(70) + "]]\n", ":5:130: error: a dotted key"},
+      {"inline table key", lock + "x = { y = 1, " + dotted(70) + " = 2 }\n",
+       ":5:141: error: a dotted key"},
+      {"arrays", lock + "x = " + std::string(100000, '[') + std::string(100000, ']') + "\n",
+       ":5:69: error: arrays and inline tables nested deeper than 64 levels"},
+      {"inline tables",
+       lock + "x = " +
+           [] {
+             std::string t;
+             for (int k = 0; k < 1000; ++k)
+               t += "{a=";
+             return t + "1" + std::string(1000, '}');
+           }() +
+           "\n",
+       ":5:197: error: arrays and inline tables nested deeper than 64 levels"},
+  };
+  for (const Shape& shape : toml) {
+    CAPTURE(shape.name);
+    std::ofstream(box.dir / "Cargo.lock") << shape.text;
+    auto run = RunRelgate("import cargo-lock '" + (box.dir / "Cargo.lock").string() + "'");
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, shape.expected));
+  }
+  std::ofstream(box.dir / "Cargo.lock")
+      << lock << "[metadata]\n"
+      << dotted(64) << " = \"x.y.z\"\n\"" << dotted(500)
+      << "\" = \"quoted\"\nf = [1.5, 2.5, {a.b.c = \"[[{{\"}]\ns = \"\"\"\n"
+      << dotted(500) << " [[[[ {{{{\n\"\"\"\n";
+  auto ok = RunRelgate("import cargo-lock '" + (box.dir / "Cargo.lock").string() + "'", false);
+  CHECK(ok.exit_code == 0);
+  CHECK(Contains(ok.output, "\"kind\": \"cargo-lock\""));
+  // YAML and JSON facts, and YAML importers, likewise.
+  std::ofstream(box.dir / "deep.yaml")
+      << "a: " << std::string(100000, '[') << std::string(100000, ']') << "\n";
+  std::ofstream(box.dir / "deep.json")
+      << "{\"a\": " << std::string(100000, '[') << std::string(100000, ']') << "}\n";
+  for (const std::string& command :
+       {"eval --policy '" + box.policy.string() + "' --facts '" + (box.dir / "deep.yaml").string() +
+            "'",
+        "eval --policy '" + box.policy.string() + "' --facts '" + (box.dir / "deep.json").string() +
+            "'",
+        "import pnpm-lock '" + (box.dir / "deep.yaml").string() + "'",
+        "import github-workflow '" + (box.dir / "deep.yaml").string() + "'"}) {
+    CAPTURE(command);
+    auto run = RunRelgate(command);
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, "deep."));
+    CHECK(Contains(run.output, ":1:"));
+  }
+}
+
 }  // namespace
 }  // namespace relgate

@@ -15,6 +15,7 @@
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/toml_bounds.h"
 #include <toml++/toml.h>
 
 namespace relgate::import {
@@ -29,6 +30,12 @@ std::string Str(const toml::table& t, std::string_view key) {
 std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error) {
   error.file = path;
+  if (internal::TomlBoundsError bounds; !internal::CheckTomlBounds(bytes, bounds)) {
+    error.line = bounds.line;
+    error.column = bounds.column;
+    error.message = bounds.message;
+    return nullptr;
+  }
   toml::table root;
   try {
     root = toml::parse(bytes, path);

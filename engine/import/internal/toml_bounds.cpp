@@ -1,0 +1,99 @@
+#include "engine/import/internal/toml_bounds.h"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace relgate::import::internal {
+
+bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
+  // Where the scanner is: in a key (counting its dots) or in a value, and the open arrays
+  // ('[') and inline tables ('{') of the value; a table header is a key in brackets.
+  std::vector<char> open;
+  bool in_key = true, in_header = false;
+  size_t parts = 1;
+  uint32_t line = 1, column = 0;
+  auto fail = [&](std::string message) {
+    error = {line, column + 1, std::move(message)};  // columns count from 1
+    return false;
+  };
+  auto start_key = [&] {
+    in_key = true;
+    parts = 1;
+  };
+  size_t i = 0;
+  auto advance = [&](size_t n) {
+    for (size_t k = 0; k < n && i < text.size(); ++k, ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 0;
+      } else {
+        ++column;
+      }
+    }
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    const std::string_view rest = text.substr(i);
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n')
+        advance(1);
+      continue;
+    }
+    if (rest.starts_with("\"\"\"") || rest.starts_with("'''")) {
+      const std::string_view quote = rest.substr(0, 3);
+      advance(3);
+      while (i < text.size() && !text.substr(i).starts_with(quote))
+        advance(text[i] == '\\' && quote[0] == '"' ? 2 : 1);
+      advance(3);
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      advance(1);
+      while (i < text.size() && text[i] != c && text[i] != '\n')
+        advance(text[i] == '\\' && c == '"' ? 2 : 1);
+      advance(1);
+      continue;
+    }
+    if (c == '\n') {
+      if (open.empty() && !in_header)
+        start_key();
+      advance(1);
+      continue;
+    }
+    if (in_key && c == '.') {
+      if (++parts > kMaxTomlKeyParts)
+        return fail(fmt::format("a dotted key of more than {} parts", kMaxTomlKeyParts));
+    } else if (in_header) {
+      if (c == ']') {
+        in_header = false;
+        in_key = false;
+      }
+    } else if (in_key && c == '[' && open.empty()) {
+      in_header = true;
+      parts = 1;
+      if (i + 1 < text.size() && text[i + 1] == '[')
+        advance(1);
+    } else if (in_key && c == '=') {
+      in_key = false;
+    } else if (!in_key && (c == '[' || c == '{')) {
+      open.push_back(c);
+      if (open.size() > kMaxTomlNesting)
+        return fail(
+            fmt::format("arrays and inline tables nested deeper than {} levels", kMaxTomlNesting));
+      if (c == '{')
+        start_key();
+    } else if (!in_key && (c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+    } else if (!in_key && c == ',' && !open.empty() && open.back() == '{') {
+      start_key();
+    } else if (in_key && c == '}' && !open.empty()) {
+      open.pop_back();  // `{}`: an empty inline table
+      in_key = false;
+    }
+    advance(1);
+  }
+  return true;
+}
+
+}  // namespace relgate::import::internal

@@ -1,0 +1,27 @@
+// The shape of a TOML document bounded before toml++ sees it (internal to engine/import).
+// toml++ builds a dotted key (`a.b.c = 1`, `[a.b.c]`) as nested tables and tears them down
+// recursively, so a key of 50,000 parts overflows the stack; its own limit covers nested
+// arrays and inline tables only. A lockfile needs a handful of each: a key of more than
+// kMaxTomlKeyParts parts, or arrays and inline tables nested deeper than
+// kMaxTomlNesting, is refused at its line and column.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace relgate::import::internal {
+
+inline constexpr size_t kMaxTomlKeyParts = 64;
+inline constexpr size_t kMaxTomlNesting = 64;
+
+struct TomlBoundsError {
+  uint32_t line = 0, column = 0;
+  std::string message;
+};
+
+// True when `text` is within the bounds; else false with where and why.
+[[nodiscard]] bool CheckTomlBounds(std::string_view text, TomlBoundsError& error);
+
+}  // namespace relgate::import::internal
