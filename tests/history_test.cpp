@@ -127,7 +127,7 @@ TEST_CASE("verify names the first record edited, inserted or deleted, and a cut 
   const fs::path pristine = h.dir / "pristine.db";
   fs::copy_file(h.db, pristine);
   for (const Tamper& t : cases) {
-    CAPTURE(t.sql);
+    CAPTURE(std::string(t.sql));
     fs::copy_file(pristine, h.db, fs::copy_options::overwrite_existing);
     fs::remove(h.db + "-wal");
     fs::remove(h.db + "-shm");
@@ -144,6 +144,65 @@ TEST_CASE("verify names the first record edited, inserted or deleted, and a cut 
   auto cut = h.History("verify --head " + last_head);
   CHECK(cut.exit_code == 1);
   CHECK(Contains(cut.output, "the chain no longer leads to head " + last_head));
+}
+
+// SQLite keeps whatever type a value was written with: the same bytes as a BLOB or as
+// TEXT hash alike but compare unequal, which would drop a record from filters and from the
+// chain walk. Every type trick is found, by verify and by every read.
+TEST_CASE("a value stored with another type is found by verify, list and replay") {
+  HistoryDir h;
+  for (const char* release : kReleases)
+    h.Record(release);
+  const fs::path pristine = h.dir / "pristine.db";
+  fs::copy_file(h.db, pristine);
+
+  struct Trick {
+    const char* sql;
+    const char* problem;
+  } tricks[] = {
+      {"UPDATE records SET repo = CAST(repo AS BLOB) WHERE seq = 2",
+       "record 2: its repo is stored as blob, not text"},
+      // INTEGER affinity turns '123' back into 123; '123x' stays text, and reads as 123.
+      {"UPDATE records SET release_time = release_time || 'x' WHERE seq = 3",
+       "record 3: its release_time is stored as text, not integer"},
+      {"UPDATE records SET verdict = CAST(verdict AS BLOB) WHERE seq = 1",
+       "record 1: its verdict is stored as blob, not text"},
+      {"UPDATE records SET release_id = CAST(release_id AS BLOB) WHERE seq = 3",
+       "record 3: its release_id is stored as blob, not text"},
+      {"UPDATE records SET hash = CAST(hash AS BLOB), prev_hash = CAST(prev_hash AS BLOB) WHERE "
+       "seq = 3",
+       "record 3: its prev_hash is stored as blob, not text"},
+      {"UPDATE facts SET bytes = CAST(bytes AS TEXT) WHERE seq = 2",
+       "the facts of record 2 (file 0) are stored with the wrong types"},
+  };
+
+  for (const Trick& t : tricks) {
+    CAPTURE(std::string(t.sql));
+    fs::copy_file(pristine, h.db, fs::copy_options::overwrite_existing);
+    fs::remove(h.db + "-wal");
+    fs::remove(h.db + "-shm");
+    h.Sql(t.sql);
+    auto verify = h.History("verify");
+    CAPTURE(verify.output);
+    CHECK(verify.exit_code == 1);
+    CHECK(Contains(verify.output, t.problem));
+    CHECK(Contains(verify.output, "edited outside relgate"));
+    auto list = h.History("list --repo acme/billing");
+    CHECK(list.exit_code == 2);
+    CHECK(Contains(list.output, t.problem));
+    auto replay =
+        RunRelgate("replay --policy policies --history '" + h.db + "' --repo acme/billing");
+    CHECK(replay.exit_code == 2);
+    CHECK(Contains(replay.output, t.problem));
+  }
+  // A release time at the very end of time is still walked.
+  fs::copy_file(pristine, h.db, fs::copy_options::overwrite_existing);
+  fs::remove(h.db + "-wal");
+  fs::remove(h.db + "-shm");
+  h.Sql("UPDATE records SET release_time = 9223372036854775807 WHERE seq = 3");
+  auto verify = h.History("verify");
+  CHECK(verify.exit_code == 1);
+  CHECK(Contains(verify.output, "record 3 (release r-000107) was edited"));
 }
 
 TEST_CASE("recording needs a release id, time and repository, before anything is evaluated") {

@@ -47,8 +47,8 @@ constexpr const char* kColumns =
     "r.decision, r.prev_hash, r.hash";
 
 constexpr const char* kFilter =
-    "($1 = '' OR r.repo = $1) AND r.release_time >= $2::bigint AND r.release_time < "
-    "$3::bigint AND ($4 = '' OR r.verdict = $4)";
+    "($1 = '' OR r.repo = $1) AND r.release_time >= $2::bigint AND ($3::bigint = "
+    "9223372036854775807 OR r.release_time < $3::bigint) AND ($4 = '' OR r.verdict = $4)";
 
 // A result, cleared on every path.
 class Result {

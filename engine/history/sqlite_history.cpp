@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <thread>
 
 #include <fmt/format.h>
@@ -83,6 +84,51 @@ Record ReadRecord(sqlite3_stmt* s) {
   r.prev_hash = Text(s, 8);
   r.hash = Text(s, 9);
   return r;
+}
+
+// SQLite stores whatever type a value was written with, whatever the column says: a repo
+// written as a BLOB or a time as TEXT hashes the same bytes, yet compares unequal to every
+// filter, so a record edited that way would drop out of `--repo` and of the chain walk
+// unseen. Every read first looks for a value of the wrong type (the record header holds
+// the types: this reads no payload) and refuses the history if one is found.
+std::string MistypedValue(sqlite3* db) {
+  Statement records(db,
+                    "SELECT seq, typeof(seq), typeof(release_id), typeof(release_time), "
+                    "typeof(repo), typeof(evaluated_at), typeof(policy_digest), typeof(verdict), "
+                    "typeof(decision), typeof(prev_hash), typeof(hash) FROM records WHERE "
+                    "typeof(seq) != 'integer' OR typeof(release_id) != 'text' OR "
+                    "typeof(release_time) != 'integer' OR typeof(repo) != 'text' OR "
+                    "typeof(evaluated_at) != 'integer' OR typeof(policy_digest) != 'text' OR "
+                    "typeof(verdict) != 'text' OR typeof(decision) != 'text' OR "
+                    "typeof(prev_hash) != 'text' OR typeof(hash) != 'text' ORDER BY seq LIMIT 1");
+  if (!records.ok())
+    return sqlite3_errmsg(db);
+  if (sqlite3_step(records.get()) == SQLITE_ROW) {
+    static const char* kNames[] = {"seq",          "release_id",    "release_time", "repo",
+                                   "evaluated_at", "policy_digest", "verdict",      "decision",
+                                   "prev_hash",    "hash"};
+    static const char* kTypes[] = {"integer", "text", "integer", "text", "integer",
+                                   "text",    "text", "text",    "text", "text"};
+    for (int k = 0; k < 10; ++k) {
+      const std::string type = Text(records.get(), k + 1);
+      if (type != kTypes[k])
+        return fmt::format(
+            "record {}: its {} is stored as {}, not {}: the history was edited outside relgate",
+            Text(records.get(), 0), kNames[k], type, kTypes[k]);
+    }
+  }
+  Statement facts(db,
+                  "SELECT seq, position, typeof(name), typeof(bytes) FROM facts WHERE "
+                  "typeof(seq) != 'integer' OR typeof(position) != 'integer' OR typeof(name) != "
+                  "'text' OR typeof(bytes) != 'blob' LIMIT 1");
+  if (!facts.ok())
+    return sqlite3_errmsg(db);
+  if (sqlite3_step(facts.get()) == SQLITE_ROW)
+    return fmt::format(
+        "the facts of record {} (file {}) are stored with the wrong types (name {}, bytes {}): "
+        "the history was edited outside relgate",
+        Text(facts.get(), 0), Text(facts.get(), 1), Text(facts.get(), 2), Text(facts.get(), 3));
+  return "";
 }
 
 }  // namespace
@@ -229,10 +275,14 @@ bool SqliteHistory::LoadFacts(Record& record, std::string& error) {
 
 bool SqliteHistory::List(const ListFilter& filter, bool with_facts,
                          const std::function<bool(const Record&)>& visit, std::string& error) {
+  if (std::string mistyped = MistypedValue(db_); !mistyped.empty()) {
+    error = mistyped;
+    return false;
+  }
   const std::string sql = fmt::format(
-      "SELECT {} FROM records WHERE (?1 = '' OR repo = ?1) AND release_time >= ?2 AND release_time "
-      "< ?3 AND (?4 = '' OR verdict = ?4) ORDER BY seq",
-      kRecordColumns);
+      "SELECT {} FROM records WHERE (?1 = '' OR repo = ?1) AND release_time >= ?2 AND (?3 = {} "
+      "OR release_time < ?3) AND (?4 = '' OR verdict = ?4) ORDER BY seq",
+      kRecordColumns, std::numeric_limits<int64_t>::max());
   Statement select(db_, sql.c_str());
   if (!select.ok()) {
     error = sqlite3_errmsg(db_);
@@ -258,9 +308,15 @@ bool SqliteHistory::List(const ListFilter& filter, bool with_facts,
 }
 
 int64_t SqliteHistory::Count(const ListFilter& filter, std::string& error) {
-  Statement select(db_,
-                   "SELECT count(*) FROM records WHERE (?1 = '' OR repo = ?1) AND "
-                   "release_time >= ?2 AND release_time < ?3 AND (?4 = '' OR verdict = ?4)");
+  if (std::string mistyped = MistypedValue(db_); !mistyped.empty()) {
+    error = mistyped;
+    return -1;
+  }
+  const std::string sql = fmt::format(
+      "SELECT count(*) FROM records WHERE (?1 = '' OR repo = ?1) AND release_time >= ?2 AND (?3 = "
+      "{} OR release_time < ?3) AND (?4 = '' OR verdict = ?4)",
+      std::numeric_limits<int64_t>::max());
+  Statement select(db_, sql.c_str());
   if (!select.ok()) {
     error = sqlite3_errmsg(db_);
     return -1;
@@ -277,6 +333,10 @@ int64_t SqliteHistory::Count(const ListFilter& filter, std::string& error) {
 }
 
 std::optional<Record> SqliteHistory::Get(int64_t seq, std::string& error) {
+  if (std::string mistyped = MistypedValue(db_); !mistyped.empty()) {
+    error = mistyped;
+    return std::nullopt;
+  }
   const std::string sql = fmt::format("SELECT {} FROM records WHERE seq = ?", kRecordColumns);
   Statement select(db_, sql.c_str());
   if (!select.ok()) {
