@@ -211,7 +211,7 @@ TEST_CASE("the policy repository's workflow: format, tests with coverage, replay
   CAPTURE(replay.out);
   CHECK(replay.exit_code == 0);  // the same policy blocks nothing new
   CHECK(testing::ReadFile((w.dir / "replay.md").string())
-            .rfind("## Policy replay: blocks nothing the baseline allowed", 0) == 0);
+            .rfind("## Policy replay: the candidate blocks nothing the baseline allowed", 0) == 0);
 }
 
 }  // namespace

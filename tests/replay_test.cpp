@@ -81,7 +81,7 @@ TEST_CASE("the markdown report is tables a reviewer can read in a pull request")
   auto md =
       Replay("tests/data/replay/stricter", kSample + " --baseline policies --format markdown");
   CHECK(md.exit_code == 1);
-  CHECK(md.output.rfind("## Policy replay: newly blocks 51 releases\n", 0) == 0);
+  CHECK(md.output.rfind("## Policy replay: the candidate newly blocks 51 releases\n", 0) == 0);
   CHECK(Contains(md.output, "| baseline.two_person_review | 65 (was 15) | 0 | 0 |"));
   CHECK(Contains(md.output, "### Newly blocked (51)"));
   CHECK(Contains(md.output,
@@ -128,7 +128,8 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
   auto same = Replay("policies", "'" + db + "' --baseline recorded");
   CHECK(same.exit_code == 0);
   CHECK(Contains(same.output,
-                 "3 releases replayed; blocked by the candidate 2, by the recorded verdicts 2"));
+                 "3 releases replayed, 3 compared; blocked by the candidate 2, by the recorded "
+                 "verdicts 2"));
   auto stricter =
       Replay("tests/data/replay/stricter", "'" + db + "' --baseline recorded --format json");
   CHECK(stricter.exit_code == 1);
@@ -138,9 +139,45 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
   CHECK(Contains(stricter.output, "\"baseline\":{\"baseline.two_person_review\":{\"blocks\":1,"));
   auto filtered =
       Replay("tests/data/replay/stricter", "'" + db + "' --baseline recorded --repo acme/billing");
-  CHECK(filtered.exit_code == 0);  // only the release that was already shut
-  CHECK(Contains(filtered.output, "1 releases replayed"));
+  // Only the release that was already shut, which the candidate cannot decide: nothing
+  // was compared, and that is not a pass.
+  CHECK(filtered.exit_code == 2);
+  CHECK(Contains(filtered.output, "REPLAY: nothing compared: no release was decided by both"));
+  CHECK(Contains(filtered.output, "1 release replayed, 0 compared"));
   fs::remove_all(dir);
+}
+
+// A replay in which neither policy decides anything compared nothing: it says so, in every
+// format, and exits 2, so a CI job gating on its exit code stays shut.
+TEST_CASE("a replay that compared nothing is not a pass") {
+  const std::string undecided = "tests/data/replay/stricter";  // needs provenance.signed_by
+  for (const char* format : {"text", "json", "markdown", "html"}) {
+    CAPTURE(format);
+    auto both = Replay(undecided, kSample + " --baseline " + undecided + " --format " + format);
+    CHECK(both.exit_code == 2);
+    if (std::string(format) == "json") {
+      CHECK(Contains(both.output, "\"exit_code\":2"));
+      CHECK(Contains(both.output, "\"compared\":0,\"undecided_by_both\":150"));
+    } else {
+      CHECK(Contains(both.output,
+                     "othing compared: no release was decided by both; they decided "
+                     "none of the 150 releases"));
+    }
+  }
+  auto text = Replay(undecided, kSample + " --baseline " + undecided);
+  CHECK(Contains(text.output,
+                 "150 releases replayed, 0 compared, 150 undecided by both (not "
+                 "compared)"));
+  // The candidate alone, deciding nothing; and a selection with no release at all.
+  auto alone = Replay(undecided, kSample);
+  CHECK(alone.exit_code == 1);  // every release it cannot decide counts as blocked
+  auto none = Replay("policies", kSample + " --baseline policies --since 2099-01-01");
+  CHECK(none.exit_code == 2);
+  CHECK(Contains(none.output, "REPLAY: nothing compared: no release was read"));
+  // Some releases compared: the undecided ones are counted apart, and the verdict stands.
+  auto same = Replay("policies", kSample + " --baseline policies");
+  CHECK(same.exit_code == 0);
+  CHECK(Contains(same.output, "(150 of 150 releases compared)"));
 }
 
 TEST_CASE("unreadable releases are counted and the replay goes on, and bad inputs exit 2") {
@@ -153,7 +190,7 @@ TEST_CASE("unreadable releases are counted and the replay goes on, and bad input
   auto run = Replay("policies", "'" + file.string() + "' --baseline policies");
   CAPTURE(run.output);
   CHECK(run.exit_code == 0);
-  CHECK(Contains(run.output, "2 releases replayed, 2 unreadable"));
+  CHECK(Contains(run.output, "2 releases replayed, 2 compared, 2 unreadable"));
   CHECK(Contains(run.output,
                  "line 3: invalid JSON: expected a key in double quotes (line 1, "
                  "column 2 of the document)"));
@@ -174,7 +211,7 @@ TEST_CASE("without a baseline the candidate alone is reported: every release it 
   auto run = Replay("policies", kSample);
   CHECK(run.exit_code == 1);
   CHECK(Contains(run.output, "REPLAY: the candidate blocks 99 releases\n"));
-  CHECK(Contains(run.output, "150 releases replayed; blocked by the candidate 99\n"));
+  CHECK(Contains(run.output, "150 releases replayed, 150 compared; blocked by the candidate 99\n"));
   CHECK(Contains(run.output, "\nblocked: 99\n"));
   CHECK(!Contains(run.output, "newly allowed"));
   CHECK(Contains(run.output, "  baseline.two_person_review  15, 0, 0\n"));

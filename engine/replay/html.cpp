@@ -6,6 +6,7 @@
 // network. Every figure is also a data-* attribute, so that a test can read the rendered
 // page back and compare it with the JSON report.
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -52,9 +53,11 @@ ul{margin:0;padding-left:1.2em}code{font-size:.92em}footer{margin-top:3em;color:
 void Totals(std::string& out, const Summary& s, bool alone) {
   out += fmt::format(
       "<table class=\"totals\"><tr><th>releases "
-      "replayed</th>{}</tr><tr><th>unreadable</th>{}</tr><tr><th>blocked by the "
+      "replayed</th>{}</tr><tr><th>compared (decided by both)</th>{}</tr><tr><th>undecided by "
+      "both (not compared)</th>{}</tr><tr><th>unreadable</th>{}</tr><tr><th>blocked by the "
       "candidate</th>{}</tr>",
-      Figure("releases", s.releases), Figure("unreadable", s.unreadable),
+      Figure("releases", s.releases), Figure("compared", s.compared),
+      Figure("undecided_by_both", s.undecided_by_both), Figure("unreadable", s.unreadable),
       Figure("blocked.candidate", s.candidate_blocked));
   if (!alone) {
     out += fmt::format("<tr><th>blocked by the baseline</th>{}</tr>",
@@ -182,14 +185,9 @@ void Changes(std::string& out, const char* title, const char* id,
 
 std::string RenderHtml(const Summary& s) {
   const bool alone = s.baseline.empty();
-  const int64_t blocked = static_cast<int64_t>(s.newly_blocked.size());
-  const std::string headline = ExitCode(s) == 0
-                                   ? (alone ? "The candidate blocks no release."
-                                            : "The candidate blocks nothing the baseline allowed.")
-                               : alone ? fmt::format("The candidate blocks {} release{}",
-                                                     N(blocked), (blocked == 1 ? "." : "s."))
-                                       : fmt::format("The candidate newly blocks {} release{}",
-                                                     N(blocked), (blocked == 1 ? "." : "s."));
+  std::string headline = Headline(s);
+  headline[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(headline[0])));
+  headline += '.';
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta "
       "http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
@@ -199,7 +197,10 @@ std::string RenderHtml(const Summary& s) {
   out += fmt::format(
       "<h1>Policy replay</h1>\n<p class=\"verdict {}\" data-exit-code=\"{}\">{}</p>\n<p>Compared "
       "with {}. An undecided release counts as blocked, as at the gate.</p>\n",
-      ExitCode(s) == 0 ? "passes" : "blocks", N(ExitCode(s)), Html(headline),
+      ExitCode(s) == 0   ? "passes"
+      : ExitCode(s) == 1 ? "blocks"
+                         : "undecided",
+      N(ExitCode(s)), Html(headline),
       (s.baseline == "recorded" ? std::string("the verdicts recorded in the history")
        : alone                  ? std::string("nothing (the candidate alone)")
                : fmt::format("the baseline policy <code>sha256:{}</code>", s.baseline)));

@@ -413,6 +413,10 @@ void Replayer::Collect() {
     Count(summary_.baseline_rules, r.baseline);
     const bool now_blocked = Blocked(r.candidate);
     const bool was_blocked = Blocked(r.baseline);
+    const bool now_decided = r.candidate.verdict != "undecided";
+    const bool was_decided = r.baseline.verdict != "undecided";
+    summary_.compared += now_decided && was_decided;
+    summary_.undecided_by_both += !now_decided && !was_decided;
     summary_.candidate_blocked += now_blocked;
     summary_.baseline_blocked += was_blocked;
     if (now_blocked && !was_blocked) {

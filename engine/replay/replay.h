@@ -89,8 +89,13 @@ struct Week {
 };
 
 struct Summary {
-  int64_t releases = 0;    // decided
+  int64_t releases = 0;    // read and evaluated
   int64_t unreadable = 0;  // could not be read (listed in `unreadable_releases`)
+  // Of `releases`: decided by both policies (open or shut on each side; with no baseline,
+  // decided by the candidate) -- the releases the comparison says something about -- and
+  // undecided by both, which say nothing.
+  int64_t compared = 0;
+  int64_t undecided_by_both = 0;
   std::vector<std::pair<std::string, std::string>> unreadable_releases;  // id, reason
   std::map<std::string, RuleCounts> candidate_rules;
   std::map<std::string, RuleCounts> baseline_rules;

@@ -101,21 +101,44 @@ std::string Releases(size_t n) {
 }  // namespace
 
 int ExitCode(const Summary& s) {
-  return s.newly_blocked.empty() ? 0 : 1;
+  if (!s.newly_blocked.empty())
+    return 1;
+  return s.compared == 0 ? 2 : 0;
+}
+
+std::string Headline(const Summary& s) {
+  const bool alone = s.baseline.empty();
+  switch (ExitCode(s)) {
+    case 1:
+      return alone ? fmt::format("the candidate blocks {}", Releases(s.newly_blocked.size()))
+                   : fmt::format("the candidate newly blocks {}", Releases(s.newly_blocked.size()));
+    case 2:
+      return s.releases == 0
+                 ? "nothing compared: no release was read"
+                 : fmt::format("nothing compared: {} decided none of the {}",
+                               alone ? "the candidate" : "no release was decided by both; they",
+                               Releases(static_cast<size_t>(s.releases)));
+    default:
+      return fmt::format("the candidate blocks {} ({} of {} compared)",
+                         alone ? "no release" : "nothing the baseline allowed", s.compared,
+                         Releases(static_cast<size_t>(s.releases)));
+  }
+}
+
+std::string Counts(const Summary& s) {
+  std::string out = fmt::format("{} replayed, {} compared",
+                                Releases(static_cast<size_t>(s.releases)), s.compared);
+  if (s.undecided_by_both > 0)
+    out += fmt::format(", {} undecided by {} (not compared)", s.undecided_by_both,
+                       s.baseline.empty() ? "the candidate" : "both");
+  if (s.unreadable > 0)
+    out += fmt::format(", {} unreadable", s.unreadable);
+  return out;
 }
 
 std::string RenderText(const Summary& s) {
   const bool alone = s.baseline.empty();
-  std::string out =
-      ExitCode(s) == 0 ? (alone ? "REPLAY: the candidate blocks no release"
-                                : "REPLAY: the candidate blocks nothing the "
-                                  "baseline allowed")
-      : alone
-          ? fmt::format("REPLAY: the candidate blocks {}", Releases(s.newly_blocked.size()))
-          : fmt::format("REPLAY: the candidate newly blocks {}", Releases(s.newly_blocked.size()));
-  out += fmt::format("\n{} releases replayed", s.releases);
-  if (s.unreadable > 0)
-    out += fmt::format(", {} unreadable", s.unreadable);
+  std::string out = fmt::format("REPLAY: {}\n{}", Headline(s), Counts(s));
   out += fmt::format("; blocked by the candidate {}", s.candidate_blocked);
   if (!alone)
     out += fmt::format(", by {} {}", BaselineName(s), s.baseline_blocked);
@@ -188,14 +211,7 @@ void MarkdownChanges(std::string& out, const char* title, const std::vector<Chan
 
 std::string RenderMarkdown(const Summary& s) {
   const bool alone = s.baseline.empty();
-  std::string out = "## Policy replay: ";
-  out += ExitCode(s) == 0
-             ? (alone ? "blocks no release\n" : "blocks nothing the baseline allowed\n")
-         : alone ? fmt::format("blocks {}\n", Releases(s.newly_blocked.size()))
-                 : fmt::format("newly blocks {}\n", Releases(s.newly_blocked.size()));
-  out += fmt::format("\n{} releases replayed", s.releases);
-  if (s.unreadable > 0)
-    out += fmt::format(", {} unreadable", s.unreadable);
+  std::string out = fmt::format("## Policy replay: {}\n\n{}", Headline(s), Counts(s));
   out += fmt::format(". Blocked by the candidate: {}", s.candidate_blocked);
   if (!alone)
     out += fmt::format("; by {}: {}", BaselineName(s), s.baseline_blocked);
@@ -250,6 +266,8 @@ std::string RenderJson(const Summary& s) {
   w.Int("releases", s.releases);
   w.Int("unreadable", s.unreadable);
   JsonCounts(w, "blocked", s.candidate_blocked, s.baseline_blocked);
+  w.Int("compared", s.compared);
+  w.Int("undecided_by_both", s.undecided_by_both);
   w.Key("rules");
   w.Open('{');
   JsonRules(w, "candidate", s.candidate_rules);
