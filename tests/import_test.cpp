@@ -11,6 +11,7 @@
 
 #include "engine/attest/dsse.h"
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
 
@@ -158,6 +159,40 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
   auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);
   CHECK(ok.exit_code == 0);
   CHECK(testing::ReadFile(out).rfind("{\n  \"lockfile\": {", 0) == 0);
+  fs::remove_all(dir);
+}
+
+// JSON Lines of statements: a bad line is named as itself, whichever line it is (the
+// first included), while a document spread over lines keeps the whole file's error.
+TEST_CASE("JSON Lines errors name the bad line, the first included") {
+  const fs::path dir = testing::TempDir("relgate-jsonl");
+  const std::string good = testing::ReadFile(
+      testing::SourceDir() +
+      "/tests/data/import/slsa/gh-cli__github_provenance_demo-0.0.12.bundle.jsonl");
+  const std::string line = good.substr(0, good.find('\n'));
+
+  struct Shape {
+    const char* name;
+    std::string text;
+    const char* where;
+  } shapes[] = {
+      {"first", "{\"bad\": }\n" + line + "\n", "first.jsonl:1:9: error: invalid JSON"},
+      {"second", line + "\n{\"bad\": }\n", "second.jsonl:2:9: error: invalid JSON"},
+      // Unclosed: the whole file's parse fails only on line 2, where the next one begins.
+      {"unclosed first", "{\"payloadType\": \"x\"\n" + line + "\n", "unclosed first.jsonl:1:"},
+      {"after blanks", line + "\n\n\n[1,\n", "after blanks.jsonl:4:"},
+      {"third of three", line + "\n" + line + "\n  {\"x\": tru}\n", "third of three.jsonl:3:"},
+      {"spread", "{\n  \"payloadType\": \"x\",\n  \"payload\": ,\n}\n", "spread.jsonl:3:"},
+  };
+
+  for (const Shape& shape : shapes) {
+    CAPTURE(shape.name);
+    const fs::path file = dir / (std::string(shape.name) + ".jsonl");
+    std::ofstream(file) << shape.text;
+    auto run = RunRelgate("import slsa '" + file.string() + "'");
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, shape.where));
+  }
   fs::remove_all(dir);
 }
 

@@ -39,27 +39,45 @@ bool StatementReader::Read(std::string_view bytes, const std::string& path,
   if (auto whole = facts::ParseJson(bytes, path, error)) {
     docs_.push_back(std::move(whole));
   } else {
-    // JSON Lines: one attestation per line.
+    // JSON Lines: one attestation per line. The file is JSON Lines when some line is a
+    // JSON document on its own; then a bad line is reported as itself, at its own line
+    // (line 1 included). Otherwise it is one document spread over lines, and the
+    // whole-file error stands.
     const facts::LoadError whole_error = error;
-    size_t begin = 0, line = 0;
-    while (begin < bytes.size()) {
+
+    struct Line {
+      size_t number;
+      std::string_view text;
+    };
+
+    std::vector<Line> lines;
+    for (size_t begin = 0, number = 1; begin < bytes.size(); ++number) {
       size_t end = bytes.find('\n', begin);
       if (end == std::string_view::npos)
         end = bytes.size();
-      ++line;
       const std::string_view text = bytes.substr(begin, end - begin);
       begin = end + 1;
-      if (text.find_first_not_of(" \t\r") == std::string_view::npos)
-        continue;
-      facts::LoadError e;
-      auto doc = facts::ParseJson(text, path, e);
-      if (!doc) {
-        error = line == 1 ? whole_error : e;
-        if (line > 1)
-          error.line = static_cast<uint32_t>(line);
+      if (text.find_first_not_of(" \t\r") != std::string_view::npos)
+        lines.push_back({number, text});
+    }
+    std::vector<std::unique_ptr<facts::Document>> parsed(lines.size());
+    std::vector<facts::LoadError> errors(lines.size());
+    bool any_line_alone = false;
+    for (size_t k = 0; k < lines.size(); ++k) {
+      parsed[k] = facts::ParseJson(lines[k].text, path, errors[k]);
+      any_line_alone = any_line_alone || parsed[k] != nullptr;
+    }
+    if (!any_line_alone || lines.size() < 2) {
+      error = whole_error;
+      return false;
+    }
+    for (size_t k = 0; k < lines.size(); ++k) {
+      if (parsed[k] == nullptr) {
+        error = errors[k];
+        error.line = static_cast<uint32_t>(lines[k].number);
         return false;
       }
-      docs_.push_back(std::move(doc));
+      docs_.push_back(std::move(parsed[k]));
     }
   }
   inputs_ = docs_.size();
