@@ -65,7 +65,7 @@ struct Listing {
   std::string format;
   std::vector<Entry> entries;
   std::vector<std::string> directories;  // directory entries, for internal::CheckTree
-  uint64_t unpacked = 0;  // the files' bytes (the fact unpacked_size)
+  uint64_t unpacked = 0;                 // the files' bytes (the fact unpacked_size)
   uint64_t expanded = 0;  // every byte decompressed, nested archives too (the bomb rule)
 };
 
@@ -451,12 +451,14 @@ class Utf8Names {
     if (locale_ != nullptr)
       previous_ = uselocale(locale_);
   }
+
   ~Utf8Names() {
     if (locale_ == nullptr)
       return;
     uselocale(previous_);
     freelocale(locale_);
   }
+
   Utf8Names(const Utf8Names&) = delete;
   Utf8Names& operator=(const Utf8Names&) = delete;
 

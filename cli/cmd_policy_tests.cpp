@@ -9,9 +9,9 @@
 #include "cli/output.h"
 #include "engine/base/printable.h"
 #include "engine/policytest/coverage.h"
+#include "engine/policytest/results.h"
 #include "engine/policytest/suite.h"
 #include "engine/relgate.h"
-#include "engine/report/report.h"
 #include <unistd.h>
 
 namespace relgate::cli {
@@ -86,8 +86,7 @@ Command SetupTest(CLI::App& app) {
       else
         group->second.push_back(k);
     }
-    int failed = 0, broken = 0, total = 0;
-    std::string text, junit, coverage_text;
+    policytest::RunResults results;
     for (const auto& [policy, members] : groups) {
       SourceMap sources;
       DiagnosticSink sink;
@@ -99,60 +98,22 @@ Command SetupTest(CLI::App& app) {
       }
       policytest::Coverage coverage(*program);
       for (const size_t f : members) {
-        const std::string& path = files[f];
-        const policytest::TestFile& file = tests[f];
-        std::string cases;
-        int file_failed = 0, file_broken = 0;
-        for (const policytest::TestCase& c : file.cases) {
-          const policytest::CaseResult r =
-              policytest::RunCase(*program, file, c, args->coverage ? &coverage : nullptr);
-          ++total;
-          const std::string where = path + ":" + std::to_string(r.line);
-          cases += "    <testcase name=\"" + report::XmlEscape(r.name) + "\" classname=\"" +
-                   report::XmlEscape(path) + "\"";
-          if (!r.problem.empty()) {
-            ++broken;
-            ++file_broken;
-            text += "ERROR " + Printable(where) + "  " + Printable(r.name) + "\n      " +
-                    Printable(r.problem) + "\n";
-            cases += "><error message=\"" + report::XmlEscape(r.problem) + "\"/></testcase>\n";
-          } else if (!r.passed) {
-            ++failed;
-            ++file_failed;
-            text += "FAIL  " + Printable(where) + "  " + Printable(r.name) + "\n";
-            std::string diff;
-            for (const std::string& line : r.diff) {
-              text += "      " + Printable(line) + "\n";
-              diff += report::XmlEscape(line) + "\n";
-            }
-            cases += "><failure message=\"" + report::XmlEscape(r.diff.front()) + "\">" + diff +
-                     "</failure></testcase>\n";
-          } else {
-            text += "PASS  " + Printable(where) + "  " + Printable(r.name) + "\n";
-            cases += "/>\n";
-          }
+        policytest::FileResults& file = results.files.emplace_back();
+        file.path = files[f];
+        for (const policytest::TestCase& c : tests[f].cases) {
+          file.cases.push_back(
+              policytest::RunCase(*program, tests[f], c, args->coverage ? &coverage : nullptr));
         }
-        junit += "  <testsuite name=\"" + report::XmlEscape(path) + "\" tests=\"" +
-                 std::to_string(file.cases.size()) + "\" failures=\"" +
-                 std::to_string(file_failed) + "\" errors=\"" + std::to_string(file_broken) +
-                 "\">\n" + cases + "  </testsuite>\n";
       }
       if (args->coverage) {
-        coverage_text += "\n" + (groups.size() > 1 ? "policy " + Printable(policy) + "\n" : "") +
-                         policytest::RenderCoverage(coverage.Report());
+        results.coverage += fmt::format(
+            "\n{}{}", groups.size() > 1 ? fmt::format("policy {}\n", Printable(policy)) : "",
+            policytest::RenderCoverage(coverage.Report()));
       }
     }
-    text += std::to_string(total) + " tests: " + std::to_string(total - failed - broken) +
-            " passed, " + std::to_string(failed) + " failed" +
-            (broken > 0 ? ", " + std::to_string(broken) + " could not run" : "") + "\n";
-    if (args->format == "junit") {
-      Out("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"relgate test\" "
-          "tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
-          total, failed, broken, junit);
-    } else {
-      Out("{}{}", text, coverage_text);
-    }
-    return broken > 0 ? 2 : failed > 0 ? 1 : 0;
+    WriteOut(args->format == "junit" ? policytest::RenderResultsJUnit(results)
+                                     : policytest::RenderResultsText(results));
+    return results.broken() > 0 ? 2 : results.failed() > 0 ? 1 : 0;
   };
 }
 
