@@ -1,11 +1,16 @@
 // The shipped rules (std.baseline plus rules using every construct that reads facts)
-// over fuzzed facts: binding, evaluation, explanation and both reports must never crash,
-// and a decision is always one of open, shut or undecided.
-#include <cstdlib>
+// over fuzzed facts: binding, evaluation, explanation and every report never crash. And,
+// for every input: the verdict follows from the findings and errors (an evaluation that
+// runs out of budget is undecided, never silent); the decision is the same byte for byte
+// when made again, by a reused Decider and on another thread; every JSON document the
+// decision is written as (the decision, SARIF) parses.
+#include <thread>
 
 #include "engine/relgate.h"
+#include "engine/report/renderers.h"
 #include "engine/report/report.h"
 #include "fuzz/fuzz_main.h"
+#include "fuzz/properties.h"
 
 namespace {
 
@@ -40,6 +45,8 @@ const relgate::compile::Program& Program() {
   return *program;
 }
 
+using relgate::fuzz::Require;
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -54,11 +61,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   relgate::eval::EvalOptions options;
   options.now = 1'800'000'000LL * 1'000'000'000;
   const relgate::eval::Decision decision = relgate::Decide(Program(), set, options);
-  if (relgate::eval::ExitCode(decision.verdict) < 0 ||
-      relgate::eval::ExitCode(decision.verdict) > 2) {
-    std::abort();
-  }
-  (void)relgate::report::RenderJson(decision);
+  relgate::fuzz::RequireConsistentVerdict(decision);
+  const std::string json = relgate::report::RenderJson(decision);
+  relgate::fuzz::RequireJson(json, "the JSON decision parses");
+  relgate::fuzz::RequireJson(relgate::report::RenderSarif(decision), "the SARIF report parses");
   (void)relgate::report::RenderText(decision, {});
+  (void)relgate::report::RenderJunit(decision);
+  (void)relgate::report::RenderGithub(decision);
+  // Again, by a Decider that decided something else first, and on another thread.
+  static relgate::Decider reused(Program());
+  (void)reused.Decide(relgate::facts::FactSet(), options);
+  Require(relgate::report::RenderJson(reused.Decide(set, options)) == json,
+          "a reused Decider decides the same");
+  std::string on_thread;
+  std::thread([&] {
+    on_thread = relgate::report::RenderJson(relgate::Decide(Program(), set, options));
+  }).join();
+  Require(on_thread == json, "another thread decides the same");
   return 0;
 }
