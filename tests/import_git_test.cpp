@@ -279,5 +279,50 @@ TEST_CASE("replaced objects and grafts do not hide commits from a range") {
   }
 }
 
+// git does not hash a commit's bytes when it walks history: a commit object rewritten in
+// place (the release's parent pointed past an unreviewed commit) is refused, whichever
+// commit of the range or its ends it is.
+TEST_CASE("a commit object rewritten in place is refused, not walked") {
+  Repo r;
+  REQUIRE(
+      r.Run("git init -q -b main . && git commit -q --allow-empty -m base && git tag base && "
+            "git commit -q --allow-empty -m 'Unreviewed change' && "
+            "git commit -q --allow-empty -m 'Release' && git tag v1"));
+  const std::string repo = (r.dir / "repo").string();
+  REQUIRE(RunRelgate("import git " + repo + " --range base..v1", false).exit_code == 0);
+  // Rewrite `which` (a revision) with its parent line replaced by `parent`'s id, under its
+  // old name, as a loose object.
+  const std::string forge = r.Path("forge.py");
+  std::ofstream(forge)
+      << "import os, subprocess, sys, zlib\n"
+         "def rev(x): return subprocess.check_output(['git', 'rev-parse', x]).decode().strip()\n"
+         "target, parent = rev(sys.argv[1]), rev(sys.argv[2])\n"
+         "body = subprocess.check_output(['git', 'cat-file', 'commit', target]).decode()\n"
+         "lines = body.split('\\n')\n"
+         "lines = [('parent ' + parent) if l.startswith('parent ') else l for l in lines]\n"
+         "if len(sys.argv) > 3: lines[lines.index('') + 1] = sys.argv[3]\n"
+         "data = '\\n'.join(lines).encode()\n"
+         "path = os.path.join('.git', 'objects', target[:2], target[2:])\n"
+         "os.chmod(path, 0o644)\n"
+         "open(path, 'wb').write(zlib.compress(b'commit %d\\0' % len(data) + data))\n";
+  const fs::path objects = r.dir / "repo" / ".git" / "objects";
+  const fs::path pristine = r.dir / "objects.pristine";
+  fs::copy(objects, pristine, fs::copy_options::recursive);
+  // The release pointed past the unreviewed commit (git itself notices a loose object
+  // named by a revision), and a commit inside the range rewritten (git walks it as it is).
+  const char* forgeries[][2] = {{"v1 base", "hash mismatch"},
+                                {"v1~1 base 'Reviewed change'", "does not hash to its id"}};
+  for (const auto& [args, reason] : forgeries) {
+    CAPTURE(std::string(args));
+    fs::remove_all(objects);
+    fs::copy(pristine, objects, fs::copy_options::recursive);
+    REQUIRE(r.Run(std::string("python3 '") + forge + "' " + args));
+    auto forged = RunRelgate("import git " + repo + " --range base..v1");
+    CHECK(forged.exit_code == 2);
+    CHECK(Contains(forged.output, reason));
+    CHECK(!Contains(forged.output, "\"subject\""));
+  }
+}
+
 }  // namespace
 }  // namespace relgate

@@ -1,5 +1,6 @@
 #include "engine/base/subprocess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -51,17 +53,51 @@ std::vector<std::string> Environment(const std::vector<std::string>& extra,
 
 }  // namespace
 
+namespace {
+
+// Writing to a child that has exited raises SIGPIPE, which would end relgate: while a
+// child's input is written, SIGPIPE is blocked on this thread, and one it raised is taken
+// back before it is unblocked (the write then fails with EPIPE instead).
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
+  }
+
+  ~SigpipeBlocked() {
+    const timespec none{0, 0};
+    while (sigtimedwait(&pipe_, nullptr, &none) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t pipe_, previous_;
+};
+
+}  // namespace
+
 SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
                                const SubprocessOptions& options) {
   SubprocessResult result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  const bool feed = !options.input.empty();
+  int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1};
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      (feed && pipe2(in_pipe, O_CLOEXEC) != 0)) {
     result.problem = fmt::format("cannot create a pipe: {}", std::strerror(errno));
     return result;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (feed)
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  else
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   std::vector<char*> args;
@@ -78,18 +114,27 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
+  if (feed) {
+    close(in_pipe[0]);
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+  }
   if (spawned != 0) {
     close(out_pipe[0]);
     close(err_pipe[0]);
+    if (feed)
+      close(in_pipe[1]);
     result.problem = fmt::format("cannot run `{}`: {}", argv[0], std::strerror(spawned));
     return result;
   }
   result.started = true;
+  const SigpipeBlocked sigpipe_blocked;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  // stdout, stderr, and the child's stdin while there is input left to give it.
+  pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {in_pipe[1], POLLOUT, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
   int open_fds = 2;
+  size_t written = 0;
   char buffer[1 << 16];
   bool killed = false;
   while (open_fds > 0) {
@@ -99,11 +144,21 @@ SubprocessResult RunSubprocess(const std::vector<std::string>& argv,
       result.timed_out = true;
       break;
     }
-    const int ready = poll(fds, 2, static_cast<int>(left.count()));
+    const int ready = poll(fds, fds[2].fd >= 0 ? 3 : 2, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR)
       continue;
     if (ready <= 0)
       continue;
+    if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+      const ssize_t n = write(fds[2].fd, options.input.data() + written,
+                              std::min<size_t>(options.input.size() - written, 1 << 16));
+      if (n > 0)
+        written += static_cast<size_t>(n);
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == options.input.size()) {
+        close(fds[2].fd);  // all given, or the child stopped reading
+        fds[2].fd = -1;
+      }
+    }
     for (int k = 0; k < 2; ++k) {
       if (fds[k].fd < 0 || (fds[k].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
         continue;

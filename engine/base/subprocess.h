@@ -1,7 +1,7 @@
 // Running a program as a subprocess, without a shell: argv as given (nothing is
-// interpreted), stdin from /dev/null, stdout and stderr captured up to a bound, and a time
-// limit after which it is killed. What importers use to ask a tool (git) for what it
-// knows, with no way for an argument to become a command.
+// interpreted), stdin from /dev/null (or the input given), stdout and stderr captured up to a
+// bound, and a time limit after which it is killed. What importers use to ask a tool (git) for what
+// it knows, with no way for an argument to become a command.
 #pragma once
 
 #include <string>
@@ -25,6 +25,8 @@ struct SubprocessOptions {
   // Inherited variables whose names start with one of these are left out (`GIT_`: what the
   // caller's shell says to git must not change what an importer reads).
   std::vector<std::string> drop_prefixes;
+  // Given to the program as its standard input (else /dev/null).
+  std::string input;
 };
 
 // Runs argv[0] (looked up in PATH) with argv.

@@ -20,6 +20,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <regex>
 
 #include <fmt/format.h>
@@ -28,6 +30,7 @@
 #include "engine/base/time.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/git_objects.h"
 #include "engine/import/internal/git_view.h"
 
 namespace relgate::import {
@@ -162,6 +165,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
         "git",       "--no-replace-objects",
         "-c",        "core.fsmonitor=false",
         "-c",        "core.hooksPath=/dev/null",
+        "-c",        "core.commitGraph=false",
         "-c",        "gpg.program=gpg",
         "-c",        "gpg.ssh.program=ssh-keygen",
         "-c",        "gpg.x509.program=gpgsm",
@@ -194,6 +198,43 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
            "--end-of-options", fmt::format("{}..{}", resolved[0], resolved[1])});
   if (log.exit_code != 0 || log.truncated)
     return failed(log, "git log failed");
+  std::vector<std::vector<std::string>> commits;
+  for (std::string record : Split(log.out, '\x1e')) {
+    if (!record.empty() && record.front() == '\n')
+      record.erase(0, 1);
+    if (record.empty())
+      continue;
+    commits.push_back(Split(record, '\0'));
+    if (commits.back().size() != 13) {
+      error.message =
+          fmt::format("unexpected output from git log ({} fields)", commits.back().size());
+      return nullptr;
+    }
+  }
+  // The commits as stored: each one's bytes hash to its id, and name the parents git
+  // walked (internal/git_objects.h).
+  {
+    std::vector<std::string> ids = {resolved[0], resolved[1]};
+    std::map<std::string, std::string> parents;
+    std::string input = fmt::format("{}\n{}\n", resolved[0], resolved[1]);
+    for (const std::vector<std::string>& f : commits) {
+      ids.push_back(f[0]);
+      parents[f[0]] = f[1];
+      fmt::format_to(std::back_inserter(input), "{}\n", f[0]);
+    }
+    SubprocessOptions batch_options = options;
+    batch_options.input = input;
+    batch_options.max_output = size_t{1} << 30;
+    const SubprocessResult batch =
+        RunSubprocess({"git", "--no-replace-objects", "cat-file", "--batch"}, batch_options);
+    if (batch.exit_code != 0 || batch.truncated)
+      return failed(batch, "git cat-file failed");
+    if (std::string why = internal::CheckCommitObjects(batch.out, ids, parents, view.sha256());
+        !why.empty()) {
+      error.message = why;
+      return nullptr;
+    }
+  }
 
   facts::TreeBuilder b(fmt::format("{} {} (git)", repo, request.range));
   b.BeginObject();
@@ -204,16 +245,7 @@ std::unique_ptr<facts::Document> ImportGit(const Request& request, facts::LoadEr
   b.Field("head", resolved[1]);
   b.Key("commits");
   b.BeginArray();
-  for (std::string record : Split(log.out, '\x1e')) {
-    if (!record.empty() && record.front() == '\n')
-      record.erase(0, 1);
-    if (record.empty())
-      continue;
-    const std::vector<std::string> f = Split(record, '\0');
-    if (f.size() != 13) {
-      error.message = fmt::format("unexpected output from git log ({} fields)", f.size());
-      return nullptr;
-    }
+  for (const std::vector<std::string>& f : commits) {
     b.BeginObject();
     b.Field("sha", f[0]);
     b.FieldInt("parents", f[1].empty() ? 0 : static_cast<int64_t>(Split(f[1], ' ').size()));

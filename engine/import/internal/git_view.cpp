@@ -126,6 +126,7 @@ GitView::GitView(const std::string& repo) {
     return;
   }
 
+  sha256_ = format == "sha256";
   std::string pattern = (fs::temp_directory_path() / "relgate-git-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
     problem_ = "cannot create a temporary directory";
@@ -140,8 +141,9 @@ GitView::GitView(const std::string& repo) {
   {
     std::ofstream(fs::path(git_dir_) / "HEAD") << head << '\n';
     std::ofstream config(fs::path(git_dir_) / "config");
+    // The commit-graph file caches parents; git trusts it over the commits themselves.
     config << "[core]\n\trepositoryformatversion = " << (format.empty() ? 0 : 1)
-           << "\n\tbare = true\n";
+           << "\n\tbare = true\n\tcommitGraph = false\n";
     if (!format.empty())
       config << "[extensions]\n\tobjectformat = " << format << '\n';
   }

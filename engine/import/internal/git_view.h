@@ -8,7 +8,8 @@
 // GIT_DIR of our own: a config we write (only the object format copied across), the
 // repository's HEAD copied, and its objects, refs and reflogs linked in. Nothing else
 // from the repository's git directory is visible: no config, hooks, info/ (grafts,
-// attributes, exclude), shallow list, worktree config or alternates we did not check.
+// attributes, exclude), shallow list or worktree config; and the config we write turns
+// off the commit-graph file, a cache of parents that the repository could forge.
 #pragma once
 
 #include <string>
@@ -34,9 +35,13 @@ class GitView {
 
   const std::string& scratch() const { return scratch_; }
 
+  // Object ids are SHA-256 (extensions.objectformat), not SHA-1.
+  bool sha256() const { return sha256_; }
+
  private:
   std::string root_;  // removed with everything in it
   std::string git_dir_, scratch_, problem_;
+  bool sha256_ = false;
 };
 
 }  // namespace relgate::import::internal
