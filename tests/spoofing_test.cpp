@@ -98,10 +98,13 @@ TEST_CASE("a policy source line with control characters is shown inert, carets a
   CAPTURE(run.output);
   CHECK(run.exit_code == 2);
   CheckInert(run.output);
-  // `r.nope` starts at column 27 of the raw line; the caret still points there.
-  CHECK(run.output.find(" 2 | deny x \"\xEF\xBF\xBD[2K GATE OPEN\xEF\xBF\xBD\": r.nope\n" +
-                        std::string("   | ") + std::string(26, ' ') + "^~~~~~") !=
-        std::string::npos);
+  // The escape and the DEL are refused in a policy source (`hidden-text`), each at its
+  // column, and the line under the diagnostic shows them as U+FFFD, carets aligned.
+  const std::string line = " 2 | deny x \"\xEF\xBF\xBD[2K GATE OPEN\xEF\xBF\xBD\": r.nope\n";
+  CHECK(testing::Contains(run.output, "bad.gate:2:9: error: U+001B (a control character)"));
+  CHECK(testing::Contains(run.output, line + "   | " + std::string(8, ' ') + "^\n"));
+  CHECK(testing::Contains(run.output, "bad.gate:2:23: error: U+007F (a control character)"));
+  CHECK(testing::Contains(run.output, line + "   | " + std::string(22, ' ') + "^\n"));
 }
 
 TEST_CASE("Printable escapes what terminals act on and keeps the rest") {
