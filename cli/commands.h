@@ -20,6 +20,7 @@ Command SetupEval(CLI::App& app);
 Command SetupHistory(CLI::App& app);
 Command SetupReplay(CLI::App& app);
 Command SetupVerifyAttestation(CLI::App& app);
+Command SetupVerifyBundle(CLI::App& app);
 Command SetupTest(CLI::App& app);
 Command SetupFmt(CLI::App& app);
 Command SetupImport(CLI::App& app);

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   commands.back().first = app.get_subcommands({}).back();
   commands.push_back({nullptr, relgate::cli::SetupVerifyAttestation(app)});
   commands.back().first = app.get_subcommands({}).back();
+  commands.push_back({nullptr, relgate::cli::SetupVerifyBundle(app)});
+  commands.back().first = app.get_subcommands({}).back();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -54,4 +54,23 @@ std::string Sha256Stream::FinishHex() {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+bool HexDecode(std::string_view hex, std::string& out) {
+  auto value = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  out.clear();
+  if (hex.size() % 2 != 0)
+    return false;
+  for (size_t k = 0; k < hex.size(); k += 2) {
+    const int hi = value(hex[k]), lo = value(hex[k + 1]);
+    if (hi < 0 || lo < 0)
+      return false;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return true;
+}
+
 }  // namespace relgate

@@ -18,6 +18,8 @@ struct SourceDigest {
 
 // Lower-case hex of any bytes (a digest carried in binary or base64).
 [[nodiscard]] std::string HexEncode(std::string_view bytes);
+// Lowercase or uppercase hex to bytes; false when `hex` is not an even run of hex digits.
+[[nodiscard]] bool HexDecode(std::string_view hex, std::string& out);
 
 // SHA-256 over data given in pieces (a file streamed from an archive).
 class Sha256Stream {

@@ -11,30 +11,14 @@
 #include <fmt/format.h>
 
 #include "engine/facts/facts.h"
+#include "engine/facts/node_access.h"
 
 namespace relgate::import::internal {
 
-// The member `key` of `node` when `node` is an object, else nullptr.
-inline const facts::Node* Member(const facts::Node* node, std::string_view key) {
-  return node != nullptr && node->kind == facts::NodeKind::kObject ? node->Find(key) : nullptr;
-}
-
-// The string at `key`, or "" when absent or not a string.
-inline std::string Text(const facts::Node* node, std::string_view key) {
-  const facts::Node* v = Member(node, key);
-  return v != nullptr && v->kind == facts::NodeKind::kString ? std::string(v->str()) : "";
-}
-
-// The list at `key`, or nullptr.
-inline const facts::Node* Array(const facts::Node* node, std::string_view key) {
-  const facts::Node* v = Member(node, key);
-  return v != nullptr && v->kind == facts::NodeKind::kArray ? v : nullptr;
-}
-
-// `node` itself when it is an object, else nullptr.
-inline const facts::Node* Object(const facts::Node* node) {
-  return node != nullptr && node->kind == facts::NodeKind::kObject ? node : nullptr;
-}
+using facts::access::Array;  // engine/facts/node_access.h
+using facts::access::Member;
+using facts::access::Object;
+using facts::access::Text;
 
 // The boolean at `key`: true only when present and true.
 inline bool Flag(const facts::Node* node, std::string_view key) {
@@ -42,11 +26,7 @@ inline bool Flag(const facts::Node* node, std::string_view key) {
   return v != nullptr && v->kind == facts::NodeKind::kBool && v->b;
 }
 
-// The integer at `key`, or -1.
-inline int64_t Int(const facts::Node* node, std::string_view key) {
-  const facts::Node* v = Member(node, key);
-  return v != nullptr && v->kind == facts::NodeKind::kInt ? v->i : -1;
-}
+using facts::access::Int;
 
 // A scalar as text (YAML reads `lockfileVersion: 5.4` and `version: 1.0` as numbers, and
 // a quoted `'6.0'` as a string): "" for anything else.

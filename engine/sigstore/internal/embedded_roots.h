@@ -1,0 +1,12 @@
+// The trusted roots embedded at build time from engine/sigstore/roots/*.json
+// (cmake/EmbedTrustRoots.cmake).
+#pragma once
+
+#include <string_view>
+
+namespace relgate::sigstore::internal {
+
+extern const std::string_view kPublicGoodRoot;
+extern const std::string_view kGithubRoot;
+
+}  // namespace relgate::sigstore::internal

@@ -1,0 +1,73 @@
+// Sigstore's trusted root (`trusted_root.json`, media type
+// application/vnd.dev.sigstore.trustedroot+json;version=0.1): the certificate authorities
+// (Fulcio) with their chains, the transparency logs (Rekor) and CT logs with their keys,
+// and the timestamp authorities, each trusted for a window of time. Embedded: snapshots of
+// the Sigstore public-good instance's root and of GitHub's (which GitHub's attestation
+// verification uses for private repositories); `--trusted-root FILE` replaces them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/sigstore/internal/crypto.h"
+
+namespace relgate::sigstore {
+
+// A window of trust, in nanoseconds since the epoch; both ends inclusive.
+struct Validity {
+  int64_t start = 0;
+  int64_t end = INT64_MAX;  // open-ended when the root gives none
+
+  bool Contains(int64_t t) const { return start <= t && t <= end; }
+};
+
+struct CertificateAuthority {
+  std::string uri;
+  std::vector<internal::CertPtr> chain;  // as the root lists it: leaf-most first, root last
+  Validity valid;
+};
+
+// A transparency log or a CT log: its key, identified by the SHA-256 of the key's DER
+// (the log id), and for a Rekor log its base URL (whose host names its checkpoints).
+struct LogKey {
+  std::string base_url;
+  std::string log_id;  // raw bytes
+  internal::KeyPtr key;
+  Validity valid;
+};
+
+struct TimestampAuthority {
+  std::string uri;
+  std::vector<internal::CertPtr> chain;  // leaf (the signing certificate) first
+  Validity valid;
+};
+
+struct TrustedRoot {
+  std::string name;  // where it came from: a file, or the embedded snapshot's name
+  std::vector<CertificateAuthority> authorities;
+  std::vector<LogKey> tlogs;
+  std::vector<LogKey> ctlogs;
+  std::vector<TimestampAuthority> timestamp_authorities;
+};
+
+// Parses a trusted root; null with `error` (naming the member) when it is malformed.
+[[nodiscard]] std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json,
+                                                            const std::string& name,
+                                                            std::string& error);
+
+struct EmbeddedRoot {
+  const char* name;      // public-good, github
+  const char* snapshot;  // the date of the snapshot (YYYY-MM-DD)
+  const char* source;    // where it was taken from
+  std::string_view json;
+};
+
+// The embedded snapshots, in the order they are tried.
+[[nodiscard]] const std::vector<EmbeddedRoot>& EmbeddedRoots();
+
+// The embedded snapshots parsed (once; they are known to parse).
+[[nodiscard]] const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots();
+
+}  // namespace relgate::sigstore
