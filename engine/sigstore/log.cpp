@@ -116,7 +116,7 @@ std::string VerifyCheckpoint(std::string_view note, const LogKey& log, int64_t s
     return "the checkpoint has no origin, tree size and root hash";
   const std::string host = HostOf(log.base_url);
   const std::string_view origin = lines[0];
-  if (origin != host && !origin.starts_with(host + " - "))
+  if (origin != host && !origin.starts_with(fmt::format("{} - ", host)))
     return fmt::format("the checkpoint's origin `{}` is not the log `{}`", origin, host);
   if (lines[1] != fmt::to_string(size))
     return fmt::format("the checkpoint is for a tree of {}, the proof for one of {}", lines[1],
@@ -163,7 +163,7 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     return fmt::format("the entry's body is a {} {}, its kindVersion says {} {}",
                        Text(body, "kind"), Text(body, "apiVersion"), entry.kind, entry.version);
   const Node* spec = Member(body, "spec");
-  const std::string kind = entry.kind + " " + entry.version;
+  const std::string kind = fmt::format("{} {}", entry.kind, entry.version);
   if (kind == "hashedrekord 0.0.1") {
     if (is_dsse)
       return "a hashedrekord entry records a message signature, but the bundle holds a DSSE "

@@ -70,8 +70,8 @@ bool ReadLogs(const Node* root, const char* member, std::vector<LogKey>& logs, s
       error = fmt::format("{}.logId.keyId is missing or not base64", where);
       return false;
     }
-    if (!ReadValidity(Member(Member(entry, "publicKey"), "validFor"), where + ".publicKey",
-                      log.valid, error))
+    if (!ReadValidity(Member(Member(entry, "publicKey"), "validFor"),
+                      fmt::format("{}.publicKey", where), log.valid, error))
       return false;
     logs.push_back(std::move(log));
   }
