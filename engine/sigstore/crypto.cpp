@@ -29,6 +29,12 @@ const unsigned char* Bytes(std::string_view data) {
 KeyPtr PublicKeyFromDer(std::string_view der) {
   const unsigned char* p = Bytes(der);
   KeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (key != nullptr && p == Bytes(der) + der.size())
+    return key;
+  // A bare PKCS#1 RSAPublicKey (trusted roots give some RSA keys so: PKCS1_RSA_*).
+  p = Bytes(der);
+  key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
   return key != nullptr && p == Bytes(der) + der.size() ? std::move(key) : nullptr;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
 #include "engine/base/digest.h"
 #include "engine/facts/node_access.h"
@@ -180,12 +181,12 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     return "";
   }
   if (kind == "hashedrekord 0.0.2") {
+    // Rekor v2 logs a DSSE envelope as a hashedrekord of its pre-authentication encoding.
     const Node* v2 = Member(spec, "hashedRekordV002");
     std::string digest, sig;
-    if (is_dsse)
-      return "a hashedrekord entry records a message signature, but the bundle holds a DSSE "
-             "envelope";
-    if (!Base64Decode(Text(Member(v2, "data"), "digest"), digest) || digest != content.digest)
+    const std::string signed_digest =
+        is_dsse ? Sha256(attest::Pae(content.payload_type, content.payload)) : content.digest;
+    if (!Base64Decode(Text(Member(v2, "data"), "digest"), digest) || digest != signed_digest)
       return "the entry records another artifact digest";
     if (!Base64Decode(Text(Member(v2, "signature"), "content"), sig) || sig != content.signature)
       return "the entry records another signature";
