@@ -93,13 +93,14 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
         "bundle, a PEP 740 attestation, npm's attestations document, or JSON Lines of them";
     return nullptr;
   }
-  for (size_t k = 0; !verify_key.empty() && k < reader.found().size(); ++k) {
+  std::vector<internal::SignatureCheck> signatures(reader.found().size());
+  for (size_t k = 0; k < reader.found().size(); ++k) {
     const internal::FoundStatement& f = reader.found()[k];
     const std::string which =
         fmt::format("attestation {} ({})", k + 1,
                     (f.statement != nullptr ? Text(f.statement, "predicateType")
                                             : std::string("a message signature")));
-    if (!internal::VerifyFound(f, verify_key, which, error))
+    if (!internal::CheckSignature(f, verify_key, which, signatures[k], error))
       return nullptr;
   }
 
@@ -107,18 +108,19 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
   b.BeginObject();
   b.Key("attestations");
   b.BeginArray();
-  for (const internal::FoundStatement& f : reader.found()) {
+  for (size_t k = 0; k < reader.found().size(); ++k) {
+    const internal::FoundStatement& f = reader.found()[k];
     b.BeginObject();
     b.Field("statement_type", f.statement != nullptr ? Text(f.statement, "_type") : "");
     b.Field("predicate_type", f.statement != nullptr ? Text(f.statement, "predicateType") : "");
     b.Field("envelope", f.envelope);
-    b.Field("signature", !verify_key.empty() ? "verified" : "not checked");
+    b.Field("signature", signatures[k].status);
     Subjects(b, f);
     if (!f.message_digest.empty())
       b.Field("message_digest", f.message_digest);
     if (!f.public_key_hint.empty())
       b.Field("key_hint", f.public_key_hint);
-    internal::WriteSigner(b, f);
+    internal::WriteSigner(b, signatures[k]);
     b.Key("predicate");
     b.BeginObject();
     if (const Node* predicate = Member(f.statement, "predicate"))

@@ -195,8 +195,9 @@ std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
         kV1, kCompat);
     return nullptr;
   }
-  if (!request.verify_key.empty() &&
-      !internal::VerifyFound(*found, request.verify_key, "this model signature", error))
+  internal::SignatureCheck signature;
+  if (!internal::CheckSignature(*found, request.verify_key, "this model signature", signature,
+                                error))
     return nullptr;
   Manifest manifest;
   if (!ReadManifest(*found->statement, manifest, error))
@@ -224,8 +225,8 @@ std::unique_ptr<facts::Document> ImportModelSigning(const Request& request,
     b.Field("root_digest", fmt::format("sha256:{}", manifest.root_digest));
   b.Field("predicate_type", Text(found->statement, "predicateType"));
   b.Field("envelope", found->envelope);
-  b.Field("signature", request.verify_key.empty() ? "not checked" : "verified");
-  internal::WriteSigner(b, *found);
+  b.Field("signature", signature.status);
+  internal::WriteSigner(b, signature);
   b.Field("serialization", manifest.serialization);
   b.FieldBool("manifest_consistent", manifest.consistent);
   b.Key("ignore_paths");

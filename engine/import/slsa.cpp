@@ -9,9 +9,10 @@
 //                 started_on?, finished_on?, resolved_dependencies: [{uri, digest?}],
 //                 signer? }
 //
-// Signatures are verified only with `--verify-key`: `envelope` says how it was carried,
-// `signature` whether it was checked, `signer` whom a keyless certificate names
-// (docs/facts.md).
+// A Sigstore bundle's signature is verified against the trusted roots (engine/sigstore), a
+// managed key's or a plain DSSE envelope's with `--verify-key`: `envelope` says how it was
+// carried, `signature` verified, unverified (no key for it) or none, `signer` whom the
+// verified certificate names (docs/facts.md). One that does not verify is an error.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -98,7 +99,7 @@ struct Provenance {
   const internal::FoundStatement* found;  // null for a bare predicate
   const attest::Subject* given;
   size_t statements;
-  bool verified;
+  internal::SignatureCheck signature;
 };
 
 std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& path,
@@ -132,7 +133,7 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
     const std::string type = predicate.Find("buildDefinition") != nullptr
                                  ? "https://slsa.dev/provenance/v1"
                                  : "https://slsa.dev/provenance/v0.2";
-    return Write({&predicate, type, nullptr, nullptr, &given, 1, false}, path,
+    return Write({&predicate, type, nullptr, nullptr, &given, 1, internal::SignatureCheck()}, path,
                  reader.first().sha256(), error);
   }
   if (!subject.empty()) {
@@ -161,12 +162,13 @@ std::unique_ptr<facts::Document> ImportFrom(std::string_view bytes, const std::s
     return nullptr;
   }
   const internal::FoundStatement& first = *found.front();
-  // With a key: the DSSE signature over this statement must verify with it.
-  if (!verify_key.empty() && !internal::VerifyFound(first, verify_key, "this provenance", error))
+  // Its signature: a Sigstore bundle verified against the trusted roots, a key's with it.
+  internal::SignatureCheck signature;
+  if (!internal::CheckSignature(first, verify_key, "this provenance", signature, error))
     return nullptr;
   const std::string type = Text(first.statement, {"predicateType"});
   return Write({first.statement->Find("predicate"), type, first.statement->Find("subject"), &first,
-                nullptr, found.size(), !verify_key.empty()},
+                nullptr, found.size(), signature},
                path, reader.first().sha256(), error);
 }
 
@@ -183,7 +185,7 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
   b.Field("predicate_type", type);
   b.Field("slsa_version", v1 ? "1" : "0.2");
   b.Field("envelope", p.found != nullptr ? p.found->envelope : "bare-predicate");
-  b.Field("signature", p.verified ? "verified" : "not checked");
+  b.Field("signature", p.signature.status);
   b.Field("builder_id", v1 ? Text(predicate, {"runDetails", "builder", "id"})
                            : Text(predicate, {"builder", "id"}));
   b.Field("build_type",
@@ -258,8 +260,7 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
   Dependencies(b, v1 ? Get(predicate, {"buildDefinition", "resolvedDependencies"})
                      : Get(predicate, {"materials"}));
   b.FieldInt("statements", static_cast<int64_t>(p.statements));
-  if (p.found != nullptr)
-    internal::WriteSigner(b, *p.found);
+  internal::WriteSigner(b, p.signature);
   b.EndObject();
   b.EndObject();
   return b.Finish(error);

@@ -16,9 +16,16 @@ using facts::access::Array;
 using facts::access::Member;
 using facts::access::Text;
 
+// The member `key`, or nullptr when it is absent or null (protobuf's JSON writes unset
+// messages either way).
+const Node* Present(const Node* node, std::string_view key) {
+  const Node* v = Member(node, key);
+  return v != nullptr && v->kind != NodeKind::kNull ? v : nullptr;
+}
+
 // An int64 as protobuf's JSON writes it (a string), or as a number; -1 when absent.
 bool Int64(const Node* node, std::string_view key, int64_t& out) {
-  const Node* v = Member(node, key);
+  const Node* v = Present(node, key);
   out = -1;
   if (v == nullptr)
     return true;
@@ -34,7 +41,7 @@ bool Int64(const Node* node, std::string_view key, int64_t& out) {
 }
 
 bool Bytes(const Node* node, std::string_view key, std::string& out) {
-  const Node* v = Member(node, key);
+  const Node* v = Present(node, key);
   if (v == nullptr) {
     out.clear();
     return true;
@@ -64,7 +71,7 @@ bool ReadEntry(const Node* e, const std::string& where, TlogEntry& entry, std::s
   if (!Bytes(e, "canonicalizedBody", entry.body) || entry.body.empty())
     return fail("canonicalizedBody is missing or not base64");
   entry.body_base64 = Text(e, "canonicalizedBody");
-  if (const Node* p = Member(e, "inclusionProof")) {
+  if (const Node* p = Present(e, "inclusionProof")) {
     auto proof = std::make_unique<InclusionProof>();
     if (!Int64(p, "logIndex", proof->log_index) || proof->log_index < 0 ||
         !Int64(p, "treeSize", proof->tree_size) || proof->tree_size <= 0)
@@ -111,7 +118,7 @@ bool ReadBundle(const Node& json, Bundle& bundle, std::string& error) {
     return false;
   }
   std::string der;
-  if (const Node* cert = Member(material, "certificate")) {
+  if (const Node* cert = Present(material, "certificate")) {
     if (!Bytes(cert, "rawBytes", der) || der.empty()) {
       error = "verificationMaterial.certificate.rawBytes is missing or not base64";
       return false;
@@ -126,7 +133,7 @@ bool ReadBundle(const Node& json, Bundle& bundle, std::string& error) {
       }
       bundle.certificates.push_back(der);
     }
-  } else if (const Node* key = Member(material, "publicKey")) {
+  } else if (const Node* key = Present(material, "publicKey")) {
     bundle.has_public_key = true;
     bundle.public_key_hint = Text(key, "hint");
   }
@@ -134,7 +141,7 @@ bool ReadBundle(const Node& json, Bundle& bundle, std::string& error) {
     error = "verificationMaterial holds no certificate, certificate chain or public key";
     return false;
   }
-  if (bundle.minor == 3 && Member(material, "x509CertificateChain") != nullptr) {
+  if (bundle.minor == 3 && Present(material, "x509CertificateChain") != nullptr) {
     error = "a v0.3 bundle carries one certificate (`certificate`), not a chain";
     return false;
   }
@@ -156,14 +163,14 @@ bool ReadBundle(const Node& json, Bundle& bundle, std::string& error) {
     }
     bundle.timestamps.push_back(std::move(stamp));
   }
-  if (const Node* message = Member(&json, "messageSignature")) {
+  if (const Node* message = Present(&json, "messageSignature")) {
     bundle.digest_algorithm = Text(Member(message, "messageDigest"), "algorithm");
     if (!Bytes(Member(message, "messageDigest"), "digest", bundle.digest) ||
         !Bytes(message, "signature", bundle.signature) || bundle.signature.empty()) {
       error = "messageSignature.signature (or its digest) is missing or not base64";
       return false;
     }
-  } else if (const Node* envelope = Member(&json, "dsseEnvelope")) {
+  } else if (const Node* envelope = Present(&json, "dsseEnvelope")) {
     bundle.is_dsse = true;
     bundle.payload_type = Text(envelope, "payloadType");
     if (!Bytes(envelope, "payload", bundle.payload)) {
@@ -189,6 +196,36 @@ bool ReadBundle(const Node& json, Bundle& bundle, std::string& error) {
     error = "the bundle holds neither a messageSignature nor a dsseEnvelope";
     return false;
   }
+  return true;
+}
+
+bool ReadPep740(const Node& json, Bundle& bundle, std::string& error) {
+  const Node* material = Member(&json, "verification_material");
+  const Node* envelope = Member(&json, "envelope");
+  std::string der, statement, signature;
+  if (!Bytes(material, "certificate", der) || der.empty()) {
+    error = "verification_material.certificate is missing or not base64";
+    return false;
+  }
+  if (!Bytes(envelope, "statement", statement) || !Bytes(envelope, "signature", signature) ||
+      statement.empty() || signature.empty()) {
+    error = "envelope.statement or envelope.signature is missing or not base64";
+    return false;
+  }
+  bundle.minor = 3;  // what PyPI's attestations are made from: a v0.3 bundle's content
+  bundle.certificates.push_back(der);
+  const Node* entries = Array(material, "transparency_entries");
+  for (uint32_t k = 0; entries != nullptr && k < entries->len; ++k) {
+    TlogEntry entry;
+    if (!ReadEntry(&entries->items[k],
+                   fmt::format("verification_material.transparency_entries[{}]", k), entry, error))
+      return false;
+    bundle.tlog_entries.push_back(std::move(entry));
+  }
+  bundle.is_dsse = true;
+  bundle.payload = statement;
+  bundle.payload_type = "application/vnd.in-toto+json";
+  bundle.dsse_signatures.push_back({signature, ""});
   return true;
 }
 

@@ -59,6 +59,11 @@ struct Bundle {
 // Reads a bundle from its parsed JSON; false with `error` naming the member.
 [[nodiscard]] bool ReadBundle(const facts::Node& json, Bundle& bundle, std::string& error);
 
+// Reads a PEP 740 attestation (PyPI: `verification_material` with the certificate and
+// transparency entries, `envelope` with the statement and its signature) as the bundle it
+// stands for: a DSSE envelope of an in-toto statement, signed by the certificate's key.
+[[nodiscard]] bool ReadPep740(const facts::Node& json, Bundle& bundle, std::string& error);
+
 // Whether `media_type` is a Sigstore bundle's, and which minor version (0 when not).
 [[nodiscard]] int BundleMinorVersion(std::string_view media_type);
 

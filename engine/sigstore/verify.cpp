@@ -80,6 +80,14 @@ bool StatementNames(std::string_view payload, const Expected& expected) {
 
 }  // namespace
 
+bool CertificateHasKey(std::string_view der, std::string_view key_pem) {
+  CertPtr cert = internal::CertificateFromDer(der);
+  KeyPtr given = internal::PublicKeyFromPem(key_pem);
+  KeyPtr certified(cert != nullptr ? X509_get_pubkey(cert.get()) : nullptr);
+  return given != nullptr && certified != nullptr &&
+         internal::DerOfPublicKey(given.get()) == internal::DerOfPublicKey(certified.get());
+}
+
 Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
                           const std::vector<const TrustedRoot*>& roots) {
   // The key that must have signed: the certificate's, or the managed key given.

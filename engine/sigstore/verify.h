@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/attest/certificate.h"
@@ -55,6 +56,9 @@ struct Verification {
   std::string trusted_root;           // which root verified it
   std::string payload, payload_type;  // DSSE
 };
+
+// Whether the DER certificate `der` certifies the public key in `key_pem` (PEM).
+[[nodiscard]] bool CertificateHasKey(std::string_view der, std::string_view key_pem);
 
 [[nodiscard]] Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
                                         const std::vector<const TrustedRoot*>& roots);

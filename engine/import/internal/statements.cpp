@@ -5,7 +5,9 @@
 #include "engine/attest/certificate.h"
 #include "engine/attest/dsse.h"
 #include "engine/base/base64.h"
+#include "engine/base/bounded_read.h"
 #include "engine/base/digest.h"
+#include "engine/base/time.h"
 #include "engine/import/internal/reading.h"
 
 namespace relgate::import::internal {
@@ -108,7 +110,11 @@ const Node* StatementReader::Decode(std::string_view base64, const char* name) {
 }
 
 void StatementReader::FromDsse(const Node& dsse, const std::string& envelope, int depth,
-                               const std::string& certificate, const std::string& hint) {
+                               const std::string& certificate, const std::string& hint,
+                               const Node* bundle) {
+  // Only an in-toto payload is a statement: a `text/plain` one says nothing relgate reads.
+  if (Text(&dsse, "payloadType") != attest::kInTotoPayloadType)
+    return;
   const Node* payload = Decode(Text(&dsse, "payload"), "payload");
   if (payload == nullptr)
     return;
@@ -121,6 +127,8 @@ void StatementReader::FromDsse(const Node& dsse, const std::string& envelope, in
       found_[k].certificate = certificate;
     if (found_[k].public_key_hint.empty())
       found_[k].public_key_hint = hint;
+    if (found_[k].bundle == nullptr)
+      found_[k].bundle = bundle;
   }
 }
 
@@ -135,17 +143,18 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
     return;
   }
   if (doc.Find("payloadType") != nullptr)
-    return FromDsse(doc, envelope == "bare" ? "dsse" : envelope, depth, "", "");
+    return FromDsse(doc, envelope == "bare" ? "dsse" : envelope, depth, "", "", nullptr);
   const std::string carrier = envelope == "npm-attestations" ? envelope : "sigstore-bundle";
   const std::string hint = Text(Member(Member(&doc, "verificationMaterial"), "publicKey"), "hint");
   if (const Node* dsse = Object(Member(&doc, "dsseEnvelope")))
-    return FromDsse(*dsse, carrier, depth, CertificateOf(doc), hint);
+    return FromDsse(*dsse, carrier, depth, CertificateOf(doc), hint, &doc);
   if (const Node* message = Object(Member(&doc, "messageSignature"))) {
     // A bundle signing an artifact's digest directly: no statement, only the digest.
     FoundStatement f;
     f.envelope = carrier;
     f.certificate = CertificateOf(doc);
     f.public_key_hint = hint;
+    f.bundle = &doc;
     const Node* digest = Member(message, "messageDigest");
     std::string raw;
     if (Text(digest, "algorithm") == "SHA2_256" && Base64Decode(Text(digest, "digest"), raw))
@@ -162,8 +171,11 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
       return;
     const size_t before = found_.size();
     Walk(*parsed, "pep740", depth + 1);
-    for (size_t k = before; k < found_.size(); ++k)
+    for (size_t k = before; k < found_.size(); ++k) {
       found_[k].certificate = CertificateOf(doc);
+      found_[k].bundle = &doc;
+      found_[k].pep740 = true;
+    }
     return;
   }
   if (const Node* list = Array(&doc, "attestations")) {
@@ -174,13 +186,65 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
   }
 }
 
-bool VerifyFound(const FoundStatement& found, const std::string& key_path, const std::string& what,
-                 facts::LoadError& error) {
+bool CheckSignature(const FoundStatement& found, const std::string& key_path,
+                    const std::string& what, SignatureCheck& check, facts::LoadError& error) {
+  check = SignatureCheck();
+  if (found.bundle != nullptr) {
+    sigstore::Bundle bundle;
+    std::string problem;
+    if (!(found.pep740 ? sigstore::ReadPep740(*found.bundle, bundle, problem)
+                       : sigstore::ReadBundle(*found.bundle, bundle, problem))) {
+      error.message =
+          fmt::format("{}: the {} cannot be read: {}", what,
+                      found.pep740 ? "PEP 740 attestation" : "Sigstore bundle", problem);
+      return false;
+    }
+    if (bundle.certificates.empty() && key_path.empty()) {
+      check.status = "unverified";  // a managed key relgate was not given
+      return true;
+    }
+    sigstore::Expected expected;
+    if (!key_path.empty()) {
+      // With a key, every signature must be that key's: a managed-key bundle is verified
+      // with it, a keyless one must have been signed by a certificate for it.
+      if (std::string why = ReadBounded(key_path, {1u << 20, false}, expected.key_pem);
+          !why.empty()) {
+        error.message = fmt::format("--verify-key `{}` {}", key_path, why);
+        return false;
+      }
+      if (!bundle.certificates.empty() &&
+          !sigstore::CertificateHasKey(bundle.certificates.front(), expected.key_pem)) {
+        error.message = fmt::format(
+            "{}: the signature does not verify with the key: it is a keyless signature by a "
+            "certificate for another key",
+            what);
+        return false;
+      }
+    }
+    std::vector<const sigstore::TrustedRoot*> roots;
+    for (const auto& root : sigstore::DefaultTrustedRoots())
+      roots.push_back(root.get());
+    check.verification = sigstore::VerifyBundle(bundle, expected, roots);
+    if (!check.verification.ok) {
+      error.message = fmt::format("{}: the signature does not verify ({}): {}", what,
+                                  check.verification.check, check.verification.problem);
+      return false;
+    }
+    check.status = "verified";
+    check.keyless = check.verification.keyless;
+    return true;
+  }
   if (found.dsse == nullptr) {
+    if (key_path.empty())
+      return true;  // a bare statement: no signature
     error.message = fmt::format(
         "{} is not in a DSSE envelope ({}): there is no signature for --verify-key to check", what,
         found.envelope);
     return false;
+  }
+  if (key_path.empty()) {
+    check.status = "unverified";
+    return true;
   }
   bool cannot_run = false;
   const attest::Verified v = attest::VerifyEnvelopeNode(*found.dsse, key_path, cannot_run);
@@ -189,15 +253,15 @@ bool VerifyFound(const FoundStatement& found, const std::string& key_path, const
                                 cannot_run ? "" : "the signature does not verify: ", v.problem);
     return false;
   }
+  check.status = "verified";
   return true;
 }
 
-void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found) {
-  attest::CertificateSigner signer;
-  std::string problem;
-  if (found.certificate.empty() ||
-      !attest::ReadCertificateSigner(found.certificate, signer, problem))
+void WriteSigner(facts::TreeBuilder& b, const SignatureCheck& check) {
+  if (!check.keyless)
     return;
+  const sigstore::Verification& v = check.verification;
+  const attest::CertificateSigner& signer = v.signer;
   auto optional = [&b](const char* key, const std::string& value) {
     if (!value.empty())
       b.Field(key, value);
@@ -215,6 +279,12 @@ void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found) {
   optional("run_uri", signer.run_uri);
   b.Field("not_before", signer.not_before);
   b.Field("not_after", signer.not_after);
+  b.Field("signed_at", FormatRfc3339(v.signing_time));
+  b.Field("trusted_root", v.trusted_root);
+  if (v.log_index >= 0) {
+    b.FieldInt("log_index", v.log_index);
+    b.Field("log_id", v.log_id);
+  }
   b.EndObject();
 }
 

@@ -12,6 +12,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/facts/tree_builder.h"
+#include "engine/sigstore/verify.h"
 
 namespace relgate::import::internal {
 
@@ -22,6 +23,10 @@ struct FoundStatement {
   std::string certificate;            // DER: a keyless signer's certificate, if any
   std::string message_digest;         // a message signature's `sha256:HEX`
   std::string public_key_hint;        // a bundle signed with a key: its hint
+  // The Sigstore bundle (or PEP 740 attestation) that carries it, to verify; null when it
+  // came in a bare statement or a plain DSSE envelope.
+  const facts::Node* bundle = nullptr;
+  bool pep740 = false;
 };
 
 class StatementReader {
@@ -44,7 +49,7 @@ class StatementReader {
  private:
   void Walk(const facts::Node& doc, const std::string& envelope, int depth);
   void FromDsse(const facts::Node& dsse, const std::string& envelope, int depth,
-                const std::string& certificate, const std::string& hint);
+                const std::string& certificate, const std::string& hint, const facts::Node* bundle);
   const facts::Node* Decode(std::string_view base64, const char* name);
 
   std::vector<std::unique_ptr<facts::Document>> docs_;  // the inputs, then decoded payloads
@@ -52,14 +57,29 @@ class StatementReader {
   std::vector<FoundStatement> found_;
 };
 
-// With `--verify-key`: the DSSE signature over `found` must verify with the key. False with
-// `error.message` (prefixed with `what`) when it is not in a DSSE envelope, the key cannot
-// be read, or the signature does not verify.
-[[nodiscard]] bool VerifyFound(const FoundStatement& found, const std::string& key_path,
-                               const std::string& what, facts::LoadError& error);
+// What a statement's signature was found to be: `verified` (a Sigstore bundle verified
+// against the trusted roots, or a signature that verified with the key given), `unverified`
+// (a signature there was no key for: a managed-key bundle or a plain DSSE envelope without
+// --verify-key), or `none` (an unsigned statement).
+struct SignatureCheck {
+  std::string status = "none";
+  bool keyless = false;
+  sigstore::Verification verification;  // when a bundle verified
+};
 
-// `signer: {identity, issuer?, ...}` (attest::CertificateSigner) into the current object
-// when `found` carries a keyless certificate; nothing otherwise.
-void WriteSigner(facts::TreeBuilder& b, const FoundStatement& found);
+// Checks the signature over `found` (`what` names it in errors): a Sigstore bundle or PEP
+// 740 attestation with a certificate is verified against the embedded trusted roots, one
+// signed with a managed key and a plain DSSE envelope with `key_path` when given. False
+// with `error.message` naming the failed check when a signature does not verify, or a
+// key given cannot check it: never facts that carry an unverified signer.
+[[nodiscard]] bool CheckSignature(const FoundStatement& found, const std::string& key_path,
+                                  const std::string& what, SignatureCheck& check,
+                                  facts::LoadError& error);
+
+// For a verified keyless signature, `signer: {identity, issuer?, ..., signed_at,
+// trusted_root, log_index?, log_id?}` into the current object, from the verified
+// certificate and the time and log that proved it; nothing otherwise (the caller writes
+// `signature: check.status`).
+void WriteSigner(facts::TreeBuilder& b, const SignatureCheck& check);
 
 }  // namespace relgate::import::internal
