@@ -20,6 +20,7 @@ namespace relgate::cli {
 namespace {
 
 struct EvalArgs {
+  std::string trusted_root;
   std::vector<std::string> policy;
   std::vector<std::string> facts;
   // Each --format with the --output given right after it (or right before it), in
@@ -166,7 +167,10 @@ Command SetupEval(CLI::App& app) {
                   "With --attest: the verifier's id (a URI) in the attestation");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
+  AddTrustedRootOption(cmd, args->trusted_root);
   return [args, now_option]() {
+    if (!ApplyTrustedRoot(args->trusted_root))
+      return 2;
     eval::EvalOptions options;
     std::string error;
     std::vector<ReportTarget> targets;

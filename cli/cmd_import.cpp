@@ -16,6 +16,7 @@ namespace relgate::cli {
 namespace {
 
 struct ImportArgs {
+  std::string trusted_root;
   bool list = false;
   std::vector<std::string> operands;  // KIND FILE...
   std::string output;
@@ -56,7 +57,10 @@ Command SetupImport(CLI::App& app) {
   cmd->add_option("--range", args->request.range, "git: the revisions to read, A..B");
   cmd->add_option("--trusted-keys", args->request.trusted_keys,
                   "git: whose signatures count (an ssh allowed_signers file or a GPG keyring)");
+  AddTrustedRootOption(cmd, args->trusted_root);
   return [args]() {
+    if (!ApplyTrustedRoot(args->trusted_root))
+      return 2;
     if (args->list) {
       for (const import::Kind& k : import::Kinds())
         Out("{}  {}\n", k.name, k.description);

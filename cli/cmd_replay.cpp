@@ -18,6 +18,7 @@ namespace relgate::cli {
 namespace {
 
 struct ReplayArgs {
+  std::string trusted_root;
   std::vector<std::string> policy;
   std::string history;
   std::vector<std::string> baseline;
@@ -68,7 +69,10 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--output", args->output, "Write the report to this file (atomically)");
   cmd->add_option("--threads", args->threads, "Worker threads (default: every core)");
   cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
+  AddTrustedRootOption(cmd, args->trusted_root);
   return [args]() {
+    if (!ApplyTrustedRoot(args->trusted_root))
+      return 2;
     history::ListFilter filter;
     filter.repo = args->repo;
     if (!ParseTimeFlag("--since", args->since, filter.since) ||

@@ -39,8 +39,7 @@ Command SetupVerifyBundle(CLI::App& app) {
   cmd->add_option("--certificate-oidc-issuer-regexp", args->issuer_regex,
                   "The OIDC issuer, as a regular expression matched in full (RE2)");
   cmd->add_option("--key", args->key, "A managed key (PEM) instead of a certificate identity");
-  cmd->add_option("--trusted-root", args->trusted_root,
-                  "A trusted_root.json to use instead of the embedded snapshots");
+  AddTrustedRootOption(cmd, args->trusted_root);
   cmd->add_option("artifact", args->artifact, "The artifact: a file, or sha256:HEX")->required();
   return [args]() {
     const bool keyless = !args->identity.empty() || !args->identity_regex.empty();
@@ -77,23 +76,8 @@ Command SetupVerifyBundle(CLI::App& app) {
     }
     if (!args->key.empty() && !read(args->key, 1u << 20, expected.key_pem))
       return 2;
-    std::unique_ptr<sigstore::TrustedRoot> custom;
-    std::vector<const sigstore::TrustedRoot*> roots;
-    if (!args->trusted_root.empty()) {
-      std::string text, error;
-      if (!read(args->trusted_root, 16u << 20, text))
-        return 2;
-      custom = sigstore::ParseTrustedRoot(text, args->trusted_root, error);
-      if (custom == nullptr) {
-        Err("relgate: error: --trusted-root `{}`: {}\n", Printable(args->trusted_root),
-            Printable(error));
-        return 2;
-      }
-      roots.push_back(custom.get());
-    } else {
-      for (const auto& root : sigstore::DefaultTrustedRoots())
-        roots.push_back(root.get());
-    }
+    if (!ApplyTrustedRoot(args->trusted_root))
+      return 2;
     facts::LoadError load;
     auto doc = facts::ParseJson(bundle_json, args->bundle, load, facts::Digest::kSkip);
     if (!doc) {
@@ -106,7 +90,8 @@ Command SetupVerifyBundle(CLI::App& app) {
       Err("relgate: error: `{}`: {}\n", Printable(args->bundle), Printable(error));
       return 2;
     }
-    const sigstore::Verification v = sigstore::VerifyBundle(bundle, expected, roots);
+    const sigstore::Verification v =
+        sigstore::VerifyBundle(bundle, expected, sigstore::ActiveTrustedRoots());
     if (!v.ok) {
       Err("relgate: bundle NOT verified ({}): {}\n", v.check, Printable(v.problem));
       return 1;

@@ -34,5 +34,10 @@ check::Stdlib StdlibFrom(const std::string& flag);
 bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out);
 // `given`: the option was on the command line (an empty value is then an error).
 bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& error);
+// `--trusted-root FILE` (or $RELGATE_TRUSTED_ROOT) on the commands that verify Sigstore
+// bundles: registers the option, and applies it (false, the message printed, when the
+// file is not a trusted root).
+void AddTrustedRootOption(CLI::App* cmd, std::string& path);
+bool ApplyTrustedRoot(const std::string& path);
 
 }  // namespace relgate::cli

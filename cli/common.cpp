@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/sigstore/trust_root.h"
 #include <unistd.h>
 
 namespace relgate::cli {
@@ -70,6 +71,24 @@ bool ParseTimeFlag(const char* flag, const std::string& text, int64_t& out) {
   Err("relgate: error: {} `{}` {}\n", flag, Printable(text),
       (problem.empty() ? "is not an RFC 3339 time or a date" : problem));
   return false;
+}
+
+void AddTrustedRootOption(CLI::App* cmd, std::string& path) {
+  cmd->add_option("--trusted-root", path,
+                  "A Sigstore trusted_root.json to verify bundles with, instead of the embedded "
+                  "snapshots (public-good and GitHub's)")
+      ->envname("RELGATE_TRUSTED_ROOT");
+}
+
+bool ApplyTrustedRoot(const std::string& path) {
+  if (path.empty())
+    return true;
+  std::string error;
+  if (!sigstore::UseTrustedRootFile(path, error)) {
+    Err("relgate: error: --trusted-root {}\n", Printable(error));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace relgate::cli

@@ -261,6 +261,29 @@ TEST_CASE("the trusted root decides which CAs, logs and CT logs are trusted") {
   fs::remove_all(dir);
 }
 
+// Importers verify what they import against the roots in force: the embedded ones, or
+// the file `--trusted-root` (or $RELGATE_TRUSTED_ROOT) names instead.
+TEST_CASE("importers verify against the embedded roots, or the one given instead") {
+  const std::string bundle = kDir + kReal[0].file;
+  auto embedded = RunRelgate("import slsa " + bundle, false);
+  CHECK(embedded.exit_code == 0);
+  CHECK(Contains(embedded.output, "\"signature\": \"verified\""));
+  CHECK(Contains(embedded.output, "\"trusted_root\": \"public-good\""));
+  auto staging =
+      RunRelgate("import slsa " + bundle + " --trusted-root " + kDir + "staging-trusted-root.json");
+  CHECK(staging.exit_code == 2);
+  CHECK(Contains(staging.output, "the signature does not verify (tlog)"));
+  setenv("RELGATE_TRUSTED_ROOT",
+         (testing::SourceDir() + "/" + kDir + "staging-trusted-root.json").c_str(), 1);
+  auto from_env = RunRelgate("eval --policy policies/slsa-l3 --facts slsa:" + bundle);
+  unsetenv("RELGATE_TRUSTED_ROOT");
+  CHECK(from_env.exit_code == 2);
+  CHECK(Contains(from_env.output, "the signature does not verify (tlog)"));
+  auto missing = RunRelgate("import slsa " + bundle + " --trusted-root nope.json");
+  CHECK(missing.exit_code == 2);
+  CHECK(Contains(missing.output, "--trusted-root `nope.json`"));
+}
+
 // RFC 9162's audit paths, computed here from the tree's definition, for every leaf of
 // trees of 1 to 33 leaves: each verifies; another leaf, index or path hash does not (the
 // tree size is bound by the signed checkpoint).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/base64.h"
+#include "engine/base/bounded_read.h"
 #include "engine/base/time.h"
 #include "engine/facts/facts.h"
 #include "engine/facts/node_access.h"
@@ -150,6 +151,41 @@ const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots() {
     return out;
   }();
   return *roots;
+}
+
+namespace {
+
+std::unique_ptr<TrustedRoot>& Override() {
+  static std::unique_ptr<TrustedRoot> root;
+  return root;
+}
+
+}  // namespace
+
+std::vector<const TrustedRoot*> ActiveTrustedRoots() {
+  std::vector<const TrustedRoot*> out;
+  if (Override() != nullptr) {
+    out.push_back(Override().get());
+    return out;
+  }
+  for (const auto& root : DefaultTrustedRoots())
+    out.push_back(root.get());
+  return out;
+}
+
+bool UseTrustedRootFile(const std::string& path, std::string& error) {
+  std::string text;
+  if (std::string why = ReadBounded(path, {16u << 20, false}, text); !why.empty()) {
+    error = fmt::format("`{}` {}", path, why);
+    return false;
+  }
+  auto root = ParseTrustedRoot(text, path, error);
+  if (root == nullptr) {
+    error = fmt::format("`{}`: {}", path, error);
+    return false;
+  }
+  Override() = std::move(root);
+  return true;
 }
 
 }  // namespace relgate::sigstore

@@ -70,4 +70,14 @@ struct EmbeddedRoot {
 // The embedded snapshots parsed (once; they are known to parse).
 [[nodiscard]] const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots();
 
+// The trusted roots in force for this process: the file given to UseTrustedRootFile
+// (`--trusted-root`, $RELGATE_TRUSTED_ROOT: an organisation's private Sigstore instance or
+// a fresher snapshot), else the embedded snapshots.
+[[nodiscard]] std::vector<const TrustedRoot*> ActiveTrustedRoots();
+
+// Replaces the embedded roots for this process, before anything is verified (the command
+// line calls it once, before any thread starts). False with `error` when the file cannot
+// be read or is not a trusted root: a usage error, never a silent fallback.
+[[nodiscard]] bool UseTrustedRootFile(const std::string& path, std::string& error);
+
 }  // namespace relgate::sigstore

@@ -221,10 +221,7 @@ bool CheckSignature(const FoundStatement& found, const std::string& key_path,
         return false;
       }
     }
-    std::vector<const sigstore::TrustedRoot*> roots;
-    for (const auto& root : sigstore::DefaultTrustedRoots())
-      roots.push_back(root.get());
-    check.verification = sigstore::VerifyBundle(bundle, expected, roots);
+    check.verification = sigstore::VerifyBundle(bundle, expected, sigstore::ActiveTrustedRoots());
     if (!check.verification.ok) {
       error.message = fmt::format("{}: the signature does not verify ({}): {}", what,
                                   check.verification.check, check.verification.problem);
