@@ -8,11 +8,17 @@
 #include "cli/output.h"
 #include "engine/base/diagnostic.h"
 #include "engine/base/version.h"
+#include "engine/sigstore/trust_root.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"relgate: checks the facts of a release against a policy before the gate opens"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("relgate {}", relgate::kVersion));
+  // The version, and the dates of the embedded Sigstore trusted roots a verification relies
+  // on (docs/security.md: how to refresh them).
+  std::string version = fmt::format("relgate {}", relgate::kVersion);
+  for (const relgate::sigstore::EmbeddedRoot& root : relgate::sigstore::EmbeddedRoots())
+    version += fmt::format("\ntrusted root {}: snapshot of {}", root.name, root.snapshot);
+  app.set_version_flag("--version", version);
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   commands.push_back({nullptr, relgate::cli::SetupCheck(app)});
   commands.back().first = app.get_subcommands({}).back();
