@@ -32,7 +32,9 @@ TEST_CASE("--help works for the program and every subcommand") {
     CAPTURE(option);
     CHECK(Contains(eval.output, option));
   }
-  CHECK(RunRelgate("--version").output == "relgate 0.1.0\n");
+  CHECK(RunRelgate("--version").output ==
+        "relgate 0.1.0\ntrusted root public-good: snapshot of 2025-09-22\n"
+        "trusted root github: snapshot of 2026-06-29\n");
 }
 
 TEST_CASE("bad usage exits 2: the gate stays shut") {
