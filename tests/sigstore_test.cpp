@@ -261,6 +261,95 @@ TEST_CASE("the trusted root decides which CAs, logs and CT logs are trusted") {
   fs::remove_all(dir);
 }
 
+// Each window of the trusted root is honoured, ends inclusive: a log, CA or CT log trusted
+// only before or after the signing time does not vouch for it; a log named by another host
+// does not sign its checkpoints. A promise or proof removed leaves an entry that nothing
+// checks.
+TEST_CASE("validity windows, log origins, and entries checked by neither promise nor proof") {
+  const fs::path dir = testing::TempDir("relgate-sigstore-windows");
+  const std::string good =
+      testing::ReadFile(testing::SourceDir() + "/engine/sigstore/roots/public-good.json");
+
+  struct RootChange {
+    const char* name;
+    const char* from;
+    const char* to;
+    const char* check;
+  };
+
+  const RootChange changes[] = {
+      {"the Rekor log trusted from 2030", "\"start\": \"2021-01-12T11:53:27Z\"",
+       "\"start\": \"2030-01-01T00:00:00Z\"",
+       "(tlog): log entry 33351527 was integrated outside its log's trusted window"},
+      {"the current Fulcio CA trusted from 2030", "\"start\": \"2022-04-13T20:06:15Z\"",
+       "\"start\": \"2030-01-01T00:00:00Z\"",
+       "(certificate): no certificate authority of the trusted roots was trusted at the "
+       "signing time"},
+      {"the CT log trusted from 2030", "\"start\": \"2022-10-20T00:00:00Z\"",
+       "\"start\": \"2030-01-01T00:00:00Z\"",
+       "(sct): its SCT was issued outside its CT log's trusted window"},
+      {"the log named by another host", "\"baseUrl\": \"https://rekor.sigstore.dev\"",
+       "\"baseUrl\": \"https://rekor.example.com\"",
+       "the checkpoint's origin `rekor.sigstore.dev - 2605736670972794746` is not the log "
+       "`rekor.example.com`"},
+  };
+  const Real& r = kReal[0];  // signed 2023-08-29, Rekor v1 with a promise and a proof
+  for (const RootChange& c : changes) {
+    CAPTURE(c.name);
+    std::ofstream(dir / "root.json") << Replace(good, c.from, c.to);
+    auto run = Verify(kDir + r.file, Artifact(r), r.identity, r.issuer,
+                      fmt::format("--trusted-root '{}'", (dir / "root.json").string()));
+    CAPTURE(run.output);
+    CHECK(run.exit_code == 1);
+    CHECK(Contains(run.output, c.check));
+  }
+  // A window that ends exactly at the signing time still holds it (ends are inclusive).
+  std::ofstream(dir / "root.json") << Replace(good, "\"start\": \"2021-01-12T11:53:27Z\"",
+                                              "\"start\": \"2021-01-12T11:53:27Z\", \"end\": "
+                                              "\"2023-08-29T15:40:23Z\"");
+  CHECK(Verify(kDir + r.file, Artifact(r), r.identity, r.issuer,
+               fmt::format("--trusted-root '{}'", (dir / "root.json").string()))
+            .exit_code == 0);
+  std::ofstream(dir / "root.json") << Replace(good, "\"start\": \"2021-01-12T11:53:27Z\"",
+                                              "\"start\": \"2021-01-12T11:53:27Z\", \"end\": "
+                                              "\"2023-08-29T15:40:22Z\"");
+  CHECK(Verify(kDir + r.file, Artifact(r), r.identity, r.issuer,
+               fmt::format("--trusted-root '{}'", (dir / "root.json").string()))
+            .exit_code == 1);
+  // Promise and proof removed from a v0.1 bundle; the proof from a v0.3 one.
+  auto without = [&](const std::string& file, const std::string& member) {
+    facts::LoadError load;
+    const std::string text = testing::ReadFile(testing::SourceDir() + "/" + kDir + file);
+    std::string out = text;
+    const size_t at = out.find(fmt::format("\"{}\"", member));
+    REQUIRE(at != std::string::npos);
+    // The member and its object value, up to the matching brace.
+    size_t end = out.find('{', at);
+    int depth = 0;
+    for (; end < out.size(); ++end) {
+      depth += out[end] == '{' ? 1 : out[end] == '}' ? -1 : 0;
+      if (depth == 0)
+        break;
+    }
+    out.replace(at, end + 1 - at, fmt::format("\"{}\": null", member));
+    std::ofstream(dir / "bundle.json") << out;
+    return (dir / "bundle.json").string();
+  };
+  const Real& v01 = kReal[2];
+  auto neither =
+      Verify(without(v01.file, "inclusionPromise"), Artifact(v01), v01.identity, v01.issuer);
+  CHECK(neither.exit_code == 1);
+  CHECK(Contains(neither.output,
+                 "(tlog): log entry 12421178 can be checked by neither an "
+                 "inclusion promise nor an inclusion proof"));
+  auto no_proof = Verify(without(r.file, "inclusionProof"), Artifact(r), r.identity, r.issuer);
+  CHECK(no_proof.exit_code == 1);
+  CHECK(Contains(no_proof.output,
+                 "(tlog): log entry 33351527 has no inclusion proof (a v0.3 "
+                 "bundle needs one)"));
+  fs::remove_all(dir);
+}
+
 // Importers verify what they import against the roots in force: the embedded ones, or
 // the file `--trusted-root` (or $RELGATE_TRUSTED_ROOT) names instead.
 TEST_CASE("importers verify against the embedded roots, or the one given instead") {
