@@ -51,6 +51,7 @@ void BM_VerifyBundle(benchmark::State& state) {
     benchmark::DoNotOptimize(v.signing_time);
   }
 }
+
 BENCHMARK(BM_VerifyBundle)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
 
 // The embedded trusted roots parsed, as once per process.
@@ -63,6 +64,7 @@ void BM_ParseEmbeddedRoots(benchmark::State& state) {
     }
   }
 }
+
 BENCHMARK(BM_ParseEmbeddedRoots)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

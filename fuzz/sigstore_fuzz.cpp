@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     relgate::sigstore::Expected expected;
     const auto first = relgate::sigstore::VerifyBundle(bundle, expected, roots);
     const auto second = relgate::sigstore::VerifyBundle(bundle, expected, roots);
-    relgate::fuzz::Require(first.ok == second.ok && first.check == second.check &&
-                               first.problem == second.problem,
-                           "a bundle's verification decides the same twice");
+    relgate::fuzz::Require(
+        first.ok == second.ok && first.check == second.check && first.problem == second.problem,
+        "a bundle's verification decides the same twice");
     relgate::fuzz::Require(!first.ok || (first.signing_time > 0 && !first.trusted_root.empty()),
                            "a verified bundle has a signing time and a trusted root");
   }
