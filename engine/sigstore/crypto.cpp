@@ -64,6 +64,8 @@ std::string PemOfCertificate(X509* cert) {
 }
 
 std::string DerOfPublicKey(EVP_PKEY* key) {
+  if (key == nullptr)
+    return "";
   unsigned char* der = nullptr;
   const int size = i2d_PUBKEY(key, &der);
   if (size <= 0)
@@ -74,6 +76,8 @@ std::string DerOfPublicKey(EVP_PKEY* key) {
 }
 
 const EVP_MD* DigestFor(EVP_PKEY* key) {
+  if (key == nullptr)
+    return nullptr;
   switch (EVP_PKEY_get_base_id(key)) {
     case EVP_PKEY_ED25519: return nullptr;
     case EVP_PKEY_EC: {
@@ -85,6 +89,8 @@ const EVP_MD* DigestFor(EVP_PKEY* key) {
 }
 
 bool VerifyMessage(EVP_PKEY* key, std::string_view message, std::string_view signature) {
+  if (key == nullptr)
+    return false;
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   const bool ok = EVP_DigestVerifyInit(ctx.get(), nullptr, DigestFor(key), nullptr, key) == 1 &&
                   EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(message),
@@ -95,7 +101,7 @@ bool VerifyMessage(EVP_PKEY* key, std::string_view message, std::string_view sig
 
 bool VerifyDigest(EVP_PKEY* key, const EVP_MD* md, std::string_view digest,
                   std::string_view signature) {
-  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 || md == nullptr ||
+  if (key == nullptr || EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 || md == nullptr ||
       digest.size() != static_cast<size_t>(EVP_MD_get_size(md)))
     return false;
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new(key, nullptr));

@@ -105,6 +105,8 @@ Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
       intermediates.push_back(std::move(cert));
     }
     key.reset(X509_get_pubkey(leaf.get()));
+    if (key == nullptr)
+      return Fail("certificate", "the certificate's public key is not one relgate reads");
   } else {
     if (expected.key_pem.empty())
       return Fail("signature", fmt::format("the bundle is signed with a managed key (hint `{}`) "
