@@ -43,28 +43,48 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return out;
 }
 
-// A verifier in a log entry's body (a PEM certificate or key, base64) as DER key.
-std::string VerifierFromPem(std::string_view base64_pem) {
-  std::string pem;
-  if (!Base64Decode(base64_pem, pem))
+// The DER inside one PEM block (`-----BEGIN LABEL-----`), or "" with `label` empty.
+std::string PemBody(std::string_view pem, std::string& label) {
+  label.clear();
+  const size_t begin = pem.find("-----BEGIN ");
+  const size_t label_end = begin == std::string_view::npos ? begin : pem.find("-----", begin + 11);
+  if (label_end == std::string_view::npos)
     return "";
-  KeyPtr key = PublicKeyFromPem(pem);
-  return key != nullptr ? DerOfPublicKey(key.get()) : "";
+  const std::string_view name = pem.substr(begin + 11, label_end - begin - 11);
+  const size_t end = pem.find(fmt::format("-----END {}-----", name), label_end);
+  if (end == std::string_view::npos)
+    return "";
+  std::string base64;
+  for (const char c : pem.substr(label_end + 5, end - label_end - 5)) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t')
+      base64 += c;
+  }
+  std::string der;
+  if (!Base64Decode(base64, der))
+    return "";
+  label = std::string(name);
+  return der;
+}
+
+// Whether a verifier in a log entry's body (a PEM certificate or public key, base64) is the
+// signer's: compared as DER bytes, without decoding the key again.
+bool SameVerifier(std::string_view base64_pem, const SignedContent& content) {
+  std::string pem, label;
+  if (!Base64Decode(base64_pem, pem))
+    return false;
+  const std::string der = PemBody(pem, label);
+  if (label == "CERTIFICATE")
+    return !content.certificate_der.empty() && der == content.certificate_der;
+  return label == "PUBLIC KEY" && der == content.verifier_der;
 }
 
 // A Rekor v2 verifier: {x509Certificate: {rawBytes}} or {publicKey: {rawBytes}}.
-std::string VerifierV2(const Node* verifier) {
+bool SameVerifierV2(const Node* verifier, const SignedContent& content) {
   std::string der;
-  if (Base64Decode(Text(Member(verifier, "x509Certificate"), "rawBytes"), der) && !der.empty()) {
-    CertPtr cert = CertificateFromDer(der);
-    KeyPtr key(cert != nullptr ? X509_get_pubkey(cert.get()) : nullptr);
-    return key != nullptr ? DerOfPublicKey(key.get()) : "";
-  }
-  if (Base64Decode(Text(Member(verifier, "publicKey"), "rawBytes"), der) && !der.empty()) {
-    KeyPtr key = PublicKeyFromDer(der);
-    return key != nullptr ? DerOfPublicKey(key.get()) : "";
-  }
-  return "";
+  if (Base64Decode(Text(Member(verifier, "x509Certificate"), "rawBytes"), der) && !der.empty())
+    return !content.certificate_der.empty() && der == content.certificate_der;
+  return Base64Decode(Text(Member(verifier, "publicKey"), "rawBytes"), der) && !der.empty() &&
+         der == content.verifier_der;
 }
 
 std::string Hex(std::string_view raw) {
@@ -175,9 +195,8 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     std::string sig;
     if (!Base64Decode(Text(Member(spec, "signature"), "content"), sig) || sig != content.signature)
       return "the entry records another signature";
-    if (VerifierFromPem(Text(Member(Member(spec, "signature"), "publicKey"), "content")) !=
-        content.verifier_der)
-      return "the entry records another signing key";
+    if (!SameVerifier(Text(Member(Member(spec, "signature"), "publicKey"), "content"), content))
+      return "the entry records another signing certificate or key";
     return "";
   }
   if (kind == "hashedrekord 0.0.2") {
@@ -190,8 +209,8 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
       return "the entry records another artifact digest";
     if (!Base64Decode(Text(Member(v2, "signature"), "content"), sig) || sig != content.signature)
       return "the entry records another signature";
-    if (VerifierV2(Member(Member(v2, "signature"), "verifier")) != content.verifier_der)
-      return "the entry records another signing key";
+    if (!SameVerifierV2(Member(Member(v2, "signature"), "verifier"), content))
+      return "the entry records another signing certificate or key";
     return "";
   }
   if (!is_dsse)
@@ -209,8 +228,8 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     std::string sig;
     if (!Base64Decode(Text(&sigs->items[0], "signature"), sig) || sig != content.signature)
       return "the entry records another signature";
-    if (VerifierFromPem(Text(&sigs->items[0], "verifier")) != content.verifier_der)
-      return "the entry records another signing key";
+    if (!SameVerifier(Text(&sigs->items[0], "verifier"), content))
+      return "the entry records another signing certificate or key";
     return "";
   }
   if (kind == "dsse 0.0.2") {
@@ -225,8 +244,8 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     std::string sig;
     if (!Base64Decode(Text(&sigs->items[0], "content"), sig) || sig != content.signature)
       return "the entry records another signature";
-    if (VerifierV2(Member(&sigs->items[0], "verifier")) != content.verifier_der)
-      return "the entry records another signing key";
+    if (!SameVerifierV2(Member(&sigs->items[0], "verifier"), content))
+      return "the entry records another signing certificate or key";
     return "";
   }
   if (kind == "intoto 0.0.2") {
@@ -246,8 +265,8 @@ std::string MatchBody(const TlogEntry& entry, bool is_dsse, const SignedContent&
     if (!Base64Decode(Text(&sigs->items[0], "sig"), once) || !Base64Decode(once, sig) ||
         sig != content.signature)
       return "the entry records another signature";
-    if (VerifierFromPem(Text(&sigs->items[0], "publicKey")) != content.verifier_der)
-      return "the entry records another signing key";
+    if (!SameVerifier(Text(&sigs->items[0], "publicKey"), content))
+      return "the entry records another signing certificate or key";
     return "";
   }
   return fmt::format("a log entry of kind {} version {} is not one relgate reads", entry.kind,

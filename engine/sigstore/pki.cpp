@@ -43,12 +43,19 @@ struct VerifyCtxFree {
   void operator()(TS_VERIFY_CTX* ctx) const { TS_VERIFY_CTX_free(ctx); }
 };
 
-// A store trusting the last certificate of `chain` (a root), and the others as untrusted
-// intermediates, checking validity at `seconds`.
+// A store trusting every certificate of a trusted root's `chain` (all of it is trusted
+// material: a chain may end at any of them, and the root's own signatures over its
+// intermediates need not be checked again for every bundle), checking validity at
+// `seconds`.
 X509_STORE* TrustStore(const std::vector<CertPtr>& chain, int64_t seconds) {
   X509_STORE* store = X509_STORE_new();
-  X509_STORE_add_cert(store, chain.back().get());
-  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), static_cast<time_t>(seconds));
+  for (const CertPtr& cert : chain) {
+    if (cert != nullptr)
+      X509_STORE_add_cert(store, cert.get());
+  }
+  X509_VERIFY_PARAM* param = X509_STORE_get0_param(store);
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(seconds));
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
   return store;
 }
 
@@ -75,12 +82,15 @@ void PutUint(std::string& out, uint64_t value, int bytes) {
 std::string VerifyChain(X509* leaf, const std::vector<CertPtr>& intermediates,
                         const CertificateAuthority& ca, int64_t time, CertPtr& issuer) {
   const int64_t seconds = time / 1'000'000'000;
-  std::unique_ptr<X509_STORE, StoreFree> store(TrustStore(ca.chain, seconds));
-  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(Untrusted(ca.chain, intermediates));
+  const std::vector<CertPtr>& chain_certs = ca.chain.certs();
+  std::unique_ptr<X509_STORE, StoreFree> store(TrustStore(chain_certs, seconds));
+  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(Untrusted({}, intermediates));
   std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
   if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get()) != 1)
     return OpensslError();
-  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(seconds));
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(seconds));
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
   if (X509_verify_cert(ctx.get()) != 1) {
     return fmt::format("it does not chain to {} at the signing time: {}", ca.uri,
                        X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
@@ -186,8 +196,8 @@ int64_t VerifyTimestamp(std::string_view der, std::string_view signature,
     TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_SIGNATURE | TS_VFY_DATA);
     TS_VERIFY_CTX_set_data(ctx.get(),
                            BIO_new_mem_buf(signature.data(), static_cast<int>(signature.size())));
-    TS_VERIFY_CTX_set_store(ctx.get(), TrustStore(tsa.chain, time / 1'000'000'000));
-    TS_VERIFY_CTX_set_certs(ctx.get(), Untrusted(tsa.chain, {}));
+    TS_VERIFY_CTX_set_store(ctx.get(), TrustStore(tsa.chain.certs(), time / 1'000'000'000));
+    TS_VERIFY_CTX_set_certs(ctx.get(), Untrusted(tsa.chain.certs(), {}));
     const int ok = resp != nullptr ? TS_RESP_verify_response(ctx.get(), resp.get())
                                    : TS_RESP_verify_token(ctx.get(), token);
     if (ok == 1)

@@ -33,24 +33,24 @@ bool ReadValidity(const Node* node, const std::string& where, Validity& valid, s
   return true;
 }
 
-bool ReadChain(const Node* entry, const std::string& where, std::vector<internal::CertPtr>& chain,
+bool ReadChain(const Node* entry, const std::string& where, bool check, Chain& chain,
                std::string& error) {
   const Node* certs = Array(Member(entry, "certChain"), "certificates");
   if (certs == nullptr || certs->len == 0) {
     error = fmt::format("{}.certChain.certificates is missing or empty", where);
     return false;
   }
+  std::vector<std::string> ders;
   for (uint32_t k = 0; k < certs->len; ++k) {
     std::string der;
-    internal::CertPtr cert;
-    if (Base64Decode(Text(&certs->items[k], "rawBytes"), der))
-      cert = internal::CertificateFromDer(der);
-    if (cert == nullptr) {
+    if (!Base64Decode(Text(&certs->items[k], "rawBytes"), der) || der.empty() ||
+        (check && internal::CertificateFromDer(der) == nullptr)) {
       error = fmt::format("{}.certChain.certificates[{}] is not a DER certificate", where, k);
       return false;
     }
-    chain.push_back(std::move(cert));
+    ders.push_back(std::move(der));
   }
+  chain = Chain(std::move(ders));
   return true;
 }
 
@@ -81,8 +81,16 @@ bool ReadLogs(const Node* root, const char* member, std::vector<LogKey>& logs, s
 
 }  // namespace
 
+const std::vector<internal::CertPtr>& Chain::certs() const {
+  std::call_once(*once_, [this] {
+    for (const std::string& der : der_)
+      certs_.push_back(internal::CertificateFromDer(der));
+  });
+  return certs_;
+}
+
 std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json, const std::string& name,
-                                              std::string& error) {
+                                              std::string& error, bool check_certificates) {
   facts::LoadError load;
   auto doc = facts::ParseJson(json, name, load, facts::Digest::kSkip);
   if (!doc) {
@@ -102,7 +110,7 @@ std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json, const std::
     const std::string where = fmt::format("certificateAuthorities[{}]", k);
     CertificateAuthority ca;
     ca.uri = Text(&cas->items[k], "uri");
-    if (!ReadChain(&cas->items[k], where, ca.chain, error) ||
+    if (!ReadChain(&cas->items[k], where, check_certificates, ca.chain, error) ||
         !ReadValidity(Member(&cas->items[k], "validFor"), where, ca.valid, error))
       return nullptr;
     out->authorities.push_back(std::move(ca));
@@ -112,7 +120,7 @@ std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json, const std::
     const std::string where = fmt::format("timestampAuthorities[{}]", k);
     TimestampAuthority tsa;
     tsa.uri = Text(&tsas->items[k], "uri");
-    if (!ReadChain(&tsas->items[k], where, tsa.chain, error) ||
+    if (!ReadChain(&tsas->items[k], where, check_certificates, tsa.chain, error) ||
         !ReadValidity(Member(&tsas->items[k], "validFor"), where, tsa.valid, error))
       return nullptr;
     out->timestamp_authorities.push_back(std::move(tsa));
@@ -144,7 +152,8 @@ const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots() {
     auto* out = new std::vector<std::unique_ptr<TrustedRoot>>;
     for (const EmbeddedRoot& embedded : EmbeddedRoots()) {
       std::string error;
-      auto root = ParseTrustedRoot(embedded.json, embedded.name, error);
+      auto root = ParseTrustedRoot(embedded.json, embedded.name, error,
+                                   /*check_certificates=*/false);
       if (root != nullptr)
         out->push_back(std::move(root));
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,9 +24,29 @@ struct Validity {
   bool Contains(int64_t t) const { return start <= t && t <= end; }
 };
 
+// A certificate chain as a trusted root lists it (leaf-most first, root last), parsed on
+// first use: a gate verifies against the one or two authorities trusted at its signing
+// time, and parsing every certificate of every root costs more than verifying (OpenSSL 3
+// decodes each key through its provider framework). Safe to share between threads.
+class Chain {
+ public:
+  Chain() = default;
+
+  explicit Chain(std::vector<std::string> der) : der_(std::move(der)) {}
+
+  const std::vector<internal::CertPtr>& certs() const;
+
+  const std::vector<std::string>& der() const { return der_; }
+
+ private:
+  std::vector<std::string> der_;
+  std::unique_ptr<std::once_flag> once_ = std::make_unique<std::once_flag>();
+  mutable std::vector<internal::CertPtr> certs_;
+};
+
 struct CertificateAuthority {
   std::string uri;
-  std::vector<internal::CertPtr> chain;  // as the root lists it: leaf-most first, root last
+  Chain chain;
   Validity valid;
 };
 
@@ -40,7 +61,7 @@ struct LogKey {
 
 struct TimestampAuthority {
   std::string uri;
-  std::vector<internal::CertPtr> chain;  // leaf (the signing certificate) first
+  Chain chain;  // leaf (the signing certificate) first
   Validity valid;
 };
 
@@ -53,9 +74,12 @@ struct TrustedRoot {
 };
 
 // Parses a trusted root; null with `error` (naming the member) when it is malformed.
+// Every certificate is checked to parse (`check_certificates`), except for the embedded
+// snapshots, known to parse, whose chains are parsed when first used.
 [[nodiscard]] std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json,
                                                             const std::string& name,
-                                                            std::string& error);
+                                                            std::string& error,
+                                                            bool check_certificates = true);
 
 struct EmbeddedRoot {
   const char* name;      // public-good, github

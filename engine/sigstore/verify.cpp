@@ -121,6 +121,8 @@ Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
   // 3. The signature, over the artifact or the DSSE encoding.
   internal::SignedContent content;
   content.verifier_der = verifier_der;
+  if (!bundle.certificates.empty())
+    content.certificate_der = bundle.certificates.front();
   Verification out;
   if (bundle.is_dsse) {
     content.signature = bundle.dsse_signatures.front().sig;

@@ -1,5 +1,7 @@
 #include "engine/import/internal/statements.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "engine/attest/certificate.h"
@@ -204,6 +206,10 @@ bool CheckSignature(const FoundStatement& found, const std::string& key_path,
       return true;
     }
     sigstore::Expected expected;
+    // A signing time later than this machine's clock is refused (a forged or skewed log).
+    expected.now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
     if (!key_path.empty()) {
       // With a key, every signature must be that key's: a managed-key bundle is verified
       // with it, a keyless one must have been signed by a certificate for it.

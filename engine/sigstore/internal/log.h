@@ -31,11 +31,12 @@ namespace relgate::sigstore::internal {
 
 // What the bundle says was signed, to compare with an entry's body.
 struct SignedContent {
-  std::string signature;     // raw: the message signature, or the DSSE signature
-  std::string digest;        // raw SHA-256 of the artifact (message signatures)
-  std::string payload;       // DSSE
-  std::string payload_type;  // DSSE
-  std::string verifier_der;  // the verifying key, DER SubjectPublicKeyInfo
+  std::string signature;        // raw: the message signature, or the DSSE signature
+  std::string digest;           // raw SHA-256 of the artifact (message signatures)
+  std::string payload;          // DSSE
+  std::string payload_type;     // DSSE
+  std::string verifier_der;     // the verifying key, DER SubjectPublicKeyInfo
+  std::string certificate_der;  // its certificate (keyless), DER; empty for a managed key
 };
 
 // "" when `entry`'s body records exactly `content` (hashedrekord, dsse and intoto kinds,
