@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   std::string version = fmt::format("relgate {}", relgate::kVersion);
   for (const relgate::sigstore::EmbeddedRoot& root : relgate::sigstore::EmbeddedRoots())
     version += fmt::format("\ntrusted root {}: snapshot of {}", root.name, root.snapshot);
+  version +=
+      fmt::format("\nnpm registry keys: snapshot of {}", relgate::sigstore::ManagedKeysSnapshot());
   app.set_version_flag("--version", version);
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   commands.push_back({nullptr, relgate::cli::SetupCheck(app)});

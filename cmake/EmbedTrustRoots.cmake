@@ -1,8 +1,10 @@
-# cmake -DOUT=<file.cpp> -DPUBLIC_GOOD=<json> -DGITHUB=<json> -P EmbedTrustRoots.cmake
-# Writes a C++ file holding the trusted roots' JSON as raw string literals.
+# cmake -DOUT=<file.cpp> -DPUBLIC_GOOD=<json> -DGITHUB=<json> -DNPM_KEYS=<json>
+#       -P EmbedTrustRoots.cmake
+# Writes a C++ file holding the trusted roots' and managed keys' JSON as raw string literals.
 file(READ ${PUBLIC_GOOD} public_good)
 file(READ ${GITHUB} github)
-foreach(text IN ITEMS "${public_good}" "${github}")
+file(READ ${NPM_KEYS} npm_keys)
+foreach(text IN ITEMS "${public_good}" "${github}" "${npm_keys}")
   string(FIND "${text}" ")relgate_root\"" clash)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "a trusted root contains the raw-string delimiter")
@@ -16,6 +18,7 @@ namespace relgate::sigstore::internal {
 
 const std::string_view kPublicGoodRoot = R\"relgate_root(${public_good})relgate_root\";
 const std::string_view kGithubRoot = R\"relgate_root(${github})relgate_root\";
+const std::string_view kNpmKeys = R\"relgate_root(${npm_keys})relgate_root\";
 
 }  // namespace relgate::sigstore::internal
 ")

@@ -34,7 +34,8 @@ TEST_CASE("--help works for the program and every subcommand") {
   }
   CHECK(RunRelgate("--version").output ==
         "relgate 0.1.0\ntrusted root public-good: snapshot of 2025-09-22\n"
-        "trusted root github: snapshot of 2026-06-29\n");
+        "trusted root github: snapshot of 2026-06-29\nnpm registry keys: snapshot of "
+        "2025-01-16\n");
 }
 
 TEST_CASE("bad usage exits 2: the gate stays shut") {

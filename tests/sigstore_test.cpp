@@ -369,6 +369,22 @@ TEST_CASE("importers verify against the embedded roots, or the one given instead
   unsetenv("RELGATE_TRUSTED_ROOT");
   CHECK(from_env.exit_code == 2);
   CHECK(Contains(from_env.output, "the signature does not verify (tlog)"));
+  // npm's publish attestations are signed by the npm registry's key, from the embedded
+  // keyring; one whose signature was changed is refused.
+  const std::string npm =
+      "tests/data/import/slsa/slsa-verifier__npm-provenance-npm-test-ossf.attestations.json";
+  auto publish = RunRelgate("import attestation " + npm, false);
+  CHECK(publish.exit_code == 0);
+  CHECK(Contains(publish.output, "\"signature\": \"verified\",\n      \"subjects\""));
+  const fs::path dir = testing::TempDir("relgate-sigstore-npm");
+  std::ofstream(dir / "npm.json") << Flip(testing::ReadFile(testing::SourceDir() + "/" + npm),
+                                          "sig", 20);
+  auto changed = RunRelgate("import attestation " + (dir / "npm.json").string());
+  CHECK(changed.exit_code == 2);
+  CHECK(Contains(changed.output,
+                 "attestation 1 (https://github.com/npm/attestation/tree/main/"
+                 "specs/publish/v0.1): the signature does not verify (signature)"));
+  fs::remove_all(dir);
   auto missing = RunRelgate("import slsa " + bundle + " --trusted-root nope.json");
   CHECK(missing.exit_code == 2);
   CHECK(Contains(missing.output, "--trusted-root `nope.json`"));

@@ -162,6 +162,32 @@ const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots() {
   return *roots;
 }
 
+const std::vector<ManagedKey>& EmbeddedManagedKeys() {
+  static const auto* keys = [] {
+    auto* out = new std::vector<ManagedKey>;
+    facts::LoadError load;
+    auto doc = facts::ParseJson(internal::kNpmKeys, "npm-keys", load, facts::Digest::kSkip);
+    const Node* list = doc ? Array(&doc->root(), "keys") : nullptr;
+    for (uint32_t k = 0; list != nullptr && k < list->len; ++k) {
+      const Node* entry = &list->items[k];
+      ManagedKey key;
+      key.key_id = Text(entry, "keyId");
+      key.usage = Text(entry, "keyUsage");
+      std::string error;
+      if (!Base64Decode(Text(Member(entry, "publicKey"), "rawBytes"), key.der) ||
+          !ReadValidity(Member(Member(entry, "publicKey"), "validFor"), "key", key.valid, error))
+        continue;
+      out->push_back(std::move(key));
+    }
+    return out;
+  }();
+  return *keys;
+}
+
+const char* ManagedKeysSnapshot() {
+  return "2025-01-16";
+}
+
 namespace {
 
 std::unique_ptr<TrustedRoot>& Override() {

@@ -94,6 +94,20 @@ struct EmbeddedRoot {
 // The embedded snapshots parsed (once; they are known to parse).
 [[nodiscard]] const std::vector<std::unique_ptr<TrustedRoot>>& DefaultTrustedRoots();
 
+// A key that signs bundles itself (no certificate): the npm registry's attestation keys,
+// named in a bundle by `verificationMaterial.publicKey.hint`.
+struct ManagedKey {
+  std::string key_id;  // the hint: `SHA256:...`
+  std::string usage;   // `npm:attestations`
+  std::string der;     // DER SubjectPublicKeyInfo
+  Validity valid;
+};
+
+// The embedded managed keys (the npm registry's `keys.json`, Sigstore's TUF target
+// registry.npmjs.org/keys.json; its snapshot date in `ManagedKeysSnapshot()`).
+[[nodiscard]] const std::vector<ManagedKey>& EmbeddedManagedKeys();
+[[nodiscard]] const char* ManagedKeysSnapshot();
+
 // The trusted roots in force for this process: the file given to UseTrustedRootFile
 // (`--trusted-root`, $RELGATE_TRUSTED_ROOT: an organisation's private Sigstore instance or
 // a fresher snapshot), else the embedded snapshots.

@@ -108,11 +108,12 @@ Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
     if (key == nullptr)
       return Fail("certificate", "the certificate's public key is not one relgate reads");
   } else {
-    if (expected.key_pem.empty())
+    if (expected.key_pem.empty() && expected.key_der.empty())
       return Fail("signature", fmt::format("the bundle is signed with a managed key (hint `{}`) "
                                            "and no key was given to verify it",
                                            bundle.public_key_hint));
-    key = internal::PublicKeyFromPem(expected.key_pem);
+    key = expected.key_pem.empty() ? internal::PublicKeyFromDer(expected.key_der)
+                                   : internal::PublicKeyFromPem(expected.key_pem);
     if (key == nullptr)
       return Fail("signature", "the key given is not a PEM public key or certificate");
   }

@@ -36,8 +36,10 @@ struct Expected {
   // The identity: exact, or RE2 regular expressions matched in full. Empty: not checked
   // (the caller records the signer instead).
   std::string identity, identity_regex, issuer, issuer_regex;
-  // A managed key (PEM) for bundles that carry a public key instead of a certificate.
+  // A managed key for bundles that carry a public key instead of a certificate: PEM, or
+  // DER (SubjectPublicKeyInfo) from a keyring.
   std::string key_pem;
+  std::string key_der;
   // Signing times after this (ns since the epoch) are in the future: refused.
   int64_t now = 0;
 };

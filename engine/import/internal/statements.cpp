@@ -201,9 +201,18 @@ bool CheckSignature(const FoundStatement& found, const std::string& key_path,
                       found.pep740 ? "PEP 740 attestation" : "Sigstore bundle", problem);
       return false;
     }
+    // A managed key: the one given, else the npm registry's attestation key the bundle
+    // names, from the embedded keyring; with neither, the signature stays unverified.
+    const sigstore::ManagedKey* known = nullptr;
     if (bundle.certificates.empty() && key_path.empty()) {
-      check.status = "unverified";  // a managed key relgate was not given
-      return true;
+      for (const sigstore::ManagedKey& k : sigstore::EmbeddedManagedKeys()) {
+        if (k.key_id == bundle.public_key_hint && k.usage == "npm:attestations")
+          known = &k;
+      }
+      if (known == nullptr) {
+        check.status = "unverified";
+        return true;
+      }
     }
     sigstore::Expected expected;
     // A signing time later than this machine's clock is refused (a forged or skewed log).
@@ -227,7 +236,17 @@ bool CheckSignature(const FoundStatement& found, const std::string& key_path,
         return false;
       }
     }
+    if (known != nullptr)
+      expected.key_der = known->der;
     check.verification = sigstore::VerifyBundle(bundle, expected, sigstore::ActiveTrustedRoots());
+    if (check.verification.ok && known != nullptr &&
+        !known->valid.Contains(check.verification.signing_time)) {
+      check.verification.ok = false;
+      check.verification.check = "signature";
+      check.verification.problem =
+          fmt::format("it was signed at {}, outside the validity of the npm registry key {}",
+                      FormatRfc3339(check.verification.signing_time), known->key_id);
+    }
     if (!check.verification.ok) {
       error.message = fmt::format("{}: the signature does not verify ({}): {}", what,
                                   check.verification.check, check.verification.problem);

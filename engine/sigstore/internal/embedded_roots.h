@@ -8,5 +8,6 @@ namespace relgate::sigstore::internal {
 
 extern const std::string_view kPublicGoodRoot;
 extern const std::string_view kGithubRoot;
+extern const std::string_view kNpmKeys;  // the npm registry's keys (Sigstore's TUF target)
 
 }  // namespace relgate::sigstore::internal
