@@ -62,8 +62,13 @@ bool ReadCertificateSigner(std::string_view der, CertificateSigner& signer, std:
     error = "not a DER X.509 certificate";
     return false;
   }
+  ReadCertificateSigner(cert.get(), signer);
+  return true;
+}
+
+void ReadCertificateSigner(X509* cert, CertificateSigner& signer) {
   if (auto* names = static_cast<GENERAL_NAMES*>(
-          X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr))) {
+          X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr))) {
     for (int k = 0; k < sk_GENERAL_NAME_num(names) && signer.identity.empty(); ++k) {
       const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, k);
       if (name->type == GEN_URI)
@@ -73,19 +78,18 @@ bool ReadCertificateSigner(std::string_view der, CertificateSigner& signer, std:
     }
     GENERAL_NAMES_free(names);
   }
-  signer.issuer = FulcioClaim(cert.get(), 8);
+  signer.issuer = FulcioClaim(cert, 8);
   if (signer.issuer.empty())
-    signer.issuer = FulcioClaim(cert.get(), 1);
-  signer.build_signer_uri = FulcioClaim(cert.get(), 9);
-  signer.runner_environment = FulcioClaim(cert.get(), 11);
-  signer.source_repository = FulcioClaim(cert.get(), 12);
-  signer.source_commit = FulcioClaim(cert.get(), 13);
-  signer.source_ref = FulcioClaim(cert.get(), 14);
-  signer.trigger = FulcioClaim(cert.get(), 20);
-  signer.run_uri = FulcioClaim(cert.get(), 21);
-  signer.not_before = Rfc3339(X509_get0_notBefore(cert.get()));
-  signer.not_after = Rfc3339(X509_get0_notAfter(cert.get()));
-  return true;
+    signer.issuer = FulcioClaim(cert, 1);
+  signer.build_signer_uri = FulcioClaim(cert, 9);
+  signer.runner_environment = FulcioClaim(cert, 11);
+  signer.source_repository = FulcioClaim(cert, 12);
+  signer.source_commit = FulcioClaim(cert, 13);
+  signer.source_ref = FulcioClaim(cert, 14);
+  signer.trigger = FulcioClaim(cert, 20);
+  signer.run_uri = FulcioClaim(cert, 21);
+  signer.not_before = Rfc3339(X509_get0_notBefore(cert));
+  signer.not_after = Rfc3339(X509_get0_notAfter(cert));
 }
 
 }  // namespace relgate::attest

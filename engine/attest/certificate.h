@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+typedef struct x509_st X509;
+
 namespace relgate::attest {
 
 struct CertificateSigner {
@@ -26,5 +28,7 @@ struct CertificateSigner {
 // Reads the DER certificate `der`; false with `error` when it is not one.
 [[nodiscard]] bool ReadCertificateSigner(std::string_view der, CertificateSigner& signer,
                                          std::string& error);
+// The same, from a certificate already parsed.
+void ReadCertificateSigner(X509* cert, CertificateSigner& signer);
 
 }  // namespace relgate::attest

@@ -115,12 +115,15 @@ std::string VerifySct(X509* leaf, X509* issuer, const std::vector<LogKey>& ctlog
   if (scts == nullptr || sk_SCT_num(scts.get()) == 0)
     return "the certificate carries no signed certificate timestamp (SCT)";
   // What the CT log signed: the certificate as a precertificate (without its SCT list),
-  // with the issuer's key hash.
-  CertPtr precert(X509_dup(leaf));
-  const int at = X509_get_ext_by_NID(precert.get(), NID_ct_precert_scts, -1);
-  X509_EXTENSION_free(X509_delete_ext(precert.get(), at));
+  // with the issuer's key hash. The SCT extension is taken out of the certificate for the
+  // encoding and put back where it was (a copy would decode its key again, which costs more
+  // than the SCT's signature).
+  const int at = X509_get_ext_by_NID(leaf, NID_ct_precert_scts, -1);
+  X509_EXTENSION* taken = X509_delete_ext(leaf, at);
   unsigned char* tbs = nullptr;
-  const int tbs_size = i2d_re_X509_tbs(precert.get(), &tbs);
+  const int tbs_size = i2d_re_X509_tbs(leaf, &tbs);
+  X509_add_ext(leaf, taken, at);
+  X509_EXTENSION_free(taken);
   if (tbs_size <= 0)
     return "cannot encode the certificate for its SCT";
   const std::string tbs_der(reinterpret_cast<char*>(tbs), static_cast<size_t>(tbs_size));

@@ -278,9 +278,7 @@ Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
       if (!chained)
         return Fail("certificate", why);
     }
-    std::string error;
-    if (!attest::ReadCertificateSigner(bundle.certificates.front(), out.signer, error))
-      return Fail("certificate", error);
+    attest::ReadCertificateSigner(leaf.get(), out.signer);
     if (!Matches(out.signer.identity, expected.identity, expected.identity_regex))
       return Fail("identity", fmt::format("the certificate names `{}`, not the identity "
                                           "expected",
