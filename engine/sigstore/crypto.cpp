@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 
 namespace relgate::sigstore::internal {
@@ -22,6 +23,22 @@ struct BioFree {
 
 const unsigned char* Bytes(std::string_view data) {
   return reinterpret_cast<const unsigned char*>(data.data());
+}
+
+// The digests fetched from OpenSSL 3's default provider once per process: passing its
+// legacy handles (EVP_sha256()) makes every call look the algorithm up by name again.
+const EVP_MD* Fetched(const EVP_MD* md) {
+  static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  static EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+  static EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
+  if (md == nullptr)
+    return nullptr;
+  switch (EVP_MD_get_type(md)) {
+    case NID_sha256: return sha256 != nullptr ? sha256 : md;
+    case NID_sha384: return sha384 != nullptr ? sha384 : md;
+    case NID_sha512: return sha512 != nullptr ? sha512 : md;
+    default: return md;
+  }
 }
 
 }  // namespace
@@ -106,7 +123,7 @@ bool VerifyDigest(EVP_PKEY* key, const EVP_MD* md, std::string_view digest,
     return false;
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new(key, nullptr));
   const bool ok = ctx != nullptr && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                  EVP_PKEY_CTX_set_signature_md(ctx.get(), md) == 1 &&
+                  EVP_PKEY_CTX_set_signature_md(ctx.get(), Fetched(md)) == 1 &&
                   EVP_PKEY_verify(ctx.get(), Bytes(signature), signature.size(), Bytes(digest),
                                   digest.size()) == 1;
   ERR_clear_error();
@@ -116,7 +133,7 @@ bool VerifyDigest(EVP_PKEY* key, const EVP_MD* md, std::string_view digest,
 std::string Hash(const EVP_MD* md, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &size, md, nullptr) != 1)
+  if (EVP_Digest(data.data(), data.size(), out, &size, Fetched(md), nullptr) != 1)
     return "";
   return std::string(reinterpret_cast<char*>(out), size);
 }
