@@ -92,6 +92,16 @@ std::string DerOfPublicKey(EVP_PKEY* key) {
   return out;
 }
 
+std::string DerOfCertificateKey(X509* cert) {
+  unsigned char* der = nullptr;
+  const int size = cert != nullptr ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der) : 0;
+  if (size <= 0)
+    return "";
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(size));
+  OPENSSL_free(der);
+  return out;
+}
+
 const EVP_MD* DigestFor(EVP_PKEY* key) {
   if (key == nullptr)
     return nullptr;

@@ -128,8 +128,7 @@ std::string VerifySct(X509* leaf, X509* issuer, const std::vector<LogKey>& ctlog
     return "cannot encode the certificate for its SCT";
   const std::string tbs_der(reinterpret_cast<char*>(tbs), static_cast<size_t>(tbs_size));
   OPENSSL_free(tbs);
-  KeyPtr issuer_key(X509_get_pubkey(issuer));
-  const std::string issuer_key_hash = Sha256(DerOfPublicKey(issuer_key.get()));
+  const std::string issuer_key_hash = Sha256(DerOfCertificateKey(issuer));
   std::string seen;
   for (int k = 0; k < sk_SCT_num(scts.get()); ++k) {
     SCT* sct = sk_SCT_value(scts.get(), k);

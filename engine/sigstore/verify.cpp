@@ -117,7 +117,8 @@ Verification VerifyBundle(const Bundle& bundle, const Expected& expected,
     if (key == nullptr)
       return Fail("signature", "the key given is not a PEM public key or certificate");
   }
-  const std::string verifier_der = internal::DerOfPublicKey(key.get());
+  const std::string verifier_der = leaf != nullptr ? internal::DerOfCertificateKey(leaf.get())
+                                                   : internal::DerOfPublicKey(key.get());
 
   // 3. The signature, over the artifact or the DSSE encoding.
   internal::SignedContent content;

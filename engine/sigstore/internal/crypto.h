@@ -31,6 +31,9 @@ using CertPtr = std::unique_ptr<X509, CertFree>;
 [[nodiscard]] KeyPtr PublicKeyFromPem(std::string_view pem);
 [[nodiscard]] std::string PemOfCertificate(X509* cert);
 [[nodiscard]] std::string DerOfPublicKey(EVP_PKEY* key);
+// A certificate's SubjectPublicKeyInfo as it is encoded in the certificate (without
+// re-encoding the key through OpenSSL's provider encoders).
+[[nodiscard]] std::string DerOfCertificateKey(X509* cert);
 
 // The digest a signature by `key` is made with: SHA-256 for P-256 and RSA, SHA-384 for
 // P-384, SHA-512 for P-521, none for Ed25519 (which signs the message itself).
