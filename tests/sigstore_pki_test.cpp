@@ -117,7 +117,17 @@ struct Pki {
     log_id = Sha256(DerOfPublicKey(log_key.get()));
   }
 
-  std::string TrustedRoot() const {
+  // With `ctlog_key`, a CT log the root trusts (then every certificate needs an SCT).
+  std::string TrustedRoot(EVP_PKEY* ctlog_key = nullptr) const {
+    const std::string ctlogs =
+        ctlog_key == nullptr ? ""
+                             : fmt::format(
+                                   R"({{"baseUrl": "https://ct.test", "hashAlgorithm": "SHA2_256",
+    "publicKey": {{"rawBytes": "{}", "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+      "validFor": {{"start": "2020-01-01T00:00:00Z"}}}},
+    "logId": {{"keyId": "{}"}}}})",
+                                   Base64Encode(DerOfPublicKey(ctlog_key)),
+                                   Base64Encode(Sha256(DerOfPublicKey(ctlog_key))));
     return fmt::format(
         R"({{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
   "tlogs": [{{"baseUrl": "https://rekor.test", "hashAlgorithm": "SHA2_256",
@@ -127,9 +137,9 @@ struct Pki {
   "certificateAuthorities": [{{"uri": "https://fulcio.test",
     "certChain": {{"certificates": [{{"rawBytes": "{}"}}]}},
     "validFor": {{"start": "2020-01-01T00:00:00Z"}}}}],
-  "ctlogs": []}})",
+  "ctlogs": [{}]}})",
         Base64Encode(DerOfPublicKey(log_key.get())), Base64Encode(log_id),
-        Base64Encode(Der(ca.get())));
+        Base64Encode(Der(ca.get())), ctlogs);
   }
 
   // A v0.1 bundle: `leaf` (signed by `signer`) signs `artifact`; the log promises the
@@ -238,6 +248,14 @@ TEST_CASE("a PKI of the test's own: each wrong certificate, time or promise fail
   CHECK(
       Contains(promise.output, "(tlog): log entry 7: the signed entry timestamp does not verify"));
 
+  // A root that trusts a CT log wants an SCT in every certificate; this one has none.
+  KeyPtr ct_key = NewKey();
+  std::ofstream(dir / "root.json") << pki.TrustedRoot(ct_key.get());
+  auto no_sct = verify(pki.Bundle(ok.get(), signer.get(), artifact, t, pki.log_key.get()));
+  CHECK(no_sct.exit_code == 1);
+  CHECK(Contains(no_sct.output,
+                 "(sct): the certificate carries no signed certificate timestamp (SCT)"));
+  std::ofstream(dir / "root.json") << pki.TrustedRoot();
   // Signed by a key the certificate does not certify.
   KeyPtr stranger = NewKey();
   auto wrong_key = verify(pki.Bundle(ok.get(), stranger.get(), artifact, t, pki.log_key.get()));

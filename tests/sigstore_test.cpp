@@ -304,6 +304,25 @@ TEST_CASE("validity windows, log origins, and entries checked by neither promise
     CHECK(run.exit_code == 1);
     CHECK(Contains(run.output, c.check));
   }
+  // GitHub's timestamp authority trusted only until before the timestamp's time.
+  {
+    std::string github =
+        testing::ReadFile(testing::SourceDir() + "/engine/sigstore/roots/github.json");
+    const size_t tsas = github.find("\"timestampAuthorities\"");
+    REQUIRE(tsas != std::string::npos);
+    const std::string end = "\"end\": \"2024-05-25T00:00:00Z\"";
+    const size_t at = github.find(end, tsas);
+    REQUIRE(at != std::string::npos);
+    github.replace(at, end.size(), "\"end\": \"2024-04-01T00:00:00Z\"");
+    std::ofstream(dir / "github.json") << github;
+    const Real& g = kReal[1];
+    auto tsa = Verify(kDir + g.file, Artifact(g), g.identity, g.issuer,
+                      fmt::format("--trusted-root '{}'", (dir / "github.json").string()));
+    CHECK(tsa.exit_code == 1);
+    CHECK(Contains(tsa.output,
+                   "(timestamp): the RFC 3161 timestamp is from no timestamp "
+                   "authority of the trusted root"));
+  }
   // A window that ends exactly at the signing time still holds it (ends are inclusive).
   std::ofstream(dir / "root.json") << Replace(good, "\"start\": \"2021-01-12T11:53:27Z\"",
                                               "\"start\": \"2021-01-12T11:53:27Z\", \"end\": "
