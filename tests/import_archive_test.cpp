@@ -120,6 +120,21 @@ TEST_CASE("a directory: links through links, colliding names, sparse and oversiz
   fs::remove_all(dir);
 }
 
+// A text file is not an archive: libarchive's mtree reader took a list of paths (or an
+// mtree spec) for a package of made-up entries; only package containers are read.
+TEST_CASE("text files are not archives, whatever libarchive's mtree reader would make of them") {
+  const fs::path dir = TempDir("relgate-archive-text");
+  std::ofstream(dir / "files.txt") << "README.md\nsrc/main.c\nsrc/util.c\n";
+  std::ofstream(dir / "spec.mtree") << "#mtree\n./a type=file size=0\n";
+  for (const char* name : {"files.txt", "spec.mtree"}) {
+    CAPTURE(name);
+    auto run = RunRelgate("import archive " + (dir / name).string());
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, "not an archive libarchive reads: Unrecognized archive format"));
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("a packaging gate on an imported tarball, and the history keeps its facts") {
   const fs::path dir = TempDir("relgate-archive-gate");
   std::ofstream(dir / "gate.gate") << "package packaging\nimport std.archives\n"

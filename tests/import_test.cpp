@@ -164,6 +164,43 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
 
 // JSON Lines of statements: a bad line is named as itself, whichever line it is (the
 // first included), while a document spread over lines keeps the whole file's error.
+// Other lockfiles are TOML with `[[package]]` too: read as a Cargo.lock they lost their
+// table-valued sources and exited 0. What Cargo never writes is refused, naming it.
+TEST_CASE("uv and poetry lockfiles are not Cargo.lock") {
+  const fs::path dir = testing::TempDir("relgate-not-cargo");
+  std::ofstream(dir / "uv.lock")
+      << "version = 1\nrevision = 2\nrequires-python = \">=3.9\"\n\n[[package]]\nname = "
+         "\"idna\"\nversion = \"3.10\"\nsource = { registry = \"https://pypi.example/simple\" }\n";
+  std::ofstream(dir / "uv-sources.lock")
+      << "version = 1\n\n[[package]]\nname = \"idna\"\nversion = \"3.10\"\nsource = { registry "
+         "= \"https://pypi.example/simple\" }\n";
+  std::ofstream(dir / "poetry.lock")
+      << "[[package]]\nname = \"idna\"\nversion = \"3.10\"\noptional = false\n\n[metadata]\n"
+         "lock-version = \"2.0\"\npython-versions = \"^3.9\"\ncontent-hash = \"abc\"\n";
+
+  struct Case {
+    const char* file;
+    const char* message;
+  } cases[] = {
+      {"uv.lock",
+       "a top-level `requires-python`, which Cargo.lock does not have: this is another "
+       "lockfile (uv.lock: uv's lockfile)"},
+      {"uv-sources.lock",
+       "a table, where Cargo.lock has a string (`registry+...`, `git+...`): this is another "
+       "lockfile (uv.lock writes `source = { registry = ... }`) (at `package[0].source`)"},
+      {"poetry.lock", "[metadata] holds `content-hash`, which Cargo.lock's does not"},
+  };
+
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    auto run = RunRelgate("import cargo-lock " + (dir / c.file).string());
+    CAPTURE(run.output);
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, c.message));
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("JSON Lines errors name the bad line, the first included") {
   const fs::path dir = testing::TempDir("relgate-jsonl");
   const std::string good = testing::ReadFile(

@@ -96,6 +96,18 @@ std::string FormatName(archive* a) {
   }
 }
 
+// The containers packages come in. Not libarchive's "all": mtree reads almost any text
+// file as a list of made-up entries, and raw or empty formats accept anything.
+void SupportPackageFormats(archive* a) {
+  archive_read_support_filter_all(a);
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  archive_read_support_format_zip(a);
+  archive_read_support_format_cpio(a);
+  archive_read_support_format_7zip(a);
+  archive_read_support_format_ar(a);
+}
+
 class ArchiveReader {
  public:
   ArchiveReader(uint64_t compressed_size, facts::LoadError& error)
@@ -229,8 +241,7 @@ class ArchiveReader {
   bool ListNested(archive* outer, Listing& listing, const std::string& prefix) {
     auto nested = std::make_unique<Nested>(Nested{this, outer, &listing, {}});
     std::unique_ptr<archive, int (*)(archive*)> inner(archive_read_new(), archive_read_free);
-    archive_read_support_filter_all(inner.get());
-    archive_read_support_format_all(inner.get());
+    SupportPackageFormats(inner.get());
     if (archive_read_open(inner.get(), nested.get(), nullptr, ReadNested, nullptr) != ARCHIVE_OK)
       return error_.message.empty() ? Fail(inner.get(), "cannot read the gem's data.tar.gz")
                                     : false;
@@ -469,8 +480,7 @@ class Utf8Names {
 
 ArchivePtr NewReader() {
   ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
+  SupportPackageFormats(a.get());
   return a;
 }
 

@@ -50,6 +50,35 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
     error.message = "expected `[[package]]` tables: this is not a Cargo.lock";
     return nullptr;
   }
+  // Other lockfiles are TOML with `[[package]]` too (uv.lock, poetry.lock, pylock.toml):
+  // what Cargo never writes is refused, naming it, rather than read as Cargo's.
+  for (const auto& [key, value] : root) {
+    if (key != "version" && key != "package" && key != "metadata" && key != "patch") {
+      error.message = fmt::format(
+          "a top-level `{}`, which Cargo.lock does not have: this is another lockfile{}", key.str(),
+          key == "requires-python" || key == "revision" ? " (uv.lock: uv's lockfile)" : "");
+      return nullptr;
+    }
+  }
+  if (const toml::table* metadata = root["metadata"].as_table()) {
+    for (const auto& [key, value] : *metadata) {
+      if (!key.str().starts_with("checksum ")) {
+        error.message = fmt::format(
+            "[metadata] holds `{}`, which Cargo.lock's does not (only `checksum ...`): this is "
+            "another lockfile{}",
+            key.str(), key == "content-hash" || key == "lock-version" ? " (poetry.lock)" : "");
+        return nullptr;
+      }
+    }
+  }
+  for (size_t k = 0; k < packages->size(); ++k) {
+    const toml::table* p = packages->get(k)->as_table();
+    if (p != nullptr && p->contains("source") && !(*p)["source"].is_string())
+      return internal::Refuse(
+          error, fmt::format("package[{}].source", k),
+          "a table, where Cargo.lock has a string (`registry+...`, `git+...`): this is another "
+          "lockfile (uv.lock writes `source = { registry = ... }`)");
+  }
   // Format 1 keeps checksums apart: "checksum NAME VERSION (SOURCE)" = "HEX".
   const toml::table* metadata = root["metadata"].as_table();
   const int64_t format = root["version"].value_or(int64_t{metadata != nullptr ? 1 : 2});
