@@ -238,7 +238,7 @@ TEST_CASE("deep keys and nesting in every parsed format are refused at their lin
     CHECK(Contains(run.output, shape.expected));
   }
   std::ofstream(box.dir / "Cargo.lock")
-      << lock << "[metadata]\n"
+      << lock << "[patch]\n"
       << dotted(64) << " = \"x.y.z\"\n\"" << dotted(500)
       << "\" = \"quoted\"\nf = [1.5, 2.5, {a.b.c = \"[[{{\"}]\ns = \"\"\"\n"
       << dotted(500) << " [[[[ {{{{\n\"\"\"\n";
