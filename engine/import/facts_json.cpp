@@ -16,9 +16,14 @@ void Write(std::string& out, const facts::Node& node, int depth) {
     case facts::NodeKind::kNull: out += "null"; return;
     case facts::NodeKind::kBool: out += node.b ? "true" : "false"; return;
     case facts::NodeKind::kInt: out += fmt::to_string(node.i); return;
-    case facts::NodeKind::kFloat:
-      fmt::format_to(std::back_inserter(out), "{:.17g}", node.f);
+    case facts::NodeKind::kFloat: {
+      // Read back as a float, not an integer: `2.0` and `-0.0` keep their point.
+      const std::string text = fmt::format("{:.17g}", node.f);
+      out += text;
+      if (text.find_first_of(".eEn") == std::string::npos)
+        out += ".0";
       return;
+    }
     case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
     case facts::NodeKind::kArray:
       if (node.len == 0) {
