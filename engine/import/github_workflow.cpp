@@ -4,18 +4,29 @@
 //   workflow: { name?, triggers: [string], pull_request_target, workflow_run,
 //               permissions: string ("write-all" when absent: GitHub's default for a
 //               repository that has not restricted it, "read-all", "none" or "custom"),
-//               writes: [string] (the scopes granted `write`, top level),
-//               jobs: [{ id, runs_on: [string], self_hosted, permissions, writes,
-//                        uses: [{ action, ref, pinned }], secrets: [string],
+//               writes: [string] (the scopes granted `write`, top level; "*": all),
+//               jobs: [{ id, runs_on: [string], self_hosted,
+//                        runners: [{ labels: [string], self_hosted }],
+//                        permissions, permissions_source, writes,
+//                        uses: [{ action, ref, pinned, local }], secrets: [string],
 //                        restores_cache, checks_out_pr_head }],
-//               uses: [{ job, action, ref, pinned }] }   (every job's, flattened)
+//               uses: [{ job, action, ref, pinned, local }] }   (every job's, flattened)
 //
-// `pinned`: the ref is a full 40-hex commit SHA (not a tag or branch that can move);
-// local (`./...`) and `docker://` actions count as pinned only with a digest.
-// `checks_out_pr_head`: a checkout step whose `ref` names the pull request's head
-// (`github.event.pull_request.head.*`, `github.head_ref`) — with pull_request_target, the
-// "pwn request" pattern. `restores_cache`: a step of actions/cache or a setup action with
-// `cache:` set.
+// `runners`: each label set the job may run on, `${{ matrix.KEY }}` expanded over a
+// literal matrix; `runs_on` their union, `self_hosted` whether any may be self-hosted.
+// A job without `permissions:` has the workflow's: `permissions_source` says where the
+// job's come from ("job", "workflow", or "default" when neither sets them).
+// `pinned`: the ref is a full 40-hex commit SHA (not a tag or branch that can move); a
+// `docker://` image only with `@sha256:`; a local (`./...`) action or reusable workflow is
+// the workflow's own commit (`local`, pinned).
+// `checks_out_pr_head`: a step that checks out or fetches the code of a pull request or of
+// the run that triggered the workflow: `actions/checkout` whose `ref` or `repository` names
+// `github.event.pull_request.head.*`, `github.head_ref`, `refs/pull/`,
+// `github.event.workflow_run.head_*` or the issue's pull request; or a `run:` with
+// `gh pr checkout`, or `git fetch`/`checkout`/`pull` of `pull/N/...` or those expressions.
+// With a trigger that holds the repository's secrets (pull_request_target, workflow_run,
+// issue_comment), the "pwn request" pattern. `restores_cache`: a step of actions/cache or a
+// setup action with `cache:` set.
 #include <regex>
 #include <set>
 
@@ -23,6 +34,7 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/workflow_runners.h"
 
 namespace relgate::import {
 namespace {
@@ -44,6 +56,7 @@ std::string Scalar(const Node* node) {
 struct Use {
   std::string action, ref;
   bool pinned;
+  bool local = false;
 };
 
 Use ParseUses(const std::string& uses) {
@@ -51,17 +64,28 @@ Use ParseUses(const std::string& uses) {
   const size_t at = uses.rfind('@');
   Use u{at == std::string::npos ? uses : uses.substr(0, at),
         at == std::string::npos ? "" : uses.substr(at + 1), false};
-  if (uses.rfind("docker://", 0) == 0)
+  if (uses.rfind("./", 0) == 0) {
+    u.local = u.pinned = true;  // the repository's own file, at the commit being run
+    u.action = uses;
+    u.ref = "";
+  } else if (uses.rfind("docker://", 0) == 0) {
     u.pinned = uses.find("@sha256:") != std::string::npos;
-  else
+    // An image by tag: the tag is its ref (`docker://IMAGE:TAG`, the registry may have a
+    // port, so only a colon after the last slash).
+    if (const size_t colon = uses.rfind(':'); at == std::string::npos && colon > uses.rfind('/'))
+      u = Use{uses.substr(0, colon), uses.substr(colon + 1), false};
+  } else {
     u.pinned = std::regex_match(u.ref, sha);
+  }
   return u;
 }
 
 // `permissions:` as one word and the scopes it grants `write`.
 std::string Permissions(const Node* node, std::vector<std::string>& writes) {
-  if (node == nullptr)
+  if (node == nullptr) {
+    writes.push_back("*");
     return "write-all";  // not restricted in the file
+  }
   if (node->kind == NodeKind::kString) {
     const std::string p(node->str());
     if (p == "write-all")
@@ -103,6 +127,39 @@ void Secrets(const Node& node, std::set<std::string>& out) {
   }
 }
 
+// An expression or ref naming code from a pull request or from the triggering run.
+bool NamesPullRequestCode(const std::string& text) {
+  static const std::regex pr_code(
+      R"(github\.event\.pull_request\.head\.|github\.head_ref|refs/pull/|)"
+      R"(github\.event\.workflow_run\.(head_|pull_requests)|github\.event\.issue\.number|)"
+      R"(github\.event\.issue\.pull_request)");
+  return std::regex_search(text, pr_code);
+}
+
+// A shell step that checks out or fetches a pull request's code.
+bool RunChecksOutPullRequest(const std::string& script) {
+  static const std::regex gh_checkout(R"(\bgh\s+pr\s+checkout\b)");
+  static const std::regex git_fetch(
+      R"(\bgit\s+(fetch|checkout|pull|switch)\b[^\n;&|]*(\bpull/|refs/pull/|\$\{\{[^}]*(pull_request\.head|head_ref|workflow_run\.head|issue\.number)))");
+  return std::regex_search(script, gh_checkout) || std::regex_search(script, git_fetch);
+}
+
+bool ChecksOutPullRequest(const Use& use, const facts::Node& step) {
+  if (const Node* run = step.Find("run"))
+    return RunChecksOutPullRequest(Scalar(run));
+  const Node* with = step.Find("with");
+  return use.action == "actions/checkout" && with != nullptr &&
+         (NamesPullRequestCode(Scalar(with->Find("ref"))) ||
+          NamesPullRequestCode(Scalar(with->Find("repository"))));
+}
+
+void WriteUse(facts::TreeBuilder& b, const Use& u) {
+  b.Field("action", u.action);
+  b.Field("ref", u.ref);
+  b.FieldBool("pinned", u.pinned);
+  b.FieldBool("local", u.local);
+}
+
 }  // namespace
 
 std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
@@ -131,9 +188,6 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   auto has = [&](const char* t) {
     return std::find(triggers.begin(), triggers.end(), t) != triggers.end();
   };
-  static const std::regex pr_head(
-      R"(github\.event\.pull_request\.head\.|github\.head_ref|refs/pull/)");
-
   facts::TreeBuilder b(fmt::format("{} (github-workflow)", path), doc->sha256());
   b.BeginObject();
   b.Key("workflow");
@@ -144,7 +198,8 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   b.FieldBool("pull_request_target", has("pull_request_target"));
   b.FieldBool("workflow_run", has("workflow_run"));
   std::vector<std::string> writes;
-  b.Field("permissions", Permissions(root.Find("permissions"), writes));
+  const std::string permissions = Permissions(root.Find("permissions"), writes);
+  b.Field("permissions", permissions);
   Strings(b, "writes", writes);
   std::vector<std::pair<std::string, Use>> all_uses;
   b.Key("jobs");
@@ -159,29 +214,36 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
     }
     b.BeginObject();
     b.Field("id", id);
+    const std::vector<internal::RunnerSet> runners = internal::JobRunners(job);
     std::vector<std::string> runs_on;
-    const Node* ro = job.Find("runs-on");
-    if (ro != nullptr && ro->kind == NodeKind::kArray) {
-      for (uint32_t k = 0; k < ro->len; ++k)
-        runs_on.push_back(Scalar(&ro->items[k]));
-    } else if (ro != nullptr && ro->kind == NodeKind::kObject) {
-      runs_on.push_back(Scalar(ro->Find("group")));
-      for (const Node* labels = ro->Find("labels");
-           labels != nullptr && labels->kind == NodeKind::kArray;) {
-        for (uint32_t k = 0; k < labels->len; ++k)
-          runs_on.push_back(Scalar(&labels->items[k]));
-        break;
+    bool self_hosted = false;
+    for (const internal::RunnerSet& r : runners) {
+      self_hosted = self_hosted || r.self_hosted;
+      for (const std::string& l : r.labels) {
+        if (std::find(runs_on.begin(), runs_on.end(), l) == runs_on.end())
+          runs_on.push_back(l);
       }
-    } else if (ro != nullptr) {
-      runs_on.push_back(Scalar(ro));
     }
     Strings(b, "runs_on", runs_on);
-    b.FieldBool("self_hosted",
-                std::find(runs_on.begin(), runs_on.end(), "self-hosted") != runs_on.end());
+    b.FieldBool("self_hosted", self_hosted);
+    b.Key("runners");
+    b.BeginArray();
+    for (const internal::RunnerSet& r : runners) {
+      b.BeginObject();
+      Strings(b, "labels", r.labels);
+      b.FieldBool("self_hosted", r.self_hosted);
+      b.EndObject();
+    }
+    b.EndArray();
     std::vector<std::string> job_writes;
-    b.Field("permissions", job.Find("permissions") != nullptr
-                               ? Permissions(job.Find("permissions"), job_writes)
-                               : "inherited");
+    const bool inherited = job.Find("permissions") == nullptr;
+    if (inherited)
+      job_writes = writes;
+    b.Field("permissions",
+            inherited ? permissions : Permissions(job.Find("permissions"), job_writes));
+    b.Field("permissions_source", !inherited                            ? "job"
+                                  : root.Find("permissions") != nullptr ? "workflow"
+                                                                        : "default");
     Strings(b, "writes", job_writes);
     std::vector<Use> uses;
     bool cache = false, pr_checkout = false;
@@ -192,26 +254,24 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
       for (uint32_t s = 0; s < steps->len; ++s) {
         const Node& step = steps->items[s];
         const std::string u = Scalar(step.Find("uses"));
-        if (u.empty())
+        if (u.empty()) {
+          pr_checkout = pr_checkout || ChecksOutPullRequest(Use{}, step);
           continue;
+        }
         const Use use = ParseUses(u);
         uses.push_back(use);
         const Node* with = step.Find("with");
         if (use.action == "actions/cache" || use.action == "actions/cache/restore" ||
             (with != nullptr && !Scalar(with->Find("cache")).empty()))
           cache = true;
-        if (use.action == "actions/checkout" && with != nullptr &&
-            std::regex_search(Scalar(with->Find("ref")), pr_head))
-          pr_checkout = true;
+        pr_checkout = pr_checkout || ChecksOutPullRequest(use, step);
       }
     }
     b.Key("uses");
     b.BeginArray();
     for (const Use& u : uses) {
       b.BeginObject();
-      b.Field("action", u.action);
-      b.Field("ref", u.ref);
-      b.FieldBool("pinned", u.pinned);
+      WriteUse(b, u);
       b.EndObject();
       all_uses.push_back({id, u});
     }
@@ -229,9 +289,7 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   for (const auto& [job, u] : all_uses) {
     b.BeginObject();
     b.Field("job", job);
-    b.Field("action", u.action);
-    b.Field("ref", u.ref);
-    b.FieldBool("pinned", u.pinned);
+    WriteUse(b, u);
     b.EndObject();
   }
   b.EndArray();

@@ -9,11 +9,15 @@
 //          `--index-url`) skipped. `pinned`: exactly `==VERSION` (no wildcard) or
 //          `===VERSION`; `version` is that version, else the specifier as written.
 //          `integrity`: the first hash; `hashes`: all of them.
-// Neither format records install scripts, direct use or dev-only use: absent.
+//          `has_install_script`: false for a package pip installs only from a wheel
+//          (`--only-binary :all:` or naming it, not undone by `--no-binary`); absent
+//          otherwise, since pip may build an sdist, running its build backend.
+// Neither format records direct use or dev-only use, go.sum no install scripts: absent.
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -62,6 +66,74 @@ bool Utf8(std::string_view bytes, facts::LoadError& error) {
     return true;
   error.message = "not valid UTF-8 text";
   return false;
+}
+
+// PEP 503's normalised name: case folded, runs of `-_.` as one `-`.
+std::string NormalisedName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (out.empty() || out.back() != '-')
+        out.push_back('-');
+    } else {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  return out;
+}
+
+// Which packages pip installs from wheels only (`--only-binary`, less `--no-binary`): a
+// wheel runs no code at install time, an sdist runs its build backend. pip applies these
+// options to the whole file wherever they stand, and a later one overrides an earlier.
+struct WheelsOnly {
+  bool all = false;
+  std::set<std::string> names, excluded;
+
+  [[nodiscard]] bool Covers(std::string_view name) const {
+    const std::string n = NormalisedName(name);
+    return !excluded.contains(n) && (all || names.contains(n));
+  }
+};
+
+WheelsOnly OnlyBinary(const std::vector<std::string>& lines) {
+  WheelsOnly out;
+  for (const std::string& line : lines) {
+    const std::vector<std::string> f = Fields(line);
+    for (size_t k = 0; k < f.size(); ++k) {
+      std::string option = f[k], value;
+      if (const size_t eq = option.find('='); eq != std::string::npos) {
+        value = option.substr(eq + 1);
+        option.resize(eq);
+      } else if (k + 1 < f.size()) {
+        value = f[k + 1];
+      }
+      const bool only = option == "--only-binary", no = option == "--no-binary";
+      if (!only && !no)
+        continue;
+      for (size_t begin = 0; begin <= value.size();) {
+        size_t end = value.find(',', begin);
+        if (end == std::string::npos)
+          end = value.size();
+        const std::string name = value.substr(begin, end - begin);
+        begin = end + 1;
+        if (name == ":all:") {
+          out.all = only;
+          if (only)
+            out.excluded.clear();
+          else
+            out.names.clear();
+        } else if (name == ":none:") {
+          (only ? out.names : out.excluded).clear();
+          if (only)
+            out.all = false;
+        } else {
+          (only ? out.names : out.excluded).insert(NormalisedName(name));
+          (only ? out.excluded : out.names).erase(NormalisedName(name));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -143,6 +215,7 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
   b.Key("dependencies");
   b.BeginArray();
   const std::vector<std::string> lines = Lines(bytes);
+  const WheelsOnly wheels = OnlyBinary(lines);
   for (size_t n = 0; n < lines.size(); ++n) {
     const size_t first = n;
     std::string line = lines[n];
@@ -204,6 +277,8 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
       b.Field("extras", m[2].str().substr(1, m[2].length() - 2));
     if (m[5].matched && !m[5].str().empty())
       b.Field("markers", m[5].str());
+    if (wheels.Covers(m[1].str()))
+      b.FieldBool("has_install_script", false);
     b.EndObject();
   }
   b.EndArray();

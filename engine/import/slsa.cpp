@@ -4,7 +4,7 @@
 // and v1 map to one schema, the version recorded:
 //
 //   provenance: { predicate_type, slsa_version ("0.2" | "1"), envelope, builder_id,
-//                 build_type, subject_digest?, subjects: [{name, sha256?}],
+//                 build_type, subject_digest?, subjects: [{name, sha256?, digest?, digests}],
 //                 source_repository?, source_ref?, source_commit?, workflow_path?,
 //                 started_on?, finished_on?, resolved_dependencies: [{uri, digest?}],
 //                 signer? }
@@ -202,6 +202,10 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
     b.Field("name", p.given->name);
     b.Field("sha256", p.given->sha256);
     b.Field("digest", first_digest);
+    b.Key("digests");
+    b.BeginArray();
+    b.String(first_digest);
+    b.EndArray();
     b.EndObject();
   }
   if (subjects != nullptr && subjects->kind == NodeKind::kArray) {
@@ -220,6 +224,19 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
       b.Field("name", Text(&subject, {"name"}));
       Optional(b, "sha256", sha);
       Optional(b, "digest", !sha.empty() ? fmt::format("sha256:{}", sha) : any);
+      // Every algorithm the subject names, so an artifact is matched on any both carry
+      // (npm names its tarball by SHA-512 only).
+      b.Key("digests");
+      b.BeginArray();
+      if (const Node* digest = subject.Find("digest");
+          digest != nullptr && digest->kind == NodeKind::kObject) {
+        for (uint32_t d = 0; d < digest->len; ++d) {
+          if (digest->members[d].value.kind == NodeKind::kString)
+            b.String(
+                fmt::format("{}:{}", digest->members[d].name(), digest->members[d].value.str()));
+        }
+      }
+      b.EndArray();
       b.EndObject();
     }
   }

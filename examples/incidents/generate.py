@@ -36,12 +36,18 @@ def dep(name, version, script=False):
             "has_install_script": script}
 
 
+def job(name="release", runs_on=("ubuntu-latest",), self_hosted=False, restores_cache=False):
+    return {"id": name, "runs_on": list(runs_on), "self_hosted": self_hosted,
+            "runners": [{"labels": list(runs_on), "self_hosted": self_hosted}],
+            "restores_cache": restores_cache, "checks_out_pr_head": False}
+
+
 def workflow(uses=None, triggers=("push",), prt=False, jobs=None):
     return {"pull_request_target": prt, "triggers": list(triggers),
-            "jobs": jobs or [{"id": "release", "self_hosted": False, "restores_cache": False,
-                              "checks_out_pr_head": False}],
+            "jobs": jobs or [job()],
             "uses": uses or [{"job": "release", "action": "actions/checkout",
                               "ref": "b4ffde65f46336ab88eb53be808477a3936bae11", "pinned": True,
+                              "local": False,
                               "resolved": "b4ffde65f46336ab88eb53be808477a3936bae11"}]}
 
 
@@ -91,7 +97,7 @@ def main():
     for k, rel in enumerate(r):
         resolved = sha("tj-actions v45 good") if k < 3 else sha("tj-actions v45 malicious")
         rel["workflow"] = workflow(uses=[{"job": "release", "action": "tj-actions/changed-files",
-                                          "ref": "v45", "pinned": False,
+                                          "ref": "v45", "pinned": False, "local": False,
                                           "resolved": resolved[:40]}])
     write_history("tj-actions-changed-files", r, ok3)
 
@@ -111,15 +117,14 @@ def main():
     # pull_request_target run had poisoned.
     r = normal("acme/vision", 4)
     r[3]["workflow"] = workflow(triggers=("push", "pull_request_target"), prt=True,
-                                jobs=[{"id": "release", "self_hosted": False,
-                                       "restores_cache": True, "checks_out_pr_head": False}])
+                                jobs=[job(restores_cache=True)])
     write_history("ultralytics-cache-poisoning", r, ok3)
 
     # PyTorch (2024): self-hosted runners reached by a fork's pull request.
     r = normal("acme/ml-core", 4)
     r[3]["workflow"] = workflow(triggers=("push", "pull_request"),
-                                jobs=[{"id": "build-gpu", "self_hosted": True,
-                                       "restores_cache": False, "checks_out_pr_head": False}])
+                                jobs=[job("build-gpu", ("self-hosted", "linux.gpu"),
+                                          self_hosted=True)])
     write_history("pytorch-self-hosted-runner", r, ok3)
 
     # An npm package shipping a ~60 MB source map (2026).
