@@ -48,8 +48,14 @@ exprOnly    : expr EOF ;   // used to parse `{expr}` holes in message templates
 packageDecl : PACKAGE qualifiedName ;
 qualifiedName : name (DOT name)* ;
 importDecl  : IMPORT (qualifiedName | str) (AS IDENT)?
-              (WITH LBRACE (paramSet (COMMA paramSet)* COMMA?)? RBRACE)? ;
+              (WITH LBRACE (paramSet (COMMA paramSet)* COMMA?)? RBRACE)? ruleSelection* ;
 paramSet    : name COLON expr ;
+// Which of an imported module's rules apply, and how: `skip [a, b]` leaves rules out,
+// `warn [c]` makes them advisory, `from 2027-01-01 [d]` rolls them out (advisory until
+// that day, as written from it).
+ruleSelection : kind=(SKIP_ | WARN) ruleList
+              | FROM when=(DATE | DATETIME) ruleList ;
+ruleList    : LBRACK (IDENT (COMMA IDENT)* COMMA?)? RBRACK ;
 
 decl        : factsDecl | letDecl | constDecl | ruleDecl | exceptDecl ;
 
@@ -70,7 +76,8 @@ constDecl   : CONST IDENT (COLON typeExpr)? (ASSIGN expr)? constraint* ;
 constraint  : WHERE expr str ;
 
 // Without `: condition`, a `for ... where` rule makes every item it selects a finding.
-ruleDecl    : level=(DENY | HOLD | WARN) IDENT
+// `from DATE`: the rule is advisory before that day (its rollout), as written from it.
+ruleDecl    : level=(DENY | HOLD | WARN) IDENT (FROM when=(DATE | DATETIME))?
               (FOR IDENT IN expr (WHERE expr)?)?
               str (COLON expr)? ;
 
@@ -125,7 +132,8 @@ args        : expr (COMMA expr)* COMMA? ;
 // A field or module member may be spelled like a keyword (`x.count`, `release.owner`).
 name        : IDENT | PACKAGE | IMPORT | AS | WITH | FACTS | LET | CONST | DENY | HOLD | WARN
             | FOR | IN | WHERE | EXCEPT | WHEN | UNTIL | OWNER | REASON | MAP | ALL | ANY
-            | NONE | COUNT | HAS | NOW | TRUE | FALSE | NOT | AND | OR | MATCHES ;
+            | NONE | COUNT | HAS | NOW | TRUE | FALSE | NOT | AND | OR | MATCHES | SKIP_
+            | FROM ;
 
 // ----------------------------------------------------------------------- lexer
 
@@ -148,6 +156,8 @@ UNTIL    : 'until' ;
 OWNER    : 'owner' ;
 REASON   : 'reason' ;
 MAP      : 'map' ;
+SKIP_    : 'skip' ;  // SKIP is a name ANTLR reserves
+FROM     : 'from' ;
 ALL      : 'all' ;
 ANY      : 'any' ;
 NONE     : 'none' ;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/base/digest.h"
 #include "engine/base/limits.h"
@@ -28,6 +29,7 @@ std::unique_ptr<CheckedPolicy> Checker::Run() {
   BuildSchema();
   DeclareNames();
   BindParams();
+  SelectRules();
   for (uint32_t i = 0; i < out_->consts.size(); ++i)
     CheckConst(i);
   for (uint32_t i = 0; i < out_->lets.size(); ++i)
@@ -204,6 +206,8 @@ void Checker::DeclareNames() {
         cr.level = rule.level;
         cr.rule = &rule;
         cr.instance = inst;
+        cr.rollout = rule.rollout;
+        cr.rollout_text = rule.rollout_text;
         out_->rules.push_back(cr);
       }
     }
@@ -278,6 +282,69 @@ void Checker::BindParams() {
                   fmt::format("const {} has no value", Q(out_->consts[i].name)));
     }
   }
+}
+
+void Checker::SelectRules() {
+  for (const syntax::Module* file : out_->instances[0].files) {
+    for (const syntax::Import& import : file->imports) {
+      if (import.is_path && !import.selections.empty()) {
+        sink_.Error("syntax", import.selections.front().span,
+                    "`skip`, `warn` and `from` select a std module's rules",
+                    "a file import is part of this policy: change its rules where they are "
+                    "declared");
+      }
+    }
+  }
+  std::set<std::string> skipped;
+  for (uint32_t inst = 1; inst < out_->instances.size(); ++inst) {
+    const syntax::Import* import = instance_imports_[inst - 1];
+    std::map<std::string, CheckedRule*> rules;
+    std::vector<std::string> names;
+    for (CheckedRule& rule : out_->rules) {
+      if (rule.instance == inst) {
+        rules[rule.rule->name] = &rule;
+        names.push_back(rule.rule->name);
+      }
+    }
+    std::map<std::string, Span> selected;
+    for (const syntax::RuleSelection& selection : import->selections) {
+      for (const auto& [name, span] : selection.rules) {
+        auto it = rules.find(name);
+        if (it == rules.end()) {
+          const std::string guess = Suggest(name, names);
+          sink_.Error("unknown-rule", span,
+                      fmt::format("module {} has no rule {}", Q(import->target), Q(name)),
+                      guess.empty() ? fmt::format("its rules: {}", fmt::join(names, ", "))
+                                    : fmt::format("did you mean {}?", Q(guess)));
+          continue;
+        }
+        if (auto [first, fresh] = selected.emplace(name, span); !fresh) {
+          Diagnostic d{Severity::kError,
+                       "duplicate-name",
+                       span,
+                       true,
+                       fmt::format("rule {} is selected twice", Q(name)),
+                       {{first->second, "first selected here"}},
+                       "a rule is skipped, made advisory or rolled out, one of them"};
+          sink_.Report(std::move(d));
+          continue;
+        }
+        CheckedRule& rule = *it->second;
+        switch (selection.kind) {
+          case syntax::SelectionKind::kSkip: skipped.insert(rule.id); break;
+          case syntax::SelectionKind::kWarn: rule.level = syntax::Level::kAdvisory; break;
+          case syntax::SelectionKind::kFrom:
+            rule.rollout = selection.when;
+            rule.rollout_text = selection.when_text;
+            break;
+        }
+      }
+    }
+  }
+  if (skipped.empty())
+    return;
+  std::erase_if(out_->rules, [&](const CheckedRule& r) { return skipped.contains(r.id); });
+  out_->skipped_rules.assign(skipped.begin(), skipped.end());
 }
 
 void Checker::CheckConst(uint32_t i) {
@@ -379,6 +446,14 @@ void Checker::CheckExceptions() {
     for (const syntax::Module* file : out_->instances[inst].files) {
       for (const syntax::Exception& e : file->exceptions) {
         auto it = by_id.find(prefix + e.rule);
+        if (it == by_id.end() && std::find(out_->skipped_rules.begin(), out_->skipped_rules.end(),
+                                           prefix + e.rule) != out_->skipped_rules.end()) {
+          sink_.Error("unknown-rule", e.rule_span,
+                      fmt::format("rule {} is skipped by its import", Q(e.rule)),
+                      "an exception to a rule that is left out has nothing to except; "
+                      "delete one or the other");
+          continue;
+        }
         if (it == by_id.end()) {
           const std::string guess = Suggest(prefix + e.rule, ids);
           sink_.Error("unknown-rule", e.rule_span, fmt::format("no rule named {}", Q(e.rule)),

@@ -59,6 +59,10 @@ struct CheckedRule {
   uint32_t instance = 0;
   const Type* item_type = nullptr;  // for `for` rules
   std::vector<uint32_t> exceptions;
+  // Advisory before this time (ns since the epoch), `level` from it; 0: no rollout. Set by
+  // the rule's `from DATE` or its import's `from DATE [rule]`.
+  int64_t rollout = 0;
+  std::string rollout_text;
 };
 
 struct CheckedException {
@@ -82,7 +86,8 @@ struct CheckedPolicy {
   std::vector<uint32_t> deps;
   std::vector<CheckedBinding> lets;
   std::vector<CheckedBinding> consts;
-  std::vector<CheckedRule> rules;  // in source order: user's files first, then imports
+  std::vector<CheckedRule> rules;          // in source order: user's files first, then imports
+  std::vector<std::string> skipped_rules;  // imported rules left out by `skip [...]`
   std::vector<CheckedException> exceptions;
   uint32_t max_locals = 0;  // local variable slots a frame needs
 };

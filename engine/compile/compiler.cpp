@@ -462,6 +462,8 @@ class Compiler {
     CompiledRule out;
     out.id = cr.id;
     out.level = cr.level;
+    out.rollout = cr.rollout;
+    out.rollout_text = cr.rollout_text;
     out.location = Location(rule.name_span);
     out.exceptions = cr.exceptions;
     depth_ = 0;

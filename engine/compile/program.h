@@ -28,7 +28,10 @@ struct TemplatePiece {
 struct CompiledRule {
   std::string id;
   syntax::Level level = syntax::Level::kHard;
-  PolicyLocation location;  // `policies/release.gate:12:6`
+  // Advisory while `now` is before it (ns since the epoch), `level` from it; 0: none.
+  int64_t rollout = 0;
+  std::string rollout_text;  // as written: `2027-01-01`
+  PolicyLocation location;   // `policies/release.gate:12:6`
   bool has_for = false;
   std::string var;
   NodeId over = kNoNode;  // the list iterated by `for`
@@ -39,6 +42,11 @@ struct CompiledRule {
   std::vector<uint32_t> exceptions;  // indices into Program::exceptions()
   RuleCost cost;                     // evaluation cost bound (cost.h)
 };
+
+// Before its rollout date a rule is advisory.
+inline bool RolloutPending(const CompiledRule& rule, int64_t now) {
+  return rule.rollout != 0 && now < rule.rollout;
+}
 
 struct CompiledException {
   uint32_t rule = 0;

@@ -64,6 +64,9 @@ struct Finding {
   AppliedException exception;      // when status == kExcepted
   bool expired_exception = false;  // an expired exception would have covered it
   AppliedException expired;
+  // The rule is being rolled out: advisory until this date (as written), `level` from it.
+  // Empty otherwise, and once the date is reached.
+  std::string rollout_pending;
 };
 
 struct RuleError {
@@ -83,7 +86,9 @@ struct RuleResult {
   std::string rule;
   Level level = Level::kHard;
   RuleStatus status = RuleStatus::kPass;
-  uint32_t findings = 0;  // all findings, including excepted and overridden ones
+  uint32_t findings = 0;         // all findings, including excepted and overridden ones
+  std::string rollout;           // `from DATE` as written, "" for none
+  bool rollout_pending = false;  // evaluated before that date: advisory
 };
 
 struct Override {

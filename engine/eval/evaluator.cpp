@@ -140,8 +140,13 @@ class Run {
   }
 
  private:
+  // A rule being rolled out is advisory until its date.
+  syntax::Level LevelNow(const CompiledRule& rule) const {
+    return compile::RolloutPending(rule, options_.now) ? syntax::Level::kAdvisory : rule.level;
+  }
+
   void Error(uint32_t rule, uint32_t item, const Value& v) {
-    const bool blocks = p_.rules()[rule].level != syntax::Level::kAdvisory;
+    const bool blocks = LevelNow(p_.rules()[rule]) != syntax::Level::kAdvisory;
     o_.errors.push_back({rule, item, &v.error(), blocks});
     o_.rules[rule] = RuleStatus::kError;
   }
@@ -150,8 +155,8 @@ class Run {
   void Finding(uint32_t r, uint32_t item) {
     const CompiledRule& rule = p_.rules()[r];
     RawFinding f{r, item,
-                 rule.level == syntax::Level::kAdvisory ? FindingStatus::kAdvisory
-                                                        : FindingStatus::kBlocking,
+                 LevelNow(rule) == syntax::Level::kAdvisory ? FindingStatus::kAdvisory
+                                                            : FindingStatus::kBlocking,
                  kNoItem, kNoItem};
     for (uint32_t e : rule.exceptions) {
       const CompiledException& ex = p_.exceptions()[e];

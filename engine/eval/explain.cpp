@@ -198,7 +198,9 @@ class Explainer {
     for (const RawFinding& f : outcome.findings)
       ++counts[f.rule];
     for (uint32_t r = 0; r < p_.rules().size(); ++r) {
-      d.rules.push_back({p_.rules()[r].id, p_.rules()[r].level, outcome.rules[r], counts[r]});
+      const compile::CompiledRule& rule = p_.rules()[r];
+      d.rules.push_back({rule.id, rule.level, outcome.rules[r], counts[r], rule.rollout_text,
+                         compile::RolloutPending(rule, options_.now)});
     }
     for (const RawFinding& raw : outcome.findings) {
       const compile::CompiledRule& rule = p_.rules()[raw.rule];
@@ -207,6 +209,8 @@ class Explainer {
       f.level = rule.level;
       f.status = raw.status;
       f.location = rule.location;
+      if (compile::RolloutPending(rule, options_.now) && rule.level != syntax::Level::kAdvisory)
+        f.rollout_pending = rule.rollout_text;
       try {
         f.item = BindItem(raw.rule, raw.item, &f.item_value);
         f.message = Message(rule);

@@ -43,7 +43,9 @@ Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
   o.verdict = eval::VerdictName(raw.verdict);
   for (const eval::RawFinding& f : raw.findings) {
     const compile::CompiledRule& rule = program.rules()[f.rule];
-    if (f.status == eval::FindingStatus::kAdvisory) {
+    if (f.status == eval::FindingStatus::kAdvisory && rule.level != syntax::Level::kAdvisory) {
+      o.rollout_rules.insert(rule.id);  // advisory only until the rule's rollout date
+    } else if (f.status == eval::FindingStatus::kAdvisory) {
       o.warned_rules.insert(rule.id);
     } else if (f.status == eval::FindingStatus::kBlocking) {
       (rule.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(rule.id);
@@ -65,7 +67,7 @@ Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
 std::map<std::string, std::string> Why(const eval::Decision& d) {
   std::map<std::string, std::string> why;
   for (const eval::Finding& f : d.findings) {
-    if (f.status == eval::FindingStatus::kBlocking)
+    if (f.status == eval::FindingStatus::kBlocking || !f.rollout_pending.empty())
       why.emplace(f.rule, f.item.empty() ? f.message : fmt::format("{} ({})", f.message, f.item));
   }
   for (const eval::RuleError& e : d.errors) {
@@ -182,7 +184,8 @@ class Worker {
       result.baseline.verdict = "open";  // no baseline: nothing was blocked before
     }
     // Messages only for a release whose fate changed: the report shows its findings.
-    if (Blocked(result.candidate) && !Blocked(result.baseline)) {
+    if ((Blocked(result.candidate) && !Blocked(result.baseline)) ||
+        (!Blocked(result.candidate) && !result.candidate.rollout_rules.empty())) {
       result.candidate.why = Why(candidate_.Explain(set, options));
     } else if (!Blocked(result.candidate) && Blocked(result.baseline) && baseline_) {
       result.baseline.why = Why(baseline_->Explain(set, options));
@@ -243,6 +246,8 @@ void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
     ++counts[r].holds;
   for (const std::string& r : o.warned_rules)
     ++counts[r].warns;
+  for (const std::string& r : o.rollout_rules)
+    ++counts[r].rollout_blocks;
 }
 
 // A release that `a` blocks and `b` does not: the rules that keep it shut in `a` only,
@@ -294,6 +299,10 @@ Replayer::Replayer(const compile::Program& candidate, const compile::Program* ba
   if (options_.batch == 0)
     options_.batch = 1;
   summary_.candidate_digest = candidate.digest();
+  for (const compile::CompiledRule& rule : candidate.rules()) {
+    if (rule.rollout != 0 && rule.level != syntax::Level::kAdvisory)
+      summary_.rollouts[rule.id] = rule.rollout_text;
+  }
   summary_.baseline = baseline != nullptr          ? baseline->digest()
                       : options_.recorded_baseline ? "recorded"
                                                    : "";
@@ -429,6 +438,18 @@ void Replayer::Collect() {
       c.candidate_verdict = r.candidate.verdict;
       c.baseline_verdict = r.baseline.verdict;
       summary_.newly_allowed.push_back(std::move(c));
+    }
+    if (!now_blocked && !r.candidate.rollout_rules.empty()) {
+      Change c;
+      c.id = r.id;
+      c.candidate_verdict = r.candidate.verdict;
+      c.baseline_verdict = r.baseline.verdict;
+      for (const std::string& rule : r.candidate.rollout_rules) {
+        c.rules.push_back(rule);
+        auto it = r.candidate.why.find(rule);
+        c.findings.push_back(it != r.candidate.why.end() ? it->second : "");
+      }
+      summary_.blocked_once_rolled_out.push_back(std::move(c));
     }
     CountWeek(summary_.weeks[WeekOf(r.time)], r);
     for (const std::string& cause : r.candidate.causes) {

@@ -47,6 +47,9 @@ struct Outcome {
   std::set<std::string> blocking_rules;
   std::set<std::string> held_rules;
   std::set<std::string> warned_rules;
+  // Rules being rolled out (`from DATE`, not reached at the release's time) whose findings
+  // would block once enforced.
+  std::set<std::string> rollout_rules;
   std::vector<std::string> causes;         // why undecided: `lack provenance.subject_digest`, ...
   std::map<std::string, std::string> why;  // rule -> its first finding's message or error
 };
@@ -64,6 +67,7 @@ struct RuleCounts {
   int64_t blocks = 0;
   int64_t holds = 0;
   int64_t warns = 0;
+  int64_t rollout_blocks = 0;  // releases its findings would block once rolled out
 };
 
 struct Cause {
@@ -103,6 +107,11 @@ struct Summary {
   int64_t baseline_blocked = 0;
   std::vector<Change> newly_blocked;
   std::vector<Change> newly_allowed;
+  // Releases the candidate lets through only because rules are still being rolled out:
+  // what those rules will block once their dates are reached. `rollouts`: each such rule
+  // of the candidate and its date.
+  std::vector<Change> blocked_once_rolled_out;
+  std::map<std::string, std::string> rollouts;
   std::map<std::string, Cause> undecided;  // by cause, for the candidate
   std::map<int64_t, Week> weeks;           // by the week's start (ns since the epoch)
   std::string candidate_digest;

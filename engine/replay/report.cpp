@@ -83,6 +83,8 @@ void JsonRules(report::JsonWriter& w, std::string_view key,
     w.Int("blocks", n.blocks);
     w.Int("holds", n.holds);
     w.Int("warns", n.warns);
+    if (n.rollout_blocks > 0)
+      w.Int("rollout_blocks", n.rollout_blocks);
     w.Close('}');
   }
   w.Close('}');
@@ -96,6 +98,14 @@ std::string BaselineName(const Summary& s) {
 
 std::string Releases(size_t n) {
   return fmt::format("{} release{}", n, (n == 1 ? "" : "s"));
+}
+
+// "deps.cooldown from 2027-01-01, own from 2027-02-01"
+std::string Rollouts(const Summary& s) {
+  std::vector<std::string> parts;
+  for (const auto& [rule, date] : s.rollouts)
+    parts.push_back(fmt::format("{} from {}", rule, date));
+  return Join(parts, ", ");
 }
 
 }  // namespace
@@ -160,6 +170,10 @@ std::string RenderText(const Summary& s) {
   TextChanges(out, alone ? "blocked" : "newly blocked", s.newly_blocked);
   if (!alone)
     TextChanges(out, "newly allowed", s.newly_allowed);
+  if (!s.rollouts.empty()) {
+    out += fmt::format("\nrolling out (advisory until then): {}\n", Printable(Rollouts(s)));
+    TextChanges(out, "allowed now, blocked once rolled out", s.blocked_once_rolled_out);
+  }
   if (!s.undecided.empty()) {
     out += "\nthe candidate cannot decide:\n";
     for (const auto& [cause, c] : s.undecided) {
@@ -233,6 +247,10 @@ std::string RenderMarkdown(const Summary& s) {
   MarkdownChanges(out, alone ? "Blocked" : "Newly blocked", s.newly_blocked);
   if (!alone)
     MarkdownChanges(out, "Newly allowed", s.newly_allowed);
+  if (!s.rollouts.empty()) {
+    out += fmt::format("\nRolling out (advisory until then): {}.\n", Cell(Rollouts(s)));
+    MarkdownChanges(out, "Allowed now, blocked once rolled out", s.blocked_once_rolled_out);
+  }
   if (!s.undecided.empty()) {
     out +=
         "\n### The candidate cannot decide\n\n| cause | releases | for example |\n"
@@ -275,6 +293,14 @@ std::string RenderJson(const Summary& s) {
   w.Close('}');
   JsonChanges(w, "newly_blocked", s.newly_blocked);
   JsonChanges(w, "newly_allowed", s.newly_allowed);
+  if (!s.rollouts.empty()) {
+    w.Key("rollouts");
+    w.Open('{');
+    for (const auto& [rule, date] : s.rollouts)
+      w.Field(rule, date);
+    w.Close('}');
+    JsonChanges(w, "blocked_once_rolled_out", s.blocked_once_rolled_out);
+  }
   w.Key("undecided");
   w.Open('[');
   for (const auto& [cause, c] : s.undecided) {

@@ -88,6 +88,10 @@ std::string RenderJson(const eval::Decision& d) {
     w.Field("level", eval::LevelName(r.level));
     w.Field("status", eval::RuleStatusName(r.status));
     w.Int("findings", r.findings);
+    if (!r.rollout.empty()) {
+      w.Field("rollout", r.rollout);
+      w.Bool("rollout_pending", r.rollout_pending);
+    }
     w.Close('}');
   }
   w.Close(']');
@@ -115,6 +119,8 @@ std::string RenderJson(const eval::Decision& d) {
     }
     w.Close(']');
     w.Field("location", f.location.ToString());
+    if (!f.rollout_pending.empty())
+      w.Field("becomes_blocking_on", f.rollout_pending);
     if (f.has_exception)
       WriteException(w, "exception", f.exception);
     if (f.expired_exception)

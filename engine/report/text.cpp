@@ -90,6 +90,10 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     }
     fmt::format_to(line, "  {}\n", P(f.location.ToString()));
     fmt::format_to(line, "      {}\n", P(f.message));
+    if (!f.rollout_pending.empty()) {
+      fmt::format_to(line, "      rolling out: advisory until {}, {} from then\n",
+                     P(f.rollout_pending), eval::LevelName(f.level));
+    }
     for (size_t k = 0; k < f.because.size(); ++k) {
       fmt::format_to(line, "{}{} = {}\n", k == 0 ? "      why: " : "           ",
                      P(f.because[k].expr), P(f.because[k].value));

@@ -138,6 +138,10 @@ struct Rule {
   Template message;
   ExprPtr condition;
   bool condition_implied = false;  // `for ... where ... "message"`: condition is `false`
+  // `from DATE`: advisory before this time (ns since the epoch, the day's start), as
+  // written from it; 0 without.
+  int64_t rollout = 0;
+  std::string rollout_text;
 };
 
 struct Exception {
@@ -175,6 +179,17 @@ struct ImportParam {
   ExprPtr value;
 };
 
+// `skip [a]`, `warn [b]` or `from DATE [c]` after an import's parameters.
+enum class SelectionKind { kSkip, kWarn, kFrom };
+
+struct RuleSelection {
+  SelectionKind kind = SelectionKind::kSkip;
+  Span span;
+  std::vector<std::pair<std::string, Span>> rules;
+  int64_t when = 0;  // kFrom: the rollout's start, ns since the epoch
+  std::string when_text;
+};
+
 struct Import {
   Span span;
   bool is_path = false;  // "sibling.gate" rather than std.module
@@ -182,6 +197,7 @@ struct Import {
   std::string alias;     // defaults to the last module segment; empty for paths
   Span alias_span;
   std::vector<ImportParam> params;
+  std::vector<RuleSelection> selections;
 };
 
 struct Comment {

@@ -92,6 +92,14 @@ std::string PrintModule(const Module& m) {
       out += fmt::format(" as {}", i.alias);
     for (const ImportParam& p : i.params)
       out += fmt::format(" {}={}", p.name, PrintExpr(*p.value));
+    for (const RuleSelection& s : i.selections) {
+      static const char* kKinds[] = {"skip", "warn", "from"};
+      out += fmt::format(" {}", kKinds[static_cast<int>(s.kind)]);
+      if (s.kind == SelectionKind::kFrom)
+        out += fmt::format(" {}", FormatRfc3339(s.when));
+      for (const auto& [name, span] : s.rules)
+        out += fmt::format(" {}", name);
+    }
     out += "\n";
   }
   for (const FieldDecl& f : m.facts)
@@ -107,6 +115,8 @@ std::string PrintModule(const Module& m) {
   static const char* kLevels[] = {"warn", "hold", "deny"};
   for (const Rule& r : m.rules) {
     out += fmt::format("{} {}", kLevels[static_cast<int>(r.level)], r.name);
+    if (r.rollout != 0)
+      out += fmt::format(" from {}", FormatRfc3339(r.rollout));
     if (r.has_for) {
       out += fmt::format(" for {} in {}", r.var, PrintExpr(*r.over));
       if (r.filter)

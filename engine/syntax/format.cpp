@@ -84,6 +84,8 @@ const char* Between(const Tok& prev, const Tok& cur, bool prev_unary) {
     case GateLexer::LPAREN:
     case GateLexer::LBRACK:
       // A call or an index (`count(`, `all(`, `map[`), else a group or a list.
+      if (c == GateLexer::LBRACK && (p == GateLexer::DATE || p == GateLexer::DATETIME))
+        return " ";  // `from 2027-01-01 [rules]`
       if (EndsOperand(p) || p == GateLexer::ALL || p == GateLexer::ANY || p == GateLexer::NONE ||
           p == GateLexer::COUNT || p == GateLexer::HAS || p == GateLexer::MAP) {
         return p == GateLexer::RBRACE ? " " : "";
@@ -140,7 +142,10 @@ std::string FormatSource(std::string_view text) {
       } else if (!stack.empty()) {
         line.indent = stack.back();
       } else {
-        const bool starts = StartsDeclaration(first.type);
+        // `warn [rules]` continues an import; `warn name` declares a rule.
+        const bool starts = StartsDeclaration(first.type) &&
+                            !(first.type == GateLexer::WARN && line.begin + 1 < tokens.size() &&
+                              tokens[line.begin + 1].type == GateLexer::LBRACK);
         line.indent = starts || !in_declaration ? 0 : 2;
         in_declaration = true;
       }

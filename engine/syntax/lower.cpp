@@ -519,6 +519,21 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
       import.params.push_back(
           {param->name()->getText(), SpanOf(param->name()), LowerExpr(param->expr())});
     }
+    for (auto* sel : imp->ruleSelection()) {
+      RuleSelection selection;
+      selection.span = SpanOf(sel);
+      if (sel->FROM() != nullptr) {
+        selection.kind = SelectionKind::kFrom;
+        selection.when_text = sel->when->getText();
+        selection.when = LowerTime(sel->when, /*end_of_day=*/false);
+      } else {
+        selection.kind =
+            sel->kind->getType() == GateParser::SKIP_ ? SelectionKind::kSkip : SelectionKind::kWarn;
+      }
+      for (auto* name : sel->ruleList()->IDENT())
+        selection.rules.emplace_back(name->getText(), SpanOf(name->getSymbol()));
+      import.selections.push_back(std::move(selection));
+    }
     module.imports.push_back(std::move(import));
   }
   for (auto* decl : ctx->decl()) {
@@ -561,6 +576,10 @@ Module Lowerer::LowerFile(GateParser::FileContext* ctx) {
       r.span = SpanOf(rule);
       r.name = rule->IDENT(0)->getText();
       r.name_span = SpanOf(rule->IDENT(0)->getSymbol());
+      if (rule->FROM() != nullptr) {
+        r.rollout_text = rule->when->getText();
+        r.rollout = LowerTime(rule->when, /*end_of_day=*/false);
+      }
       auto exprs = rule->expr();
       size_t next = 0;
       if (rule->FOR() != nullptr) {

@@ -67,6 +67,7 @@ class Checker {
   void DeclareNames();
   // Import parameters replace the value of the module's consts.
   void BindParams();
+  void SelectRules();  // an import's `skip`, `warn` and `from` lists
 
   // declarations (checker.cpp)
   void CheckConst(uint32_t i);

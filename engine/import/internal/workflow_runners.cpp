@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include <fmt/format.h>
+
 namespace relgate::import::internal {
 namespace {
 
@@ -13,7 +15,7 @@ std::string Scalar(const Node* node) {
     return "";
   switch (node->kind) {
     case NodeKind::kString: return std::string(node->str());
-    case NodeKind::kInt: return std::to_string(node->i);
+    case NodeKind::kInt: return fmt::to_string(node->i);
     case NodeKind::kBool: return node->b ? "true" : "false";
     default: return "";
   }
