@@ -77,7 +77,12 @@ class BecauseCollector {
           Add(p_.operand(n.first + k));
         return;
       case NodeKind::kHas: Add(n.a); return;
-      case NodeKind::kQuantifier: Add(n.a); return;
+      case NodeKind::kQuantifier:
+        // The list, and what the condition read that is the same for every element: the
+        // value that decided (`(d.integrity ?? "") = "sha1-…"` against the prefixes).
+        Add(n.a);
+        Invariant(n.b, n.slot);
+        return;
       default: break;
     }
     Add(id);
@@ -86,6 +91,44 @@ class BecauseCollector {
   std::vector<Because> Take() { return std::move(out_); }
 
  private:
+  // The operands a node reads, whichever way it holds them.
+  template <typename F>
+  void Operands(const Node& n, F&& f) const {
+    for (NodeId c : {n.a, n.b, n.c}) {
+      if (c != kNoNode)
+        f(c);
+    }
+    if (n.kind == NodeKind::kCall || n.kind == NodeKind::kList || n.kind == NodeKind::kSet) {
+      for (uint32_t k = 0; k < n.count; ++k)
+        f(p_.operand(n.first + k));
+    }
+  }
+
+  // Whether `id` reads frame slot `slot` (a loop variable).
+  bool Reads(NodeId id, uint32_t slot) const {
+    const Node& n = p_.node(id);
+    if ((n.kind == NodeKind::kLocal || n.kind == NodeKind::kLocalField ||
+         n.kind == NodeKind::kLocalFieldOr) &&
+        n.slot == slot)
+      return true;
+    bool reads = false;
+    Operands(n, [&](NodeId c) { reads = reads || Reads(c, slot); });
+    return reads;
+  }
+
+  // The largest sub-expressions of a quantifier's condition that do not read its
+  // variable: they had one value for every element.
+  void Invariant(NodeId id, uint32_t slot) {
+    if (id == kNoNode)
+      return;
+    if (!Reads(id, slot)) {
+      if (p_.node(id).kind != NodeKind::kConst)
+        Add(id);
+      return;
+    }
+    Operands(p_.node(id), [&](NodeId c) { Invariant(c, slot); });
+  }
+
   void Add(NodeId id) {
     if (id == kNoNode)
       return;
