@@ -12,6 +12,7 @@
 #include "engine/base/atomic_file.h"
 #include "engine/import/facts_json.h"
 #include "engine/relgate.h"
+#include "engine/report/finding_groups.h"
 #include "engine/report/renderers.h"
 #include "engine/report/report.h"
 #include <unistd.h>
@@ -40,6 +41,7 @@ struct EvalArgs {
   std::string sign_key;
   std::vector<std::string> subjects;
   std::string verifier_id = "urn:relgate:verifier";
+  size_t max_findings = report::kDefaultMaxFindings;
 };
 
 // One report to write: a renderer, and a file (or "" for standard output).
@@ -124,6 +126,10 @@ Command SetupEval(CLI::App& app) {
          },
          FormatHelp())
       ->trigger_on_parse();
+  cmd->add_option("--max-findings", args->max_findings,
+                  "Findings shown per rule in text, github and markdown reports, then how many "
+                  "more (0: every one; json, sarif and junit always list every finding)")
+      ->capture_default_str();
   CLI::Option* now_option = cmd->add_option(
       "--now", args->now, "Evaluation time (RFC 3339 or date) for exception expiry; default: now");
   cmd->add_option("--override", args->overrides,
@@ -279,7 +285,7 @@ Command SetupEval(CLI::App& app) {
     for (const ReportTarget& t : targets) {
       if (t.output.empty())
         continue;
-      const std::string report = t.renderer->render(decision, {});
+      const std::string report = t.renderer->render(decision, {false, args->max_findings});
       if (std::string failed = WriteFileAtomically(t.output, report); !failed.empty()) {
         Err("relgate: error: {}\nthe gate stays shut\n", failed);
         return 2;
@@ -307,7 +313,8 @@ Command SetupEval(CLI::App& app) {
         std::any_of(targets.begin(), targets.end(), [](const ReportTarget& t) {
           return std::string(t.renderer->name) == "github";
         })) {
-      if (std::string failed = AppendToFile(summary, report::RenderMarkdown(decision));
+      if (std::string failed =
+              AppendToFile(summary, report::RenderMarkdown(decision, args->max_findings));
           !failed.empty()) {
         Err("relgate: error: {}\nthe gate stays shut\n", failed);
         return 2;
@@ -316,7 +323,7 @@ Command SetupEval(CLI::App& app) {
     for (const ReportTarget& t : targets) {
       if (!t.output.empty())
         continue;
-      WriteOut(t.renderer->render(decision, {ColorFor(STDOUT_FILENO)}));
+      WriteOut(t.renderer->render(decision, {ColorFor(STDOUT_FILENO), args->max_findings}));
     }
     if (!OutFlushed()) {
       Err("relgate: error: could not write the report to standard output\nthe gate stays shut\n");

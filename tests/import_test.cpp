@@ -85,7 +85,7 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
       refused += refuse;
     }
   }
-  CHECK(files == 187);
+  CHECK(files == 188);
   CHECK(refused == 50);
 }
 
@@ -432,7 +432,7 @@ TEST_CASE("install scripts: pnpm 5 and 6 record them, pnpm 9 does not, and a pol
   CHECK(recorded.exit_code == 1);
   CHECK(Contains(recorded.output, "1 blocking finding"));
   CHECK(Contains(recorded.output, "@scope/native-addon may run an install script"));
-  auto unrecorded = RunRelgate("eval --policy " + dir_s + "explicit.gate" + v9);
+  auto unrecorded = RunRelgate("eval --max-findings 0 --policy " + dir_s + "explicit.gate" + v9);
   CHECK(unrecorded.exit_code == 1);
   CHECK(Contains(unrecorded.output, "28 blocking findings"));
   CHECK(Contains(unrecorded.output, "esbuild may run an install script"));

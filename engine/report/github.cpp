@@ -1,11 +1,14 @@
 // The decision as GitHub Actions workflow commands: an annotation per blocking,
-// advisory, excepted or overridden finding and per rule error, placed at the rule's
+// advisory, excepted or overridden finding (a rule's several findings of one status as one
+// annotation: their number and the first --max-findings) and per rule error, placed at the rule's
 // declaration in the policy (a file in the repository, where GitHub can show it), then
 // one line with the verdict. Levels: deny -> error, hold -> warning, warn and the
 // findings that did not block -> notice. Values are escaped as GitHub's toolkit does
 // (`%`, CR and LF in messages; also `:` and `,` in properties), so that no fact can end a
 // command early or start another. The Markdown summary for $GITHUB_STEP_SUMMARY is
 // RenderMarkdown's.
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -66,14 +69,68 @@ const char* Kind(const eval::Finding& f) {
   return f.level == Level::kSoft ? "warning" : "error";
 }
 
+std::string Shown(const eval::Finding& f) {
+  return f.item.empty() ? f.message : fmt::format("{} ({})", f.message, f.item);
+}
+
+// A rule's findings of one status, in the order found.
+struct Group {
+  std::vector<const eval::Finding*> findings;
+};
+
+std::vector<Group> GroupFindings(const eval::Decision& d) {
+  std::vector<Group> groups;
+  std::map<std::pair<std::string, eval::FindingStatus>, size_t> index;
+  for (const eval::Finding& f : d.findings) {
+    auto [it, fresh] = index.emplace(std::pair(f.rule, f.status), groups.size());
+    if (fresh)
+      groups.emplace_back();
+    groups[it->second].findings.push_back(&f);
+  }
+  return groups;
+}
+
+// Several findings of one rule as one annotation: how many, the first `cap`, how many
+// more. GitHub shows only the first annotations of a step, so one rule's hundreds must
+// not hide the others.
+std::string GroupCommand(const Group& g, size_t cap) {
+  const eval::Finding& first = *g.findings.front();
+  const size_t n = g.findings.size();
+  std::string title = fmt::format("relgate {}: {} findings", first.rule, n);
+  switch (first.status) {
+    case eval::FindingStatus::kBlocking:
+      title += first.level == Level::kSoft ? " hold the release" : " block the release";
+      break;
+    case eval::FindingStatus::kAdvisory: title += " (warnings)"; break;
+    case eval::FindingStatus::kExcepted: title += " (excepted)"; break;
+    case eval::FindingStatus::kOverridden: title += " (overridden)"; break;
+  }
+  const size_t shown = cap == 0 ? n : std::min(cap, n);
+  std::vector<std::string> lines = {shown == n ? fmt::format("{} findings:", n)
+                                               : fmt::format("{} findings; first {}:", n, shown)};
+  for (size_t k = 0; k < shown; ++k)
+    lines.push_back(fmt::format("- {}", Shown(*g.findings[k])));
+  if (shown < n) {
+    lines.push_back(
+        fmt::format("... and {} more (the step summary and --format json list "
+                    "them; --max-findings 0 annotates all)",
+                    n - shown));
+  }
+  return Command(Kind(first), first.location, title, lines);
+}
+
 }  // namespace
 
-std::string RenderGithub(const eval::Decision& d) {
+std::string RenderGithub(const eval::Decision& d, size_t max_findings) {
   std::string out;
-  for (const eval::Finding& f : d.findings) {
+  for (const Group& g : GroupFindings(d)) {
+    if (g.findings.size() > 1) {
+      out += GroupCommand(g, max_findings);
+      continue;
+    }
+    const eval::Finding& f = *g.findings.front();
     std::string title = fmt::format("relgate {}", f.rule);
-    std::vector<std::string> lines = {f.item.empty() ? f.message
-                                                     : fmt::format("{} ({})", f.message, f.item)};
+    std::vector<std::string> lines = {Shown(f)};
     switch (f.status) {
       case eval::FindingStatus::kBlocking:
         title += f.level == Level::kSoft ? ": holds the release" : ": blocks the release";

@@ -7,6 +7,7 @@
 
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/report/finding_groups.h"
 #include "engine/report/renderers.h"
 
 namespace relgate::report {
@@ -38,7 +39,7 @@ const char* Status(const eval::Finding& f) {
 
 }  // namespace
 
-std::string RenderMarkdown(const eval::Decision& d) {
+std::string RenderMarkdown(const eval::Decision& d, size_t max_findings) {
   size_t blocking = 0;
   for (const eval::Finding& f : d.findings)
     blocking += f.status == eval::FindingStatus::kBlocking;
@@ -56,13 +57,22 @@ std::string RenderMarkdown(const eval::Decision& d) {
     out +=
         "\n| | rule | level | finding | item | declared at |\n| --- | --- | --- | --- | --- | "
         "--- |\n";
+    FindingGroups groups(d, max_findings);
     for (const eval::Finding& f : d.findings) {
+      if (!groups.Show(f))
+        continue;
       std::string finding = f.message;
       if (f.status == eval::FindingStatus::kExcepted)
         finding += fmt::format(" (excepted until {}: {})", f.exception.until, f.exception.reason);
       fmt::format_to(line, "| {} | `{}` | {} | {} | {} | {} |\n", Status(f), Cell(f.rule),
                      eval::LevelName(f.level), Cell(finding), Cell(f.item),
                      Cell(f.location.ToString()));
+      if (const size_t hidden = groups.HiddenAfter(f); hidden > 0) {
+        fmt::format_to(line,
+                       "| ... | `{}` | | {} more finding{} of this rule ({} in all; the JSON "
+                       "decision lists every one) | | |\n",
+                       Cell(f.rule), hidden, hidden == 1 ? "" : "s", groups.Total(f.rule));
+      }
     }
     for (const eval::RuleError& e : d.errors) {
       fmt::format_to(

@@ -7,7 +7,9 @@ namespace relgate::report {
 const std::vector<Renderer>& Renderers() {
   static const std::vector<Renderer> table = {
       {"text", "for people: verdict, findings and why (colour on a terminal)",
-       [](const eval::Decision& d, const RenderOptions& o) { return RenderText(d, {o.color}); }},
+       [](const eval::Decision& d, const RenderOptions& o) {
+         return RenderText(d, {o.color, o.max_findings});
+       }},
       {"json", "relgate.decision/v1 (docs/decision.md), for programs",
        [](const eval::Decision& d, const RenderOptions&) { return RenderJson(d); }},
       {"junit", "JUnit XML: a test case per rule (per finding for per-item rules)",
@@ -15,9 +17,13 @@ const std::vector<Renderer>& Renderers() {
       {"sarif", "SARIF 2.1.0: results at the facts file and path, related to the rule",
        [](const eval::Decision& d, const RenderOptions&) { return RenderSarif(d); }},
       {"github", "GitHub Actions workflow commands (annotations)",
-       [](const eval::Decision& d, const RenderOptions&) { return RenderGithub(d); }},
+       [](const eval::Decision& d, const RenderOptions& o) {
+         return RenderGithub(d, o.max_findings);
+       }},
       {"markdown", "a table to paste into a review",
-       [](const eval::Decision& d, const RenderOptions&) { return RenderMarkdown(d); }},
+       [](const eval::Decision& d, const RenderOptions& o) {
+         return RenderMarkdown(d, o.max_findings);
+       }},
   };
   return table;
 }

@@ -12,6 +12,8 @@ namespace relgate::report {
 
 struct RenderOptions {
   bool color = false;  // text only: ANSI colour on a terminal
+  // Text, GitHub and Markdown: findings shown per rule, then how many more (0: all).
+  size_t max_findings = 10;
 };
 
 struct Renderer {
@@ -29,7 +31,7 @@ struct Renderer {
 // The formats for CI systems (engine/report/ci_formats.cpp).
 [[nodiscard]] std::string RenderJunit(const eval::Decision& decision);
 [[nodiscard]] std::string RenderSarif(const eval::Decision& decision);
-[[nodiscard]] std::string RenderGithub(const eval::Decision& decision);
-[[nodiscard]] std::string RenderMarkdown(const eval::Decision& decision);
+[[nodiscard]] std::string RenderGithub(const eval::Decision& decision, size_t max_findings = 10);
+[[nodiscard]] std::string RenderMarkdown(const eval::Decision& decision, size_t max_findings = 10);
 
 }  // namespace relgate::report

@@ -10,7 +10,8 @@
 namespace relgate::report {
 
 struct TextOptions {
-  bool color = false;  // ANSI colour; the CLI enables it only on a terminal without NO_COLOR
+  bool color = false;        // ANSI colour; the CLI enables it only on a terminal without NO_COLOR
+  size_t max_findings = 10;  // per rule, then how many more; 0: every finding
 };
 
 [[nodiscard]] std::string RenderText(const eval::Decision& decision, const TextOptions& options);

@@ -15,6 +15,7 @@
 
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/report/finding_groups.h"
 #include "engine/report/report.h"
 
 namespace relgate::report {
@@ -74,7 +75,10 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
                     : "      an advisory rule could not be decided; it does not block, but fix "
                       "it: it checks nothing\n";
   }
+  FindingGroups groups(d, options.max_findings);
   for (const auto& f : d.findings) {
+    if (!groups.Show(f))
+      continue;
     std::string tag;
     switch (f.status) {
       case eval::FindingStatus::kBlocking: tag = style("1;31", "FAIL "); break;
@@ -112,6 +116,12 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
         if (o.rule == f.rule)
           fmt::format_to(line, "      overridden by {}: {}\n", P(o.by), P(o.reason));
       }
+    }
+    if (const size_t hidden = groups.HiddenAfter(f); hidden > 0) {
+      fmt::format_to(line,
+                     "\n... and {} more finding{} of {} ({} in all; --max-findings 0 or "
+                     "--format json lists every one)\n",
+                     hidden, hidden == 1 ? "" : "s", style("1", P(f.rule)), groups.Total(f.rule));
     }
   }
   bool notes = !d.expired_exceptions.empty() || !d.warnings.empty();
