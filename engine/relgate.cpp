@@ -37,6 +37,12 @@ std::string FactsFileOf(const facts::FactSet& set, const std::string& path) {
   return set.SourceOf(std::string_view(path).substr(0, path.find_first_of(".[")));
 }
 
+std::string FactsPathOf(const facts::FactSet& set, const std::string& path) {
+  if (path.empty())
+    return "";
+  return set.SourcePathOf(std::string_view(path).substr(0, path.find_first_of(".[")));
+}
+
 void AddWarnings(const eval::BoundFacts& bound, eval::Decision& d) {
   for (const ErrorInfo& unread : bound.unread_keys())
     d.warnings.push_back({unread.path, unread.message});
@@ -87,6 +93,8 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
         std::string bytes;
         if (import::ReadInput(imported, bytes, error))
           doc = kind->import(bytes, imported, error);
+        if (doc)
+          doc->set_source_path(imported);
         if (doc && raw != nullptr)
           raw->push_back({path, std::move(bytes)});
       }
@@ -113,8 +121,12 @@ std::unique_ptr<facts::Document> ParseStoredFacts(const std::string& name, std::
                                                   facts::Digest digest, facts::LoadError& error) {
   const import::Kind* kind = nullptr;
   std::string imported;
-  if (import::SplitKindPath(name, kind, imported) && kind->import != nullptr)
-    return kind->import(bytes, imported, error);
+  if (import::SplitKindPath(name, kind, imported) && kind->import != nullptr) {
+    auto doc = kind->import(bytes, imported, error);
+    if (doc)
+      doc->set_source_path(imported);
+    return doc;
+  }
   return facts::ParseDocument(bytes, name, facts::Format::kAuto, error, digest);
 }
 
@@ -224,17 +236,23 @@ eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptio
     d.policy_sources = program_.sources();
     d.policy_roots = program_.roots();
     for (const compile::CompiledRule& rule : program_.rules())
-      d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0});
+      d.rules.push_back({rule.id, rule.level, eval::RuleStatus::kNotEvaluated, 0, rule.rollout_text,
+                         false, rule.doc, rule.location, rule.imported_at});
     const compile::CompiledRule& rule = program_.rules()[cost_.rule];
-    d.errors.push_back({rule.id, rule.level, true, "", "", "", cost_.message, rule.location});
+    d.errors.push_back({rule.id, rule.level, true, "", "", "", "", cost_.message, rule.location,
+                        rule.imported_at});
   }
   for (const auto& doc : set.documents())
-    d.facts.push_back({doc->name(), doc->sha256()});
+    d.facts.push_back({doc->name(), doc->sha256(), doc->source_path()});
   // Which facts file each finding's item, and each error's fact, is in.
-  for (eval::Finding& f : d.findings)
+  for (eval::Finding& f : d.findings) {
     f.facts_file = FactsFileOf(set, f.item);
-  for (eval::RuleError& e : d.errors)
+    f.facts_path = FactsPathOf(set, f.item);
+  }
+  for (eval::RuleError& e : d.errors) {
     e.facts_file = FactsFileOf(set, !e.path.empty() ? e.path : e.item);
+    e.facts_path = FactsPathOf(set, !e.path.empty() ? e.path : e.item);
+  }
   AddWarnings(*last_bound_, d);
   return d;
 }

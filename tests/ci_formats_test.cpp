@@ -184,12 +184,57 @@ TEST_CASE("SARIF: 2.1.0 structure, a result per finding and error, located and r
                  "integrity hash\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{"
                  "\"uri\":\"examples/releases/shut-supply-chain/release.yaml\"}},"
                  "\"logicalLocations\":[{\"fullyQualifiedName\":\"dependencies[0]\""));
-  CHECK(Contains(shut.output, "\"uri\":\"std/baseline.gate\"},\"region\":{\"startLine\":"));
+  // A std module's rule is built into relgate: related to the policy's `import` of it, a
+  // file in the repository.
+  CHECK(Contains(shut.output,
+                 "\"relatedLocations\":[{\"id\":1,\"physicalLocation\":{"
+                 "\"artifactLocation\":{\"uri\":\"policies/release.gate\"},"
+                 "\"region\":{\"startLine\":5,\"startColumn\":1}}"));
+  CHECK(!Contains(shut.output, "std/baseline.gate\"}"));
+  // Rules carry their doc comment as help.
+  CHECK(Contains(shut.output,
+                 "\"id\":\"main_branch\",\"shortDescription\":{\"text\":\"soft "
+                 "rule main_branch of policy acme.release\"},\"fullDescription\":{"
+                 "\"text\":\"Soft: a release from another branch needs a recorded "
+                 "override (--override).\"},\"help\":{\"text\":"));
   auto excepted = RunRelgate(Eval("excepted/release.yaml", "--format sarif"), false);
   CHECK(Contains(excepted.output,
                  "\"suppressions\":[{\"kind\":\"inSource\",\"justification\":"
                  "\"SEC-123: vendored and reviewed (sec-team, until "
                  "2027-06-30)\"}]"));
+}
+
+TEST_CASE("SARIF and the VSA name files by relative URIs, never the machine's paths") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("relgate-uri-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "my evidence");
+  fs::copy_file(testing::SourceDir() +
+                    "/tests/data/import/npm-lock/"
+                    "esbuild__scripts.package-lock.v2.json",
+                dir / "my evidence" / "package-lock.json");
+  std::ofstream(dir / "p.gate") << "import std.deps skip [cooldown, expected_source]\n";
+  const std::string args =
+      "eval --policy '" + (dir / "p.gate").string() +
+      "' --facts 'npm-lock:" + (dir / "my evidence" / "package-lock.json").string() +
+      "' --now 2026-06-01 --subject sha256:" + std::string(64, 'a') + " --attest '" +
+      (dir / "vsa.json").string() + "' --format sarif";
+  auto sarif = RunRelgate(args, false);
+  CHECK(sarif.exit_code == 1);
+  CHECK(!Contains(sarif.output, dir.string()));
+  CHECK(!Contains(sarif.output, "(npm-lock)"));
+  CHECK(Contains(sarif.output, "{\"artifactLocation\":{\"uri\":\"package-lock.json\"}}"));
+  CHECK(Contains(sarif.output, "\"uri\":\"p.gate\"},\"region\":{\"startLine\":1"));
+  const std::string vsa = testing::ReadFile((dir / "vsa.json").string());
+  CHECK(!Contains(vsa, dir.string()));
+  CHECK(Contains(vsa, "\"inputAttestations\":[{\"uri\":\"package-lock.json\""));
+  // Under the working directory: relative to it, each reserved byte percent-encoded.
+  auto inside = RunRelgate(
+      "eval --policy policies --now 2026-06-01 --format sarif --facts "
+      "'examples/releases/shut-supply-chain/release.yaml'",
+      false);
+  CHECK(Contains(inside.output, "\"uri\":\"examples/releases/shut-supply-chain/release.yaml\""));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("github: workflow commands in GitHub's form, facts cannot break out of them") {
@@ -207,7 +252,8 @@ TEST_CASE("github: workflow commands in GitHub's form, facts cannot break out of
     CHECK(n >= 1);
   }
   auto shut = RunRelgate(Eval("shut-supply-chain/release.yaml", "--format github"), false);
-  CHECK(Contains(shut.output, "::error file=std/baseline.gate,line="));
+  CHECK(Contains(shut.output, "::error file=policies/release.gate,line=5,col=1,"));
+  CHECK(!Contains(shut.output, "file=std/"));
   CHECK(Contains(shut.output,
                  ",title=relgate baseline.no_source_maps%3A blocks the release::"
                  "package ships the source map dist/cli.js.map (artifact.files[1])"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/relative_uri.h"
 #include "engine/base/time.h"
 #include "engine/base/version.h"
 #include "engine/report/json_writer.h"
@@ -97,7 +98,7 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   w.Open('[');
   for (const eval::FactsDigest& f : d.facts) {
     w.Open('{');
-    w.Field("uri", f.name);
+    w.Field("uri", RelativeUri(f.path.empty() ? f.name : f.path));
     Digest(w, f.sha256);
     w.Close('}');
   }

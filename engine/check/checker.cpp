@@ -117,6 +117,7 @@ void Checker::BuildInstances() {
       instance.alias = import.alias;
       instance.package = it->second->package.empty() ? import.target : it->second->package;
       instance.files.push_back(it->second);
+      instance.import_span = import.span;
       out_->instances.push_back(instance);
       instance_imports_.push_back(&import);
     }

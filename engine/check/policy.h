@@ -40,6 +40,7 @@ struct ModuleInstance {
   std::string alias;    // "" for the user's policy
   std::string package;  // declared package (`acme.release`, `std.release`)
   std::vector<const syntax::Module*> files;
+  Span import_span;  // a std module's `import` in the user's policy
 };
 
 struct CheckedBinding {

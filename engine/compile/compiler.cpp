@@ -69,6 +69,37 @@ class Compiler {
   }
 
  private:
+  // The comment lines right above a rule (none blank between), without their `#`: the
+  // rule's documentation, which SARIF shows as the rule's help.
+  std::string DocComment(const syntax::Rule& rule) const {
+    const SourceFile& file = sources_.file(rule.span.file);
+    for (const auto& module : policy_->modules) {
+      if (module->file != rule.span.file)
+        continue;
+      std::vector<std::string> lines;
+      uint32_t want = file.LocationOf(rule.span.begin).line - 1;
+      for (auto it = module->comments.rbegin(); it != module->comments.rend(); ++it) {
+        if (it->span.begin >= rule.span.begin)
+          continue;
+        const relgate::Location at = file.LocationOf(it->span.begin);
+        if (at.line != want)
+          break;
+        std::string text = it->text;
+        if (!text.empty() && text.front() == '#')
+          text.erase(0, 1);
+        if (!text.empty() && text.front() == ' ')
+          text.erase(0, 1);
+        lines.insert(lines.begin(), text);
+        --want;
+      }
+      std::string doc;
+      for (const std::string& line : lines)
+        doc += doc.empty() ? line : " " + line;
+      return doc;
+    }
+    return "";
+  }
+
   PolicyLocation Location(Span span) const {
     const SourceFile& file = sources_.file(span.file);
     const relgate::Location at = file.LocationOf(span.begin);
@@ -465,6 +496,9 @@ class Compiler {
     out.rollout = cr.rollout;
     out.rollout_text = cr.rollout_text;
     out.location = Location(rule.name_span);
+    if (cr.instance != 0)
+      out.imported_at = Location(policy_->instances[cr.instance].import_span);
+    out.doc = DocComment(rule);
     out.exceptions = cr.exceptions;
     depth_ = 0;
     if (rule.has_for) {

@@ -32,6 +32,10 @@ struct CompiledRule {
   int64_t rollout = 0;
   std::string rollout_text;  // as written: `2027-01-01`
   PolicyLocation location;   // `policies/release.gate:12:6`
+  // A std module's rule: the `import` that brought it into the user's policy, a file in
+  // the repository that reports can point at (the module is built into relgate).
+  PolicyLocation imported_at;
+  std::string doc;  // the comment lines right above the rule, joined
   bool has_for = false;
   std::string var;
   NodeId over = kNoNode;  // the list iterated by `for`

@@ -58,8 +58,10 @@ struct Finding {
   std::string item;        // `dependencies[3]` for `for` rules, "" otherwise
   std::string item_value;  // the item rendered, for scalar items (`"dist/app.js.map"`)
   std::string facts_file;  // the facts document that holds `item`, "" when none
+  std::string facts_path;  // that document's file, as given (no kind), "" when none
   std::vector<Because> because;
-  PolicyLocation location;  // where the rule is declared
+  PolicyLocation location;     // where the rule is declared
+  PolicyLocation imported_at;  // a std module's rule: the policy's `import` of the module
   bool has_exception = false;
   AppliedException exception;      // when status == kExcepted
   bool expired_exception = false;  // an expired exception would have covered it
@@ -78,9 +80,18 @@ struct RuleError {
   std::string item;
   std::string path;        // fact path, when a fact was missing or ill-typed
   std::string facts_file;  // the facts document that holds `path` (or its top key), if any
+  std::string facts_path;  // that document's file, as given
   std::string message;
   PolicyLocation location;
+  PolicyLocation imported_at;
 };
+
+// Where in the user's repository a report can point for a rule: its declaration, or for a
+// std module's rule (built into relgate) the policy's `import` of the module.
+inline const PolicyLocation& InRepository(const PolicyLocation& location,
+                                          const PolicyLocation& imported_at) {
+  return imported_at.file.empty() ? location : imported_at;
+}
 
 struct RuleResult {
   std::string rule;
@@ -89,6 +100,9 @@ struct RuleResult {
   uint32_t findings = 0;         // all findings, including excepted and overridden ones
   std::string rollout;           // `from DATE` as written, "" for none
   bool rollout_pending = false;  // evaluated before that date: advisory
+  std::string doc;               // the rule's doc comment
+  PolicyLocation location;       // where it is declared
+  PolicyLocation imported_at;    // a std module's rule: the policy's `import` of it
 };
 
 struct Override {
@@ -112,6 +126,7 @@ struct FactsWarning {
 struct FactsDigest {
   std::string name;
   std::string sha256;
+  std::string path;  // the file, as given ("" for facts made rather than read)
 };
 
 struct Decision {

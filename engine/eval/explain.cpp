@@ -243,7 +243,8 @@ class Explainer {
     for (uint32_t r = 0; r < p_.rules().size(); ++r) {
       const compile::CompiledRule& rule = p_.rules()[r];
       d.rules.push_back({rule.id, rule.level, outcome.rules[r], counts[r], rule.rollout_text,
-                         compile::RolloutPending(rule, options_.now)});
+                         compile::RolloutPending(rule, options_.now), rule.doc, rule.location,
+                         rule.imported_at});
     }
     for (const RawFinding& raw : outcome.findings) {
       const compile::CompiledRule& rule = p_.rules()[raw.rule];
@@ -252,6 +253,7 @@ class Explainer {
       f.level = rule.level;
       f.status = raw.status;
       f.location = rule.location;
+      f.imported_at = rule.imported_at;
       if (compile::RolloutPending(rule, options_.now) && rule.level != syntax::Level::kAdvisory)
         f.rollout_pending = rule.rollout_text;
       try {
@@ -287,6 +289,7 @@ class Explainer {
       e.path = raw.error->path;
       e.message = raw.error->message;
       e.location = rule.location;
+      e.imported_at = rule.imported_at;
       d.errors.push_back(std::move(e));
     }
     for (size_t k = 0; k < options_.overrides.size(); ++k) {

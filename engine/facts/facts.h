@@ -86,6 +86,11 @@ class Document {
 
   const std::string& sha256() const { return sha256_; }  // of the document's bytes
 
+  // The file the facts came from, as given (an importer's input: the name adds the kind,
+  // `package-lock.json (npm-lock)`); "" for facts made rather than read.
+  const std::string& source_path() const { return source_path_.empty() ? name_ : source_path_; }
+  void set_source_path(std::string path) { source_path_ = std::move(path); }
+
   // For the loaders, while building the tree.
   Arena& arena() { return arena_; }
 
@@ -100,6 +105,7 @@ class Document {
   Node root_;
   std::string name_;
   std::string sha256_;
+  std::string source_path_;
 };
 
 // Whether a parsed document carries the sha256 of its bytes. A decision records it; a
@@ -135,6 +141,8 @@ class FactSet {
   std::string StringAt(std::string_view root, std::string_view field) const;
   // Which document defined top-level fact `key` ("" if none).
   const std::string& SourceOf(std::string_view key) const;
+  // The file of the document that holds top-level `key` (Document::source_path), or "".
+  const std::string& SourcePathOf(std::string_view key) const;
 
   const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
 

@@ -105,12 +105,18 @@ bool ReadInput(const std::string& path, std::string& bytes, facts::LoadError& er
 
 std::unique_ptr<facts::Document> Import(const Kind& kind, const Request& request,
                                         facts::LoadError& error) {
-  if (kind.import_request != nullptr)
-    return kind.import_request(request, error);
-  std::string bytes;
-  if (!ReadInput(request.inputs.front(), bytes, error))
-    return nullptr;
-  return kind.import(bytes, request.inputs.front(), error);
+  std::unique_ptr<facts::Document> doc;
+  if (kind.import_request != nullptr) {
+    doc = kind.import_request(request, error);
+  } else {
+    std::string bytes;
+    if (!ReadInput(request.inputs.front(), bytes, error))
+      return nullptr;
+    doc = kind.import(bytes, request.inputs.front(), error);
+  }
+  if (doc != nullptr && !request.inputs.empty())
+    doc->set_source_path(request.inputs.front());
+  return doc;
 }
 
 }  // namespace relgate::import

@@ -116,7 +116,7 @@ std::string GroupCommand(const Group& g, size_t cap) {
                     "them; --max-findings 0 annotates all)",
                     n - shown));
   }
-  return Command(Kind(first), first.location, title, lines);
+  return Command(Kind(first), eval::InRepository(first.location, first.imported_at), title, lines);
 }
 
 }  // namespace
@@ -145,10 +145,10 @@ std::string RenderGithub(const eval::Decision& d, size_t max_findings) {
     }
     for (const eval::Because& b : f.because)
       lines.push_back(fmt::format("{} = {}", b.expr, b.value));
-    out += Command(Kind(f), f.location, title, lines);
+    out += Command(Kind(f), eval::InRepository(f.location, f.imported_at), title, lines);
   }
   for (const eval::RuleError& e : d.errors) {
-    out += Command(e.blocks ? "error" : "notice", e.location,
+    out += Command(e.blocks ? "error" : "notice", eval::InRepository(e.location, e.imported_at),
                    fmt::format("relgate {}: could not be evaluated", e.rule),
                    {e.path.empty() ? e.message : fmt::format("{} (at {})", e.message, e.path)});
   }

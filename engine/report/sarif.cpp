@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/relative_uri.h"
 #include "engine/base/version.h"
 #include "engine/report/json_writer.h"
 #include "engine/report/renderers.h"
@@ -31,7 +32,7 @@ void PolicyPlace(JsonWriter& w, const PolicyLocation& at) {
   w.Open('{');
   w.Key("artifactLocation");
   w.Open('{');
-  w.Field("uri", at.file);
+  w.Field("uri", RelativeUri(at.file));
   w.Close('}');
   if (at.line > 0) {
     w.Key("region");
@@ -55,7 +56,7 @@ void Locations(JsonWriter& w, const std::string& facts_file, const std::string& 
     w.Open('{');
     w.Key("artifactLocation");
     w.Open('{');
-    w.Field("uri", facts_file);
+    w.Field("uri", RelativeUri(facts_file));
     w.Close('}');
     w.Close('}');
   } else {
@@ -79,7 +80,7 @@ void Locations(JsonWriter& w, const std::string& facts_file, const std::string& 
   PolicyPlace(w, rule);
   w.Key("message");
   w.Open('{');
-  w.Field("text", "the rule is declared here");
+  w.Field("text", "the rule is declared (or its module imported) here");
   w.Close('}');
   w.Close('}');
   w.Close(']');
@@ -122,6 +123,16 @@ std::string RenderSarif(const eval::Decision& d) {
     w.Field("text",
             fmt::format("{} rule {} of policy {}", eval::LevelName(r.level), r.rule, d.package));
     w.Close('}');
+    if (!r.doc.empty()) {
+      w.Key("fullDescription");
+      w.Open('{');
+      w.Field("text", r.doc);
+      w.Close('}');
+      w.Key("help");
+      w.Open('{');
+      w.Field("text", fmt::format("{} (declared at {})", r.doc, r.location.ToString()));
+      w.Close('}');
+    }
     w.Key("defaultConfiguration");
     w.Open('{');
     w.Field("level", SarifLevel(r.level));
@@ -147,7 +158,7 @@ std::string RenderSarif(const eval::Decision& d) {
       w.Int("ruleIndex", static_cast<int64_t>(it->second));
     w.Field("level", f.status == eval::FindingStatus::kAdvisory ? "note" : SarifLevel(f.level));
     Message(w, f.message);
-    Locations(w, f.facts_file, f.item, f.location);
+    Locations(w, f.facts_path, f.item, eval::InRepository(f.location, f.imported_at));
     if (f.status == eval::FindingStatus::kExcepted ||
         f.status == eval::FindingStatus::kOverridden) {
       w.Key("suppressions");
@@ -177,7 +188,8 @@ std::string RenderSarif(const eval::Decision& d) {
     w.Field("level", e.blocks ? "error" : "note");
     Message(w, fmt::format("the rule could not be evaluated: {}{}", e.message,
                            e.path.empty() ? "" : fmt::format(" (at {})", e.path)));
-    Locations(w, e.facts_file, e.path.empty() ? e.item : e.path, e.location);
+    Locations(w, e.facts_path, e.path.empty() ? e.item : e.path,
+              eval::InRepository(e.location, e.imported_at));
     w.Close('}');
   }
   w.Close(']');
