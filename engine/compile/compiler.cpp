@@ -10,6 +10,7 @@
 #include "engine/compile/compiler.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <re2/re2.h>
 
 #include "engine/base/digest.h"
@@ -92,10 +93,7 @@ class Compiler {
         lines.insert(lines.begin(), text);
         --want;
       }
-      std::string doc;
-      for (const std::string& line : lines)
-        doc += doc.empty() ? line : " " + line;
-      return doc;
+      return fmt::format("{}", fmt::join(lines, " "));
     }
     return "";
   }

@@ -119,8 +119,7 @@ const std::string& FactSet::SourcePathOf(std::string_view key) const {
   static const std::string kNone;
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
                              [](const Entry& e, std::string_view k) { return e.key < k; });
-  return it != entries_.end() && it->key == key ? documents_[it->document]->source_path()
-                                                : kNone;
+  return it != entries_.end() && it->key == key ? documents_[it->document]->source_path() : kNone;
 }
 
 const std::string& FactSet::SourceOf(std::string_view key) const {

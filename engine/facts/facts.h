@@ -89,6 +89,7 @@ class Document {
   // The file the facts came from, as given (an importer's input: the name adds the kind,
   // `package-lock.json (npm-lock)`); "" for facts made rather than read.
   const std::string& source_path() const { return source_path_.empty() ? name_ : source_path_; }
+
   void set_source_path(std::string path) { source_path_ = std::move(path); }
 
   // For the loaders, while building the tree.
