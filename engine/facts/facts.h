@@ -118,6 +118,12 @@ enum class Digest { kCompute, kSkip };
 [[nodiscard]] std::unique_ptr<Document> ParseJson(std::string_view text, const std::string& name,
                                                   LoadError& error,
                                                   Digest digest = Digest::kCompute);
+// A YAML stream of up to `max_documents` documents (pnpm 10 writes two), each parsed as
+// ParseYaml does, with line numbers of the whole stream; empty on error.
+[[nodiscard]] std::vector<std::unique_ptr<Document>> ParseYamlDocuments(std::string_view text,
+                                                                        const std::string& name,
+                                                                        size_t max_documents,
+                                                                        LoadError& error);
 [[nodiscard]] std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
                                                   LoadError& error,
                                                   Digest digest = Digest::kCompute);

@@ -76,6 +76,7 @@ class DocumentCounter : public YAML::EventHandler {
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (++starts_ == 2)
       second_ = mark;
+    starts_at_.push_back(mark);
   }
 
   void OnDocumentEnd() override {}
@@ -99,7 +100,10 @@ class DocumentCounter : public YAML::EventHandler {
 
   const YAML::Mark& second() const { return second_; }
 
+  const std::vector<YAML::Mark>& starts() const { return starts_at_; }
+
  private:
+  std::vector<YAML::Mark> starts_at_;
   int starts_ = 0;
   YAML::Mark second_ = YAML::Mark::null_mark();
 };
@@ -289,6 +293,64 @@ class Walker {
 };
 
 }  // namespace
+
+std::vector<std::unique_ptr<Document>> ParseYamlDocuments(std::string_view text,
+                                                          const std::string& name,
+                                                          size_t max_documents, LoadError& error) {
+  error.file = name;
+  std::vector<std::unique_ptr<Document>> out;
+  if (text.size() > limits::kMaxFactsBytes) {
+    error.message =
+        fmt::format("document is larger than the limit of {} bytes", limits::kMaxFactsBytes);
+    return out;
+  }
+  if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+    internal::SetLineColumn(text, bad, error);
+    error.message = "invalid UTF-8";
+    return out;
+  }
+  // Where each document starts (counting one past the limit, so a stream cannot make the
+  // parser run on); then each is parsed alone, after blank lines that keep its line numbers.
+  DocumentCounter counter;
+  try {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    size_t documents = 0;
+    while (documents <= max_documents && parser.HandleNextDocument(counter))
+      ++documents;
+  } catch (const YAML::Exception& e) {
+    if (!e.mark.is_null()) {
+      error.line = static_cast<uint32_t>(e.mark.line + 1);
+      error.column = static_cast<uint32_t>(e.mark.column + 1);
+    }
+    error.message = fmt::format("invalid YAML: {}", e.msg);
+    return out;
+  }
+  const std::vector<YAML::Mark>& starts = counter.starts();
+  if (starts.size() > max_documents) {
+    error.line = static_cast<uint32_t>(starts[max_documents].line + 1);
+    error.column = static_cast<uint32_t>(starts[max_documents].column + 1);
+    error.message =
+        fmt::format("expected at most {} YAML documents, but another starts here", max_documents);
+    return out;
+  }
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const size_t begin =
+        k == 0 ? 0 : static_cast<size_t>(starts[k].pos - starts[k].column);  // line start
+    const size_t end = k + 1 < starts.size()
+                           ? static_cast<size_t>(starts[k + 1].pos - starts[k + 1].column)
+                           : text.size();
+    const std::string padded = std::string(k == 0 ? 0 : static_cast<size_t>(starts[k].line), '\n') +
+                               std::string(text.substr(begin, end - begin));
+    auto doc = ParseYaml(padded, name, error, Digest::kSkip);
+    if (!doc) {
+      out.clear();
+      return out;
+    }
+    out.push_back(std::move(doc));
+  }
+  return out;
+}
 
 std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
                                     LoadError& error, Digest digest) {

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/digest.h"
 #include "engine/base/semver.h"
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
@@ -63,7 +64,8 @@ bool SplitKey(std::string key, int major, std::string& name, std::string& versio
 // The `name@version`s a project lists: `{name: {specifier, version}}` (6.x, 9.x) or
 // `{name: version}` (5.x).
 void Listed(const Node* project, int major, std::set<std::string>& direct) {
-  for (const char* group : {"dependencies", "devDependencies", "optionalDependencies"}) {
+  for (const char* group : {"dependencies", "devDependencies", "optionalDependencies",
+                            "configDependencies", "packageManagerDependencies"}) {
     const Node* deps = Object(Member(project, group));
     for (uint32_t k = 0; deps != nullptr && k < deps->len; ++k) {
       const Node& v = deps->members[k].value;
@@ -73,23 +75,27 @@ void Listed(const Node* project, int major, std::set<std::string>& direct) {
   }
 }
 
-}  // namespace
+constexpr size_t kMaxPnpmDocuments = 4;
 
-std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const std::string& path,
-                                                facts::LoadError& error) {
-  auto doc = facts::ParseYaml(bytes, path, error);
-  if (!doc)
-    return nullptr;
-  const Node* root = Object(&doc->root());
+bool IsCommit(std::string_view text) {
+  return text.size() == 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// One YAML document of a pnpm lockfile: its dependencies appended to `deps`; the
+// document's lockfile major version, or 0 with `error`.
+int ReadDocument(const Node& document, std::vector<internal::LockedDependency>& deps,
+                 std::set<std::string>& seen, facts::LoadError& error) {
+  const Node* root = Object(&document);
   const std::string version = Scalar(Member(root, "lockfileVersion"));
   const int major = version.empty() ? 0 : std::atoi(version.c_str());
   if (major < 5 || major > 9) {
-    return internal::Refuse(
+    internal::Refuse(
         error, "lockfileVersion",
         version.empty()
             ? "expected pnpm's lockfileVersion (5.x, 6.x or 9.x): "
               "this is not a pnpm-lock.yaml"
             : fmt::format("lockfile version {} is not one relgate reads (5.x, 6.x, 9.x)", version));
+    return 0;
   }
   std::set<std::string> direct;
   Listed(root, major, direct);
@@ -108,32 +114,47 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
     }
   }
   const Node* packages = Member(root, "packages");
-  if (packages != nullptr && packages->kind != NodeKind::kObject)
-    return internal::Refuse(error, "packages", "expected a map of packages");
-  std::vector<internal::LockedDependency> deps;
+  if (packages != nullptr && packages->kind != NodeKind::kObject) {
+    internal::Refuse(error, "packages", "expected a map of packages");
+    return 0;
+  }
   for (uint32_t k = 0; packages != nullptr && k < packages->len; ++k) {
     const std::string key(packages->members[k].name());
     const Node* entry = Object(&packages->members[k].value);
     const std::string at = fmt::format("packages.{}", key);
-    if (entry == nullptr)
-      return internal::Refuse(error, at, "expected a package (a map)");
+    if (entry == nullptr) {
+      internal::Refuse(error, at, "expected a package (a map)");
+      return 0;
+    }
     internal::LockedDependency d;
-    // Packages not from the registry name themselves (`name:`, `version:`).
-    if (!SplitKey(key, major, d.name, d.version) || !Text(entry, "name").empty()) {
+    // Packages not from the registry (a tarball URL, a git host, a file) name themselves:
+    // `name:` and `version:` win over the key, whose "version" is then where it came from.
+    const bool keyed = SplitKey(key, major, d.name, d.version);
+    if (!Text(entry, "name").empty())
       d.name = Text(entry, "name");
+    else if (!keyed)
+      d.name.clear();
+    if (!Text(entry, "version").empty())
       d.version = Text(entry, "version");
-    }
+    else if (!keyed)
+      d.version.clear();
     if (d.name.empty() || d.version.empty()) {
-      return internal::Refuse(error, at,
-                              "expected a key `name@version` (or `name` and `version` fields)");
+      internal::Refuse(error, at, "expected a key `name@version` (or `name` and `version` fields)");
+      return 0;
     }
+    if (!seen.insert(key).second)
+      continue;  // in two documents: the same package
     d.path = key;
     const Node* resolution = Object(Member(entry, "resolution"));
     d.integrity = Text(resolution, "integrity");
     d.source = Text(resolution, "tarball");
     if (d.source.empty() && !Text(resolution, "repo").empty())
       d.source = fmt::format("{}#{}", Text(resolution, "repo"), Text(resolution, "commit"));
-    d.pinned = IsSemver(d.version);
+    // Pinned: a registry version, or content fixed by an integrity hash or a commit (a git
+    // resolution's, or the last segment of a tarball URL: codeload's `.../tar.gz/SHA`).
+    d.pinned = (d.source.empty() && IsSemver(d.version)) || !d.integrity.empty() ||
+               IsCommit(Text(resolution, "commit")) ||
+               IsCommit(std::string_view(d.source).substr(d.source.rfind('/') + 1));
     if (major < 9) {
       d.has_install_script = internal::Flag(entry, "requiresBuild");
       if (const Node* dev = Member(entry, "dev"); dev != nullptr && dev->kind == NodeKind::kBool)
@@ -142,10 +163,36 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
     } else {
       d.optional = optional_in_snapshots.count(fmt::format("{}@{}", d.name, d.version)) > 0;
     }
-    d.direct = direct.count(fmt::format("{}@{}", d.name, d.version)) > 0;
+    d.direct = direct.count(fmt::format("{}@{}", d.name, d.version)) > 0 ||
+               direct.count(fmt::format("{}@{}", d.name, key.substr(d.name.size() + 1))) > 0;
     deps.push_back(std::move(d));
   }
-  return internal::WriteLockfile(path, doc->sha256(), "pnpm-lock", major, "", deps, error);
+  return major;
+}
+
+}  // namespace
+
+// pnpm 10 and later write two YAML documents: the environment's lockfile (the config
+// dependencies and the package manager pnpm installs itself with, which run at install
+// time too) and the project's. Every document's packages are dependencies; the format
+// version is the last document's.
+std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const std::string& path,
+                                                facts::LoadError& error) {
+  auto documents = facts::ParseYamlDocuments(bytes, path, kMaxPnpmDocuments, error);
+  if (documents.empty()) {
+    if (error.message.empty())
+      error.message = "expected a pnpm lockfile: the file holds no YAML document";
+    return nullptr;
+  }
+  std::vector<internal::LockedDependency> deps;
+  std::set<std::string> seen;
+  int major = 0;
+  for (const auto& document : documents) {
+    major = ReadDocument(document->root(), deps, seen, error);
+    if (major == 0)
+      return nullptr;
+  }
+  return internal::WriteLockfile(path, Sha256Hex(bytes), "pnpm-lock", major, "", deps, error);
 }
 
 }  // namespace relgate::import
