@@ -1,4 +1,4 @@
-// CycloneDX SBOMs in JSON (specVersion 1.2 to 1.6), under one top-level fact `sbom` so
+// CycloneDX SBOMs in JSON (specVersion 1.2 to 1.7), under one top-level fact `sbom` so
 // that an SBOM and a lockfile import side by side:
 //
 //   sbom: { kind: "cyclonedx", spec_version, serial_number?, component?: {name, version?},
@@ -31,9 +31,10 @@ using internal::Text;
 // fixes none (BLAKE3).
 size_t HexLength(const std::string& alg) {
   static const std::pair<const char*, size_t> lengths[] = {
-      {"MD5", 32},         {"SHA-1", 40},       {"SHA-256", 64},      {"SHA-384", 96},
-      {"SHA-512", 128},    {"SHA3-256", 64},    {"SHA3-384", 96},     {"SHA3-512", 128},
-      {"BLAKE2b-256", 64}, {"BLAKE2b-384", 96}, {"BLAKE2b-512", 128}, {"BLAKE3", 0}};
+      {"MD5", 32},          {"SHA-1", 40},        {"SHA-256", 64},      {"SHA-384", 96},
+      {"SHA-512", 128},     {"SHA3-256", 64},     {"SHA3-384", 96},     {"SHA3-512", 128},
+      {"BLAKE2b-256", 64},  {"BLAKE2b-384", 96},  {"BLAKE2b-512", 128}, {"BLAKE3", 0},
+      {"Streebog-256", 64}, {"Streebog-512", 128}};  // Streebog: 1.7
   for (const auto& [name, length] : lengths) {
     if (alg == name)
       return length;
@@ -134,9 +135,10 @@ std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const s
     return nullptr;
   }
   const std::string spec = Text(&root, "specVersion");
-  if (spec != "1.2" && spec != "1.3" && spec != "1.4" && spec != "1.5" && spec != "1.6") {
+  if (spec != "1.2" && spec != "1.3" && spec != "1.4" && spec != "1.5" && spec != "1.6" &&
+      spec != "1.7") {
     Fail(error, "specVersion",
-         fmt::format("expected a specVersion from 1.2 to 1.6, found `{}`", spec));
+         fmt::format("expected a specVersion from 1.2 to 1.7, found `{}`", spec));
     return nullptr;
   }
   facts::TreeBuilder b(fmt::format("{} (cyclonedx)", path), bom->sha256());
