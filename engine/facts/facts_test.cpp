@@ -39,6 +39,18 @@ TEST_CASE("YAML plain scalars resolve by the core schema, quoted ones stay strin
   CHECK(root.Find("l")->kind == NodeKind::kNull);
 }
 
+TEST_CASE("YAML's escapes are characters: \\N and \\_ as UTF-8, like \\L and \\xE9") {
+  LoadError error;
+  auto doc = Yaml("a: \"x\\_y\\Nz\\Lw\\xE9\"\n\"k\\_\": 1\n", error);
+  REQUIRE(doc);
+  CHECK(doc->root().Find("a")->str() == "x\u00a0y\u0085z\u2028w\u00e9");
+  CHECK(doc->root().Find("k\u00a0") != nullptr);
+  // Invalid UTF-8 in the text itself is still refused, at its place.
+  auto bad = Yaml("a: \"x\xA0\"\n", error);
+  CHECK(!bad);
+  CHECK(error.message == "invalid UTF-8");
+}
+
 TEST_CASE("JSON and YAML give the same tree") {
   LoadError error;
   auto y = Yaml("deps:\n  - {name: a, pinned: true, n: 3}\n", error);

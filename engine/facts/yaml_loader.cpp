@@ -70,6 +70,34 @@ bool IsSpecialFloat(std::string_view s) {
   return false;
 }
 
+// yaml-cpp decodes the escapes `\N` (U+0085) and `\_` (U+00A0) of a double-quoted scalar
+// to the single bytes 0x85 and 0xA0, not to UTF-8. The text was checked to be valid UTF-8
+// before parsing, so a byte that is not valid UTF-8 where it stands can only come from
+// those escapes: encode it as the character YAML means.
+std::string Utf8Escapes(const std::string& scalar) {
+  if (FirstInvalidUtf8(scalar) == std::string_view::npos)
+    return scalar;
+  std::string out;
+  std::string_view rest(scalar);
+  while (!rest.empty()) {
+    const size_t bad = FirstInvalidUtf8(rest);
+    if (bad == std::string_view::npos) {
+      out += rest;
+      break;
+    }
+    out += rest.substr(0, bad);
+    const auto byte = static_cast<unsigned char>(rest[bad]);
+    if (byte == 0x85 || byte == 0xA0) {
+      out += '\xC2';
+      out += static_cast<char>(byte);
+    } else {
+      out += static_cast<char>(byte);  // left for the builder to refuse
+    }
+    rest.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
 // Sees a document's events without building it (so aliases cost nothing here).
 class DocumentCounter : public YAML::EventHandler {
  public:
@@ -150,7 +178,7 @@ class Walker {
   }
 
   bool Scalar(const YAML::Node& node) {
-    const std::string& text = node.Scalar();
+    const std::string text = Utf8Escapes(node.Scalar());
     const std::string& tag = node.Tag();
     auto set_string = [&]() {
       b_.String(text);
@@ -264,7 +292,7 @@ class Walker {
             return Fail(pair.first,
                         "YAML merge keys (`<<`) are not supported in facts; write the keys out");
           }
-          b_.Key(pair.first.Scalar());
+          b_.Key(Utf8Escapes(pair.first.Scalar()));
           if (b_.failed())
             return Fail(pair.first, "");
           if (!Walk(pair.second, depth + 1))
