@@ -44,10 +44,11 @@ std::string WithoutRegistryHosts(std::string text) {
 TEST_CASE("every corpus input of every kind imports to its reviewed golden facts") {
   const bool update = Updating();
   int files = 0, refused = 0;
-  const char* kinds[] = {"npm-lock", "pnpm-lock",        "yarn-lock",     "cargo-lock",
-                         "go-sum",   "pip-requirements", "cyclonedx",     "spdx",
-                         "slsa",     "attestation",      "in-toto-link",  "npm-pack",
-                         "archive",  "github-workflow",  "github-reviews"};
+  const char* kinds[] = {"npm-lock",         "pnpm-lock",     "yarn-lock",   "cargo-lock",
+                         "uv-lock",          "pylock",        "poetry-lock", "go-sum",
+                         "pip-requirements", "cyclonedx",     "spdx",        "slsa",
+                         "attestation",      "in-toto-link",  "npm-pack",    "archive",
+                         "github-workflow",  "github-reviews"};
   for (const std::string kind : kinds) {
     // attestation reads the slsa inputs (every statement they hold), its goldens apart.
     const std::string inputs = kind == "attestation" ? "slsa" : kind;
@@ -85,7 +86,7 @@ TEST_CASE("every corpus input of every kind imports to its reviewed golden facts
       refused += refuse;
     }
   }
-  CHECK(files == 197);
+  CHECK(files == 201);
   CHECK(refused == 52);
 }
 
@@ -153,7 +154,7 @@ TEST_CASE("import errors name the place and what was expected, and write nothing
   CHECK(kind.exit_code == 2);
   CHECK(Contains(kind.output,
                  "no import kind `pip-lock`; kinds: npm-lock pnpm-lock yarn-lock cargo-lock "
-                 "go-sum pip-requirements slsa attestation"));
+                 "uv-lock pylock poetry-lock go-sum pip-requirements slsa attestation"));
   auto list = RunRelgate("import --list", false);
   CHECK(list.output.rfind("npm-lock  npm's package-lock.json", 0) == 0);
   auto ok = RunRelgate("import npm-lock " + kDir + "handmade.package-lock.v1.json -o " + out);
@@ -518,6 +519,50 @@ TEST_CASE("keyless bundles: the signer the certificate names, as Fulcio recorded
       "import attestation tests/data/import/slsa/handmade__message-signature.sigstore.json", false);
   CHECK(!Contains(keyed.output, "\"signer\""));
   CHECK(Contains(keyed.output, "\"key_hint\": \"release-key-2026\""));
+}
+
+}  // namespace
+}  // namespace relgate
+
+namespace relgate {
+namespace {
+
+// Python lockfiles say per package whether installing may build it (an sdist runs its
+// build backend; a wheel runs nothing), so std.deps' install_scripts judges each package
+// instead of every one.
+TEST_CASE("uv-lock, pylock and poetry-lock: wheels-only packages run no install script") {
+  const std::string d = "tests/data/import/";
+  const std::string uv = d + "uv-lock/boruvkas-algorithm__uv.lock";
+  const std::string pylock = d + "pylock/githublfs__pylock.toml";
+  const std::string poetry1 = d + "poetry-lock/redis-cachetools__poetry.lock.v1.1";
+  const std::string poetry2 = d + "poetry-lock/poetry-plugin-export__poetry.lock.v2.1";
+  // Each refuses the others (and a Cargo.lock) rather than misread them.
+  for (const auto& [kind, file] : std::vector<std::pair<std::string, std::string>>{
+           {"uv-lock", pylock},
+           {"uv-lock", poetry2},
+           {"pylock", uv},
+           {"pylock", poetry1},
+           {"poetry-lock", uv},
+           {"poetry-lock", pylock},
+           {"uv-lock", "tests/data/import/cargo-lock/ripgrep__Cargo.lock.v4"}}) {
+    CAPTURE(kind);
+    CAPTURE(file);
+    auto run = RunRelgate("import " + kind + " " + file);
+    CHECK(run.exit_code == 2);
+    CHECK(Contains(run.output, "error: expected "));
+  }
+  // With std.deps: only the packages that may build are reported (numpy, pillow, ... have
+  // an sdist and platform wheels only; colorama has a universal wheel).
+  const fs::path dir = testing::TempDir("relgate-pylocks");
+  std::ofstream(dir / "p.gate") << "import std.deps skip [pinned_with_hash, cooldown, "
+                                   "new_install_scripts, expected_source]\n";
+  auto run = RunRelgate("eval --max-findings 0 --now 2026-06-01 --policy " +
+                        (dir / "p.gate").string() + " --facts uv-lock:" + uv);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "numpy@2.4.1 may run an install script"));
+  CHECK(!Contains(run.output, "colorama@"));
+  CHECK(Contains(run.output, "7 blocking findings"));
+  fs::remove_all(dir);
 }
 
 }  // namespace

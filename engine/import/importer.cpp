@@ -23,6 +23,18 @@ const std::vector<Kind>& Kinds() {
        "Cargo's Cargo.lock (formats 1-4): each crate's name, version, source, checksum, "
        "pinned, direct",
        ImportCargoLock},
+      {"uv-lock",
+       "uv's uv.lock (version 1): each package's name, version, source, hashes, whether it "
+       "may build from source (an sdist, git, a directory) or installs wheels only, direct, dev",
+       ImportUvLock},
+      {"pylock",
+       "PEP 751 pylock.toml (lock-version 1): each package's name, version, source, hashes, "
+       "whether it may build from source or installs wheels only",
+       ImportPylock},
+      {"poetry-lock",
+       "Poetry's poetry.lock (lock-version 1.x, 2.x): each package's name, version, hashes, "
+       "whether it may build from source or installs wheels only, dev, optional",
+       ImportPoetryLock},
       {"go-sum", "Go's go.sum: each module version with its content and go.mod hashes",
        ImportGoSum},
       {"pip-requirements",

@@ -85,6 +85,12 @@ std::unique_ptr<facts::Document> ImportYarnLock(std::string_view bytes, const st
                                                 facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportUvLock(std::string_view bytes, const std::string& path,
+                                              facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportPylock(std::string_view bytes, const std::string& path,
+                                              facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportPoetryLock(std::string_view bytes, const std::string& path,
+                                                  facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::string& path,
                                              facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
