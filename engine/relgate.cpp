@@ -31,16 +31,27 @@ std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPol
 
 // The facts document that defines the top-level key of `path` (`dependencies[3].name`
 // -> the file that has `dependencies`), or "".
+// `dependencies[12].name` -> `dependencies` and 12 (-1 when the path has no index).
+std::pair<std::string_view, int64_t> TopLevel(const std::string& path) {
+  const std::string_view key = std::string_view(path).substr(0, path.find_first_of(".["));
+  int64_t index = -1;
+  if (key.size() < path.size() && path[key.size()] == '[')
+    index = std::atoll(path.c_str() + key.size() + 1);
+  return {key, index};
+}
+
 std::string FactsFileOf(const facts::FactSet& set, const std::string& path) {
   if (path.empty())
     return "";
-  return set.SourceOf(std::string_view(path).substr(0, path.find_first_of(".[")));
+  const auto [key, index] = TopLevel(path);
+  return set.SourceOf(key, index);
 }
 
 std::string FactsPathOf(const facts::FactSet& set, const std::string& path) {
   if (path.empty())
     return "";
-  return set.SourcePathOf(std::string_view(path).substr(0, path.find_first_of(".[")));
+  const auto [key, index] = TopLevel(path);
+  return set.SourcePathOf(key, index);
 }
 
 void AddWarnings(const eval::BoundFacts& bound, eval::Decision& d) {

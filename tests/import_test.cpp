@@ -567,3 +567,43 @@ TEST_CASE("uv-lock, pylock and poetry-lock: wheels-only packages run no install 
 
 }  // namespace
 }  // namespace relgate
+
+namespace relgate {
+namespace {
+
+TEST_CASE("several lockfiles in one release: one list of dependencies, each naming its own") {
+  const std::string d = "tests/data/import/";
+  const std::string facts = " --facts npm-lock:" + d +
+                            "npm-lock/esbuild__scripts.package-lock.v2.json --facts uv-lock:" + d +
+                            "uv-lock/boruvkas-algorithm__uv.lock --facts cargo-lock:" + d +
+                            "cargo-lock/ripgrep__Cargo.lock.v4";
+  const fs::path dir = testing::TempDir("relgate-lockfiles");
+  std::ofstream(dir / "p.gate")
+      << "import std.lockfiles\n"
+         "warn count_by_ecosystem \"{count([x for x in dependencies where x.ecosystem == "
+         "\"npm\"])} npm, {count([x for x in dependencies where x.ecosystem == \"pypi\"])} "
+         "pypi, {count([x for x in dependencies where x.ecosystem == \"cargo\"])} cargo; first "
+         "lockfile {lockfile.kind}\": false\n"
+         "deny wheels for x in dependencies where x.has_install_script ?? false\n"
+         "  \"{x.ecosystem} {x.name} builds ({x.lockfile_path})\": false\n";
+  auto run = RunRelgate("eval --max-findings 0 --now 2026-06-01 --format json --policy " +
+                        (dir / "p.gate").string() + facts);
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.output, "\"message\":\"14 npm, 20 pypi, 52 cargo; first lockfile npm-lock\""));
+  // A finding on a later lockfile's dependency names that lockfile.
+  CHECK(
+      Contains(run.output, "\"message\":\"pypi numpy builds (" + d +
+                               "uv-lock/boruvkas-algorithm__uv.lock)\",\"item\":\"dependencies["));
+  CHECK(Contains(run.output,
+                 "\"facts_file\":\"" + d + "uv-lock/boruvkas-algorithm__uv.lock (uv-lock)\""));
+  // Only lockfiles join: a plain facts file with `dependencies` beside one is still refused.
+  std::ofstream(dir / "deps.json") << "{\"dependencies\": []}";
+  auto clash = RunRelgate("eval --now 2026-06-01 --policy " + (dir / "p.gate").string() + facts +
+                          " --facts " + (dir / "deps.json").string());
+  CHECK(clash.exit_code == 2);
+  CHECK(Contains(clash.output, "fact `dependencies` is also defined in"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace relgate

@@ -82,9 +82,24 @@ bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
                                 NodeKindName(root.kind));
     return false;
   }
+  std::vector<std::pair<Entry*, const Node*>> joins;  // lockfiles' dependencies, joined below
+  std::vector<uint32_t> skipped;                       // a later lockfile's `lockfile` record
   for (uint32_t k = 0; k < root.len; ++k) {
     const std::string_view key = root.members[k].name();
     if (const Node* existing = Find(key); existing != nullptr) {
+      auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                                 [](const Entry& e, std::string_view want) { return e.key < want; });
+      if (document->lockfile() && documents_[it->document]->lockfile()) {
+        if (key == "dependencies" && existing->kind == NodeKind::kArray &&
+            root.members[k].value.kind == NodeKind::kArray) {
+          joins.push_back({&*it, &root.members[k].value});
+          continue;
+        }
+        if (key == "lockfile") {
+          skipped.push_back(k);
+          continue;
+        }
+      }
       error.path = std::string(key);
       error.message = fmt::format(
           "fact `{}` is also defined in {}; each top-level fact may come from one file only", key,
@@ -92,9 +107,29 @@ bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
       return false;
     }
   }
+  for (auto& [entry, more] : joins) {
+    const Node& first = *entry->value;
+    if (entry->parts.empty())
+      entry->parts.push_back({entry->document, 0});
+    entry->parts.push_back({static_cast<uint32_t>(documents_.size()), first.len});
+    Node* items = static_cast<Node*>(
+        joined_.Allocate((first.len + more->len) * sizeof(Node), alignof(Node)));
+    std::copy(first.items, first.items + first.len, items);
+    std::copy(more->items, more->items + more->len, items + first.len);
+    Node* list = static_cast<Node*>(joined_.Allocate(sizeof(Node), alignof(Node)));
+    *list = Node();
+    list->kind = NodeKind::kArray;
+    list->items = items;
+    list->len = first.len + more->len;
+    entry->value = list;
+  }
   const uint32_t index = static_cast<uint32_t>(documents_.size());
   for (uint32_t k = 0; k < root.len; ++k) {
-    entries_.push_back({root.members[k].name(), &root.members[k].value, index});
+    const bool joined = std::any_of(joins.begin(), joins.end(), [&](const auto& j) {
+      return j.second == &root.members[k].value;
+    });
+    if (!joined && std::find(skipped.begin(), skipped.end(), k) == skipped.end())
+      entries_.push_back({root.members[k].name(), &root.members[k].value, index});
   }
   std::sort(entries_.begin(), entries_.end(),
             [](const Entry& a, const Entry& b) { return a.key < b.key; });
@@ -113,6 +148,31 @@ std::string FactSet::StringAt(std::string_view root, std::string_view field) con
   const Node* value = object != nullptr ? object->Find(field) : nullptr;
   return value != nullptr && value->kind == NodeKind::kString ? std::string(value->str())
                                                               : std::string();
+}
+
+const Document* FactSet::DocumentOf(std::string_view key, int64_t index) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const Entry& e, std::string_view k) { return e.key < k; });
+  if (it == entries_.end() || it->key != key)
+    return nullptr;
+  uint32_t document = it->document;
+  for (const auto& [part, first] : it->parts) {
+    if (index >= static_cast<int64_t>(first))
+      document = part;
+  }
+  return documents_[document].get();
+}
+
+const std::string& FactSet::SourceOf(std::string_view key, int64_t index) const {
+  static const std::string kNone;
+  const Document* d = DocumentOf(key, index);
+  return d != nullptr ? d->name() : kNone;
+}
+
+const std::string& FactSet::SourcePathOf(std::string_view key, int64_t index) const {
+  static const std::string kNone;
+  const Document* d = DocumentOf(key, index);
+  return d != nullptr ? d->source_path() : kNone;
 }
 
 const std::string& FactSet::SourcePathOf(std::string_view key) const {

@@ -90,6 +90,11 @@ class Document {
   // `package-lock.json (npm-lock)`); "" for facts made rather than read.
   const std::string& source_path() const { return source_path_.empty() ? name_ : source_path_; }
 
+  // A lockfile import: beside another one, its `dependencies` join theirs (a monorepo or a
+  // polyglot repository has several lockfiles) and the first `lockfile` record stands.
+  bool lockfile() const { return lockfile_; }
+  void set_lockfile() { lockfile_ = true; }
+
   void set_source_path(std::string path) { source_path_ = std::move(path); }
 
   // For the loaders, while building the tree.
@@ -107,6 +112,7 @@ class Document {
   std::string name_;
   std::string sha256_;
   std::string source_path_;
+  bool lockfile_ = false;
 };
 
 // Whether a parsed document carries the sha256 of its bytes. A decision records it; a
@@ -150,6 +156,10 @@ class FactSet {
   const std::string& SourceOf(std::string_view key) const;
   // The file of the document that holds top-level `key` (Document::source_path), or "".
   const std::string& SourcePathOf(std::string_view key) const;
+  // The same for item `index` of a top-level list (lockfiles' joined `dependencies`), -1
+  // for the key itself.
+  const std::string& SourceOf(std::string_view key, int64_t index) const;
+  const std::string& SourcePathOf(std::string_view key, int64_t index) const;
 
   const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
 
@@ -158,10 +168,16 @@ class FactSet {
     std::string_view key;
     const Node* value;
     uint32_t document;
+    // A list joined from several lockfiles: each part's document and its first item.
+    std::vector<std::pair<uint32_t, uint32_t>> parts;
   };
+
+  // The document that holds item `index` of top-level `key` (its entry's, unless joined).
+  const Document* DocumentOf(std::string_view key, int64_t index) const;
 
   std::vector<std::unique_ptr<Document>> documents_;
   std::vector<Entry> entries_;  // sorted by key
+  Arena joined_;                // lists joined from several lockfiles
 };
 
 }  // namespace relgate::facts

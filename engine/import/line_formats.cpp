@@ -25,6 +25,7 @@
 #include "engine/base/utf8.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/locked.h"
 
 namespace relgate::import {
 namespace {
@@ -189,11 +190,15 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
       b.Field("go_mod_integrity", m.go_mod_hash);
     b.FieldBool("pinned", true);
     b.FieldBool("go_mod_only", m.hash.empty());
+    internal::WriteOrigin(b, "go-sum", path);
     b.EndObject();
   }
   b.EndArray();
   b.EndObject();
-  return b.Finish(error);
+  auto doc = b.Finish(error);
+  if (doc)
+    doc->set_lockfile();
+  return doc;
 }
 
 std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
@@ -279,11 +284,15 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
       b.Field("markers", m[5].str());
     if (wheels.Covers(m[1].str()))
       b.FieldBool("has_install_script", false);
+    internal::WriteOrigin(b, "pip-requirements", path);
     b.EndObject();
   }
   b.EndArray();
   b.EndObject();
-  return b.Finish(error);
+  auto doc = b.Finish(error);
+  if (doc)
+    doc->set_lockfile();
+  return doc;
 }
 
 }  // namespace relgate::import

@@ -17,6 +17,7 @@
 #include "engine/base/semver.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/locked.h"
 #include "engine/import/internal/reading.h"
 
 namespace relgate::import {
@@ -36,7 +37,7 @@ struct Dependency {
   int direct = -1;              // -1: not recorded
 };
 
-void Write(facts::TreeBuilder& b, const Dependency& d) {
+void Write(facts::TreeBuilder& b, const Dependency& d, const std::string& lockfile) {
   b.BeginObject();
   b.Field("name", d.name);
   b.Field("version", d.version);
@@ -52,6 +53,7 @@ void Write(facts::TreeBuilder& b, const Dependency& d) {
     b.FieldBool("has_install_script", d.has_install_script == 1);
   if (d.direct >= 0)
     b.FieldBool("direct", d.direct == 1);
+  internal::WriteOrigin(b, "npm-lock", lockfile);
   b.EndObject();
 }
 
@@ -179,10 +181,13 @@ std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std
   b.Key("dependencies");
   b.BeginArray();
   for (const Dependency& d : deps)
-    Write(b, d);
+    Write(b, d, path);
   b.EndArray();
   b.EndObject();
-  return b.Finish(error);
+  auto doc = b.Finish(error);
+  if (doc)
+    doc->set_lockfile();
+  return doc;
 }
 
 }  // namespace relgate::import

@@ -19,7 +19,27 @@ struct LockedDependency {
   std::optional<bool> dev, optional, has_install_script, direct;
 };
 
-inline void WriteLocked(facts::TreeBuilder& b, const LockedDependency& d) {
+// The package ecosystem a lockfile kind's names live in: a dependency is named by its
+// ecosystem and name when a release has several lockfiles.
+inline const char* Ecosystem(std::string_view kind) {
+  if (kind == "npm-lock" || kind == "pnpm-lock" || kind == "yarn-lock")
+    return "npm";
+  if (kind == "cargo-lock")
+    return "cargo";
+  if (kind == "go-sum")
+    return "go";
+  return "pypi";  // uv-lock, pylock, poetry-lock, pip-requirements
+}
+
+// Every dependency names its ecosystem and the lockfile it came from, so that the
+// dependencies of several lockfiles can stand in one list.
+inline void WriteOrigin(facts::TreeBuilder& b, std::string_view kind, const std::string& path) {
+  b.Field("ecosystem", Ecosystem(kind));
+  b.Field("lockfile_path", path);
+}
+
+inline void WriteLocked(facts::TreeBuilder& b, const LockedDependency& d, std::string_view kind,
+                        const std::string& lockfile) {
   b.BeginObject();
   b.Field("name", d.name);
   b.Field("version", d.version);
@@ -38,6 +58,7 @@ inline void WriteLocked(facts::TreeBuilder& b, const LockedDependency& d) {
   optional("optional", d.optional);
   optional("has_install_script", d.has_install_script);
   optional("direct", d.direct);
+  WriteOrigin(b, kind, lockfile);
   b.EndObject();
 }
 
@@ -58,10 +79,13 @@ inline std::unique_ptr<facts::Document> WriteLockfile(
   b.Key("dependencies");
   b.BeginArray();
   for (const LockedDependency& d : deps)
-    WriteLocked(b, d);
+    WriteLocked(b, d, kind, path);
   b.EndArray();
   b.EndObject();
-  return b.Finish(error);
+  auto doc = b.Finish(error);
+  if (doc)
+    doc->set_lockfile();
+  return doc;
 }
 
 }  // namespace relgate::import::internal
