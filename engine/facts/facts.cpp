@@ -83,12 +83,13 @@ bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
     return false;
   }
   std::vector<std::pair<Entry*, const Node*>> joins;  // lockfiles' dependencies, joined below
-  std::vector<uint32_t> skipped;                       // a later lockfile's `lockfile` record
+  std::vector<uint32_t> skipped;                      // a later lockfile's `lockfile` record
   for (uint32_t k = 0; k < root.len; ++k) {
     const std::string_view key = root.members[k].name();
     if (const Node* existing = Find(key); existing != nullptr) {
-      auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                                 [](const Entry& e, std::string_view want) { return e.key < want; });
+      auto it =
+          std::lower_bound(entries_.begin(), entries_.end(), key,
+                           [](const Entry& e, std::string_view want) { return e.key < want; });
       if (document->lockfile() && documents_[it->document]->lockfile()) {
         if (key == "dependencies" && existing->kind == NodeKind::kArray &&
             root.members[k].value.kind == NodeKind::kArray) {
@@ -112,8 +113,8 @@ bool FactSet::Add(std::unique_ptr<Document> document, LoadError& error) {
     if (entry->parts.empty())
       entry->parts.push_back({entry->document, 0});
     entry->parts.push_back({static_cast<uint32_t>(documents_.size()), first.len});
-    Node* items = static_cast<Node*>(
-        joined_.Allocate((first.len + more->len) * sizeof(Node), alignof(Node)));
+    Node* items =
+        static_cast<Node*>(joined_.Allocate((first.len + more->len) * sizeof(Node), alignof(Node)));
     std::copy(first.items, first.items + first.len, items);
     std::copy(more->items, more->items + more->len, items + first.len);
     Node* list = static_cast<Node*>(joined_.Allocate(sizeof(Node), alignof(Node)));

@@ -93,6 +93,7 @@ class Document {
   // A lockfile import: beside another one, its `dependencies` join theirs (a monorepo or a
   // polyglot repository has several lockfiles) and the first `lockfile` record stands.
   bool lockfile() const { return lockfile_; }
+
   void set_lockfile() { lockfile_ = true; }
 
   void set_source_path(std::string path) { source_path_ = std::move(path); }

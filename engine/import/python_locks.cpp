@@ -150,7 +150,8 @@ std::unique_ptr<facts::Document> ImportUvLock(std::string_view bytes, const std:
       return internal::Refuse(error, at, "expected a table");
     const toml::table* source = (*p)["source"].as_table();
     if (source == nullptr)
-      return internal::Refuse(error, at + ".source", "expected the package's source (a table)");
+      return internal::Refuse(error, fmt::format("{}.source", at),
+                              "expected the package's source (a table)");
     if (source->contains("editable") || source->contains("virtual"))
       continue;  // the project itself
     internal::LockedDependency d;
