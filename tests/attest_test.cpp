@@ -69,8 +69,8 @@ TEST_CASE("a signed summary verifies, here and with the openssl command") {
     CHECK(eval.output.rfind("GATE OPEN", 0) == 0);
     auto verify = RunRelgate("verify-attestation " + envelope + " --key " +
                              keys / (std::string(k) + ".pub") + " --subject " + kDigest +
-                             " --policy-digest sha256:730b8df79ee0b91ab8077f33a63b749e9a8c8c6e8e7"
-                             "fd6020aee65e3c648c12c");
+                             " --policy-digest sha256:07df585118a51a3306ca3f577df84d9e149d4c6307"
+                             "154ad73ab4b0a62a30294e");
     CHECK(verify.exit_code == 0);
     CHECK(Contains(verify.output, "attestation verified: PASSED for policy acme.release"));
 
@@ -155,7 +155,7 @@ TEST_CASE("every tampering, another key, subject or policy, and a failed gate do
   CHECK(Contains(subject.output, "the statement is not about sha256:aaaa"));
   auto policy = verify(original, "--policy-digest sha256:" + std::string(64, 'b'));
   CHECK(policy.exit_code == 1);
-  CHECK(Contains(policy.output, "the policy was sha256:730b8df7"));
+  CHECK(Contains(policy.output, "the policy was sha256:07df5851"));
 
   // A shut gate is attested (FAILED) and does not verify as passed.
   const std::string shut = keys / "shut.dsse";

@@ -216,12 +216,27 @@ TEST_CASE("the canonical layout: indentation by brackets and declarations, fixed
       "let xs=[d.name for d in deps where d.name.starts_with(\"a\")]\n";
   const std::string want =
       "package acme.x\n\n# the facts\nfacts { release: { id: string, n: int, m: map[string]int }\n"
-      "  deps: [{ name: string }] }\n"
+      "        deps: [{ name: string }] }\n"
       "deny r \"msg {release.id}\":\n"
       "  release.n > -1 and (release.id != \"\" or count(deps) == 0)  # why\n"
       "let xs = [d.name for d in deps where d.name.starts_with(\"a\")]\n";
   CHECK(syntax::FormatSource(messy) == want);
   CHECK(*Tree(messy) == *Tree(want));
+  // A bracket that ends its line indents what follows by two from that line; one followed
+  // on its line by more aligns the lines inside it with that (as the stdlib is laid out).
+  const std::string block = "let xs = [\n\"a\",\n\"b\",\n]\nconst ys: [string] = [\"a\",\n\"b\"]\n";
+  CHECK(syntax::FormatSource(block) ==
+        "let xs = [\n  \"a\",\n  \"b\",\n]\nconst ys: [string] = [\"a\",\n                      "
+        "\"b\"]\n");
+}
+
+TEST_CASE("the stdlib, the shipped policies and the examples are in fmt's layout") {
+  auto check = RunRelgate("fmt --check stdlib stdlib/testdata/deps stdlib/testdata/models "
+                          "stdlib/testdata/packaging stdlib/testdata/provenance "
+                          "stdlib/testdata/reviews stdlib/testdata/runners "
+                          "stdlib/testdata/workflows policies policies/org policies/slsa-l3");
+  CHECK(check.output == "");
+  CHECK(check.exit_code == 0);
 }
 
 TEST_CASE("relgate fmt --check lists what would change, -w rewrites, broken files are left") {

@@ -41,6 +41,14 @@ bool StartsDeclaration(size_t t) {
   }
 }
 
+// Whether line-starting token `first` begins a declaration (`warn [rules]` continues an
+// import; `warn name` declares a rule).
+bool IsDeclarationStart(const std::vector<Tok>& tokens, size_t first) {
+  return StartsDeclaration(tokens[first].type) &&
+         !(tokens[first].type == GateLexer::WARN && first + 1 < tokens.size() &&
+           tokens[first + 1].type == GateLexer::LBRACK);
+}
+
 // A token after which a value ends: what follows `-` there is subtraction, `(` or `[`
 // there is a call or an index.
 bool EndsOperand(size_t t) {
@@ -132,69 +140,77 @@ std::string FormatSource(std::string_view text) {
       lines.push_back({k, tokens.size(), k > 0 && tokens[k].newlines_before > 1 ? 1 : 0});
     }
   }
-  std::vector<int> stack;  // per open bracket: the indent of lines inside it
+
+  // Indents are decided while the text is written, because a continuation line inside a
+  // bracket aligns with the first token after the bracket when one follows it on the
+  // opening line (`[{ path: string,` / `   sha256: string? }]`, as clang-format's "align
+  // after open bracket"), and indents two from the opening line when the bracket ends it.
+  struct Open {
+    int inner;  // the indent of lines inside the bracket
+    int outer;  // the indent of a line that starts with its closer
+  };
+
+  std::vector<Open> stack;
   bool in_declaration = false;
-  for (Line& line : lines) {
-    const Tok& first = tokens[line.begin];
-    if (first.type != GateLexer::COMMENT) {
-      if (Closes(first.type) && !stack.empty()) {
-        line.indent = stack.back() - 2;
-      } else if (!stack.empty()) {
-        line.indent = stack.back();
-      } else {
-        // `warn [rules]` continues an import; `warn name` declares a rule.
-        const bool starts = StartsDeclaration(first.type) &&
-                            !(first.type == GateLexer::WARN && line.begin + 1 < tokens.size() &&
-                              tokens[line.begin + 1].type == GateLexer::LBRACK);
-        line.indent = starts || !in_declaration ? 0 : 2;
-        in_declaration = true;
-      }
-    }
-    // Brackets opened on this line indent the lines inside them from this one's indent;
-    // several opened on one line count as one level. (A comment line has no brackets.)
-    int opened_here = 0;
-    for (size_t k = line.begin; k < line.end; ++k) {
-      const size_t t = tokens[k].type;
-      if (Opens(t)) {
-        stack.push_back(opened_here > 0 ? stack.back() : line.indent + 2);
-        ++opened_here;
-      } else if (Closes(t) && !stack.empty()) {
-        stack.pop_back();
-        if (opened_here > 0)
-          --opened_here;
-      }
-    }
-  }
-  // A comment-only line takes the indent of the code line after it (0 at the end).
-  int next = 0;
-  for (size_t k = lines.size(); k-- > 0;) {
-    if (lines[k].indent < 0)
-      lines[k].indent = next;
-    else
-      next = lines[k].indent;
-  }
+  // The indent of a line starting with token `first` (an index), given the brackets open
+  // before it: top-level lines of a declaration after its first indent by two.
+  auto indent_for = [&](size_t first) {
+    if (!stack.empty())
+      return Closes(tokens[first].type) ? stack.back().outer : stack.back().inner;
+    return IsDeclarationStart(tokens, first) || !in_declaration ? 0 : 2;
+  };
   std::string out;
   std::vector<bool> map_keys;  // per open `[`: is it the key of a map type (`map[string]V`)?
   bool after_map_key = false;
   for (size_t l = 0; l < lines.size(); ++l) {
-    const Line& line = lines[l];
+    Line& line = lines[l];
+    const Tok& first = tokens[line.begin];
+    if (first.type == GateLexer::COMMENT) {
+      // A comment-only line takes the indent of the code line after it.
+      size_t next = l + 1;
+      while (next < lines.size() && tokens[lines[next].begin].type == GateLexer::COMMENT)
+        ++next;
+      line.indent = next < lines.size() ? indent_for(lines[next].begin) : 0;
+    } else {
+      line.indent = indent_for(line.begin);
+      if (stack.empty())
+        in_declaration = true;
+    }
     if (line.blank_before > 0 && !out.empty())
       out += "\n";
+    const size_t line_start = out.size();
     out += std::string(static_cast<size_t>(line.indent), ' ');
     bool prev_unary = false;
-    for (size_t k = line.begin; k < line.end; ++k) {
-      const Tok& t = tokens[k];
-      if (k > line.begin)
-        out += after_map_key ? "" : Between(tokens[k - 1], t, prev_unary);
-      out += t.text;
+    size_t opened_here = 0;  // brackets this line opened and has not closed
+    for (size_t t = line.begin; t < line.end; ++t) {
+      const Tok& tok = tokens[t];
+      if (t > line.begin)
+        out += after_map_key ? "" : Between(tokens[t - 1], tok, prev_unary);
+      if (Closes(tok.type) && !stack.empty()) {
+        stack.pop_back();
+        if (opened_here > 0)
+          --opened_here;
+      }
+      out += tok.text;
       after_map_key = false;
-      if (t.type == GateLexer::LBRACK) {
-        map_keys.push_back(k > 0 && tokens[k - 1].type == GateLexer::MAP);
-      } else if (t.type == GateLexer::RBRACK && !map_keys.empty()) {
+      if (Opens(tok.type)) {
+        const int here = line.indent;
+        // Where the next token will stand: after this bracket and the space Between puts.
+        int align = -1;
+        if (t + 1 < line.end && tokens[t + 1].type != GateLexer::COMMENT) {
+          align = static_cast<int>(out.size() - line_start) +
+                  static_cast<int>(std::string_view(Between(tok, tokens[t + 1], false)).size());
+        }
+        stack.push_back({align >= 0 ? align : here + 2, here});
+        ++opened_here;
+      }
+      if (tok.type == GateLexer::LBRACK) {
+        map_keys.push_back(t > 0 && tokens[t - 1].type == GateLexer::MAP);
+      } else if (tok.type == GateLexer::RBRACK && !map_keys.empty()) {
         after_map_key = map_keys.back();
         map_keys.pop_back();
       }
-      prev_unary = t.type == GateLexer::MINUS && (k == 0 || (!EndsOperand(tokens[k - 1].type)));
+      prev_unary = tok.type == GateLexer::MINUS && (t == 0 || (!EndsOperand(tokens[t - 1].type)));
     }
     out += "\n";
   }
