@@ -188,7 +188,8 @@ Command SetupEval(CLI::App& app) {
     for (const std::string& text : args->subjects) {
       attest::Subject subject;
       if (!attest::ParseSubject(text, subject)) {
-        Err("relgate: error: --subject `{}` is not sha256:HEX or NAME@sha256:HEX (64 lower-case "
+        Err("relgate: error: --subject `{}` is not sha256:HEX, sha512:HEX or NAME@ either "
+            "(lower-case "
             "hex digits)\n",
             text);
         return 2;
@@ -262,7 +263,8 @@ Command SetupEval(CLI::App& app) {
       subjects = attest::SubjectsFromFacts(set);
       if (subjects.empty()) {
         Err("relgate: error: --attest needs the artifact's digest: the facts have no "
-            "`artifact.digest` of the form sha256:HEX; give --subject\nthe gate stays shut\n");
+            "`artifact.digest` of the form sha256:HEX or sha512:HEX; give --subject\nthe gate "
+            "stays shut\n");
         return 2;
       }
     }

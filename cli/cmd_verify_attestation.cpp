@@ -40,7 +40,7 @@ Command SetupVerifyAttestation(CLI::App& app) {
   cmd->add_option("file", args->file, "The DSSE envelope")->required();
   cmd->add_option("--key", args->key, "The signer's public key (PEM)")->required();
   cmd->add_option("--subject", args->subject,
-                  "Require this artifact digest among the subjects (sha256:HEX)");
+                  "Require this artifact digest among the subjects (sha256:HEX or sha512:HEX)");
   cmd->add_option("--policy-digest", args->policy_digest,
                   "Require this policy digest (sha256:HEX, as in the decision)");
   return [args]() {
@@ -51,7 +51,8 @@ Command SetupVerifyAttestation(CLI::App& app) {
     }
     attest::Subject wanted;
     if (!args->subject.empty() && !attest::ParseSubject(args->subject, wanted)) {
-      Err("relgate: error: --subject `{}` is not sha256:HEX\n", Printable(args->subject));
+      Err("relgate: error: --subject `{}` is not sha256:HEX or sha512:HEX\n",
+          Printable(args->subject));
       return 2;
     }
     bool cannot_run = false;
@@ -71,7 +72,8 @@ Command SetupVerifyAttestation(CLI::App& app) {
     if (!args->subject.empty()) {
       bool found = false;
       for (const attest::Subject& subject : s.subjects)
-        found = found || subject.sha256 == wanted.sha256;
+        found = found || (!wanted.sha256.empty() && subject.sha256 == wanted.sha256) ||
+                (!wanted.sha512.empty() && subject.sha512 == wanted.sha512);
       if (!found)
         return Fail(fmt::format("the statement is not about {}", args->subject));
     }
@@ -84,8 +86,8 @@ Command SetupVerifyAttestation(CLI::App& app) {
     }
     std::string subjects;
     for (const attest::Subject& subject : s.subjects)
-      subjects += fmt::format("{}{} (sha256:{})", (subjects.empty() ? "" : ", "), subject.name,
-                              subject.sha256);
+      subjects +=
+          fmt::format("{}{} ({})", (subjects.empty() ? "" : ", "), subject.name, subject.Digest());
     if (s.result != "PASSED")
       return Fail(
           fmt::format("signed, but the gate did not pass: {} for policy {}", s.result, s.package));

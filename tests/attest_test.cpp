@@ -211,3 +211,31 @@ TEST_CASE("attesting needs a supported key and a subject, and writes nothing oth
 
 }  // namespace
 }  // namespace relgate
+
+namespace relgate {
+namespace {
+
+// npm names a package by the SHA-512 of its tarball only: a summary can be about it.
+TEST_CASE("a summary about a SHA-512 subject, as npm names packages") {
+  Keys keys;
+  const std::string sha512 = "sha512:" + std::string(128, 'e');
+  const std::string envelope = keys / "npm.dsse";
+  auto eval = RunRelgate(kOpen + "--attest " + envelope + " --sign-key " + keys / "ed.pem" +
+                         " --subject pkg:npm/left-pad@" + sha512);
+  CHECK(eval.exit_code == 0);
+  CHECK(Contains(testing::ReadFile(envelope), "\"payloadType\""));
+  auto verify = RunRelgate("verify-attestation " + envelope + " --key " + keys / "ed.pub" +
+                           " --subject " + sha512);
+  CHECK(verify.exit_code == 0);
+  CHECK(Contains(verify.output, "subjects: pkg:npm/left-pad (" + sha512 + ")"));
+  auto other = RunRelgate("verify-attestation " + envelope + " --key " + keys / "ed.pub" +
+                          " --subject sha512:" + std::string(128, 'f'));
+  CHECK(other.exit_code == 1);
+  auto bad = RunRelgate("verify-attestation " + envelope + " --key " + keys / "ed.pub" +
+                        " --subject sha512:abc");
+  CHECK(bad.exit_code == 2);
+  CHECK(Contains(bad.output, "is not sha256:HEX or sha512:HEX"));
+}
+
+}  // namespace
+}  // namespace relgate

@@ -20,11 +20,19 @@ bool IsHex64(std::string_view text) {
   return true;
 }
 
-void Digest(report::JsonWriter& w, const std::string& sha256) {
+void Digest(report::JsonWriter& w, const std::string& sha256, const std::string& sha512 = "") {
   w.Key("digest");
   w.Open('{');
-  w.Field("sha256", sha256);
+  if (!sha256.empty())
+    w.Field("sha256", sha256);
+  if (!sha512.empty())
+    w.Field("sha512", sha512);
   w.Close('}');
+}
+
+bool IsHex(std::string_view text, size_t length) {
+  return text.size() == length &&
+         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 std::string Text(const facts::Node* node, std::string_view key) {
@@ -39,11 +47,16 @@ bool ParseSubject(std::string_view text, Subject& subject) {
   const size_t at = text.rfind('@');
   subject.name = at == std::string_view::npos ? "" : std::string(text.substr(0, at));
   std::string_view digest = at == std::string_view::npos ? text : text.substr(at + 1);
-  if (digest.substr(0, 7) != "sha256:" || !IsHex64(digest.substr(7)))
+  subject.sha256.clear();
+  subject.sha512.clear();
+  if (digest.substr(0, 7) == "sha256:" && IsHex64(digest.substr(7)))
+    subject.sha256 = std::string(digest.substr(7));
+  else if (digest.substr(0, 7) == "sha512:" && IsHex(digest.substr(7), 128))
+    subject.sha512 = std::string(digest.substr(7));
+  else
     return false;
-  subject.sha256 = std::string(digest.substr(7));
   if (subject.name.empty())
-    subject.name = fmt::format("sha256:{}", subject.sha256);
+    subject.name = subject.Digest();
   return true;
 }
 
@@ -69,7 +82,7 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   for (const Subject& s : subjects) {
     w.Open('{');
     w.Field("name", s.name);
-    Digest(w, s.sha256);
+    Digest(w, s.sha256, s.sha512);
     w.Close('}');
   }
   w.Close(']');
@@ -188,8 +201,9 @@ bool ReadStatement(std::string_view json, StatementSummary& s, std::string& erro
   if (const facts::Node* subjects = root.Find("subject");
       subjects != nullptr && subjects->kind == facts::NodeKind::kArray) {
     for (uint32_t k = 0; k < subjects->len; ++k) {
+      const facts::Node* digest = subjects->items[k].Find("digest");
       s.subjects.push_back(
-          {Text(&subjects->items[k], "name"), Text(subjects->items[k].Find("digest"), "sha256")});
+          {Text(&subjects->items[k], "name"), Text(digest, "sha256"), Text(digest, "sha512")});
     }
   }
   if (s.result != "PASSED" && s.result != "FAILED") {

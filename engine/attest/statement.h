@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "engine/eval/decision.h"
 #include "engine/facts/facts.h"
 
@@ -27,10 +29,15 @@ inline constexpr const char* kVsaType = "https://slsa.dev/verification_summary/v
 
 struct Subject {
   std::string name;
-  std::string sha256;  // hex, lower case
+  std::string sha256;  // hex, lower case; "" when the subject is named by SHA-512
+  std::string sha512;  // hex, lower case (npm names its tarballs by SHA-512 only)
+
+  [[nodiscard]] std::string Digest() const {
+    return sha256.empty() ? fmt::format("sha512:{}", sha512) : fmt::format("sha256:{}", sha256);
+  }
 };
 
-// `sha256:HEX` or `NAME@sha256:HEX`; false when it is neither.
+// `sha256:HEX`, `sha512:HEX` or `NAME@` either; false when it is neither.
 [[nodiscard]] bool ParseSubject(std::string_view text, Subject& subject);
 
 // The artifact digest the facts carry (`artifact.digest`, named by `artifact.name`).

@@ -134,6 +134,14 @@ class ErrorListener : public antlr4::BaseErrorListener {
     std::string help;
     if (offending != nullptr && offending->getType() == GateParser::UNKNOWN) {
       message = fmt::format("unexpected character {}", TokenDisplay(offending));
+      // The operators of C-like languages, as people write them from habit.
+      const std::string text = offending->getText();
+      if (text == "&")
+        help = "write `and` for a logical and (`&&` in other languages)";
+      else if (text == "|")
+        help = "write `or` for a logical or (`||` in other languages)";
+      else if (text == "!")
+        help = "write `not` for a negation, `!=` for inequality";
     } else {
       message = fmt::format("unexpected {}", TokenDisplay(offending));
       antlr4::misc::IntervalSet expected;

@@ -71,6 +71,15 @@ TEST_CASE("syntax errors are positioned and worded for people") {
         "   |      ^\n");
   CHECK(ParseExpr("a $ b", &diagnostics) == "<error>");
   CHECK(diagnostics.find("expr.gate:1:3: error: unexpected character `$`") == 0);
+  // C's operators, written from habit, get the word to use.
+  CHECK(ParseExpr("a && b", &diagnostics) == "<error>");
+  CHECK(diagnostics.find("expr.gate:1:3: error: unexpected character `&`") == 0);
+  CHECK(diagnostics.find("= help: write `and` for a logical and (`&&` in other languages)") !=
+        std::string::npos);
+  CHECK(ParseExpr("a || b", &diagnostics) == "<error>");
+  CHECK(diagnostics.find("= help: write `or` for a logical or") != std::string::npos);
+  CHECK(ParseExpr("!a", &diagnostics) == "<error>");
+  CHECK(diagnostics.find("= help: write `not` for a negation") != std::string::npos);
 }
 
 TEST_CASE("deep nesting is refused before the parser recurses") {
