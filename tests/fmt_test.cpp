@@ -231,10 +231,11 @@ TEST_CASE("the canonical layout: indentation by brackets and declarations, fixed
 }
 
 TEST_CASE("the stdlib, the shipped policies and the examples are in fmt's layout") {
-  auto check = RunRelgate("fmt --check stdlib stdlib/testdata/deps stdlib/testdata/models "
-                          "stdlib/testdata/packaging stdlib/testdata/provenance "
-                          "stdlib/testdata/reviews stdlib/testdata/runners "
-                          "stdlib/testdata/workflows policies policies/org policies/slsa-l3");
+  auto check = RunRelgate(
+      "fmt --check stdlib stdlib/testdata/deps stdlib/testdata/models "
+      "stdlib/testdata/packaging stdlib/testdata/provenance "
+      "stdlib/testdata/reviews stdlib/testdata/runners "
+      "stdlib/testdata/workflows policies policies/org policies/slsa-l3");
   CHECK(check.output == "");
   CHECK(check.exit_code == 0);
 }
