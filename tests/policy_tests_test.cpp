@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
 
@@ -174,6 +175,44 @@ TEST_CASE("relgate test --format junit is valid JUnit") {
   CHECK(Contains(run.output,
                  "<testsuites name=\"relgate test\" tests=\"24\" failures=\"0\" errors=\"0\">"));
   fs::remove(out);
+}
+
+}  // namespace
+}  // namespace relgate
+
+namespace relgate {
+namespace {
+
+TEST_CASE("tests over real evidence: KIND:FILE fixtures, counted findings, a previous release") {
+  auto run = testing::RunRelgate("test tests/data/findings", false);
+  CHECK(run.exit_code == 0);
+  CHECK(testing::Contains(run.output, "4 tests: 4 passed, 0 failed\n"));
+  // A count that is wrong says what it found.
+  const std::filesystem::path dir = testing::TempDir("relgate-counted");
+  std::filesystem::copy_file(testing::SourceDir() + "/tests/data/findings/deps.gate",
+                             dir / "deps.gate");
+  std::ofstream(dir / "deps.test.yaml")
+      << "policy: deps.gate\ntests:\n  - name: off by one\n    facts: npm-lock:" +
+             testing::SourceDir() +
+             "/tests/data/import/npm-lock/sigstore-js__package-lock.v3.json\n"
+             "    now: 2026-12-01\n    expect:\n      verdict: shut\n      findings:\n"
+             "        - { rule: deps.pinned_with_hash, count: 810 }\n"
+             "  - name: not a number\n    facts: x.json\n    expect:\n      verdict: open\n"
+             "      findings: [{ rule: r, at_least: many }]\n";
+  auto wrong = testing::RunRelgate("test " + dir.string());
+  CHECK(wrong.exit_code == 2);
+  CHECK(testing::Contains(wrong.output, "`count` or `at_least`: a number of findings"));
+  std::ofstream(dir / "deps.test.yaml", std::ios::trunc)
+      << "policy: deps.gate\ntests:\n  - name: off by one\n    facts: npm-lock:" +
+             testing::SourceDir() +
+             "/tests/data/import/npm-lock/sigstore-js__package-lock.v3.json\n"
+             "    now: 2026-12-01\n    expect:\n      verdict: shut\n      findings:\n"
+             "        - { rule: deps.pinned_with_hash, count: 810 }\n";
+  wrong = testing::RunRelgate("test " + dir.string(), false);
+  CHECK(wrong.exit_code == 1);
+  CHECK(
+      testing::Contains(wrong.output, "- expected 810 findings deps.pinned_with_hash, got 811\n"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

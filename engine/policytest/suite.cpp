@@ -11,6 +11,7 @@
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
+#include "engine/import/importer.h"
 #include "engine/relgate.h"
 #include "engine/report/report.h"
 
@@ -201,7 +202,8 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
       return Fail(path, t, "a test case is a mapping (name, facts, expect)", error);
     for (const auto& kv : t) {
       const std::string key = kv.first.Scalar();
-      if (key != "name" && key != "facts" && key != "patch" && key != "now" && key != "expect")
+      if (key != "name" && key != "facts" && key != "previous" && key != "patch" && key != "now" &&
+          key != "expect")
         return Fail(path, kv.first, fmt::format("unknown key `{}` in a test case", key), error);
     }
     TestCase c;
@@ -209,6 +211,12 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
     c.name = Str(t, "name");
     if (c.name.empty())
       return Fail(path, t, "a test case needs a `name`", error);
+    if (const YAML::Node previous = t["previous"]) {
+      if (previous.IsScalar())
+        c.previous.push_back(previous.Scalar());
+      for (size_t k = 0; previous.IsSequence() && k < previous.size(); ++k)
+        c.previous.push_back(previous[k].Scalar());
+    }
     const YAML::Node facts = t["facts"];
     if (facts && facts.IsScalar()) {
       c.facts.push_back(facts.Scalar());
@@ -253,6 +261,19 @@ bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
         ExpectedFinding e{Str(f, "rule"), Str(f, "item"), Str(f, "message"), Str(f, "status")};
         if (e.rule.empty())
           return Fail(path, f, "an expected finding needs its `rule`", error);
+        for (const char* key : {"count", "at_least"}) {
+          if (const YAML::Node n = f[key]) {
+            try {
+              e.count = n.as<int64_t>();
+            } catch (const YAML::Exception&) {
+              e.count = -1;
+            }
+            if (e.count < 0 || (f["count"] && f["at_least"]))
+              return Fail(path, n, "`count` or `at_least`: a number of findings, one of them",
+                          error);
+            e.at_least = std::string_view(key) == "at_least";
+          }
+        }
         c.findings.push_back(e);
       }
     }
@@ -276,6 +297,17 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
   const fs::path base = fs::path(file.path).parent_path();
   facts::FactSet set;
   for (const std::string& fixture : test.facts) {
+    // `npm-lock:package-lock.json`: evidence imported as `eval --facts KIND:FILE` does.
+    if (const size_t colon = fixture.find(':');
+        colon != std::string::npos && import::FindKind(fixture.substr(0, colon)) != nullptr) {
+      facts::LoadError error;
+      const std::string path = (base / fixture.substr(colon + 1)).lexically_normal().string();
+      if (!LoadFacts({fixture.substr(0, colon + 1) + path}, set, error)) {
+        r.problem = error.ToString();
+        return r;
+      }
+      continue;
+    }
     const std::string path = (base / fixture).lexically_normal().string();
     std::string text;
     if (std::string why = ReadBounded(path, {limits::kMaxFactsBytes, false}, text); !why.empty()) {
@@ -315,6 +347,18 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
       return r;
     }
   }
+  if (!test.previous.empty()) {
+    std::vector<std::string> files;
+    for (const std::string& f : test.previous)
+      files.push_back((base / f).lexically_normal().string());
+    std::string found;
+    facts::LoadError error;
+    auto previous = LoadPrevious(files, "", "", found, error);
+    if (!previous || !set.Add(std::move(previous), error)) {
+      r.problem = error.ToString();
+      return r;
+    }
+  }
   eval::EvalOptions options;
   const std::string now = !test.now.empty() ? test.now : set.StringAt("release", "built_at");
   const auto t = ParseRfc3339(now) ? ParseRfc3339(now) : ParseDate(now);
@@ -331,18 +375,28 @@ CaseResult RunCase(const compile::Program& program, const TestFile& file, const 
     r.diff.push_back(fmt::format("verdict: expected {}, got {}", test.verdict, verdict));
   std::vector<bool> used(d.findings.size(), false);
   for (const ExpectedFinding& e : test.findings) {
-    bool found = false;
-    for (size_t k = 0; k < d.findings.size() && !found; ++k) {
-      const eval::Finding& f = d.findings[k];
-      if (!used[k] && f.rule == e.rule && (e.item.empty() || e.item == f.item) &&
-          (e.message.empty() || e.message == f.message) &&
-          (e.status.empty() || e.status == eval::StatusName(f.status))) {
-        used[k] = found = true;
+    auto matches = [&](const eval::Finding& f) {
+      return f.rule == e.rule && (e.item.empty() || e.item == f.item) &&
+             (e.message.empty() || e.message == f.message) &&
+             (e.status.empty() || e.status == eval::StatusName(f.status));
+    };
+    // One finding per plain expectation; every matching one for a count.
+    const bool counted = e.count != 1 || e.at_least;
+    int64_t found = 0;
+    for (size_t k = 0; k < d.findings.size() && (counted || found == 0); ++k) {
+      if (!used[k] && matches(d.findings[k])) {
+        used[k] = true;
+        ++found;
       }
     }
-    if (!found)
+    if (!counted && found == 0) {
       r.diff.push_back(
           fmt::format("- expected finding {}", Describe(e.rule, e.item, e.status, e.message)));
+    } else if (counted && (e.at_least ? found < e.count : found != e.count)) {
+      r.diff.push_back(fmt::format("- expected {}{} findings {}, got {}",
+                                   e.at_least ? "at least " : "", e.count,
+                                   Describe(e.rule, e.item, e.status, e.message), found));
+    }
   }
   for (size_t k = 0; k < d.findings.size(); ++k) {
     if (!used[k]) {

@@ -33,6 +33,10 @@ namespace relgate::policytest {
 
 struct ExpectedFinding {
   std::string rule, item, message, status;
+  // How many findings it stands for: exactly `count` (1 unless given), or with `at_least`
+  // that many or more (a real lockfile's hundreds need not be listed one by one).
+  int64_t count = 1;
+  bool at_least = false;
 };
 
 struct ExpectedError {
@@ -47,8 +51,9 @@ struct Patch {
 
 struct TestCase {
   std::string name;
-  int line = 0;  // in the test file, 1-based
-  std::vector<std::string> facts;
+  int line = 0;                       // in the test file, 1-based
+  std::vector<std::string> facts;     // fixture files, or `KIND:FILE` evidence to import
+  std::vector<std::string> previous;  // the previous release's, as `eval --previous`
   std::vector<Patch> patches;
   std::string now;  // "" -> release.built_at
   std::string verdict;
