@@ -24,6 +24,7 @@ struct TestArgs {
   std::string format = "text";
   std::string stdlib;
   bool coverage = false;
+  double min_coverage = -1;  // percent; < 0: no threshold
 };
 
 std::vector<std::string> TestFiles(const fs::path& dir) {
@@ -55,6 +56,11 @@ Command SetupTest(CLI::App& app) {
   cmd->add_flag("--coverage", args->coverage,
                 "Report per rule and per branch (and/or operands, where filters, ?? "
                 "defaults) whether the tests reached both outcomes");
+  cmd->add_option("--min-coverage", args->min_coverage,
+                  "Fail (exit 1) when the tests reach less than this percentage of the rule and "
+                  "branch outcomes of the policy's own rules (of all rules when it imports them "
+                  "all); implies --coverage")
+      ->check(CLI::Range(0.0, 100.0));
   return [args]() {
     std::error_code ec;
     const bool one_file = fs::is_regular_file(args->path, ec);
@@ -87,6 +93,7 @@ Command SetupTest(CLI::App& app) {
         group->second.push_back(k);
     }
     policytest::RunResults results;
+    bool below_minimum = false;
     for (const auto& [policy, members] : groups) {
       SourceMap sources;
       DiagnosticSink sink;
@@ -96,6 +103,8 @@ Command SetupTest(CLI::App& app) {
         Err("relgate: the policy `{}` does not compile; no test run\n", Printable(policy));
         return 2;
       }
+      if (args->min_coverage >= 0)
+        args->coverage = true;
       policytest::Coverage coverage(*program);
       for (const size_t f : members) {
         policytest::FileResults& file = results.files.emplace_back();
@@ -109,11 +118,25 @@ Command SetupTest(CLI::App& app) {
         results.coverage += fmt::format(
             "\n{}{}", groups.size() > 1 ? fmt::format("policy {}\n", Printable(policy)) : "",
             policytest::RenderCoverage(coverage.Report()));
+        if (args->min_coverage >= 0) {
+          const auto report = coverage.Report();
+          policytest::CoverageTotals own = policytest::Totals(report, true);
+          const bool own_rules = own.rules > 0;
+          if (!own_rules)
+            own = policytest::Totals(report, false);
+          if (own.Percent() < args->min_coverage) {
+            below_minimum = true;
+            results.coverage += fmt::format(
+                "coverage of {} is {:.1f}% ({} of {} outcomes), below --min-coverage {}\n",
+                own_rules ? "the policy's own rules" : "the policy's rules", own.Percent(),
+                own.covered, own.outcomes, args->min_coverage);
+          }
+        }
       }
     }
     WriteOut(args->format == "junit" ? policytest::RenderResultsJUnit(results)
                                      : policytest::RenderResultsText(results));
-    return results.broken() > 0 ? 2 : results.failed() > 0 ? 1 : 0;
+    return results.broken() > 0 ? 2 : results.failed() > 0 || below_minimum ? 1 : 0;
   };
 }
 

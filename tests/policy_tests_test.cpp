@@ -217,3 +217,24 @@ TEST_CASE("tests over real evidence: KIND:FILE fixtures, counted findings, a pre
 
 }  // namespace
 }  // namespace relgate
+
+namespace relgate {
+namespace {
+
+TEST_CASE("--min-coverage fails a run below it, and coverage counts the policy's own rules apart") {
+  auto own = testing::RunRelgate("test policies/release.test.yaml --coverage", false);
+  CHECK(testing::Contains(own.output,
+                          "  the policy's own: 2 of 2 rules, 9 of 9 outcomes; imported modules' "
+                          "rules: 8 of 8, 48 of 48 outcomes\n"));
+  auto below = testing::RunRelgate("test stdlib/testdata/deps --min-coverage 99", false);
+  CHECK(below.exit_code == 1);
+  CHECK(testing::Contains(below.output,
+                          "coverage of the policy's rules is 98.3% (57 of 58 "
+                          "outcomes), below --min-coverage 99\n"));
+  auto above = testing::RunRelgate("test stdlib/testdata/deps --min-coverage 98", false);
+  CHECK(above.exit_code == 0);
+  CHECK(!testing::Contains(above.output, "below --min-coverage"));
+}
+
+}  // namespace
+}  // namespace relgate

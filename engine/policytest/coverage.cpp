@@ -1,5 +1,7 @@
 #include "engine/policytest/coverage.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace relgate::policytest {
@@ -73,6 +75,7 @@ std::vector<RuleCoverage> Coverage::Report() const {
     RuleCoverage r;
     r.rule = rule.id;
     r.location = rule.location;
+    r.imported = !rule.imported_at.file.empty();
     r.seen_true = counts_[rule.condition].yes > 0;
     r.seen_false = counts_[rule.condition].no > 0;
     r.constant = program_.node(rule.condition).kind == NodeKind::kConst;
@@ -89,6 +92,7 @@ std::vector<RuleCoverage> Coverage::Report() const {
     RuleCoverage r;
     r.rule = fmt::format("let {}", let.name);
     r.is_let = true;
+    r.imported = let.name.find('.') != std::string::npos;  // `baseline.reviewers`
     Walk(let.root, r.branches, seen);
     if (!r.branches.empty())
       out.push_back(std::move(r));
@@ -117,6 +121,30 @@ std::string OneLine(const std::string& text) {
 }
 
 }  // namespace
+
+CoverageTotals Totals(const std::vector<RuleCoverage>& coverage, bool own_only) {
+  CoverageTotals t;
+  for (const RuleCoverage& r : coverage) {
+    if (own_only && r.imported)
+      continue;
+    if (r.constant && !r.is_let) {
+      ++t.rules;
+      t.full_rules += r.seen_true || r.seen_false;
+      t.outcomes += 1;
+      t.covered += r.seen_true || r.seen_false;
+    } else if (!r.is_let) {
+      ++t.rules;
+      t.full_rules += r.seen_true && r.seen_false;
+      t.outcomes += 2;
+      t.covered += r.seen_true + r.seen_false;
+    }
+    for (const Branch& b : r.branches) {
+      t.outcomes += 2;
+      t.covered += b.seen_yes + b.seen_no;
+    }
+  }
+  return t;
+}
 
 std::string RenderCoverage(const std::vector<RuleCoverage>& coverage) {
   size_t rules = 0, full_rules = 0, outcomes = 0, covered = 0;
@@ -155,9 +183,18 @@ std::string RenderCoverage(const std::vector<RuleCoverage>& coverage) {
       lines += "\n";
     }
   }
+  std::string split;
+  if (std::any_of(coverage.begin(), coverage.end(), [](const auto& r) { return r.imported; })) {
+    const CoverageTotals own = Totals(coverage, true);
+    split = fmt::format(
+        "  the policy's own: {} of {} rules, {} of {} outcomes; imported modules' rules: {} of "
+        "{}, {} of {} outcomes\n",
+        own.full_rules, own.rules, own.covered, own.outcomes, full_rules - own.full_rules,
+        rules - own.rules, covered - own.covered, outcomes - own.outcomes);
+  }
   return fmt::format(
-      "coverage: {} of {} rules fully covered; {} of {} rule and branch outcomes seen\n{}",
-      full_rules, rules, covered, outcomes, lines);
+      "coverage: {} of {} rules fully covered; {} of {} rule and branch outcomes seen\n{}{}",
+      full_rules, rules, covered, outcomes, split, lines);
 }
 
 }  // namespace relgate::policytest

@@ -29,8 +29,20 @@ struct RuleCoverage {
   // has one outcome only; the rule is covered when that one is seen.
   bool constant = false;
   bool is_let = false;
+  bool imported = false;  // a std module's rule or let, not the policy's own
   std::vector<Branch> branches;
 };
+
+// Outcomes seen of the rules and branches counted: the policy's own, or everything.
+struct CoverageTotals {
+  size_t rules = 0, full_rules = 0, outcomes = 0, covered = 0;
+
+  [[nodiscard]] double Percent() const {
+    return outcomes == 0 ? 100.0 : 100.0 * static_cast<double>(covered) / outcomes;
+  }
+};
+
+[[nodiscard]] CoverageTotals Totals(const std::vector<RuleCoverage>& coverage, bool own_only);
 
 class Coverage : public compile::Recorder {
  public:
@@ -53,7 +65,8 @@ class Coverage : public compile::Recorder {
   std::vector<Counts> counts_;  // by node
 };
 
-// The report for people: per rule its outcomes, and each branch not fully covered.
+// The report for people: per rule its outcomes, and each branch not fully covered; with
+// imported module rules, the policy's own counted apart.
 [[nodiscard]] std::string RenderCoverage(const std::vector<RuleCoverage>& coverage);
 
 }  // namespace relgate::policytest
