@@ -1,10 +1,13 @@
 // The command line as a user meets it: help for every subcommand, exit codes for each
 // kind of outcome and mistake, and messages that name what is wrong.
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <doctest/doctest.h>
 
 #include "tests/cli_util.h"
+#include "tests/fixture_util.h"
 #include "tests/test_util.h"
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -237,6 +240,39 @@ TEST_CASE("colour on a terminal, none with NO_COLOR or through a pipe") {
   pclose(pipe);
   CHECK(piped.find('\x1b') == std::string::npos);
   CHECK(piped.find("GATE SHUT") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace relgate
+
+namespace relgate {
+namespace {
+
+// `x.y ?? d` where `x` is an optional record: missing with `x`, so a message can show a
+// nested optional value. Only a plain chain of fields passes through the optional.
+TEST_CASE("a chain of fields through an optional record on the left of ??") {
+  const std::filesystem::path dir = testing::TempDir("relgate-chain");
+  std::ofstream(dir / "p.gate")
+      << "facts { release: { id: string, signer: { name: string, email: string? }? } }\n"
+         "deny r \"signed by {release.signer.name ?? \"unknown\"} "
+         "<{release.signer.email ?? \"no email\"}>\": false\n";
+  std::ofstream(dir / "none.json") << "{\"release\": {\"id\": \"1\"}}";
+  std::ofstream(dir / "ann.json")
+      << "{\"release\": {\"id\": \"1\", \"signer\": {\"name\": \"ann\"}}}";
+  const std::string eval = "eval --now 2026-01-01 --policy " + (dir / "p.gate").string();
+  CHECK(testing::Contains(
+      testing::RunRelgate(eval + " --facts " + (dir / "none.json").string()).output,
+      "signed by unknown <no email>\n"));
+  CHECK(testing::Contains(
+      testing::RunRelgate(eval + " --facts " + (dir / "ann.json").string()).output,
+      "signed by ann <no email>\n"));
+  std::ofstream(dir / "call.gate")
+      << "facts { release: { signer: { name: string }? } }\n"
+         "deny r \"x\": (release.signer.name.trim() ?? \"\") == \"a\"\n";
+  auto call = testing::RunRelgate("check " + (dir / "call.gate").string());
+  CHECK(call.exit_code == 2);
+  CHECK(testing::Contains(call.output, "`release.signer` may be missing"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

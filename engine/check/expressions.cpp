@@ -255,6 +255,11 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
   const Type* type = CheckExpr(object, scope);
   if (type->kind == TypeKind::kError)
     return Fail(e);
+  bool through_optional = false;
+  if (chaining_ && type->kind == TypeKind::kOptional && type->element->kind == TypeKind::kRecord) {
+    type = type->element;  // `release.signer.name ?? "unknown"`: missing with the signer
+    through_optional = true;
+  }
   if (type->kind == TypeKind::kOptional) {
     sink_.Error(
         "optional-unhandled", object.span,
@@ -287,7 +292,8 @@ const Type* Checker::CheckMember(const Expr& e, Scope& scope) {
     return Fail(e);
   }
   out_->refs[e.id] = {RefKind::kNone, static_cast<uint32_t>(index)};
-  return Set(e, type->fields[index].type, out_->deps[object.id]);
+  const Type* field = type->fields[index].type;
+  return Set(e, through_optional ? out_->types->Optional(field) : field, out_->deps[object.id]);
 }
 
 const Type* Checker::CheckIndex(const Expr& e, Scope& scope) {
@@ -471,7 +477,17 @@ const Type* Checker::CheckBinary(const Expr& e, Scope& scope) {
   TypeArena& T = *out_->types;
   const Expr& lhs_expr = *e.children[0];
   const Expr& rhs_expr = *e.children[1];
+  // Only a plain chain of fields may pass through an optional record: nothing in it could
+  // be handed a missing value (a call, an index, an operator).
+  auto field_chain = [](const Expr* x) {
+    while (x->kind == ExprKind::kMember)
+      x = x->children[0].get();
+    return x->kind == ExprKind::kName;
+  };
+  const bool saved_chaining = chaining_;
+  chaining_ = e.op == Op::kCoalesce && lhs_expr.kind == ExprKind::kMember && field_chain(&lhs_expr);
   const Type* lhs = CheckExpr(lhs_expr, scope);
+  chaining_ = saved_chaining;
   const Type* rhs;
   if (e.op == Op::kAnd || e.op == Op::kOr) {
     auto saved = scope.narrowed.size();

@@ -293,6 +293,10 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       const Value record = Eval<kRecord>(p, n.a, f);
       if (record.is_error())
         return record;
+      // A field of a missing optional record is missing too: the checker allows that only
+      // in a chain of fields on the left of `??`, which supplies the default.
+      if (record.kind == ValueKind::kNull)
+        return record;
       if (record.kind != ValueKind::kRecord) {
         return Fail(f, fmt::format("`{}` is not a record", p.snippet(n.a)));
       }

@@ -135,6 +135,9 @@ class Checker {
   std::vector<size_t> let_depth_;
   size_t nesting_ = 0;  // live recursion depth of CheckExpr
   bool reported_too_deep_ = false;
+  // Checking the left side of `??` when it is a chain of fields (`a.b.c ?? x`): a field of
+  // an optional record is then optional itself, and missing when the record is.
+  bool chaining_ = false;
 };
 
 }  // namespace relgate::check::internal
