@@ -8,6 +8,7 @@
 #include "engine/base/digest.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
+#include "engine/facts/facts.h"
 #include "engine/history/jsonl.h"
 #include "engine/history/store.h"
 
@@ -24,6 +25,7 @@ struct HistoryArgs {
   int64_t seq = 0;
   std::string output;
   std::string input;
+  bool json = false;  // show: the decision as recorded (JSON), not as text
 };
 
 std::unique_ptr<history::Store> OpenOrSay(const std::string& path) {
@@ -61,6 +63,47 @@ int List(const HistoryArgs& args) {
   return 0;
 }
 
+// The recorded decision (docs/decision.md) for people: each finding and error on its own
+// lines, as `eval` prints them. Read from the JSON a history keeps, not re-decided.
+std::string DecisionText(const std::string& json) {
+  facts::LoadError error;
+  auto doc = facts::ParseJson(json, "recorded decision", error, facts::Digest::kSkip);
+  if (!doc)
+    return fmt::format("(the recorded decision is not readable: {})\n", error.message);
+  auto text = [](const facts::Node* node, std::string_view key) {
+    const facts::Node* v = node != nullptr ? node->Find(key) : nullptr;
+    return v != nullptr && v->kind == facts::NodeKind::kString ? std::string(v->str()) : "";
+  };
+  std::string out;
+  if (const facts::Node* findings = doc->root().Find("findings");
+      findings != nullptr && findings->kind == facts::NodeKind::kArray) {
+    for (uint32_t k = 0; k < findings->len; ++k) {
+      const facts::Node* f = &findings->items[k];
+      const std::string status = text(f, "status");
+      const char* tag = status == "blocking"   ? "FAIL "
+                        : status == "advisory" ? "WARN "
+                        : status == "excepted" ? "EXCEPTED"
+                                               : "OVERRIDDEN";
+      const std::string item = text(f, "item");
+      out += fmt::format("\n{} {}  {}{}  {}\n      {}\n", tag, Printable(text(f, "rule")),
+                         text(f, "level"), item.empty() ? "" : fmt::format("  {}", Printable(item)),
+                         Printable(text(f, "location")), Printable(text(f, "message")));
+    }
+  }
+  if (const facts::Node* errors = doc->root().Find("errors");
+      errors != nullptr && errors->kind == facts::NodeKind::kArray) {
+    for (uint32_t k = 0; k < errors->len; ++k) {
+      const facts::Node* e = &errors->items[k];
+      const std::string path = text(e, "path");
+      out += fmt::format("\nERROR {}  {}\n      {}{}\n", Printable(text(e, "rule")),
+                         Printable(text(e, "location")),
+                         path.empty() ? "" : fmt::format("`{}`: ", Printable(path)),
+                         Printable(text(e, "message")));
+    }
+  }
+  return out.empty() ? "\nno findings\n" : out;
+}
+
 int Show(const HistoryArgs& args) {
   auto store = OpenOrSay(args.history);
   if (store == nullptr)
@@ -77,8 +120,11 @@ int Show(const HistoryArgs& args) {
   for (const history::StoredFacts& f : record->facts) {
     Out("facts {} ({} bytes) sha256:{}\n", Printable(f.name), f.bytes.size(), Sha256Hex(f.bytes));
   }
-  Out("chain prev sha256:{}\nchain hash sha256:{}\n{}", record->prev_hash, record->hash,
-      record->decision_json);
+  Out("chain prev sha256:{}\nchain hash sha256:{}\n", record->prev_hash, record->hash);
+  if (args.json)
+    Out("{}", record->decision_json);
+  else
+    Out("{}", DecisionText(record->decision_json));
   return 0;
 }
 
@@ -210,6 +256,8 @@ Command SetupHistory(CLI::App& app) {
   CLI::App* show = cmd->add_subcommand("show", "One record: release, facts, chain, decision");
   add_history(show);
   show->add_option("seq", args->seq, "The record's number (first column of list)")->required();
+  show->add_flag("--json", args->json,
+                 "Print the decision as recorded (JSON, docs/decision.md) instead of as text");
   CLI::App* verify = cmd->add_subcommand(
       "verify", "Check the hash chain: exit 0 intact, 1 broken (naming the first bad record)");
   add_history(verify);

@@ -92,7 +92,11 @@ TEST_CASE("eval --record appends decisions that list, show and verify") {
   CHECK(show.exit_code == 0);
   CHECK(Contains(show.output, "release r-000103 of acme/billing"));
   CHECK(Contains(show.output, "facts examples/releases/shut-reviews/release.json (1027 bytes)"));
-  CHECK(Contains(show.output, "\"verdict\":\"shut\""));
+  // Text by default: each finding as eval prints it; --json the decision as recorded.
+  CHECK(Contains(show.output, "decided shut at "));
+  CHECK(Contains(show.output, "\nFAIL  baseline.two_person_review  hard  std/baseline.gate:44\n"));
+  CHECK(!Contains(show.output, "\"verdict\":"));
+  CHECK(Contains(h.History("show 2 --json").output, "\"verdict\":\"shut\""));
   auto verify = h.History("verify");
   CHECK(verify.exit_code == 0);
   CHECK(Contains(verify.output, "history intact: 4 records"));
