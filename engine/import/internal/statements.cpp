@@ -180,6 +180,17 @@ void StatementReader::Walk(const Node& doc, const std::string& envelope, int dep
     }
     return;
   }
+  // Google Cloud Build: `gcloud artifacts docker images describe --show-provenance`
+  // writes each provenance's DSSE envelope (signed with Google's KMS key) under
+  // `provenance_summary.provenance[]`.
+  if (const Node* list = Array(Member(&doc, "provenance_summary"), "provenance")) {
+    for (uint32_t k = 0; k < list->len; ++k) {
+      if (const Node* dsse = Object(Member(&list->items[k], "envelope"));
+          dsse != nullptr && dsse->Find("payloadType") != nullptr)
+        FromDsse(*dsse, "gcb-provenance-summary", depth + 1, "", "", nullptr);
+    }
+    return;
+  }
   if (const Node* list = Array(&doc, "attestations")) {
     for (uint32_t k = 0; k < list->len; ++k) {
       if (const Node* bundle = Member(&list->items[k], "bundle"))
