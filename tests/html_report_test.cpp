@@ -140,6 +140,22 @@ TEST_CASE("the HTML report renders with no console errors and shows the JSON rep
     }
   }
 
+  // Newly blocked releases grouped by rule: each rule's count is the number of newly blocked
+  // releases the JSON lists with it.
+  std::map<std::string, int64_t> by_rule;
+  const facts::Node* newly = report.Find("newly_blocked");
+  REQUIRE(newly != nullptr);
+  for (uint32_t k = 0; k < newly->len; ++k) {
+    const facts::Node* rules = newly->items[k].Find("rules");
+    for (uint32_t j = 0; j < rules->len; ++j)
+      ++by_rule[std::string(rules->items[j].str())];
+  }
+  const auto grouped = All(
+      r.dom, R"re(<tr data-blocking-rule="([^"]+)">.*?data-figure="by_rule.releases">(\d+)<)re");
+  CHECK(grouped.size() == by_rule.size());
+  for (const auto& g : grouped)
+    CHECK(std::stoll(g[2]) == by_rule[g[1]]);
+
   // The weekly charts: every bar's count equals the JSON week's (0 for a week or a rule
   // the JSON does not list), and every JSON figure has its bar.
   std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> weeks;  // rule, week

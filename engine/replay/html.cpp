@@ -78,7 +78,14 @@ void RuleTable(std::string& out, const Summary& s, bool alone) {
   if (!alone)
     out += "<th>blocks (baseline)</th><th>holds (baseline)</th><th>warns (baseline)</th>";
   out += "</tr>\n";
-  for (const auto& [rule, n] : rules) {
+  // The rules that changed most first: what the candidate blocks more than the baseline.
+  std::vector<std::pair<std::string, std::pair<RuleCounts, RuleCounts>>> sorted(rules.begin(),
+                                                                                rules.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second.first.blocks - a.second.second.blocks >
+           b.second.first.blocks - b.second.second.blocks;
+  });
+  for (const auto& [rule, n] : sorted) {
     out += fmt::format("<tr data-rule=\"{}\"><th><code>{}</code></th>{}{}{}", Html(rule),
                        Html(rule), Figure("candidate.blocks", n.first.blocks),
                        Figure("candidate.holds", n.first.holds),
@@ -154,6 +161,41 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
   }
 }
 
+// The newly blocked releases grouped by the rule that blocks them and its first finding,
+// most releases first: what a reviewer of a policy change reads before the list.
+void ChangesByRule(std::string& out, const std::vector<Change>& changes) {
+  std::map<std::string, std::map<std::string, int64_t>> by_rule;
+  std::map<std::string, int64_t> releases;
+  for (const Change& c : changes) {
+    for (size_t k = 0; k < c.rules.size(); ++k) {
+      ++releases[c.rules[k]];
+      ++by_rule[c.rules[k]][k < c.findings.size() ? c.findings[k] : ""];
+    }
+  }
+  if (releases.empty())
+    return;
+  std::vector<std::pair<std::string, int64_t>> order(releases.begin(), releases.end());
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  out +=
+      "<h2>Newly blocked, by rule</h2>\n<table class=\"by-rule\"><tr><th>rule</th><th>releases"
+      "</th><th>first findings (releases)</th></tr>\n";
+  for (const auto& [rule, count] : order) {
+    std::vector<std::pair<std::string, int64_t>> findings(by_rule[rule].begin(),
+                                                          by_rule[rule].end());
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    out += fmt::format("<tr data-blocking-rule=\"{}\"><th><code>{}</code></th>{}<td><ul>",
+                       Html(rule), Html(rule), Figure("by_rule.releases", count));
+    for (size_t k = 0; k < findings.size() && k < 5; ++k)
+      out += fmt::format("<li>{} ({})</li>", Html(findings[k].first), N(findings[k].second));
+    if (findings.size() > 5)
+      out += fmt::format("<li>and {} more</li>", N(static_cast<int64_t>(findings.size() - 5)));
+    out += "</ul></td></tr>\n";
+  }
+  out += "</table>\n";
+}
+
 void Changes(std::string& out, const char* title, const char* id,
              const std::vector<Change>& changes) {
   out += fmt::format("<h2>{} (<span data-figure=\"{}\">{}</span>)</h2>\n", title, id,
@@ -207,9 +249,19 @@ std::string RenderHtml(const Summary& s) {
   Totals(out, s, alone);
   RuleTable(out, s, alone);
   WeeklyCharts(out, s, alone);
+  ChangesByRule(out, s.newly_blocked);
   Changes(out, alone ? "Blocked" : "Newly blocked", "newly_blocked", s.newly_blocked);
   if (!alone)
     Changes(out, "Newly allowed", "newly_allowed", s.newly_allowed);
+  if (!s.rollouts.empty()) {
+    std::string dates;
+    for (const auto& [rule, date] : s.rollouts)
+      dates += fmt::format("{}<code>{}</code> from {}", dates.empty() ? "" : ", ", Html(rule),
+                           Html(date));
+    out += fmt::format("<p>Rolling out (advisory until then): {}.</p>\n", dates);
+    Changes(out, "Allowed now, blocked once rolled out", "blocked_once_rolled_out",
+            s.blocked_once_rolled_out);
+  }
   if (!s.undecided.empty()) {
     out +=
         "<h2>The candidate cannot decide</h2>\n<table class=\"undecided\"><tr><th>cause</th>"
