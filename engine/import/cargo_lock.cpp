@@ -29,22 +29,9 @@ std::string Str(const toml::table& t, std::string_view key) {
 
 std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error) {
-  error.file = path;
-  if (internal::TomlBoundsError bounds; !internal::CheckTomlBounds(bytes, bounds)) {
-    error.line = bounds.line;
-    error.column = bounds.column;
-    error.message = bounds.message;
-    return nullptr;
-  }
   toml::table root;
-  try {
-    root = toml::parse(bytes, path);
-  } catch (const toml::parse_error& e) {
-    error.line = static_cast<uint32_t>(e.source().begin.line);
-    error.column = static_cast<uint32_t>(e.source().begin.column);
-    error.message = fmt::format("not TOML: {}", e.description());
+  if (!internal::ParseBoundedToml(bytes, path, root, error))
     return nullptr;
-  }
   const toml::array* packages = root["package"].as_array();
   if (packages == nullptr) {
     error.message = "expected `[[package]]` tables: this is not a Cargo.lock";

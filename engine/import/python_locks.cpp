@@ -35,26 +35,6 @@ std::string Str(const View& n) {
   return std::string(n.value_or(std::string_view()));
 }
 
-bool ParseToml(std::string_view bytes, const std::string& path, toml::table& root,
-               facts::LoadError& error) {
-  error.file = path;
-  if (internal::TomlBoundsError bounds; !internal::CheckTomlBounds(bytes, bounds)) {
-    error.line = bounds.line;
-    error.column = bounds.column;
-    error.message = bounds.message;
-    return false;
-  }
-  try {
-    root = toml::parse(bytes, path);
-  } catch (const toml::parse_error& e) {
-    error.line = static_cast<uint32_t>(e.source().begin.line);
-    error.column = static_cast<uint32_t>(e.source().begin.column);
-    error.message = fmt::format("not TOML: {}", e.description());
-    return false;
-  }
-  return true;
-}
-
 // What a package's distributions say about building it.
 struct Distributions {
   bool sdist = false, wheel = false, universal_wheel = false;
@@ -100,7 +80,7 @@ void Finish(internal::LockedDependency& d, const Distributions& dist) {
 std::unique_ptr<facts::Document> ImportUvLock(std::string_view bytes, const std::string& path,
                                               facts::LoadError& error) {
   toml::table root;
-  if (!ParseToml(bytes, path, root, error))
+  if (!internal::ParseBoundedToml(bytes, path, root, error))
     return nullptr;
   const toml::array* packages = root["package"].as_array();
   const auto version = root["version"].value<int64_t>();
@@ -206,7 +186,7 @@ std::unique_ptr<facts::Document> ImportUvLock(std::string_view bytes, const std:
 std::unique_ptr<facts::Document> ImportPylock(std::string_view bytes, const std::string& path,
                                               facts::LoadError& error) {
   toml::table root;
-  if (!ParseToml(bytes, path, root, error))
+  if (!internal::ParseBoundedToml(bytes, path, root, error))
     return nullptr;
   const std::string lock_version = Str(root["lock-version"]);
   const toml::array* packages = root["packages"].as_array();
@@ -281,7 +261,7 @@ std::unique_ptr<facts::Document> ImportPylock(std::string_view bytes, const std:
 std::unique_ptr<facts::Document> ImportPoetryLock(std::string_view bytes, const std::string& path,
                                                   facts::LoadError& error) {
   toml::table root;
-  if (!ParseToml(bytes, path, root, error))
+  if (!internal::ParseBoundedToml(bytes, path, root, error))
     return nullptr;
   const toml::table* metadata = root["metadata"].as_table();
   const toml::array* packages = root["package"].as_array();

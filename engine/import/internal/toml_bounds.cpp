@@ -96,4 +96,24 @@ bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
   return true;
 }
 
+bool ParseBoundedToml(std::string_view bytes, const std::string& path, toml::table& root,
+                      facts::LoadError& error) {
+  error.file = path;
+  if (TomlBoundsError bounds; !CheckTomlBounds(bytes, bounds)) {
+    error.line = bounds.line;
+    error.column = bounds.column;
+    error.message = bounds.message;
+    return false;
+  }
+  try {
+    root = toml::parse(bytes, path);
+  } catch (const toml::parse_error& e) {
+    error.line = static_cast<uint32_t>(e.source().begin.line);
+    error.column = static_cast<uint32_t>(e.source().begin.column);
+    error.message = fmt::format("not TOML: {}", e.description());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace relgate::import::internal

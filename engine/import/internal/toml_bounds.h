@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "engine/facts/facts.h"
+#include <toml++/toml.h>
+
 namespace relgate::import::internal {
 
 inline constexpr size_t kMaxTomlKeyParts = 64;
@@ -23,5 +26,9 @@ struct TomlBoundsError {
 
 // True when `text` is within the bounds; else false with where and why.
 [[nodiscard]] bool CheckTomlBounds(std::string_view text, TomlBoundsError& error);
+
+// CheckTomlBounds, then toml++: false with `error` (file, line, column) when either refuses.
+[[nodiscard]] bool ParseBoundedToml(std::string_view bytes, const std::string& path,
+                                    toml::table& root, facts::LoadError& error);
 
 }  // namespace relgate::import::internal
