@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/history/internal/libpq_api.h"
 #include "engine/history/pg_uri.h"
 #include <endian.h>
-#include <libpq-fe.h>
 
 namespace relgate::history {
 namespace {
@@ -55,7 +55,7 @@ class Result {
  public:
   explicit Result(PGresult* r) : r_(r) {}
 
-  ~Result() { PQclear(r_); }
+  ~Result() { Libpq().PQclear(r_); }
 
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
@@ -63,7 +63,7 @@ class Result {
   PGresult* get() const { return r_; }
 
   bool ok(ExecStatusType want = PGRES_COMMAND_OK) const {
-    return r_ != nullptr && PQresultStatus(r_) == want;
+    return r_ != nullptr && Libpq().PQresultStatus(r_) == want;
   }
 
  private:
@@ -71,7 +71,7 @@ class Result {
 };
 
 std::string Message(PGconn* conn) {
-  std::string m = PQerrorMessage(conn);
+  std::string m = Libpq().PQerrorMessage(conn);
   while (!m.empty() && (m.back() == '\n' || m.back() == ' '))
     m.pop_back();
   return m;
@@ -80,12 +80,13 @@ std::string Message(PGconn* conn) {
 // Binary result values: big-endian integers, raw text and bytes.
 int64_t Int8(const PGresult* r, int row, int column) {
   uint64_t v;
-  std::memcpy(&v, PQgetvalue(r, row, column), 8);
+  std::memcpy(&v, Libpq().PQgetvalue(r, row, column), 8);
   return static_cast<int64_t>(be64toh(v));
 }
 
 std::string Bytes(const PGresult* r, int row, int column) {
-  return std::string(PQgetvalue(r, row, column), static_cast<size_t>(PQgetlength(r, row, column)));
+  return std::string(Libpq().PQgetvalue(r, row, column),
+                     static_cast<size_t>(Libpq().PQgetlength(r, row, column)));
 }
 
 Record ReadRecord(const PGresult* r, int row) {
@@ -104,6 +105,8 @@ Record ReadRecord(const PGresult* r, int row) {
 }
 
 PGconn* Connect(const std::string& uri, std::string& error) {
+  if (!LoadLibpq(error))
+    return nullptr;
   const PgUri inspected = InspectPgUri(uri);
   if (!inspected.parsed) {
     // libpq's own message quotes what it could not parse, password included.
@@ -117,27 +120,27 @@ PGconn* Connect(const std::string& uri, std::string& error) {
   // Defaults the URI may override: a bounded connect, and a name in pg_stat_activity.
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {"10", "relgate", uri.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+  PGconn* conn = Libpq().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn == nullptr || Libpq().PQstatus(conn) != CONNECTION_OK) {
     error = Scrubbed(fmt::format("cannot connect to history {}: {}", inspected.shown,
                                  (conn != nullptr ? Message(conn) : std::string("out of memory"))),
                      inspected.secrets);
-    PQfinish(conn);
+    Libpq().PQfinish(conn);
     return nullptr;
   }
   // Lock waits are bounded too: a recorder never waits forever for the chain head.
-  Result set(PQexec(conn, "SET lock_timeout = '60s'; SET client_min_messages = warning"));
+  Result set(Libpq().PQexec(conn, "SET lock_timeout = '60s'; SET client_min_messages = warning"));
   if (!set.ok()) {
     error = Scrubbed(fmt::format("cannot use history {}: {}", inspected.shown, Message(conn)),
                      inspected.secrets);
-    PQfinish(conn);
+    Libpq().PQfinish(conn);
     return nullptr;
   }
   return conn;
 }
 
 bool Exec(PGconn* conn, const char* sql, std::string& error) {
-  Result r(PQexec(conn, sql));
+  Result r(Libpq().PQexec(conn, sql));
   if (r.ok() || r.ok(PGRES_TUPLES_OK))
     return true;
   error = Message(conn);
@@ -146,19 +149,20 @@ bool Exec(PGconn* conn, const char* sql, std::string& error) {
 
 // The schema version, 0 when there is no history here yet, -1 on error.
 int SchemaVersion(PGconn* conn, std::string& error) {
-  Result exists(PQexec(conn, "SELECT to_regclass('relgate_meta') IS NOT NULL"));
+  Result exists(Libpq().PQexec(conn, "SELECT to_regclass('relgate_meta') IS NOT NULL"));
   if (!exists.ok(PGRES_TUPLES_OK)) {
     error = Message(conn);
     return -1;
   }
-  if (std::string(PQgetvalue(exists.get(), 0, 0)) != "t")
+  if (std::string(Libpq().PQgetvalue(exists.get(), 0, 0)) != "t")
     return 0;
-  Result version(PQexec(conn, "SELECT value FROM relgate_meta WHERE key = 'schema_version'"));
-  if (!version.ok(PGRES_TUPLES_OK) || PQntuples(version.get()) != 1) {
+  Result version(
+      Libpq().PQexec(conn, "SELECT value FROM relgate_meta WHERE key = 'schema_version'"));
+  if (!version.ok(PGRES_TUPLES_OK) || Libpq().PQntuples(version.get()) != 1) {
     error = "relgate_meta has no schema_version: not a relgate history";
     return -1;
   }
-  return std::atoi(PQgetvalue(version.get(), 0, 0));
+  return std::atoi(Libpq().PQgetvalue(version.get(), 0, 0));
 }
 
 bool CreateSchema(PGconn* conn, std::string& error) {
@@ -215,7 +219,7 @@ bool PgHistory::Migrate(const std::string& uri, std::string& message) {
   PGconn* conn = Connect(uri, message);
   if (conn == nullptr)
     return false;
-  std::unique_ptr<PGconn, void (*)(PGconn*)> owned(conn, PQfinish);
+  std::unique_ptr<PGconn, void (*)(PGconn*)> owned(conn, Libpq().PQfinish);
   std::string problem;
   const int before = SchemaVersion(conn, problem);
   if (before < 0) {
@@ -245,7 +249,7 @@ bool PgHistory::Migrate(const std::string& uri, std::string& message) {
 }
 
 PgHistory::~PgHistory() {
-  PQfinish(conn_);
+  Libpq().PQfinish(conn_);
 }
 
 bool PgHistory::Append(Record& record, std::string& error) {
@@ -263,12 +267,13 @@ bool PgHistory::Append(Record& record, std::string& error) {
   if (!Exec(conn_, kChainLock, problem))
     return fail("wait for the chain head");
   {
-    Result head(PQexec(conn_, "SELECT seq, hash FROM relgate_records ORDER BY seq DESC LIMIT 1"));
+    Result head(
+        Libpq().PQexec(conn_, "SELECT seq, hash FROM relgate_records ORDER BY seq DESC LIMIT 1"));
     if (!head.ok(PGRES_TUPLES_OK))
       return fail("read the chain head");
-    const bool empty = PQntuples(head.get()) == 0;
-    record.seq = empty ? 1 : std::atoll(PQgetvalue(head.get(), 0, 0)) + 1;
-    record.prev_hash = empty ? kGenesisHash : PQgetvalue(head.get(), 0, 1);
+    const bool empty = Libpq().PQntuples(head.get()) == 0;
+    record.seq = empty ? 1 : std::atoll(Libpq().PQgetvalue(head.get(), 0, 0)) + 1;
+    record.prev_hash = empty ? kGenesisHash : Libpq().PQgetvalue(head.get(), 0, 1);
   }
   record.hash = RecordHash(record);
   {
@@ -285,11 +290,12 @@ bool PgHistory::Append(Record& record, std::string& error) {
                             record.decision_json.c_str(),
                             record.prev_hash.c_str(),
                             record.hash.c_str()};
-    Result insert(PQexecParams(conn_,
-                               "INSERT INTO relgate_records (seq, release_id, release_time, repo, "
-                               "evaluated_at, policy_digest, verdict, decision, prev_hash, hash) "
-                               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                               10, nullptr, values, nullptr, nullptr, 0));
+    Result insert(
+        Libpq().PQexecParams(conn_,
+                             "INSERT INTO relgate_records (seq, release_id, release_time, repo, "
+                             "evaluated_at, policy_digest, verdict, decision, prev_hash, hash) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             10, nullptr, values, nullptr, nullptr, 0));
     if (!insert.ok())
       return fail("insert the record");
   }
@@ -300,7 +306,7 @@ bool PgHistory::Append(Record& record, std::string& error) {
                             record.facts[k].bytes.data()};
     const int lengths[] = {0, 0, 0, static_cast<int>(record.facts[k].bytes.size())};
     const int formats[] = {0, 0, 0, 1};  // the facts' bytes as binary
-    Result insert(PQexecParams(
+    Result insert(Libpq().PQexecParams(
         conn_, "INSERT INTO relgate_facts (seq, position, name, bytes) VALUES ($1, $2, $3, $4)", 4,
         nullptr, values, lengths, formats, 0));
     if (!insert.ok())
@@ -339,18 +345,19 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
                               : " FROM relgate_records r WHERE "),
                   kFilter, (with_facts ? " ORDER BY r.seq, f.position" : " ORDER BY r.seq"));
   {
-    Result declare(PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
+    Result declare(
+        Libpq().PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
     if (!declare.ok())
       return fail("open a cursor");
   }
   Record current;
   bool have = false;
   for (;;) {
-    Result batch(PQexecParams(conn_, "FETCH 500 FROM relgate_walk", 0, nullptr, nullptr, nullptr,
-                              nullptr, /*binary=*/1));
+    Result batch(Libpq().PQexecParams(conn_, "FETCH 500 FROM relgate_walk", 0, nullptr, nullptr,
+                                      nullptr, nullptr, /*binary=*/1));
     if (!batch.ok(PGRES_TUPLES_OK))
       return fail("fetch");
-    const int rows = PQntuples(batch.get());
+    const int rows = Libpq().PQntuples(batch.get());
     if (rows == 0)
       break;
     for (int row = 0; row < rows; ++row) {
@@ -366,7 +373,7 @@ bool PgHistory::List(const ListFilter& filter, bool with_facts,
         current = ReadRecord(batch.get(), row);
         have = true;
       }
-      if (with_facts && !PQgetisnull(batch.get(), row, 11))
+      if (with_facts && !Libpq().PQgetisnull(batch.get(), row, 11))
         current.facts.push_back({Bytes(batch.get(), row, 11), Bytes(batch.get(), row, 12)});
     }
   }
@@ -385,12 +392,12 @@ int64_t PgHistory::Count(const ListFilter& filter, std::string& error) {
   const char* values[] = {filter.repo.c_str(), since.c_str(), until.c_str(),
                           filter.verdict.c_str()};
   const std::string sql = fmt::format("SELECT count(*) FROM relgate_records r WHERE {}", kFilter);
-  Result count(PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
+  Result count(Libpq().PQexecParams(conn_, sql.c_str(), 4, nullptr, values, nullptr, nullptr, 0));
   if (!count.ok(PGRES_TUPLES_OK)) {
     error = fmt::format("cannot read history {}: {}", where_, Scrubbed(Message(conn_), secrets_));
     return -1;
   }
-  return std::atoll(PQgetvalue(count.get(), 0, 0));
+  return std::atoll(Libpq().PQgetvalue(count.get(), 0, 0));
 }
 
 std::optional<Record> PgHistory::Get(int64_t seq, std::string& error) {
@@ -400,16 +407,16 @@ std::optional<Record> PgHistory::Get(int64_t seq, std::string& error) {
       "SELECT {}, f.position, f.name, f.bytes FROM relgate_records r LEFT JOIN relgate_facts f ON "
       "f.seq = r.seq WHERE r.seq = $1 ORDER BY f.position",
       kColumns);
-  Result r(PQexecParams(conn_, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 1));
+  Result r(Libpq().PQexecParams(conn_, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 1));
   if (!r.ok(PGRES_TUPLES_OK)) {
     error = fmt::format("cannot read history {}: {}", where_, Scrubbed(Message(conn_), secrets_));
     return std::nullopt;
   }
-  if (PQntuples(r.get()) == 0)
+  if (Libpq().PQntuples(r.get()) == 0)
     return std::nullopt;
   Record record = ReadRecord(r.get(), 0);
-  for (int row = 0; row < PQntuples(r.get()); ++row) {
-    if (!PQgetisnull(r.get(), row, 11))
+  for (int row = 0; row < Libpq().PQntuples(r.get()); ++row) {
+    if (!Libpq().PQgetisnull(r.get(), row, 11))
       record.facts.push_back({Bytes(r.get(), row, 11), Bytes(r.get(), row, 12)});
   }
   return record;

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include <libpq-fe.h>
+#include "engine/history/internal/libpq_api.h"
 
 namespace relgate::history {
 namespace {
@@ -87,9 +87,14 @@ PgUri InspectPgUri(const std::string& uri) {
   PgUri out;
   out.secrets = WrittenSecrets(uri);
   const std::string scheme = uri.substr(0, uri.find("://") + 3);
+  std::string unavailable;
+  if (!LoadLibpq(unavailable)) {
+    out.shown = fmt::format("{}... (libpq is not installed to read it)", scheme);
+    return out;
+  }
   char* problem = nullptr;
-  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &problem);
-  PQfreemem(problem);  // it may quote the password: never shown
+  PQconninfoOption* options = Libpq().PQconninfoParse(uri.c_str(), &problem);
+  Libpq().PQfreemem(problem);  // it may quote the password: never shown
   if (options == nullptr) {
     out.shown = fmt::format("{}... (not a URI libpq can read)", scheme);
     return out;
@@ -112,7 +117,7 @@ PgUri InspectPgUri(const std::string& uri) {
     else if (key == "dbname")
       dbname = value;
   }
-  PQconninfoFree(options);
+  Libpq().PQconninfoFree(options);
   const bool socket_dir = host.find('/') != std::string::npos;
   out.shown =
       fmt::format("{}{}{}{}{}{}", scheme,

@@ -19,9 +19,6 @@
 #include <memory>
 #include <set>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #define OPENSSL_API_COMPAT 0x10100000L
 #include <fmt/format.h>
 #include <openssl/sha.h>
@@ -30,6 +27,7 @@
 #include "engine/base/printable.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/libarchive_api.h"
 #include "engine/import/internal/paths.h"
 #include "engine/import/internal/tree_check.h"
 #include <locale.h>
@@ -80,14 +78,16 @@ bool TargetInTree(const std::string& link_path, const std::string& target) {
 // `tar.gz`, `zip`, `tar`, `cpio.xz`: the container and the compression around it.
 std::string FormatName(archive* a) {
   std::string format;
-  switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+  switch (Libarchive().archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
     case ARCHIVE_FORMAT_TAR: format = "tar"; break;
     case ARCHIVE_FORMAT_ZIP: format = "zip"; break;
     case ARCHIVE_FORMAT_CPIO: format = "cpio"; break;
     case ARCHIVE_FORMAT_7ZIP: format = "7z"; break;
-    default: format = archive_format_name(a) != nullptr ? archive_format_name(a) : "unknown";
+    default:
+      format = Libarchive().archive_format_name(a) != nullptr ? Libarchive().archive_format_name(a)
+                                                              : "unknown";
   }
-  switch (archive_filter_code(a, 0)) {
+  switch (Libarchive().archive_filter_code(a, 0)) {
     case ARCHIVE_FILTER_GZIP: return fmt::format("{}.gz", format);
     case ARCHIVE_FILTER_BZIP2: return fmt::format("{}.bz2", format);
     case ARCHIVE_FILTER_XZ: return fmt::format("{}.xz", format);
@@ -99,13 +99,13 @@ std::string FormatName(archive* a) {
 // The containers packages come in. Not libarchive's "all": mtree reads almost any text
 // file as a list of made-up entries, and raw or empty formats accept anything.
 void SupportPackageFormats(archive* a) {
-  archive_read_support_filter_all(a);
-  archive_read_support_format_tar(a);
-  archive_read_support_format_gnutar(a);
-  archive_read_support_format_zip(a);
-  archive_read_support_format_cpio(a);
-  archive_read_support_format_7zip(a);
-  archive_read_support_format_ar(a);
+  Libarchive().archive_read_support_filter_all(a);
+  Libarchive().archive_read_support_format_tar(a);
+  Libarchive().archive_read_support_format_gnutar(a);
+  Libarchive().archive_read_support_format_zip(a);
+  Libarchive().archive_read_support_format_cpio(a);
+  Libarchive().archive_read_support_format_7zip(a);
+  Libarchive().archive_read_support_format_ar(a);
 }
 
 class ArchiveReader {
@@ -118,23 +118,23 @@ class ArchiveReader {
     archive_entry* entry = nullptr;
     std::set<std::string> gem_members;
     for (;;) {
-      const int r = archive_read_next_header(a, &entry);
+      const int r = Libarchive().archive_read_next_header(a, &entry);
       if (r == ARCHIVE_EOF)
         break;
       if (r < ARCHIVE_WARN)
         return Fail(a, "cannot read the archive");
       if (top && listing.format.empty())
         listing.format = gem_ ? "gem" : FormatName(a);
-      const char* name = archive_entry_pathname_utf8(entry);
+      const char* name = Libarchive().archive_entry_pathname_utf8(entry);
       if (name == nullptr)
-        name = archive_entry_pathname(entry);
+        name = Libarchive().archive_entry_pathname(entry);
       const std::string raw = name != nullptr ? name : "";
       std::string path;
       if (!Normalise(raw, path))
         return Refuse(
             fmt::format("entry `{}`: an absolute path or one that climbs out of the archive (`..`)",
                         Printable(raw)));
-      const auto type = archive_entry_filetype(entry);
+      const auto type = Libarchive().archive_entry_filetype(entry);
       if (path.empty())
         continue;
       if (gem_ && top) {
@@ -155,8 +155,8 @@ class ArchiveReader {
         return Refuse(fmt::format("more than {} entries", kMaxEntries));
       Entry e;
       e.path = prefix + path;
-      e.mode = static_cast<int>(archive_entry_perm(entry));
-      if (const char* hard = archive_entry_hardlink(entry)) {
+      e.mode = static_cast<int>(Libarchive().archive_entry_perm(entry));
+      if (const char* hard = Libarchive().archive_entry_hardlink(entry)) {
         e.type = "hardlink";
         std::string target;
         if (!Normalise(hard, target))
@@ -165,7 +165,7 @@ class ArchiveReader {
         e.link_target = target;
       } else if (type == AE_IFLNK) {
         e.type = "symlink";
-        const char* target = archive_entry_symlink(entry);
+        const char* target = Libarchive().archive_entry_symlink(entry);
         e.link_target = target != nullptr ? target : "";
         if (!TargetInTree(path, e.link_target))
           return Refuse(fmt::format("entry `{}`: a symbolic link to `{}`, outside the archive",
@@ -196,7 +196,7 @@ class ArchiveReader {
     int64_t done = 0;
     static const std::string kZeros(64 * 1024, '\0');
     for (;;) {
-      const int r = archive_read_data_block(a, &block, &size, &offset);
+      const int r = Libarchive().archive_read_data_block(a, &block, &size, &offset);
       if (r == ARCHIVE_EOF)
         break;
       if (r < ARCHIVE_WARN)
@@ -231,7 +231,8 @@ class ArchiveReader {
 
   static la_ssize_t ReadNested(archive*, void* data, const void** block) {
     auto* nested = static_cast<Nested*>(data);
-    const la_ssize_t n = archive_read_data(nested->outer, nested->buffer, sizeof nested->buffer);
+    const la_ssize_t n =
+        Libarchive().archive_read_data(nested->outer, nested->buffer, sizeof nested->buffer);
     if (n > 0 && !nested->reader->Count(*nested->listing, static_cast<uint64_t>(n), false))
       return ARCHIVE_FATAL;
     *block = nested->buffer;
@@ -240,9 +241,11 @@ class ArchiveReader {
 
   bool ListNested(archive* outer, Listing& listing, const std::string& prefix) {
     auto nested = std::make_unique<Nested>(Nested{this, outer, &listing, {}});
-    std::unique_ptr<archive, int (*)(archive*)> inner(archive_read_new(), archive_read_free);
+    std::unique_ptr<archive, int (*)(archive*)> inner(Libarchive().archive_read_new(),
+                                                      Libarchive().archive_read_free);
     SupportPackageFormats(inner.get());
-    if (archive_read_open(inner.get(), nested.get(), nullptr, ReadNested, nullptr) != ARCHIVE_OK)
+    if (Libarchive().archive_read_open(inner.get(), nested.get(), nullptr, ReadNested, nullptr) !=
+        ARCHIVE_OK)
       return error_.message.empty() ? Fail(inner.get(), "cannot read the gem's data.tar.gz")
                                     : false;
     if (!List(inner.get(), listing, prefix, false))
@@ -267,7 +270,7 @@ class ArchiveReader {
   bool Fail(archive* a, const std::string& what) {
     if (!error_.message.empty())
       return false;  // refused inside a callback (a nested bomb): that is the reason
-    const char* why = archive_error_string(a);
+    const char* why = Libarchive().archive_error_string(a);
     return Refuse(why != nullptr ? fmt::format("{}: {}", what, why) : what);
   }
 
@@ -479,7 +482,7 @@ class Utf8Names {
 };
 
 ArchivePtr NewReader() {
-  ArchivePtr a(archive_read_new(), archive_read_free);
+  ArchivePtr a(Libarchive().archive_read_new(), Libarchive().archive_read_free);
   SupportPackageFormats(a.get());
   return a;
 }
@@ -531,15 +534,18 @@ std::string FileSha512(const std::string& path, std::string& error) {
 
 std::unique_ptr<facts::Document> ImportArchive(std::string_view bytes, const std::string& path,
                                                facts::LoadError& error) {
+  if (!LoadLibarchive(error.message))
+    return nullptr;
   const Utf8Names utf8;
   ArchivePtr a = NewReader();
   Listing listing;
   ArchiveReader reader(bytes.size(), error);
   reader.set_gem(EndsWith(path, ".gem"));
-  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
-    error.message =
-        fmt::format("not an archive libarchive reads: {}",
-                    (archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
+  if (Libarchive().archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    error.message = fmt::format(
+        "not an archive libarchive reads: {}",
+        (Libarchive().archive_error_string(a.get()) ? Libarchive().archive_error_string(a.get())
+                                                    : ""));
     return nullptr;
   }
   if (!reader.List(a.get(), listing, "", true))
@@ -568,6 +574,8 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
     error.message = "not an archive file or a directory";
     return nullptr;
   }
+  if (!LoadLibarchive(error.message))
+    return nullptr;
   std::string sha512_error;
   std::future<std::string> sha512 =
       std::async(std::launch::async, FileSha512, path, std::ref(sha512_error));
@@ -575,10 +583,11 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
   const bool listed = [&] {
     const Utf8Names utf8;
     ArchivePtr a = NewReader();
-    if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-      error.message =
-          fmt::format("not an archive libarchive reads: {}",
-                      (archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
+    if (Libarchive().archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+      error.message = fmt::format(
+          "not an archive libarchive reads: {}",
+          (Libarchive().archive_error_string(a.get()) ? Libarchive().archive_error_string(a.get())
+                                                      : ""));
       return false;
     }
     ArchiveReader reader(fs::file_size(path, ec), error);
