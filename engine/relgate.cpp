@@ -214,6 +214,14 @@ const eval::Outcome& Decider::Evaluate(const facts::FactSet& set, const eval::Ev
   return EvaluateOn(bound_, options, cost_limit);
 }
 
+const eval::Outcome* Decider::EvaluateJson(const eval::JsonFacts& json,
+                                           const compile::ReadPath& reads,
+                                           const eval::EvalOptions& options, int64_t cost_limit) {
+  if (json.Bind(program_, reads, bound_) != eval::JsonFacts::Binding::kBound)
+    return nullptr;
+  return &EvaluateOn(bound_, options, cost_limit);
+}
+
 const eval::Outcome& Decider::EvaluateBoundBy(const Decider& other,
                                               const eval::EvalOptions& options,
                                               int64_t cost_limit) {

@@ -92,6 +92,15 @@ class Decider {
       const Decider& other, const eval::EvalOptions& options,
       int64_t cost_limit = limits::kMaxEvaluationCost);
 
+  // Replay's fast path: a parsed JSON document bound in place, only `reads` (this program's
+  // read set, or a union with another's: eval::JsonFacts), then as Evaluate. nullptr when the
+  // document must go the strict way (Evaluate on its FactSet): that path reads it as `eval`
+  // does and says what is wrong with it. Explain needs the strict path's facts.
+  [[nodiscard]] const eval::Outcome* EvaluateJson(const eval::JsonFacts& json,
+                                                  const compile::ReadPath& reads,
+                                                  const eval::EvalOptions& options,
+                                                  int64_t cost_limit = limits::kMaxEvaluationCost);
+
   // The whole decision for the outcome Evaluate just returned, on the same facts.
   [[nodiscard]] eval::Decision Explain(const facts::FactSet& set, const eval::EvalOptions& options);
 

@@ -18,6 +18,7 @@
 #include "engine/check/operators.h"
 #include "engine/compile/cost_builder.h"
 #include "engine/compile/machine.h"
+#include "engine/compile/read_set.h"
 
 namespace relgate::compile {
 
@@ -66,6 +67,7 @@ class Compiler {
     p.types_ = std::move(policy_->types);
     if (sink_.has_errors())
       return nullptr;
+    p.reads_ = ComputeReadSet(p);
     return std::move(program_);
   }
 

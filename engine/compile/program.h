@@ -17,6 +17,7 @@
 #include "engine/check/types.h"
 #include "engine/compile/cost.h"
 #include "engine/compile/node.h"
+#include "engine/compile/read_set.h"
 
 namespace relgate::compile {
 
@@ -108,6 +109,9 @@ class Program {
   // sha256 over the sorted (path, sha256) list of every source file of the policy.
   const std::string& digest() const { return digest_; }
 
+  // What the rules, exceptions, lets and messages can read of the facts (read_set.h).
+  const ReadPath& reads() const { return *reads_; }
+
  private:
   friend class Compiler;
   std::vector<Node> nodes_;
@@ -123,6 +127,7 @@ class Program {
   std::vector<check::SourceDigest> sources_;
   std::vector<std::string> roots_;
   std::string digest_;
+  std::unique_ptr<ReadPath> reads_ = std::make_unique<ReadPath>();
   std::unique_ptr<check::TypeArena> types_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   Arena constants_;  // strings and lists of folded constants

@@ -5,7 +5,9 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
+#include "engine/base/limits.h"
 #include "engine/base/semver.h"
 #include "engine/base/suggest.h"
 #include "engine/base/time.h"
@@ -41,15 +43,99 @@ struct PathLink {
   }
 };
 
-std::string Describe(const Node& node) {
-  switch (node.kind) {
-    case NodeKind::kString: {
-      std::string s(node.str().substr(0, 40));
-      return fmt::format("string \"{}{}", s, (node.len > 40 ? "...\"" : "\""));
+// How the binder reads a document: the facts tree every loader and importer builds...
+struct TreeView {
+  using Ref = const Node*;
+
+  static bool Valid(Ref) { return true; }
+
+  static NodeKind Kind(Ref n) { return n->kind; }
+
+  static bool Bool(Ref n) { return n->b; }
+
+  static int64_t Int(Ref n) { return n->i; }
+
+  static double Float(Ref n) { return n->f; }
+
+  static std::string_view Str(Ref n) { return n->str(); }
+
+  static uint32_t Len(Ref n) { return n->len; }
+
+  template <typename F>
+  static void Items(Ref n, F&& f) {
+    for (uint32_t k = 0; k < n->len; ++k)
+      f(k, &n->items[k]);
+  }
+
+  template <typename F>
+  static void Members(Ref n, F&& f) {
+    for (uint32_t m = 0; m < n->len; ++m)
+      f(n->members[m].name(), &n->members[m].value);
+  }
+};
+
+// ... or simdjson's DOM of a JSON document, read in place (replay's path: no facts tree is
+// built, and the members no rule reads are passed over).
+struct JsonView {
+  using Ref = simdjson::dom::element;
+  using Type = simdjson::dom::element_type;
+
+  // An integer beyond int64 is refused by the strict loader: not bound here.
+  static bool Valid(Ref n) { return n.type() != Type::UINT64; }
+
+  static NodeKind Kind(Ref n) {
+    switch (n.type()) {
+      case Type::NULL_VALUE: return NodeKind::kNull;
+      case Type::BOOL: return NodeKind::kBool;
+      case Type::INT64:
+      case Type::UINT64: return NodeKind::kInt;
+      case Type::DOUBLE: return NodeKind::kFloat;
+      case Type::STRING: return NodeKind::kString;
+      case Type::ARRAY: return NodeKind::kArray;
+      case Type::OBJECT: return NodeKind::kObject;
     }
-    case NodeKind::kInt: return fmt::format("int {}", node.i);
-    case NodeKind::kFloat: return fmt::format("float {}", node.f);
-    case NodeKind::kBool: return node.b ? "bool true" : "bool false";
+    return NodeKind::kNull;
+  }
+
+  static bool Bool(Ref n) { return n.get_bool().value_unsafe(); }
+
+  static int64_t Int(Ref n) { return n.get_int64().value_unsafe(); }
+
+  static double Float(Ref n) { return n.get_double().value_unsafe(); }
+
+  static std::string_view Str(Ref n) { return n.get_string().value_unsafe(); }
+
+  static uint32_t Len(Ref n) {
+    const simdjson::dom::array array = n.get_array().value_unsafe();
+    return static_cast<uint32_t>(array.size());
+  }
+
+  template <typename F>
+  static void Items(Ref n, F&& f) {
+    const simdjson::dom::array array = n.get_array().value_unsafe();
+    uint32_t k = 0;
+    for (simdjson::dom::element item : array)
+      f(k++, item);
+  }
+
+  template <typename F>
+  static void Members(Ref n, F&& f) {
+    const simdjson::dom::object object = n.get_object().value_unsafe();
+    for (simdjson::dom::key_value_pair field : object)
+      f(field.key, field.value);
+  }
+};
+
+template <typename View>
+std::string Describe(typename View::Ref node) {
+  switch (View::Kind(node)) {
+    case NodeKind::kString: {
+      const std::string_view text = View::Str(node);
+      return fmt::format("string \"{}{}", text.substr(0, 40), (text.size() > 40 ? "...\"" : "\""));
+    }
+    case NodeKind::kInt: return fmt::format("int {}", View::Int(node));
+    case NodeKind::kFloat: return fmt::format("float {}", View::Float(node));
+    case NodeKind::kBool: return View::Bool(node) ? "bool true" : "bool false";
     case NodeKind::kNull: return "null";
     case NodeKind::kArray: return "a list";
     case NodeKind::kObject: return "a mapping";
@@ -57,163 +143,239 @@ std::string Describe(const Node& node) {
   return "?";
 }
 
+// The field of `type` named `key`, trying `hint` first (documents usually list keys in one
+// order); -1 when the schema does not declare it.
+int FieldOf(const Type* type, std::string_view key, size_t hint) {
+  const auto& fields = type->fields;
+  if (hint < fields.size() && fields[hint].name == key)
+    return static_cast<int>(hint);
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (fields[k].name == key)
+      return static_cast<int>(k);
+  }
+  return -1;
+}
+
+// What a slot no rule reads holds: an error, so that a read the read set missed (a bug)
+// fails its rule closed instead of reading a default.
+const ErrorInfo kUnbound{
+    "", "relgate did not bind this fact: the policy's read set missed it (please report it)"};
+
+// The read path of field `k` below `reads`; `whole` when all of it is read.
+struct FieldReads {
+  bool read;
+  const compile::ReadPath* below;  // nullptr: read whole
+};
+
+FieldReads ReadsOfField(const compile::ReadPath* reads, size_t k) {
+  if (reads == nullptr || reads->whole)
+    return {true, nullptr};
+  const compile::ReadPath* field = reads->FieldRead(k);
+  if (field == nullptr)
+    return {false, nullptr};
+  return {true, field->whole ? nullptr : field};
+}
+
+const compile::ReadPath* ReadsOfElement(const compile::ReadPath* reads) {
+  if (reads == nullptr || reads->whole || reads->element == nullptr || reads->element->whole)
+    return nullptr;
+  return reads->element.get();
+}
+
 }  // namespace
 
+// Binds one document view into `out`. `reads` (nullptr: everything) limits what is bound;
+// `track_unread` notes the keys the schema does not declare. A JSON document with a read
+// key twice or an integer beyond int64 on a read path is `rejected()`: the strict loader
+// refuses such documents, and the caller falls back to it for its message.
+template <typename View>
 class Binder {
  public:
-  explicit Binder(BoundFacts& out) : out_(out) {}
+  using Ref = typename View::Ref;
+
+  Binder(BoundFacts& out, bool track_unread) : out_(out), track_unread_(track_unread) {}
+
+  bool rejected() const { return rejected_; }
 
   Value Error(const PathLink& path, std::string message) {
     out_.errors_.push_back({path.ToString(), std::move(message)});
     return Value::Error(&out_.errors_.back());
   }
 
-  Value Mismatch(const PathLink& path, const Type* type, const Node& node) {
+  Value Mismatch(const PathLink& path, const Type* type, Ref node) {
     std::string message =
-        fmt::format("expected {}, found {}", check::TypeName(type), Describe(node));
-    if (node.kind == NodeKind::kFloat && type->kind == TypeKind::kString) {
+        fmt::format("expected {}, found {}", check::TypeName(type), Describe<View>(node));
+    if (View::Kind(node) == NodeKind::kFloat && type->kind == TypeKind::kString) {
       message += " (quote it in YAML: versions like 1.10 read as numbers)";
     }
     return Error(path, message);
   }
 
-  Value BindRecord(const Node& node, const Type* type, const PathLink& path) {
+  // `path` is nullptr for the root mapping of a document.
+  Value BindRecord(Ref node, const Type* type, const PathLink* path,
+                   const compile::ReadPath* reads) {
     const size_t n = type->fields.size();
     Value* slots = out_.arena_.AllocValues(n);
-    size_t matched = 0;
-    uint32_t hint = 0;  // documents usually list keys in one order: try the next one first
-    for (size_t k = 0; k < n; ++k) {
-      const std::string& name = type->fields[k].name;
-      const Node* member = nullptr;
-      if (hint < node.len && node.members[hint].name() == name) {
-        member = &node.members[hint].value;
-        ++hint;
-      } else {
-        for (uint32_t m = 0; m < node.len; ++m) {
-          if (node.members[m].name() == name) {
-            member = &node.members[m].value;
-            hint = m + 1;
-            break;
-          }
-        }
+    // Which fields were seen: a stack of flags, nested records above this one's (indices,
+    // not references: a nested record grows the stack).
+    const size_t base = found_.size();
+    found_.resize(base + n, 0);
+    size_t hint = 0;
+    View::Members(node, [&](std::string_view key, Ref value) {
+      if (rejected_)
+        return;
+      const int k = FieldOf(type, key, hint);
+      if (k < 0) {
+        if (track_unread_)
+          Unread(path, key, type);
+        return;
       }
-      const PathLink child{&path, name, 0};
-      matched += member != nullptr;
-      slots[k] = BindValue(member, type->fields[k].type, child);
-    }
-    if (matched < node.len) {  // rare: only then look for the keys no field took
-      for (uint32_t m = 0; m < node.len; ++m) {
-        if (type->FieldIndex(std::string(node.members[m].name())) < 0)
-          Unread(&path, node.members[m].name(), type);
+      hint = static_cast<size_t>(k) + 1;
+      if (found_[base + k]) {
+        rejected_ = true;  // a key twice: only a JSON document read in place can have it
+        return;
       }
+      found_[base + k] = 1;
+      const FieldReads field = ReadsOfField(reads, k);
+      if (!field.read) {
+        slots[k] = Value::Error(&kUnbound);
+        return;
+      }
+      const PathLink child{path, type->fields[k].name, 0};
+      slots[k] = BindValue(&value, type->fields[k].type, child, field.below);
+    });
+    for (size_t k = 0; k < n && !rejected_; ++k) {
+      if (found_[base + k])
+        continue;
+      const FieldReads field = ReadsOfField(reads, k);
+      const PathLink child{path, type->fields[k].name, 0};
+      slots[k] = field.read ? BindValue(nullptr, type->fields[k].type, child, field.below)
+                            : Value::Error(&kUnbound);
     }
+    found_.resize(base);
     return Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
   }
 
-  Value BindValue(const Node* node, const Type* type, const PathLink& path) {
+  Value BindValue(const Ref* present, const Type* type, const PathLink& path,
+                  const compile::ReadPath* reads) {
     if (type->kind == TypeKind::kOptional) {
-      if (node == nullptr || node->kind == NodeKind::kNull)
+      if (present == nullptr || View::Kind(*present) == NodeKind::kNull)
         return Value::Null();
-      return BindValue(node, type->element, path);
+      return BindValue(present, type->element, path, reads);
     }
-    if (node == nullptr)
+    if (present == nullptr)
       return Error(path, fmt::format("missing fact (expected {})", check::TypeName(type)));
-    if (node->kind == NodeKind::kNull) {
+    const Ref node = *present;
+    if (!View::Valid(node)) {
+      rejected_ = true;
+      return Value::Null();
+    }
+    const NodeKind kind = View::Kind(node);
+    if (kind == NodeKind::kNull) {
       return Error(path, fmt::format("is null, but {} is not optional (declare it `{}?`)",
                                      check::TypeName(type), check::TypeName(type)));
     }
     switch (type->kind) {
       case TypeKind::kBool:
-        if (node->kind != NodeKind::kBool)
-          return Mismatch(path, type, *node);
-        return Value::Bool(node->b);
+        if (kind != NodeKind::kBool)
+          return Mismatch(path, type, node);
+        return Value::Bool(View::Bool(node));
       case TypeKind::kInt:
-        if (node->kind != NodeKind::kInt)
-          return Mismatch(path, type, *node);
-        return Value::Int(node->i);
+        if (kind != NodeKind::kInt)
+          return Mismatch(path, type, node);
+        return Value::Int(View::Int(node));
       case TypeKind::kFloat:
-        if (node->kind == NodeKind::kInt)
-          return Value::Float(static_cast<double>(node->i));
-        if (node->kind != NodeKind::kFloat)
-          return Mismatch(path, type, *node);
-        return Value::Float(node->f);
+        if (kind == NodeKind::kInt)
+          return Value::Float(static_cast<double>(View::Int(node)));
+        if (kind != NodeKind::kFloat)
+          return Mismatch(path, type, node);
+        return Value::Float(View::Float(node));
       case TypeKind::kString:
-        if (node->kind != NodeKind::kString)
-          return Mismatch(path, type, *node);
-        return Value::String(node->str());
+        if (kind != NodeKind::kString)
+          return Mismatch(path, type, node);
+        return Value::String(View::Str(node));
       case TypeKind::kTime: {
-        if (node->kind != NodeKind::kString)
-          return Mismatch(path, type, *node);
-        auto t = ParseRfc3339(node->str());
+        if (kind != NodeKind::kString)
+          return Mismatch(path, type, node);
+        auto t = ParseRfc3339(View::Str(node));
         if (!t) {
-          const std::string problem = TimeProblem(node->str());
-          return Error(path,
-                       problem.empty()
-                           ? fmt::format("expected an RFC 3339 time, found {}", Describe(*node))
-                           : fmt::format("the time {} {}", Describe(*node), problem));
+          const std::string problem = TimeProblem(View::Str(node));
+          return Error(
+              path, problem.empty()
+                        ? fmt::format("expected an RFC 3339 time, found {}", Describe<View>(node))
+                        : fmt::format("the time {} {}", Describe<View>(node), problem));
         }
         return Value::Time(*t);
       }
       case TypeKind::kDuration: {
-        if (node->kind != NodeKind::kString)
-          return Mismatch(path, type, *node);
-        auto d = ParseDuration(node->str());
+        if (kind != NodeKind::kString)
+          return Mismatch(path, type, node);
+        auto d = ParseDuration(View::Str(node));
         if (!d)
-          return Error(
-              path, fmt::format("expected a duration like 24h or 90m, found {}", Describe(*node)));
+          return Error(path, fmt::format("expected a duration like 24h or 90m, found {}",
+                                         Describe<View>(node)));
         return Value::Duration(*d);
       }
       case TypeKind::kVersion:
-        if (node->kind != NodeKind::kString)
-          return Mismatch(path, type, *node);
-        if (!IsSemver(node->str())) {
-          return Error(path, fmt::format("expected a semantic version, found {}", Describe(*node)));
+        if (kind != NodeKind::kString)
+          return Mismatch(path, type, node);
+        if (!IsSemver(View::Str(node))) {
+          return Error(path,
+                       fmt::format("expected a semantic version, found {}", Describe<View>(node)));
         }
-        return Value::Version(node->str());
+        return Value::Version(View::Str(node));
       case TypeKind::kList: {
-        if (node->kind != NodeKind::kArray)
-          return Mismatch(path, type, *node);
-        Value* items = out_.arena_.AllocValues(node->len);
-        for (uint32_t k = 0; k < node->len; ++k) {
+        if (kind != NodeKind::kArray)
+          return Mismatch(path, type, node);
+        const uint32_t len = View::Len(node);
+        Value* items = out_.arena_.AllocValues(len);
+        const compile::ReadPath* element = ReadsOfElement(reads);
+        View::Items(node, [&](uint32_t k, Ref item) {
           const PathLink child{&path, {}, k};
-          items[k] = BindValue(&node->items[k], type->element, child);
-        }
-        return Value::Sequence(ValueKind::kList, items, node->len);
+          items[k] = BindValue(&item, type->element, child, element);
+        });
+        return Value::Sequence(ValueKind::kList, items, len);
       }
       case TypeKind::kMap: {
-        if (node->kind != NodeKind::kObject)
-          return Mismatch(path, type, *node);
-        std::vector<uint32_t> order(node->len);
-        for (uint32_t k = 0; k < node->len; ++k)
-          order[k] = k;
-        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-          return node->members[a].name() < node->members[b].name();
+        if (kind != NodeKind::kObject)
+          return Mismatch(path, type, node);
+        std::vector<std::pair<std::string_view, Ref>> members;
+        View::Members(node, [&](std::string_view key, Ref value) {
+          members.push_back({key, value});
         });
-        Value* pairs = out_.arena_.AllocValues(size_t{node->len} * 2);
-        for (uint32_t k = 0; k < node->len; ++k) {
-          const facts::Member& m = node->members[order[k]];
-          const PathLink child{&path, m.name(), 0};
-          pairs[2 * k] = Value::String(m.name());
-          pairs[2 * k + 1] = BindValue(&m.value, type->element, child);
+        std::stable_sort(members.begin(), members.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        const uint32_t len = static_cast<uint32_t>(members.size());
+        Value* pairs = out_.arena_.AllocValues(size_t{len} * 2);
+        const compile::ReadPath* element = ReadsOfElement(reads);
+        for (uint32_t k = 0; k < len; ++k) {
+          if (k > 0 && members[k].first == members[k - 1].first)
+            rejected_ = true;  // a key twice (JSON read in place)
+          const PathLink child{&path, members[k].first, 0};
+          pairs[2 * k] = Value::String(members[k].first);
+          pairs[2 * k + 1] = BindValue(&members[k].second, type->element, child, element);
         }
-        return Value::Sequence(ValueKind::kMap, pairs, node->len);
+        return Value::Sequence(ValueKind::kMap, pairs, len);
       }
       case TypeKind::kRecord:
-        if (node->kind != NodeKind::kObject)
-          return Mismatch(path, type, *node);
-        return BindRecord(*node, type, path);
+        if (kind != NodeKind::kObject)
+          return Mismatch(path, type, node);
+        return BindRecord(node, type, &path, reads);
       default:
         return Error(path, fmt::format("type {} cannot come from facts", check::TypeName(type)));
     }
   }
 
-  void BindRoot(const compile::Program& program, const facts::FactSet& facts) {
+  // Every fact of the schema from the set (facts spread over several documents).
+  void BindSet(const compile::Program& program, const facts::FactSet& facts) {
     const Type* schema = program.schema();
     Value* slots = out_.arena_.AllocValues(std::max<size_t>(schema->fields.size(), 1));
     for (size_t k = 0; k < schema->fields.size(); ++k) {
       const std::string& name = schema->fields[k].name;
       const PathLink path{nullptr, name, 0};
-      slots[k] = BindValue(facts.Find(name), schema->fields[k].type, path);
+      const Node* fact = facts.Find(name);
+      slots[k] =
+          BindValue(fact != nullptr ? &fact : nullptr, schema->fields[k].type, path, nullptr);
     }
     out_.root_ = slots;
     for (const auto& document : facts.documents()) {
@@ -225,6 +387,12 @@ class Binder {
     }
     for (auto& [pattern, unread] : unread_)
       out_.unread_.push_back({pattern, unread.first, unread.second});
+  }
+
+  // The facts of one document's root mapping, the read set only.
+  void BindRoot(const compile::Program& program, Ref root, const compile::ReadPath& reads) {
+    const Value record = BindRecord(root, program.schema(), nullptr, &reads);
+    out_.root_ = record.items;
   }
 
  private:
@@ -241,7 +409,10 @@ class Binder {
 
   std::map<std::string, std::pair<const Type*, std::string_view>> unread_;  // by pattern
   std::set<std::pair<const Type*, std::string_view>> seen_;
+  std::vector<uint8_t> found_;
   BoundFacts& out_;
+  bool track_unread_;
+  bool rejected_ = false;
 };
 
 std::vector<ErrorInfo> BoundFacts::unread_keys() const {
@@ -261,13 +432,64 @@ std::vector<ErrorInfo> BoundFacts::unread_keys() const {
 
 void BindInto(const compile::Program& program, const facts::FactSet& facts, BoundFacts& out) {
   out.Reset();
-  Binder(out).BindRoot(program, facts);
+  Binder<TreeView>(out, /*track_unread=*/true).BindSet(program, facts);
 }
 
 std::unique_ptr<BoundFacts> Bind(const compile::Program& program, const facts::FactSet& facts) {
   auto out = std::make_unique<BoundFacts>();
-  Binder(*out).BindRoot(program, facts);
+  BindInto(program, facts, *out);
   return out;
+}
+
+struct JsonFacts::Parser {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  bool parsed = false;
+};
+
+JsonFacts::JsonFacts() : parser_(std::make_unique<Parser>()) {
+  if (parser_->parser.allocate(1 << 16, limits::kMaxFactsDepth) != simdjson::SUCCESS)
+    throw std::bad_alloc();
+}
+
+JsonFacts::~JsonFacts() = default;
+
+bool JsonFacts::Parse(std::string_view text) {
+  parser_->parsed = false;
+  // The strict loader's checks that the parser does not make: no byte order mark, and at
+  // most 1 MiB, under which no document can pass the facts' value limit (each value takes
+  // two bytes or more).
+  if (text.size() > (size_t{1} << 20) || text.substr(0, 3) == "\xEF\xBB\xBF")
+    return false;
+  if (parser_->parser.parse(text.data(), text.size()).get(parser_->root) != simdjson::SUCCESS ||
+      parser_->root.type() != simdjson::dom::element_type::OBJECT)
+    return false;
+  parser_->parsed = true;
+  return true;
+}
+
+std::string JsonFacts::StringAt(std::string_view object, std::string_view field) const {
+  if (!parser_->parsed)
+    return "";
+  simdjson::dom::element value;
+  if (parser_->root[object][field].get(value) != simdjson::SUCCESS ||
+      value.type() != simdjson::dom::element_type::STRING)
+    return "";
+  return std::string(value.get_string().value_unsafe());
+}
+
+JsonFacts::Binding JsonFacts::Bind(const compile::Program& program, const compile::ReadPath& reads,
+                                   BoundFacts& out) const {
+  out.Reset();
+  if (!parser_->parsed)
+    return Binding::kDeclined;
+  Binder<JsonView> binder(out, /*track_unread=*/false);
+  binder.BindRoot(program, parser_->root, reads);
+  if (binder.rejected()) {
+    out.Reset();
+    return Binding::kDeclined;
+  }
+  return Binding::kBound;
 }
 
 }  // namespace relgate::eval

@@ -46,6 +46,7 @@ class BoundFacts {
   }
 
  private:
+  template <typename View>
   friend class Binder;
   Arena arena_;
   std::deque<ErrorInfo> errors_;
@@ -60,9 +61,43 @@ class BoundFacts {
   const Value* root_ = nullptr;
 };
 
+template <typename View>
+class Binder;
+
 [[nodiscard]] std::unique_ptr<BoundFacts> Bind(const compile::Program& program,
                                                const facts::FactSet& facts);
 // The same into `out`, reusing its memory: what a thread deciding many releases calls.
 void BindInto(const compile::Program& program, const facts::FactSet& facts, BoundFacts& out);
+
+// Replay's path: one JSON document (a release as a JSON Lines line or a `.json` file) read
+// with simdjson's DOM and bound in place, only a read set (a program's, or the union of the
+// read sets of the programs that decide on it), with no facts tree and no unread-key
+// bookkeeping. One per thread; what it binds points into its parser, so bound facts are
+// valid until its next Parse.
+//
+// Parse or Bind declines (false / kDeclined) when the strict path must read the document:
+// it is not JSON simdjson accepts, its top level is not a mapping, it starts with a byte
+// order mark or is over 1 MiB, or a read path holds a key twice or an integer beyond int64
+// (the strict loader refuses those documents, with a message this path does not build).
+// What no rule reads is not checked beyond simdjson's validation (UTF-8, nesting, numbers).
+class JsonFacts {
+ public:
+  JsonFacts();
+  ~JsonFacts();
+  JsonFacts(const JsonFacts&) = delete;
+  JsonFacts& operator=(const JsonFacts&) = delete;
+
+  [[nodiscard]] bool Parse(std::string_view text);
+  // The string at `object.field` of the parsed document ("" when absent or not a string).
+  [[nodiscard]] std::string StringAt(std::string_view object, std::string_view field) const;
+
+  enum class Binding { kBound, kDeclined };
+  [[nodiscard]] Binding Bind(const compile::Program& program, const compile::ReadPath& reads,
+                             BoundFacts& out) const;
+
+ private:
+  struct Parser;
+  std::unique_ptr<Parser> parser_;
+};
 
 }  // namespace relgate::eval

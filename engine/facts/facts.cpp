@@ -45,21 +45,22 @@ std::string LoadError::ToString() const {
   return out;
 }
 
+Format DetectFormat(const std::string& name, std::string_view text) {
+  const std::string ext = std::filesystem::path(name).extension().string();
+  if (ext == ".json")
+    return Format::kJson;
+  if (ext == ".yaml" || ext == ".yml")
+    return Format::kYaml;
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (text[first] == '{' || text[first] == '[')
+             ? Format::kJson
+             : Format::kYaml;
+}
+
 std::unique_ptr<Document> ParseDocument(std::string_view text, const std::string& name,
                                         Format format, LoadError& error, Digest digest) {
-  if (format == Format::kAuto) {
-    const std::string ext = std::filesystem::path(name).extension().string();
-    if (ext == ".json") {
-      format = Format::kJson;
-    } else if (ext == ".yaml" || ext == ".yml") {
-      format = Format::kYaml;
-    } else {
-      const size_t first = text.find_first_not_of(" \t\r\n");
-      format = first != std::string_view::npos && (text[first] == '{' || text[first] == '[')
-                   ? Format::kJson
-                   : Format::kYaml;
-    }
-  }
+  if (format == Format::kAuto)
+    format = DetectFormat(name, text);
   return format == Format::kJson ? ParseJson(text, name, error, digest)
                                  : ParseYaml(text, name, error, digest);
 }

@@ -134,7 +134,10 @@ enum class Digest { kCompute, kSkip };
 [[nodiscard]] std::unique_ptr<Document> ParseYaml(std::string_view text, const std::string& name,
                                                   LoadError& error,
                                                   Digest digest = Digest::kCompute);
-// Picks the parser by extension (.json, .yaml, .yml), else by the first character.
+// The format kAuto picks: by extension (.json, .yaml, .yml), else JSON when the first
+// character that is not white space opens an object or an array.
+[[nodiscard]] Format DetectFormat(const std::string& name, std::string_view text);
+// Picks the parser as DetectFormat says (or as `format` says when not kAuto).
 [[nodiscard]] std::unique_ptr<Document> ParseDocument(std::string_view text,
                                                       const std::string& name, Format format,
                                                       LoadError& error,

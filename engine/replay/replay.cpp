@@ -11,6 +11,7 @@
 #include "engine/base/bounded_read.h"
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
+#include "engine/import/importer.h"
 #include "engine/relgate.h"
 
 namespace relgate::replay {
@@ -138,9 +139,12 @@ class Worker {
         candidate_(candidate),
         recorded_(options.recorded_baseline),
         filter_(options.filter) {
+    reads_.Merge(candidate.reads());
     if (baseline != nullptr) {
       baseline_.emplace(*baseline);
       same_schema_ = check::SameType(candidate.schema(), baseline->schema());
+      if (same_schema_)
+        reads_.Merge(baseline->reads());  // bound once, read by both
     }
   }
 
@@ -151,6 +155,8 @@ class Worker {
       result.error = release.error;
       return;
     }
+    if (RunInPlace(release, result))
+      return;
     facts::FactSet set;
     if (!Load(release, set, result.error))
       return;
@@ -193,6 +199,76 @@ class Worker {
   }
 
  private:
+  // The common case, decided without a facts tree: a release that is one JSON document,
+  // bound in place on the policies' read set (eval::JsonFacts). False when the release
+  // needs the strict path below: several documents, an imported kind, YAML, a document the
+  // in-place reader declines, a release it cannot name or time, or a release whose fate
+  // changed (the report shows its findings, which need the whole facts). The strict path
+  // then decides it from the start, as `eval` would.
+  bool RunInPlace(const Release& release, ReleaseResult& result) {
+    const std::string* bytes = nullptr;
+    const std::string* name = nullptr;
+    if (release.facts.size() == 1 && release.files.empty()) {
+      bytes = &release.facts.front().bytes;
+      name = &release.facts.front().name;
+    } else if (release.facts.empty() && release.files.size() == 1) {
+      name = &release.files.front();
+      if (!ReadBounded(*name, {limits::kMaxFactsBytes, false}, file_).empty())
+        return false;
+      bytes = &file_;
+    } else {
+      return false;
+    }
+    const import::Kind* kind = nullptr;
+    std::string imported;
+    if (import::SplitKindPath(*name, kind, imported) ||
+        facts::DetectFormat(*name, *bytes) != facts::Format::kJson || !json_.Parse(*bytes))
+      return false;
+    eval::EvalOptions options;
+    options.now = release.time;
+    std::string id = release.id;
+    int64_t time = release.release_time;
+    if (release.time == 0) {
+      if (std::string named = json_.StringAt("release", "id"); !named.empty())
+        id = std::move(named);
+      const auto t = ParseRfc3339(json_.StringAt("release", "built_at"));
+      if (!t)
+        return false;
+      options.now = time = *t;
+      if (*t < filter_.since || *t >= filter_.until ||
+          (!filter_.repo.empty() && json_.StringAt("release", "repo") != filter_.repo)) {
+        result.id = id;
+        result.time = time;
+        result.skipped = true;
+        return true;
+      }
+    }
+    const eval::Outcome* candidate = candidate_.EvaluateJson(json_, reads_, options);
+    if (candidate == nullptr)
+      return false;
+    Outcome now = FromRaw(candidate_program_, *candidate);
+    Outcome before;
+    if (baseline_) {
+      const eval::Outcome* b =
+          same_schema_ ? &baseline_->EvaluateBoundBy(candidate_, options)
+                       : baseline_->EvaluateJson(json_, baseline_program_->reads(), options);
+      if (b == nullptr)
+        return false;
+      before = FromRaw(*baseline_program_, *b);
+    } else if (recorded_) {
+      before = FromRecorded(release.recorded_verdict, release.recorded_decision);
+    } else {
+      before.verdict = "open";
+    }
+    if (Blocked(now) != Blocked(before) || (!Blocked(now) && !now.rollout_rules.empty()))
+      return false;  // the report shows its findings: decided again the strict way
+    result.id = std::move(id);
+    result.time = time;
+    result.candidate = std::move(now);
+    result.baseline = std::move(before);
+    return true;
+  }
+
   // The release's facts, merged into `set`; false with `error` (the release is already
   // named: say what and where in it).
   static bool Load(const Release& release, facts::FactSet& set, std::string& error) {
@@ -237,6 +313,9 @@ class Worker {
   bool same_schema_ = false;  // bind each release once, for both
   bool recorded_;
   const history::ListFilter& filter_;
+  compile::ReadPath reads_;  // what the candidate (and a baseline bound with it) read
+  eval::JsonFacts json_;     // this worker's in-place reader
+  std::string file_;         // a facts file's bytes, reused
 };
 
 void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
