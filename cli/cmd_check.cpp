@@ -11,6 +11,7 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> paths;
   std::string stdlib;
+  bool reads = false;
 };
 
 }  // namespace
@@ -24,6 +25,9 @@ Command SetupCheck(CLI::App& app) {
       ->required();
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
+  cmd->add_flag("--reads", args->reads,
+                "Also print the facts the policy can read (its read set), one path a line: "
+                "the evidence a release must carry");
   return [args]() {
     SourceMap sources;
     DiagnosticSink sink;
@@ -41,6 +45,10 @@ Command SetupCheck(CLI::App& app) {
     if (warnings > 0)
       Out(", {} warning{}", warnings, (warnings == 1 ? "" : "s"));
     Out("\n");
+    if (args->reads) {
+      for (const std::string& path : program->reads().Describe(program->schema()))
+        Out("reads {}\n", path);
+    }
     return 0;
   };
 }

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "engine/facts/json_lines.h"
+#include "tests/cli_util.h"
 #include "tests/test_util.h"
 
 namespace relgate {
@@ -56,6 +57,20 @@ TEST_CASE("the read set follows fields, items, loop variables, lets and messages
   CHECK(ReadsOf(std::string(kSchema) +
                 "deny r \"m\": release.built_at - release.committed_at <= 24h\n") ==
         "release.built_at, release.committed_at");
+}
+
+TEST_CASE("relgate check --reads prints the evidence a policy needs") {
+  const testing::RunResult r = testing::RunRelgate("check bench/baseline_only.gate --reads");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "ok: 8 rules, 2 source files\n"
+        "reads approvals[].team\nreads approvals[].user\nreads artifact.digest\n"
+        "reads artifact.files[]\nreads builder.ephemeral\nreads builder.hosted\n"
+        "reads builder.id\nreads dependencies[].has_install_script\n"
+        "reads dependencies[].integrity\nreads dependencies[].name\n"
+        "reads dependencies[].pinned\nreads dependencies[].version\n"
+        "reads provenance.subject_digest\nreads release.author\nreads release.built_at\n"
+        "reads release.committed_at\n");
 }
 
 // One line of an outcome per finding and error: what must not differ between the paths.

@@ -87,7 +87,9 @@ class JsonFacts {
   JsonFacts(const JsonFacts&) = delete;
   JsonFacts& operator=(const JsonFacts&) = delete;
 
-  [[nodiscard]] bool Parse(std::string_view text);
+  // Reads `text` in place when its capacity leaves simdjson's padding after it (a JSON
+  // Lines reader reserves it), else from a padded copy.
+  [[nodiscard]] bool Parse(const std::string& text);
   // The string at `object.field` of the parsed document ("" when absent or not a string).
   [[nodiscard]] std::string StringAt(std::string_view object, std::string_view field) const;
 
