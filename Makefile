@@ -56,6 +56,7 @@ tsan: deps
 lint:
 	RELGATE_WITH_LINT=1 scripts/install-deps.sh
 	scripts/lint.py
+	scripts/layers.py
 
 format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')

@@ -52,7 +52,7 @@ void Emit(const facts::Node& node, int indent, std::string& out, bool in_list) {
       if (node.len == 0)
         out += "[]";
       return;
-    case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
+    case facts::NodeKind::kString: out += JsonQuote(node.str()); return;
     case facts::NodeKind::kBool: out += node.b ? "true" : "false"; return;
     case facts::NodeKind::kInt: out += std::to_string(node.i); return;
     case facts::NodeKind::kFloat: out += std::to_string(node.f); return;

@@ -8,7 +8,7 @@
 #include "cli/output.h"
 #include "cli/record.h"
 #include "engine/attest/dsse.h"
-#include "engine/attest/statement.h"
+#include "engine/report/vsa_statement.h"
 #include "engine/base/atomic_file.h"
 #include "engine/import/facts_json.h"
 #include "engine/relgate.h"
@@ -295,7 +295,7 @@ Command SetupEval(CLI::App& app) {
     }
     // The verification summary, whatever the verdict (a FAILED one is evidence too).
     if (!args->attest.empty()) {
-      std::string statement = attest::VsaStatement(decision, subjects, {args->verifier_id, ""});
+      std::string statement = report::VsaStatement(decision, subjects, {args->verifier_id, ""});
       if (!args->sign_key.empty()) {
         statement =
             attest::SignEnvelope(statement, attest::kInTotoPayloadType, args->sign_key, error);

@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "engine/attest/dsse.h"
-#include "engine/attest/statement.h"
+#include "engine/report/vsa_statement.h"
 #include "engine/base/bounded_read.h"
 #include "engine/base/printable.h"
 
@@ -65,9 +65,9 @@ Command SetupVerifyAttestation(CLI::App& app) {
       return Fail(verified.problem);
     if (verified.payload_type != attest::kInTotoPayloadType)
       return Fail(fmt::format("the payload type is `{}`, not in-toto's", verified.payload_type));
-    attest::StatementSummary s;
+    report::StatementSummary s;
     std::string error;
-    if (!attest::ReadStatement(verified.payload, s, error))
+    if (!report::ReadStatement(verified.payload, s, error))
       return Fail(error);
     if (!args->subject.empty()) {
       bool found = false;

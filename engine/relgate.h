@@ -1,39 +1,18 @@
-// The facade: the few calls that the command line, the benchmarks and the fuzzers need,
-// wiring the stages together (load -> check -> compile; load facts -> bind -> evaluate
-// -> explain). Stages are still usable one by one through their own headers.
+// The facade: what the command line, the benchmarks and the fuzzers need beyond the core
+// (decider.h: compile, bind, evaluate, explain): facts read from files, imported on the
+// fly, or stored in a history. Stages are still usable one by one through their own
+// headers.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "engine/base/diagnostic.h"
-#include "engine/base/limits.h"
-#include "engine/base/source.h"
-#include "engine/check/loader.h"
-#include "engine/compile/compiler.h"
-#include "engine/compile/program.h"
-#include "engine/eval/bind.h"
-#include "engine/eval/cost_check.h"
-#include "engine/eval/decision.h"
-#include "engine/eval/evaluator.h"
+#include "engine/decider.h"
 #include "engine/facts/facts.h"
 #include "engine/history/record.h"
 
 namespace relgate {
-
-// Compiles the policy in `paths` (files, or one directory of .gate files). Diagnostics
-// go to `sink` (render them with `sources`); null on any error.
-[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
-                                                              const check::Stdlib& stdlib,
-                                                              SourceMap& sources,
-                                                              DiagnosticSink& sink,
-                                                              compile::CompileOptions options = {});
-
-// The same for policy text held in memory (tests, fuzzing): imports of files are refused.
-[[nodiscard]] std::unique_ptr<compile::Program> CompilePolicyText(
-    const std::string& name, const std::string& text, const check::Stdlib& stdlib,
-    SourceMap& sources, DiagnosticSink& sink, compile::CompileOptions options = {});
 
 // Loads facts files into one set. False (with `error`) on the first bad file. With `raw`,
 // also keeps each document's bytes as given (what a history record stores).
@@ -63,64 +42,5 @@ namespace relgate {
                                                             const std::string& repo,
                                                             std::string& found,
                                                             facts::LoadError& error);
-
-// Decides releases one after another with one compiled program, reusing its working
-// memory (bound facts, evaluation scratch) from one release to the next. One Decider per
-// thread: the Program is shared read-only, and nothing in it is written while deciding.
-class Decider {
- public:
-  explicit Decider(const compile::Program& program) : program_(program) {}
-
-  Decider(const Decider&) = delete;
-  Decider& operator=(const Decider&) = delete;
-
-  // Bind, check the cost bound, evaluate, explain (see Decide below).
-  [[nodiscard]] eval::Decision Decide(const facts::FactSet& set, const eval::EvalOptions& options,
-                                      int64_t cost_limit = limits::kMaxEvaluationCost);
-
-  // The fast path for deciding many releases (replay): bind, check the cost bound,
-  // evaluate; no messages, warnings or digests. Over the cost bound the outcome is
-  // undecided with one error, as in Decide. Valid until the next call.
-  [[nodiscard]] const eval::Outcome& Evaluate(const facts::FactSet& set,
-                                              const eval::EvalOptions& options,
-                                              int64_t cost_limit = limits::kMaxEvaluationCost);
-
-  // As Evaluate, on facts bound by `other`'s last Evaluate for a program whose schema is
-  // the same as this one's (check::SameType): a replay binds each release once for both
-  // the candidate and the baseline when their schemas agree.
-  [[nodiscard]] const eval::Outcome& EvaluateBoundBy(
-      const Decider& other, const eval::EvalOptions& options,
-      int64_t cost_limit = limits::kMaxEvaluationCost);
-
-  // Replay's fast path: a parsed JSON document bound in place, only `reads` (this program's
-  // read set, or a union with another's: eval::JsonFacts), then as Evaluate. nullptr when the
-  // document must go the strict way (Evaluate on its FactSet): that path reads it as `eval`
-  // does and says what is wrong with it. Explain needs the strict path's facts.
-  [[nodiscard]] const eval::Outcome* EvaluateJson(const eval::JsonFacts& json,
-                                                  const compile::ReadPath& reads,
-                                                  const eval::EvalOptions& options,
-                                                  int64_t cost_limit = limits::kMaxEvaluationCost);
-
-  // The whole decision for the outcome Evaluate just returned, on the same facts.
-  [[nodiscard]] eval::Decision Explain(const facts::FactSet& set, const eval::EvalOptions& options);
-
- private:
-  const eval::Outcome& EvaluateOn(const eval::BoundFacts& bound, const eval::EvalOptions& options,
-                                  int64_t cost_limit);
-
-  const compile::Program& program_;
-  eval::BoundFacts bound_;
-  const eval::BoundFacts* last_bound_ = &bound_;  // what the last evaluation read
-  eval::Scratch scratch_;
-  eval::CostVerdict cost_;
-  ErrorInfo cost_error_;
-  eval::Outcome cost_outcome_;
-};
-
-// Bind, check the cost bound, evaluate, explain: the whole decision for one release.
-// Over the cost bound, no rule is evaluated and the decision is undecided.
-[[nodiscard]] eval::Decision Decide(const compile::Program& program, const facts::FactSet& set,
-                                    const eval::EvalOptions& options,
-                                    int64_t cost_limit = limits::kMaxEvaluationCost);
 
 }  // namespace relgate

@@ -11,7 +11,7 @@
 #include "engine/base/bounded_read.h"
 #include "engine/base/digest.h"
 #include "engine/facts/facts.h"
-#include "engine/report/json_writer.h"
+#include "engine/base/json_writer.h"
 
 namespace relgate::attest {
 namespace {
@@ -104,7 +104,7 @@ std::string SignEnvelope(std::string_view payload, std::string_view payload_type
     return "";
   }
   signature.resize(length);
-  report::JsonWriter w;
+  JsonWriter w;
   w.Open('{');
   w.Field("payloadType", payload_type);
   w.Field("payload", Base64Encode(payload));

@@ -13,53 +13,6 @@ using compile::CompiledRule;
 using compile::Frame;
 using compile::kNoNode;
 
-const char* VerdictName(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kOpen: return "open";
-    case Verdict::kShut: return "shut";
-    case Verdict::kUndecided: return "undecided";
-  }
-  return "undecided";
-}
-
-const char* LevelName(syntax::Level level) {
-  switch (level) {
-    case syntax::Level::kHard: return "hard";
-    case syntax::Level::kSoft: return "soft";
-    case syntax::Level::kAdvisory: return "advisory";
-  }
-  return "hard";
-}
-
-const char* StatusName(FindingStatus status) {
-  switch (status) {
-    case FindingStatus::kBlocking: return "blocking";
-    case FindingStatus::kOverridden: return "overridden";
-    case FindingStatus::kExcepted: return "excepted";
-    case FindingStatus::kAdvisory: return "advisory";
-  }
-  return "blocking";
-}
-
-const char* RuleStatusName(RuleStatus status) {
-  switch (status) {
-    case RuleStatus::kPass: return "pass";
-    case RuleStatus::kFail: return "fail";
-    case RuleStatus::kError: return "error";
-    case RuleStatus::kNotEvaluated: return "not_evaluated";
-  }
-  return "error";
-}
-
-int ExitCode(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kOpen: return 0;
-    case Verdict::kShut: return 1;
-    case Verdict::kUndecided: return 2;
-  }
-  return 2;
-}
-
 std::string ValidateOverrides(const compile::Program& program,
                               const std::vector<OverrideRequest>& overrides) {
   for (const OverrideRequest& o : overrides) {

@@ -4,8 +4,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/facts/json_lines.h"
-#include "engine/report/json_writer.h"
-#include "engine/report/report.h"
+#include "engine/base/json_writer.h"
 
 namespace relgate::history {
 namespace {
@@ -72,7 +71,7 @@ bool FromJson(const Node& root, Record& r, std::string& error) {
 }  // namespace
 
 std::string ToJsonLine(const Record& r) {
-  report::JsonWriter w;
+  JsonWriter w;
   w.Open('{');
   w.Field("schema", "relgate.history/v1");
   w.Int("seq", r.seq);

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/report/report.h"
+#include "engine/base/json_writer.h"
 
 namespace relgate::import {
 namespace {
@@ -24,7 +24,7 @@ void Write(std::string& out, const facts::Node& node, int depth) {
         out += ".0";
       return;
     }
-    case facts::NodeKind::kString: out += report::JsonQuote(node.str()); return;
+    case facts::NodeKind::kString: out += JsonQuote(node.str()); return;
     case facts::NodeKind::kArray:
       if (node.len == 0) {
         out += "[]";
@@ -45,7 +45,7 @@ void Write(std::string& out, const facts::Node& node, int depth) {
       }
       out += "{\n";
       for (uint32_t k = 0; k < node.len; ++k) {
-        out += fmt::format("{}  {}: ", indent, report::JsonQuote(node.members[k].name()));
+        out += fmt::format("{}  {}: ", indent, JsonQuote(node.members[k].name()));
         Write(out, node.members[k].value, depth + 1);
         out += k + 1 < node.len ? ",\n" : "\n";
       }

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "engine/attest/statement.h"
+#include "engine/attest/subject.h"
 #include "engine/base/base64.h"
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"

@@ -13,6 +13,7 @@
 #include "engine/base/time.h"
 #include "engine/import/importer.h"
 #include "engine/relgate.h"
+#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::policytest {
@@ -37,7 +38,7 @@ std::string ToJson(const YAML::Node& node) {
         if (std::regex_match(s, number))
           return s[0] == '+' ? s.substr(1) : s;
       }
-      return report::JsonQuote(s);
+      return JsonQuote(s);
     }
     case YAML::NodeType::Sequence: {
       std::string out = "[";
@@ -50,7 +51,7 @@ std::string ToJson(const YAML::Node& node) {
       std::string out = "{";
       bool first = true;
       for (const auto& kv : node) {
-        out += fmt::format("{}{}:{}", (first ? "" : ","), report::JsonQuote(kv.first.Scalar()),
+        out += fmt::format("{}{}:{}", (first ? "" : ","), JsonQuote(kv.first.Scalar()),
                            ToJson(kv.second));
         first = false;
       }

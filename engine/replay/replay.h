@@ -23,7 +23,7 @@
 
 #include "engine/compile/program.h"
 #include "engine/history/record.h"
-#include "engine/history/sqlite_history.h"
+#include "engine/history/store.h"
 
 namespace relgate::replay {
 

@@ -4,7 +4,7 @@
 
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
-#include "engine/report/json_writer.h"
+#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::replay {
@@ -20,7 +20,7 @@ std::string Join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-void JsonList(report::JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+void JsonList(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
   w.Key(key);
   w.Open('[');
   for (const std::string& item : items)
@@ -49,7 +49,7 @@ void TextChanges(std::string& out, const char* title, const std::vector<Change>&
   }
 }
 
-void JsonChanges(report::JsonWriter& w, std::string_view key, const std::vector<Change>& changes) {
+void JsonChanges(JsonWriter& w, std::string_view key, const std::vector<Change>& changes) {
   w.Key(key);
   w.Open('[');
   for (const Change& c : changes) {
@@ -65,7 +65,7 @@ void JsonChanges(report::JsonWriter& w, std::string_view key, const std::vector<
 }
 
 // `key: {"candidate": N, "baseline": M}`, the shape of every count the two policies share.
-void JsonCounts(report::JsonWriter& w, std::string_view key, int64_t candidate, int64_t baseline) {
+void JsonCounts(JsonWriter& w, std::string_view key, int64_t candidate, int64_t baseline) {
   w.Key(key);
   w.Open('{');
   w.Int("candidate", candidate);
@@ -73,7 +73,7 @@ void JsonCounts(report::JsonWriter& w, std::string_view key, int64_t candidate, 
   w.Close('}');
 }
 
-void JsonRules(report::JsonWriter& w, std::string_view key,
+void JsonRules(JsonWriter& w, std::string_view key,
                const std::map<std::string, RuleCounts>& rules) {
   w.Key(key);
   w.Open('{');
@@ -263,7 +263,7 @@ std::string RenderMarkdown(const Summary& s) {
 }
 
 std::string RenderJson(const Summary& s) {
-  report::JsonWriter w;
+  JsonWriter w;
   w.Open('{');
   w.Field("schema", "relgate.replay/v1");
   w.Int("exit_code", ExitCode(s));

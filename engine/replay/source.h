@@ -12,7 +12,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/history/sqlite_history.h"
+#include "engine/history/store.h"
 #include "engine/replay/replay.h"
 
 namespace relgate::replay {

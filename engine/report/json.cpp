@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/time.h"
-#include "engine/report/json_writer.h"
+#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::report {
@@ -23,27 +23,6 @@ void WriteException(JsonWriter& w, std::string_view key, const eval::AppliedExce
 }
 
 }  // namespace
-
-std::string JsonQuote(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
 
 std::string RenderJson(const eval::Decision& d) {
   JsonWriter w;

@@ -21,7 +21,4 @@ struct TextOptions {
 // carry (line breaks included: they are shown, not obeyed), then & < > " ' as entities.
 [[nodiscard]] std::string XmlEscape(const std::string& text);
 
-// JSON string literal for `text` (quotes included), escaping per RFC 8259.
-[[nodiscard]] std::string JsonQuote(std::string_view text);
-
 }  // namespace relgate::report

@@ -12,7 +12,7 @@
 
 #include "engine/base/relative_uri.h"
 #include "engine/base/version.h"
-#include "engine/report/json_writer.h"
+#include "engine/base/json_writer.h"
 #include "engine/report/renderers.h"
 
 namespace relgate::report {

@@ -1,26 +1,19 @@
-#include "engine/attest/statement.h"
+#include "engine/report/vsa_statement.h"
 
 #include <fmt/format.h>
 
+#include "engine/base/json_writer.h"
 #include "engine/base/relative_uri.h"
 #include "engine/base/time.h"
 #include "engine/base/version.h"
-#include "engine/report/json_writer.h"
 
-namespace relgate::attest {
+namespace relgate::report {
 namespace {
+using attest::kStatementType;
 
-bool IsHex64(std::string_view text) {
-  if (text.size() != 64)
-    return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  }
-  return true;
-}
 
-void Digest(report::JsonWriter& w, const std::string& sha256, const std::string& sha512 = "") {
+
+void Digest(JsonWriter& w, const std::string& sha256, const std::string& sha512 = "") {
   w.Key("digest");
   w.Open('{');
   if (!sha256.empty())
@@ -28,11 +21,6 @@ void Digest(report::JsonWriter& w, const std::string& sha256, const std::string&
   if (!sha512.empty())
     w.Field("sha512", sha512);
   w.Close('}');
-}
-
-bool IsHex(std::string_view text, size_t length) {
-  return text.size() == length &&
-         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 std::string Text(const facts::Node* node, std::string_view key) {
@@ -43,38 +31,10 @@ std::string Text(const facts::Node* node, std::string_view key) {
 
 }  // namespace
 
-bool ParseSubject(std::string_view text, Subject& subject) {
-  const size_t at = text.rfind('@');
-  subject.name = at == std::string_view::npos ? "" : std::string(text.substr(0, at));
-  std::string_view digest = at == std::string_view::npos ? text : text.substr(at + 1);
-  subject.sha256.clear();
-  subject.sha512.clear();
-  if (digest.substr(0, 7) == "sha256:" && IsHex64(digest.substr(7)))
-    subject.sha256 = std::string(digest.substr(7));
-  else if (digest.substr(0, 7) == "sha512:" && IsHex(digest.substr(7), 128))
-    subject.sha512 = std::string(digest.substr(7));
-  else
-    return false;
-  if (subject.name.empty())
-    subject.name = subject.Digest();
-  return true;
-}
-
-std::vector<Subject> SubjectsFromFacts(const facts::FactSet& set) {
-  std::vector<Subject> out;
-  Subject s;
-  if (ParseSubject(set.StringAt("artifact", "digest"), s)) {
-    if (std::string name = set.StringAt("artifact", "name"); !name.empty())
-      s.name = name;
-    out.push_back(s);
-  }
-  return out;
-}
-
 std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& subjects,
                          const StatementOptions& options) {
   const bool passed = d.verdict == eval::Verdict::kOpen;
-  report::JsonWriter w;
+  JsonWriter w;
   w.Open('{');
   w.Field("_type", kStatementType);
   w.Key("subject");
@@ -213,4 +173,4 @@ bool ReadStatement(std::string_view json, StatementSummary& s, std::string& erro
   return true;
 }
 
-}  // namespace relgate::attest
+}  // namespace relgate::report

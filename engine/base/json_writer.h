@@ -1,5 +1,6 @@
-// A small JSON writer for the reports: keys in the order written, commas placed for the
-// caller, strings escaped per RFC 8259. Deterministic by construction.
+// A small JSON writer for reports, histories, envelopes and statements: keys in the order
+// written, commas placed for the caller, strings escaped per RFC 8259. Deterministic by
+// construction. In base/ so that every layer that writes JSON can.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "engine/report/report.h"
+namespace relgate {
 
-namespace relgate::report {
+// JSON string literal for `text` (quotes included), escaping per RFC 8259.
+[[nodiscard]] std::string JsonQuote(std::string_view text);
+
 
 class JsonWriter {
  public:
@@ -75,4 +78,4 @@ class JsonWriter {
   bool first_ = true;
 };
 
-}  // namespace relgate::report
+}  // namespace relgate
