@@ -8,16 +8,16 @@
 #include <thread>
 
 #include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <re2/re2.h>
 #include <simdjson.h>
 
 #include "bench/workload.h"
 #include "engine/base/time.h"
 #include "engine/replay/source.h"
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace relgate::bench {
 namespace {
@@ -109,7 +109,9 @@ int64_t HandWrittenLimit(const std::string& path, unsigned threads, int64_t& shu
   const int fd = open(path.c_str(), O_RDONLY);
   if (fd < 0)
     return -1;
+
   struct stat st {};
+
   fstat(fd, &st);
   const size_t size = static_cast<size_t>(st.st_size);
   void* mapped = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);

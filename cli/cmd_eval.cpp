@@ -8,13 +8,13 @@
 #include "cli/output.h"
 #include "cli/record.h"
 #include "engine/attest/dsse.h"
-#include "engine/report/vsa_statement.h"
 #include "engine/base/atomic_file.h"
 #include "engine/import/facts_json.h"
 #include "engine/relgate.h"
 #include "engine/report/finding_groups.h"
 #include "engine/report/renderers.h"
 #include "engine/report/report.h"
+#include "engine/report/vsa_statement.h"
 #include <unistd.h>
 
 namespace relgate::cli {

@@ -10,9 +10,9 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "engine/attest/dsse.h"
-#include "engine/report/vsa_statement.h"
 #include "engine/base/bounded_read.h"
 #include "engine/base/printable.h"
+#include "engine/report/vsa_statement.h"
 
 namespace relgate::cli {
 namespace {

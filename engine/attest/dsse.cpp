@@ -10,8 +10,8 @@
 
 #include "engine/base/bounded_read.h"
 #include "engine/base/digest.h"
-#include "engine/facts/facts.h"
 #include "engine/base/json_writer.h"
+#include "engine/facts/facts.h"
 
 namespace relgate::attest {
 namespace {

@@ -14,7 +14,6 @@ namespace relgate {
 // JSON string literal for `text` (quotes included), escaping per RFC 8259.
 [[nodiscard]] std::string JsonQuote(std::string_view text);
 
-
 class JsonWriter {
  public:
   void Open(char c) {

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json_writer.h"
 #include "engine/facts/facts.h"
 #include "engine/facts/json_lines.h"
-#include "engine/base/json_writer.h"
 
 namespace relgate::history {
 namespace {

@@ -9,11 +9,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/base/bounded_read.h"
+#include "engine/base/json_writer.h"
 #include "engine/base/limits.h"
 #include "engine/base/time.h"
 #include "engine/import/importer.h"
 #include "engine/relgate.h"
-#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::policytest {

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json_writer.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
-#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 
 namespace relgate::replay {

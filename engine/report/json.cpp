@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/base/time.h"
 #include "engine/base/json_writer.h"
+#include "engine/base/time.h"
 #include "engine/report/report.h"
 
 namespace relgate::report {

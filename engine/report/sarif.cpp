@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json_writer.h"
 #include "engine/base/relative_uri.h"
 #include "engine/base/version.h"
-#include "engine/base/json_writer.h"
 #include "engine/report/renderers.h"
 
 namespace relgate::report {

@@ -11,8 +11,6 @@ namespace relgate::report {
 namespace {
 using attest::kStatementType;
 
-
-
 void Digest(JsonWriter& w, const std::string& sha256, const std::string& sha512 = "") {
   w.Key("digest");
   w.Open('{');
