@@ -21,7 +21,7 @@ LAYERS = [
     ["decider"],            # engine/decider.{h,cpp}: compile and decide, no I/O
     ["attest"],             # envelopes, certificates, subjects
     ["sigstore", "report", "history"],
-    ["import"],
+    ["import", "api"],      # api: the public library (include/relgate/relgate.h)
     ["relgate"],            # engine/relgate.{h,cpp}: facts from files, importers, histories
     ["replay", "policytest"],
     ["cli"],

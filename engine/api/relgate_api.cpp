@@ -1,0 +1,116 @@
+// include/relgate/relgate.h on top of the core facade (engine/decider.h): the public types
+// are copies, so that an embedder sees none of the engine's headers.
+#include "engine/base/time.h"
+#include "engine/decider.h"
+#include "engine/report/report.h"
+#include "include/relgate/relgate.h"
+
+namespace relgate {
+namespace {
+
+Verdict Public(eval::Verdict verdict) {
+  switch (verdict) {
+    case eval::Verdict::kOpen: return Verdict::kOpen;
+    case eval::Verdict::kShut: return Verdict::kShut;
+    case eval::Verdict::kUndecided: return Verdict::kUndecided;
+  }
+  return Verdict::kUndecided;
+}
+
+Decision Undecided(std::string why) {
+  Decision d;
+  d.verdict = Verdict::kUndecided;
+  d.facts_error = std::move(why);
+  d.text = fmt::format("GATE SHUT  undecided: {}\n", d.facts_error);
+  return d;
+}
+
+}  // namespace
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOpen: return "open";
+    case Verdict::kShut: return "shut";
+    case Verdict::kUndecided: return "undecided";
+  }
+  return "undecided";
+}
+
+int Decision::exit_code() const {
+  return verdict == Verdict::kOpen ? 0 : verdict == Verdict::kShut ? 1 : 2;
+}
+
+struct Policy::Impl {
+  std::unique_ptr<compile::Program> program;
+};
+
+Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Policy::~Policy() = default;
+
+std::unique_ptr<Policy> Policy::Compile(const std::vector<std::string>& paths,
+                                        std::string& diagnostics) {
+  SourceMap sources;
+  DiagnosticSink sink;
+  auto impl = std::make_unique<Impl>();
+  impl->program = CompilePolicy(paths, check::Stdlib(), sources, sink);
+  diagnostics = RenderAll(sink, sources);
+  if (impl->program == nullptr)
+    return nullptr;
+  return std::unique_ptr<Policy>(new Policy(std::move(impl)));
+}
+
+std::unique_ptr<Policy> Policy::CompileText(const std::string& name, const std::string& text,
+                                            std::string& diagnostics) {
+  SourceMap sources;
+  DiagnosticSink sink;
+  auto impl = std::make_unique<Impl>();
+  impl->program = CompilePolicyText(name, text, check::Stdlib(), sources, sink);
+  diagnostics = RenderAll(sink, sources);
+  if (impl->program == nullptr)
+    return nullptr;
+  return std::unique_ptr<Policy>(new Policy(std::move(impl)));
+}
+
+const std::string& Policy::package() const {
+  return impl_->program->package();
+}
+
+size_t Policy::rule_count() const {
+  return impl_->program->rules().size();
+}
+
+const std::string& Policy::digest() const {
+  return impl_->program->digest();
+}
+
+std::vector<std::string> Policy::reads() const {
+  return impl_->program->reads().Describe(impl_->program->schema());
+}
+
+Decision Policy::Decide(const std::vector<FactsDocument>& documents, std::string_view now) const {
+  const auto at = ParseRfc3339(now);
+  if (!at)
+    return Undecided(fmt::format("`{}` is not an RFC 3339 time", now));
+  facts::FactSet set;
+  for (const FactsDocument& document : documents) {
+    facts::LoadError error;
+    auto doc = facts::ParseDocument(document.text, document.name, facts::Format::kAuto, error);
+    if (doc == nullptr || !set.Add(std::move(doc), error))
+      return Undecided(error.ToString());
+  }
+  eval::EvalOptions options;
+  options.now = *at;
+  const eval::Decision decided = relgate::Decide(*impl_->program, set, options);
+  Decision d;
+  d.verdict = Public(decided.verdict);
+  for (const eval::Finding& f : decided.findings)
+    d.findings.push_back(
+        {f.rule, eval::LevelName(f.level), eval::StatusName(f.status), f.message, f.item});
+  for (const eval::RuleError& e : decided.errors)
+    d.errors.push_back({e.rule, e.path, e.message, e.blocks});
+  d.text = report::RenderText(decided, {});
+  return d;
+}
+
+}  // namespace relgate
