@@ -49,7 +49,7 @@ std::vector<std::string> FirstLines(size_t n) {
   std::vector<std::string> out;
   facts::JsonLine line;
   while (out.size() < n && reader.Next(line))
-    out.push_back(std::move(line.text));
+    out.emplace_back(line.text);
   return out;
 }
 

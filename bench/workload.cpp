@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "engine/base/json_writer.h"
 #include "engine/report/report.h"
 #include <fcntl.h>
 #include <spawn.h>

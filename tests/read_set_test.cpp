@@ -132,9 +132,10 @@ TEST_CASE("in place on the read set, every workload release is decided as the st
   while (lines.Next(line)) {
     ++releases;
     for (const compile::Program* p : {shipped.get(), baseline.get()}) {
-      const std::string strict = Strict(*p, line.text, now);
+      const std::string text(line.text);
+      const std::string strict = Strict(*p, text, now);
       INFO("line ", line.number, " policy ", p->package());
-      CHECK(InPlace(*p, line.text, now) == strict);
+      CHECK(InPlace(*p, text, now) == strict);
       shut += strict.rfind("verdict open", 0) != 0;
     }
   }

@@ -454,14 +454,14 @@ JsonFacts::JsonFacts() : parser_(std::make_unique<Parser>()) {
 
 JsonFacts::~JsonFacts() = default;
 
-bool JsonFacts::Parse(const std::string& text) {
+bool JsonFacts::Parse(std::string_view text, bool padded) {
+  static_assert(simdjson::SIMDJSON_PADDING <= 64, "JsonFacts::Parse promises 64 bytes");
   parser_->parsed = false;
   // The strict loader's checks that the parser does not make: no byte order mark, and at
   // most 1 MiB, under which no document can pass the facts' value limit (each value takes
   // two bytes or more).
-  if (text.size() > (size_t{1} << 20) || text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+  if (text.size() > (size_t{1} << 20) || text.substr(0, 3) == "\xEF\xBB\xBF")
     return false;
-  const bool padded = text.capacity() >= text.size() + simdjson::SIMDJSON_PADDING;
   if (parser_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/!padded)
               .get(parser_->root) != simdjson::SUCCESS ||
       parser_->root.type() != simdjson::dom::element_type::OBJECT)

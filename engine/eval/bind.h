@@ -87,9 +87,14 @@ class JsonFacts {
   JsonFacts(const JsonFacts&) = delete;
   JsonFacts& operator=(const JsonFacts&) = delete;
 
-  // Reads `text` in place when its capacity leaves simdjson's padding after it (a JSON
-  // Lines reader reserves it), else from a padded copy.
-  [[nodiscard]] bool Parse(const std::string& text);
+  // Reads `text` in place when 64 readable bytes follow it (`padded`: a JSON Lines block
+  // leaves them; a string whose capacity does), else from a padded copy.
+  [[nodiscard]] bool Parse(std::string_view text, bool padded);
+
+  [[nodiscard]] bool Parse(const std::string& text) {
+    return Parse(text, text.capacity() >= text.size() + 64);
+  }
+
   // The string at `object.field` of the parsed document ("" when absent or not a string).
   [[nodiscard]] std::string StringAt(std::string_view object, std::string_view field) const;
 

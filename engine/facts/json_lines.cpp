@@ -17,7 +17,7 @@ constexpr size_t kChunk = 1 << 20;
 
 }  // namespace
 
-JsonLinesReader::JsonLinesReader(const std::string& path) : buffer_(new char[kChunk]) {
+JsonLinesReader::JsonLinesReader(const std::string& path) : buffer_(NewBlock(kChunk)) {
   if (path == "-") {
     fd_ = STDIN_FILENO;
     return;
@@ -43,11 +43,32 @@ JsonLinesReader::~JsonLinesReader() {
     ::close(fd_);
 }
 
+// A block of `size` bytes and the padding after them: a spare one no line holds any more
+// when there is one (only this reader had it, so nothing can take it back), else new.
+std::shared_ptr<char[]> JsonLinesReader::NewBlock(size_t size) {
+  if (size == kChunk) {
+    for (std::shared_ptr<char[]>& spare : spare_) {
+      if (spare.use_count() == 1)
+        return spare;
+    }
+  }
+  std::shared_ptr<char[]> block(new char[size + JsonLine::kPadding]);
+  if (size == kChunk && spare_.size() < 64)
+    spare_.push_back(block);
+  return block;
+}
+
+// Reads more into a fresh block, which starts with the unread bytes of this one: the
+// lines handed out from this block stay where they are.
 bool JsonLinesReader::Fill() {
   if (eof_)
     return false;
   if (begin_ > 0) {
-    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    // Lines before begin_ may be held: the rest moves to another block (never this one:
+    // NewBlock returns only blocks that nothing holds, and the reader holds this one).
+    std::shared_ptr<char[]> next = NewBlock(kChunk);
+    std::memcpy(next.get(), buffer_.get() + begin_, end_ - begin_);
+    buffer_ = std::move(next);
     end_ -= begin_;
     begin_ = 0;
   }
@@ -74,50 +95,78 @@ bool JsonLinesReader::Next(JsonLine& line) {
   if (fd_ < 0)
     return false;
   for (;;) {
-    line.text.clear();
+    line.text = {};
+    line.block.reset();
     line.error.clear();
-    bool too_long = false;
-    bool got_any = false;
+    // A line longer than a block is gathered apart (and refused past the facts limit).
+    std::string gathered;
+    bool gathering = false, too_long = false, got_any = false;
     for (;;) {
       const char* start = buffer_.get() + begin_;
       const void* newline = std::memchr(start, '\n', end_ - begin_);
       const size_t take =
           newline != nullptr ? static_cast<const char*>(newline) - start : end_ - begin_;
+      got_any = got_any || take > 0 || newline != nullptr;
+      if (newline != nullptr && !gathering) {
+        line.text = std::string_view(start, take);
+        line.block = buffer_;
+        begin_ += take + 1;
+        break;
+      }
+      if (newline == nullptr && !gathering && !eof_ && (begin_ > 0 || end_ < kChunk)) {
+        // The line goes on past what was read: read on (into a fresh block that starts with
+        // it, when lines before it were handed out).
+        if (Fill())
+          continue;
+      }
+      if (newline == nullptr && !gathering && eof_) {
+        // A last line without a newline (or nothing left).
+        if (take > 0) {
+          line.text = std::string_view(start, take);
+          line.block = buffer_;
+        }
+        begin_ = end_;
+        break;
+      }
+      // The line fills a whole block (which then holds no other line): gather it apart.
+      gathering = true;
       if (!too_long) {
-        if (line.text.size() + take > limits::kMaxFactsBytes) {
+        if (gathered.size() + take > limits::kMaxFactsBytes) {
           too_long = true;
-          line.text.clear();
-          line.text.shrink_to_fit();
+          gathered.clear();
+          gathered.shrink_to_fit();
         } else {
-          // Room for a JSON parser's padding after the line (simdjson reads 64 bytes past
-          // the end): replay then parses the line where it is, without a copy.
-          if (line.text.empty())
-            line.text.reserve(take + 64);
-          line.text.append(start, take);
+          gathered.append(start, take);
         }
       }
-      got_any = got_any || take > 0 || newline != nullptr;
       begin_ += take;
       if (newline != nullptr) {
         ++begin_;  // the newline itself
         break;
       }
       begin_ = end_ = 0;
-      if (!Fill()) {
-        if (!got_any)
-          return false;  // the end, after a final newline
-        break;           // a last line without a newline
-      }
+      if (!Fill())
+        break;  // the end: a last line without a newline
     }
+    if (!got_any)
+      return false;  // the end, after a final newline
     ++line_;
     line.number = line_;
     if (too_long) {
+      line.text = {};
+      line.block.reset();
       line.error = fmt::format("line is longer than the limit of {} bytes", limits::kMaxFactsBytes);
       return true;
     }
+    if (gathering) {
+      std::shared_ptr<char[]> own(new char[gathered.size() + JsonLine::kPadding]);
+      std::memcpy(own.get(), gathered.data(), gathered.size());
+      line.text = std::string_view(own.get(), gathered.size());
+      line.block = std::move(own);
+    }
     if (!line.text.empty() && line.text.back() == '\r')
-      line.text.pop_back();
-    if (line.text.find_first_not_of(" \t") == std::string::npos)
+      line.text.remove_suffix(1);
+    if (line.text.find_first_not_of(" \t") == std::string_view::npos)
       continue;  // blank
     return true;
   }

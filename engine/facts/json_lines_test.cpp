@@ -67,6 +67,37 @@ TEST_CASE("a line across read chunks is whole, and an over-long line is reported
   CHECK(lines[2].text == "{\"after\": true}");
 }
 
+TEST_CASE("lines are views that stay whole while held, across blocks that are reused") {
+  // 5,000 lines of 1 to 3,000 bytes: many cross a 1 MiB block boundary. Every third line
+  // is kept, the rest dropped at once, so the reader reuses blocks that no line holds any
+  // more: a kept line must never change.
+  std::string content;
+  std::vector<std::string> want;
+  for (int k = 0; k < 5000; ++k) {
+    want.push_back(
+        "{\"k\": " + std::to_string(k) + ", \"s\": \"" +
+        std::string(static_cast<size_t>((k * 7919) % 3000), static_cast<char>('a' + k % 26)) +
+        "\"}");
+    content += want.back() + "\n";
+  }
+  TempFile file(content);
+  JsonLinesReader reader(file.path.string());
+  REQUIRE(reader.ok());
+  std::vector<JsonLine> kept;
+  JsonLine line;
+  size_t n = 0;
+  while (reader.Next(line)) {
+    REQUIRE(n < want.size());
+    CHECK(line.text == want[n]);
+    if (n % 3 == 0)
+      kept.push_back(line);
+    ++n;
+  }
+  CHECK(n == want.size());
+  for (size_t k = 0; k < kept.size(); ++k)
+    CHECK(kept[k].text == want[3 * k]);
+}
+
 TEST_CASE("a missing file or a directory is an error before reading") {
   JsonLinesReader missing("/nonexistent/history.jsonl");
   CHECK_FALSE(missing.ok());

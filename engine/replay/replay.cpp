@@ -206,23 +206,30 @@ class Worker {
   // changed (the report shows its findings, which need the whole facts). The strict path
   // then decides it from the start, as `eval` would.
   bool RunInPlace(const Release& release, ReleaseResult& result) {
-    const std::string* bytes = nullptr;
+    std::string_view bytes;
     const std::string* name = nullptr;
-    if (release.facts.size() == 1 && release.files.empty()) {
-      bytes = &release.facts.front().bytes;
+    bool padded = false;
+    if (release.line_block != nullptr && release.facts.empty() && release.files.empty()) {
+      bytes = release.line;
+      name = &release.line_name;
+      padded = true;  // the reader's blocks leave room after each line
+    } else if (release.facts.size() == 1 && release.files.empty()) {
+      bytes = release.facts.front().bytes;
       name = &release.facts.front().name;
+      padded = release.facts.front().bytes.capacity() >= bytes.size() + 64;
     } else if (release.facts.empty() && release.files.size() == 1) {
       name = &release.files.front();
       if (!ReadBounded(*name, {limits::kMaxFactsBytes, false}, file_).empty())
         return false;
-      bytes = &file_;
+      bytes = file_;
+      padded = file_.capacity() >= bytes.size() + 64;
     } else {
       return false;
     }
     const import::Kind* kind = nullptr;
     std::string imported;
     if (import::SplitKindPath(*name, kind, imported) ||
-        facts::DetectFormat(*name, *bytes) != facts::Format::kJson || !json_.Parse(*bytes))
+        facts::DetectFormat(*name, bytes) != facts::Format::kJson || !json_.Parse(bytes, padded))
       return false;
     eval::EvalOptions options;
     options.now = release.time;
@@ -288,6 +295,8 @@ class Worker {
       }
       return false;
     };
+    if (release.line_block != nullptr && !add(std::string(release.line), release.line_name))
+      return false;
     for (const history::StoredFacts& f : release.facts) {
       if (!add(f.bytes, f.name))
         return false;

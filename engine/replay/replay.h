@@ -34,6 +34,11 @@ struct Release {
   int64_t time = 0;          // the evaluation time to use; 0: the facts' release.built_at
   int64_t release_time = 0;  // when it was released (a history's record); 0: from the facts
   std::vector<history::StoredFacts> facts;
+  // A JSON Lines line, read in place: a view into the block `line_block` holds, padded for
+  // a JSON parser (facts::JsonLine); `line_name` is `path:N`. `facts` is then empty.
+  std::string_view line;
+  std::shared_ptr<const char[]> line_block;
+  std::string line_name;
   std::vector<std::string> files;  // facts files to read (by the worker) and merge
   std::string recorded_verdict;    // "" when the source has none
   std::string recorded_decision;   // the recorded JSON decision, "" when none

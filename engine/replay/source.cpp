@@ -81,7 +81,9 @@ bool ReadJsonLines(const std::string& path, const std::function<void(Release)>& 
     Release release;
     release.id = fmt::format("line {}", line.number);
     release.error = line.error;
-    release.facts.push_back({fmt::format("{}:{}", path, line.number), std::move(line.text)});
+    release.line = line.text;  // read in place: no copy of the line
+    release.line_block = std::move(line.block);
+    release.line_name = fmt::format("{}:{}", path, line.number);
     progress.done = static_cast<int64_t>(reader.consumed());
     sink(std::move(release));
   }
