@@ -322,7 +322,7 @@ bool PgHistory::Append(Record& record, std::string& error) {
 }
 
 bool PgHistory::List(const ListFilter& filter, bool with_facts,
-                     const std::function<bool(const Record&)>& visit, std::string& error) {
+                     const std::function<bool(Record&)>& visit, std::string& error) {
   auto fail = [&](const char* step) {
     error = fmt::format("cannot read history {}: {}: {}", where_, step,
                         Scrubbed(Message(conn_), secrets_));

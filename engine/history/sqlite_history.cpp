@@ -274,7 +274,7 @@ bool SqliteHistory::LoadFacts(Record& record, std::string& error) {
 }
 
 bool SqliteHistory::List(const ListFilter& filter, bool with_facts,
-                         const std::function<bool(const Record&)>& visit, std::string& error) {
+                         const std::function<bool(Record&)>& visit, std::string& error) {
   if (std::string mistyped = MistypedValue(db_); !mistyped.empty()) {
     error = mistyped;
     return false;

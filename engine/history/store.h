@@ -44,8 +44,9 @@ class Store {
 
   // Visits the records that pass `filter`, in order; `visit` returns false to stop.
   // Facts are loaded only when `with_facts`.
+  // `visit` may move what it keeps out of the record (a replay takes its facts).
   [[nodiscard]] virtual bool List(const ListFilter& filter, bool with_facts,
-                                  const std::function<bool(const Record&)>& visit,
+                                  const std::function<bool(Record&)>& visit,
                                   std::string& error) = 0;
 
   // How many records pass `filter`; -1 with `error` when the history cannot be read.

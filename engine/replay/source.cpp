@@ -47,15 +47,15 @@ bool ReadHistory(const std::string& path, const history::ListFilter& filter,
   }
   const bool ok = store->List(
       filter, /*with_facts=*/true,
-      [&](const history::Record& r) {
-        Release release;
-        release.id = r.release_id;
-        release.repo = r.repo;
+      [&](history::Record& r) {
+        Release release;  // the record's strings moved, not copied
+        release.id = std::move(r.release_id);
+        release.repo = std::move(r.repo);
         release.time = r.evaluated_at;  // as it was decided
         release.release_time = r.release_time;
-        release.facts = r.facts;
-        release.recorded_verdict = r.verdict;
-        release.recorded_decision = r.decision_json;
+        release.facts = std::move(r.facts);
+        release.recorded_verdict = std::move(r.verdict);
+        release.recorded_decision = std::move(r.decision_json);
         ++progress.done;
         sink(std::move(release));
         return true;
