@@ -29,8 +29,7 @@ class SqliteHistory : public Store {
 
   [[nodiscard]] bool Append(Record& record, std::string& error) override;
   [[nodiscard]] bool List(const ListFilter& filter, bool with_facts,
-                          const std::function<bool(Record&)>& visit,
-                          std::string& error) override;
+                          const std::function<bool(Record&)>& visit, std::string& error) override;
   [[nodiscard]] int64_t Count(const ListFilter& filter, std::string& error) override;
   [[nodiscard]] std::optional<Record> Get(int64_t seq, std::string& error) override;
 
