@@ -31,8 +31,7 @@ Command SetupCheck(CLI::App& app) {
   return [args]() {
     SourceMap sources;
     DiagnosticSink sink;
-    auto program = CompilePolicy(args->paths, StdlibFrom(args->stdlib), sources, sink);
-    WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+    auto program = CompileForCommand(args->paths, args->stdlib, sources, sink);
     if (!program)
       return 2;
     size_t warnings = 0;

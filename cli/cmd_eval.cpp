@@ -206,8 +206,7 @@ Command SetupEval(CLI::App& app) {
     }
     SourceMap sources;
     DiagnosticSink sink;
-    auto program = CompilePolicy(args->policy, StdlibFrom(args->stdlib), sources, sink);
-    WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+    auto program = CompileForCommand(args->policy, args->stdlib, sources, sink);
     if (!program) {
       Err("relgate: the policy does not compile; the gate stays shut\n");
       return 2;

@@ -97,8 +97,7 @@ Command SetupTest(CLI::App& app) {
     for (const auto& [policy, members] : groups) {
       SourceMap sources;
       DiagnosticSink sink;
-      auto program = CompilePolicy({policy}, StdlibFrom(args->stdlib), sources, sink);
-      WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+      auto program = CompileForCommand({policy}, args->stdlib, sources, sink);
       if (!program) {
         Err("relgate: the policy `{}` does not compile; no test run\n", Printable(policy));
         return 2;

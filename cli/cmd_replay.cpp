@@ -35,8 +35,7 @@ std::unique_ptr<compile::Program> CompileOrSay(const std::vector<std::string>& p
                                                const std::string& stdlib, SourceMap& sources,
                                                const char* what) {
   DiagnosticSink sink;
-  auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
-  WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+  auto program = CompileForCommand(paths, stdlib, sources, sink);
   if (!program)
     Err("relgate: the {} policy does not compile; nothing replayed\n", what);
   return program;

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/check/loader.h"
+#include "engine/decider.h"
 
 namespace relgate::cli {
 
@@ -28,6 +29,13 @@ Command SetupImport(CLI::App& app);
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set
 check::Stdlib StdlibFrom(const std::string& flag);
+
+// The one compile step of every command that reads a policy: `paths` compiled with the
+// stdlib StdlibFrom(stdlib) names, every diagnostic written to stderr (coloured on a
+// terminal). Null when it does not compile; the caller says what that means for it.
+std::unique_ptr<compile::Program> CompileForCommand(const std::vector<std::string>& paths,
+                                                    const std::string& stdlib, SourceMap& sources,
+                                                    DiagnosticSink& sink);
 // `--now`: an RFC 3339 time or a date; empty means the wall clock (whole seconds).
 // `--since` / `--until`: an RFC 3339 time or a date; empty leaves `out` as it is. False
 // (the message printed) when the text is neither.

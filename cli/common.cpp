@@ -28,6 +28,14 @@ check::Stdlib StdlibFrom(const std::string& flag) {
   return check::Stdlib();
 }
 
+std::unique_ptr<compile::Program> CompileForCommand(const std::vector<std::string>& paths,
+                                                    const std::string& stdlib, SourceMap& sources,
+                                                    DiagnosticSink& sink) {
+  auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
+  WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+  return program;
+}
+
 bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& error) {
   if (given && text.empty()) {
     // `--now "$RELEASE_TIME"` with the variable unset must not mean "the wall clock".

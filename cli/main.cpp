@@ -21,25 +21,20 @@ int main(int argc, char** argv) {
   version +=
       fmt::format("\nnpm registry keys: snapshot of {}", relgate::sigstore::ManagedKeysSnapshot());
   app.set_version_flag("--version", version);
+  // The command table: each entry adds its subcommand and returns what runs it.
+  using Setup = relgate::cli::Command (*)(CLI::App&);
+  static constexpr Setup kCommands[] = {
+      relgate::cli::SetupCheck,        relgate::cli::SetupEval,
+      relgate::cli::SetupHistory,      relgate::cli::SetupReplay,
+      relgate::cli::SetupImport,       relgate::cli::SetupFmt,
+      relgate::cli::SetupTest,         relgate::cli::SetupVerifyAttestation,
+      relgate::cli::SetupVerifyBundle,
+  };
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
-  commands.push_back({nullptr, relgate::cli::SetupCheck(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupEval(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupHistory(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupReplay(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupImport(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupFmt(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupTest(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupVerifyAttestation(app)});
-  commands.back().first = app.get_subcommands({}).back();
-  commands.push_back({nullptr, relgate::cli::SetupVerifyBundle(app)});
-  commands.back().first = app.get_subcommands({}).back();
+  for (const Setup setup : kCommands) {
+    relgate::cli::Command run = setup(app);
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(run));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
