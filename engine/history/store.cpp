@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "engine/history/sqlite_history.h"
+#if RELGATE_WITH_POSTGRES
 #include "engine/history/pg_history.h"
 #include "engine/history/pg_uri.h"
-#include "engine/history/sqlite_history.h"
+#endif
 
 namespace relgate::history {
 namespace {
@@ -13,6 +15,17 @@ std::string Describe(const Record& r) {
   return fmt::format("record {} (release {})", r.seq, r.release_id);
 }
 
+#if !RELGATE_WITH_POSTGRES
+// A build without PostgreSQL (cmake -DRELGATE_POSTGRES=OFF) refuses its URIs by name, and
+// never shows one: it may hold a password.
+std::string NoPostgres(const std::string& location) {
+  return fmt::format(
+      "history {}...: this relgate was built without PostgreSQL support (RELGATE_POSTGRES=OFF); "
+      "use a SQLite history",
+      location.substr(0, location.find("://") + 3));
+}
+#endif
+
 }  // namespace
 
 bool IsPostgresUri(const std::string& location) {
@@ -20,18 +33,35 @@ bool IsPostgresUri(const std::string& location) {
 }
 
 std::string Redacted(const std::string& location) {
+#if RELGATE_WITH_POSTGRES
   return IsPostgresUri(location) ? InspectPgUri(location).shown : location;
+#else
+  return IsPostgresUri(location) ? location.substr(0, location.find("://") + 3) + "..." : location;
+#endif
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& location, bool create, std::string& error) {
-  if (IsPostgresUri(location))
+  if (IsPostgresUri(location)) {
+#if RELGATE_WITH_POSTGRES
     return PgHistory::Open(location, create, error);
+#else
+    (void)create;
+    error = NoPostgres(location);
+    return nullptr;
+#endif
+  }
   return SqliteHistory::Open(location, create, error);
 }
 
 bool Migrate(const std::string& location, std::string& message) {
-  if (IsPostgresUri(location))
+  if (IsPostgresUri(location)) {
+#if RELGATE_WITH_POSTGRES
     return PgHistory::Migrate(location, message);
+#else
+    message = NoPostgres(location);
+    return false;
+#endif
+  }
   auto store = SqliteHistory::Open(location, /*create=*/true, message);
   if (!store)
     return false;
