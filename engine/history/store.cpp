@@ -36,7 +36,9 @@ std::string Redacted(const std::string& location) {
 #if RELGATE_WITH_POSTGRES
   return IsPostgresUri(location) ? InspectPgUri(location).shown : location;
 #else
-  return IsPostgresUri(location) ? location.substr(0, location.find("://") + 3) + "..." : location;
+  return IsPostgresUri(location)
+             ? fmt::format("{}...", location.substr(0, location.find("://") + 3))
+             : location;
 #endif
 }
 
