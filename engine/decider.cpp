@@ -12,7 +12,9 @@ std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPol
                                                   compile::CompileOptions options) {
   if (!loaded)
     return nullptr;
-  auto checked = check::Check(std::move(*loaded), sources, sink);
+  auto checked =
+      check::Check(std::move(*loaded), sources, sink,
+                   options.builtins != nullptr ? *options.builtins : builtins::DefaultRegistry());
   if (!checked)
     return nullptr;
   return compile::Compile(std::move(checked), sources, sink, options);

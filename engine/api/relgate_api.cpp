@@ -1,5 +1,6 @@
 // include/relgate/relgate.h on top of the core facade (engine/decider.h): the public types
 // are copies, so that an embedder sees none of the engine's headers.
+#include "engine/api/environment_impl.h"
 #include "engine/base/time.h"
 #include "engine/decider.h"
 #include "engine/report/report.h"
@@ -42,6 +43,7 @@ int Decision::exit_code() const {
 
 struct Policy::Impl {
   std::unique_ptr<compile::Program> program;
+  std::shared_ptr<const Environment::Impl> environment;  // its functions, kept alive
 };
 
 Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -49,11 +51,16 @@ Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Policy::~Policy() = default;
 
 std::unique_ptr<Policy> Policy::Compile(const std::vector<std::string>& paths,
-                                        std::string& diagnostics) {
+                                        std::string& diagnostics, const Environment* environment) {
   SourceMap sources;
   DiagnosticSink sink;
   auto impl = std::make_unique<Impl>();
-  impl->program = CompilePolicy(paths, check::Stdlib(), sources, sink);
+  compile::CompileOptions options;
+  if (environment != nullptr) {
+    impl->environment = environment->impl_;
+    options.builtins = &impl->environment->registry;
+  }
+  impl->program = CompilePolicy(paths, check::Stdlib(), sources, sink, options);
   diagnostics = RenderAll(sink, sources);
   if (impl->program == nullptr)
     return nullptr;
@@ -61,11 +68,17 @@ std::unique_ptr<Policy> Policy::Compile(const std::vector<std::string>& paths,
 }
 
 std::unique_ptr<Policy> Policy::CompileText(const std::string& name, const std::string& text,
-                                            std::string& diagnostics) {
+                                            std::string& diagnostics,
+                                            const Environment* environment) {
   SourceMap sources;
   DiagnosticSink sink;
   auto impl = std::make_unique<Impl>();
-  impl->program = CompilePolicyText(name, text, check::Stdlib(), sources, sink);
+  compile::CompileOptions options;
+  if (environment != nullptr) {
+    impl->environment = environment->impl_;
+    options.builtins = &impl->environment->registry;
+  }
+  impl->program = CompilePolicyText(name, text, check::Stdlib(), sources, sink, options);
   diagnostics = RenderAll(sink, sources);
   if (impl->program == nullptr)
     return nullptr;

@@ -36,9 +36,14 @@ enum class ArgType {
 // table of the current evaluation.
 class CallContext {
  public:
-  CallContext(Arena& arena, std::deque<ErrorInfo>& errors) : arena_(arena), errors_(errors) {}
+  CallContext(Arena& arena, std::deque<ErrorInfo>& errors, const void* data = nullptr)
+      : arena_(arena), errors_(errors), data_(data) {}
 
   Arena& arena() { return arena_; }
+
+  // The called builtin's `data` (Builtin::data): what a function added by an embedder
+  // carries (engine/api).
+  const void* data() const { return data_; }
 
   Value Fail(std::string message) {
     errors_.push_back({"", std::move(message)});
@@ -48,6 +53,7 @@ class CallContext {
  private:
   Arena& arena_;
   std::deque<ErrorInfo>& errors_;
+  const void* data_;
 };
 
 using BuiltinFn = Value (*)(const Value* args, CallContext& ctx);
@@ -64,6 +70,9 @@ struct Builtin {
   BuiltinFn fn;
   std::string doc;  // one line, for docs/language.md and `relgate check --list-builtins`
   LiteralCheck check_literal = nullptr;
+  // Given to `fn` through CallContext::data(): state of a function an embedder added. It
+  // must outlive every program compiled with it.
+  const void* data = nullptr;
 };
 
 class Registry {
@@ -80,7 +89,9 @@ class Registry {
   std::deque<Builtin> builtins_;
 };
 
-// The registry with every builtin family registered, in a fixed order. Thread-safe.
+// The registry with every builtin family registered, in a fixed order. Thread-safe. A
+// policy is checked against it unless CompileOptions::builtins names another (a copy with
+// an organisation's functions added: include/relgate/relgate.h, Environment).
 const Registry& DefaultRegistry();
 
 void RegisterStringBuiltins(Registry& registry);

@@ -496,8 +496,8 @@ void Checker::RecordSources() {
 }  // namespace internal
 
 std::unique_ptr<CheckedPolicy> Check(LoadedPolicy loaded, const SourceMap& sources,
-                                     DiagnosticSink& sink) {
-  return internal::Checker(std::move(loaded), sources, sink).Run();
+                                     DiagnosticSink& sink, const builtins::Registry& builtins) {
+  return internal::Checker(std::move(loaded), sources, sink, builtins).Run();
 }
 
 }  // namespace relgate::check

@@ -8,12 +8,16 @@
 #include <memory>
 
 #include "engine/base/diagnostic.h"
+#include "engine/builtins/registry.h"
 #include "engine/check/loader.h"
 #include "engine/check/policy.h"
 
 namespace relgate::check {
 
-[[nodiscard]] std::unique_ptr<CheckedPolicy> Check(LoadedPolicy loaded, const SourceMap& sources,
-                                                   DiagnosticSink& sink);
+// `builtins`: the functions policies may call (the default ones, or a copy with an
+// organisation's functions added).
+[[nodiscard]] std::unique_ptr<CheckedPolicy> Check(
+    LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink,
+    const builtins::Registry& builtins = builtins::DefaultRegistry());
 
 }  // namespace relgate::check

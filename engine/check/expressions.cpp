@@ -340,10 +340,10 @@ const Type* Checker::CheckCall(const Expr& e, Scope& scope) {
   std::vector<const Type*> args;
   for (const auto& child : e.children)
     args.push_back(CheckExpr(*child, scope));
-  auto found = builtins::DefaultRegistry().Find(e.text);
+  auto found = builtins_.Find(e.text);
   if (found.empty()) {
     std::vector<std::string> names;
-    for (const builtins::Builtin& b : builtins::DefaultRegistry().all())
+    for (const builtins::Builtin& b : builtins_.all())
       names.push_back(b.name);
     const std::string guess = Suggest(e.text, names);
     sink_.Error("unknown-function", e.var_span, fmt::format("unknown function {}", Q(e.text)),

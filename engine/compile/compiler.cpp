@@ -444,6 +444,7 @@ class Compiler {
       case ExprKind::kMethod: {
         n.kind = NodeKind::kCall;
         n.fn = policy_->calls[e.id]->fn;
+        n.fn_data = policy_->calls[e.id]->data;
         const NodeId id = Operands(n, e, 0);
         return SpecializeStringTest(id, policy_->calls[e.id]->name);
       }

@@ -16,6 +16,9 @@ namespace relgate::compile {
 
 struct CompileOptions {
   bool fold_constants = true;  // off only in tests that compare folded and unfolded runs
+  // The functions policies may call; nullptr: builtins::DefaultRegistry(). A registry with
+  // an organisation's functions must outlive the programs compiled with it.
+  const builtins::Registry* builtins = nullptr;
 };
 
 [[nodiscard]] std::unique_ptr<Program> Compile(std::unique_ptr<check::CheckedPolicy> policy,

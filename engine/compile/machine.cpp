@@ -354,7 +354,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
       for (uint32_t k = 0; k < n.count; ++k)
         scanned += args[k].kind >= ValueKind::kString ? args[k].len : 0;
       f.budget->Spend(1 + scanned / 16);
-      builtins::CallContext ctx(*f.arena, *f.errors);
+      builtins::CallContext ctx(*f.arena, *f.errors, n.fn_data);
       return n.fn(args, ctx);
     }
     case NodeKind::kNot: {

@@ -93,6 +93,7 @@ struct Node {
   Value value;                       // kConst
   const re2::RE2* regex = nullptr;   // kMatches with a constant pattern
   builtins::BuiltinFn fn = nullptr;  // kCall
+  const void* fn_data = nullptr;     // kCall: the builtin's data
 
   Node() : arith(Arith::kAddInt) {}
 };

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -71,16 +72,51 @@ struct FactsDocument {
   std::string text;
 };
 
+// The functions policies may call: the built-in ones, and an organisation's own, added
+// here and given to Policy::Compile. A function takes string arguments and returns a
+// string or a bool; it is called at evaluation time, on any thread that decides, and must
+// give the same answer for the same arguments (decisions and replays are deterministic).
+// An exception it throws makes the calling rule undecided with the exception's message:
+// the gate stays shut. Policies compiled with an Environment keep its functions alive.
+class Environment {
+ public:
+  using Args = std::vector<std::string_view>;
+
+  Environment();
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  // `name(s1, ..., sN) -> string` with N = `arity`; `doc` is one line for diagnostics.
+  // False (and `error`) when `name` is not a lower-case identifier or is already taken.
+  bool AddStringFunction(const std::string& name, size_t arity,
+                         std::function<std::string(const Args&)> function, const std::string& doc,
+                         std::string& error);
+  // `name(s1, ..., sN) -> bool`.
+  bool AddPredicate(const std::string& name, size_t arity,
+                    std::function<bool(const Args&)> function, const std::string& doc,
+                    std::string& error);
+
+  struct Impl;  // the engine's side (engine/api/environment_impl.h)
+
+ private:
+  friend class Policy;
+  std::shared_ptr<Impl> impl_;
+};
+
 class Policy {
  public:
   // Compiles the policy in `paths` (.gate files, or one directory of them; `import std.*`
   // modules are built in). Null on any error, with every diagnostic rendered in
   // `diagnostics` (file:line:column, the source line, a caret and help).
+  // With `environment`, policies may also call the functions added to it.
   static std::unique_ptr<Policy> Compile(const std::vector<std::string>& paths,
-                                         std::string& diagnostics);
+                                         std::string& diagnostics,
+                                         const Environment* environment = nullptr);
   // The same for policy text held in memory (imports of files are refused).
   static std::unique_ptr<Policy> CompileText(const std::string& name, const std::string& text,
-                                             std::string& diagnostics);
+                                             std::string& diagnostics,
+                                             const Environment* environment = nullptr);
 
   ~Policy();
   Policy(const Policy&) = delete;

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/diagnostic.h"
+#include "engine/builtins/registry.h"
 #include "engine/check/internal/scope.h"
 #include "engine/check/loader.h"
 #include "engine/check/policy.h"
@@ -32,10 +33,12 @@ inline std::string Q(const std::string& s) {
 
 class Checker {
  public:
-  Checker(LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink)
+  Checker(LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink,
+          const builtins::Registry& builtins)
       : loaded_(std::move(loaded)),
         sources_(sources),
         sink_(sink),
+        builtins_(builtins),
         out_(std::make_unique<CheckedPolicy>()) {}
 
   std::unique_ptr<CheckedPolicy> Run();
@@ -119,6 +122,7 @@ class Checker {
   LoadedPolicy loaded_;
   const SourceMap& sources_;
   DiagnosticSink& sink_;
+  const builtins::Registry& builtins_;  // the functions policies may call
   std::unique_ptr<CheckedPolicy> out_;
   Span root_package_span_;
   std::map<std::string, const syntax::Import*> imported_;

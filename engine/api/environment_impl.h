@@ -1,0 +1,26 @@
+// The state behind include/relgate/relgate.h's Environment: a copy of the built-in
+// functions with an organisation's added, shared by every Policy compiled with it.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "engine/builtins/registry.h"
+#include "include/relgate/relgate.h"
+
+namespace relgate {
+
+struct Environment::Impl {
+  struct Function {
+    std::string name;
+    size_t arity = 0;
+    std::function<std::string(const Args&)> text;  // a string function
+    std::function<bool(const Args&)> test;         // a predicate
+  };
+
+  builtins::Registry registry = builtins::DefaultRegistry();
+  std::deque<Function> functions;  // Builtin::data points at these: a deque never moves them
+};
+
+}  // namespace relgate
