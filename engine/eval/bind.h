@@ -5,7 +5,8 @@
 // does not declare are not bound, but listed (unread_keys), so that a typo such as
 // `dependecies` shows up as a warning in the decision instead of going unseen.
 //
-// BoundFacts points into the FactSet's strings: the FactSet must outlive it.
+// BoundFacts points into the FactSet's strings: the FactSet must outlive it. Replay binds
+// a JSON document in place instead, only the program's read set (JsonFacts, below).
 #pragma once
 
 #include <deque>
