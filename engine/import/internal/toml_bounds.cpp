@@ -21,7 +21,8 @@ bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
     in_key = true;
     parts = 1;
   };
-  size_t i = 0;
+  // A UTF-8 byte order mark may open the file.
+  size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   auto advance = [&](size_t n) {
     for (size_t k = 0; k < n && i < text.size(); ++k, ++i) {
       if (text[i] == '\n') {
@@ -61,6 +62,11 @@ bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
       advance(1);
       continue;
     }
+    // TOML allows other than ASCII only in strings and comments. Refused here, before
+    // toml++ 3.3's whitespace test, whose table is incomplete for some code points
+    // (U+00A1 to U+0499, among others) and reaches __builtin_unreachable on them.
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return fail("a character other than ASCII outside a string or comment");
     if (in_key && c == '.') {
       if (++parts > kMaxTomlKeyParts)
         return fail(fmt::format("a dotted key of more than {} parts", kMaxTomlKeyParts));

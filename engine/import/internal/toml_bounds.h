@@ -3,7 +3,9 @@
 // recursively, so a key of 50,000 parts overflows the stack; its own limit covers nested
 // arrays and inline tables only. A lockfile needs a handful of each: a key of more than
 // kMaxTomlKeyParts parts, or arrays and inline tables nested deeper than
-// kMaxTomlNesting, is refused at its line and column.
+// kMaxTomlNesting, is refused at its line and column. So is a character other than ASCII
+// outside strings and comments (invalid TOML, and a path into undefined behaviour in
+// toml++ 3.3: toml_bounds.cpp).
 #pragma once
 
 #include <cstddef>
