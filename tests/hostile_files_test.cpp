@@ -235,6 +235,12 @@ TEST_CASE("deep keys and nesting in every parsed format are refused at their lin
        ":5:9: error: a character other than ASCII outside a string or comment"},
       {"non-ASCII after a value", lock + "x = 1\xE2\x80\x83\n",
        ":5:6: error: a character other than ASCII outside a string or comment"},
+      {"non-ASCII in a quoted key", lock + "\"k\xCD\x94\" = 1\n",
+       ":5:3: error: a quoted key with a character other than ASCII"},
+      {"non-ASCII in a quoted header", lock + "[a.'\xCD\x94']\n",
+       ":5:5: error: a quoted key with a character other than ASCII"},
+      {"non-ASCII after a line-ending backslash", lock + "s = \"\"\"a\\\n  \xCD\x94\"\"\"\n",
+       ":6:3: error: a character other than ASCII after a backslash in a multi-line string"},
   };
   for (const Shape& shape : toml) {
     CAPTURE(shape.name);

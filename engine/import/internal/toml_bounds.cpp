@@ -44,15 +44,33 @@ bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
     if (rest.starts_with("\"\"\"") || rest.starts_with("'''")) {
       const std::string_view quote = rest.substr(0, 3);
       advance(3);
-      while (i < text.size() && !text.substr(i).starts_with(quote))
-        advance(text[i] == '\\' && quote[0] == '"' ? 2 : 1);
+      while (i < text.size() && !text.substr(i).starts_with(quote)) {
+        if (text[i] != '\\' || quote[0] != '"') {
+          advance(1);
+          continue;
+        }
+        // toml++ 3.3 asks whether what follows a backslash (and the white space after a
+        // line-ending backslash) is white space: see the note on non-ASCII below.
+        advance(1);
+        while (i < text.size() &&
+               (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+          advance(1);
+        if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80)
+          return fail("a character other than ASCII after a backslash in a multi-line string");
+        advance(1);
+      }
       advance(3);
       continue;
     }
     if (c == '"' || c == '\'') {
+      const bool key = in_key || in_header;
       advance(1);
-      while (i < text.size() && text[i] != c && text[i] != '\n')
+      while (i < text.size() && text[i] != c && text[i] != '\n') {
+        // toml++ 3.3 tests every character of a key for white space as it records it.
+        if (key && static_cast<unsigned char>(text[i]) >= 0x80)
+          return fail("a quoted key with a character other than ASCII");
         advance(text[i] == '\\' && c == '"' ? 2 : 1);
+      }
       advance(1);
       continue;
     }
@@ -63,8 +81,11 @@ bool CheckTomlBounds(std::string_view text, TomlBoundsError& error) {
       continue;
     }
     // TOML allows other than ASCII only in strings and comments. Refused here, before
-    // toml++ 3.3's whitespace test, whose table is incomplete for some code points
-    // (U+00A1 to U+0499, among others) and reaches __builtin_unreachable on them.
+    // toml++ 3.3's white-space test, whose table is incomplete for some code points
+    // (U+00A1 to U+0499, among others) and reaches __builtin_unreachable on them — a jump
+    // anywhere in an optimised build. The same test runs on quoted keys and after a
+    // backslash in multi-line strings (above); elsewhere in strings and in comments it
+    // does not, so those keep any character.
     if (static_cast<unsigned char>(c) >= 0x80)
       return fail("a character other than ASCII outside a string or comment");
     if (in_key && c == '.') {
