@@ -50,39 +50,54 @@ Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Policy::~Policy() = default;
 
-std::unique_ptr<Policy> Policy::Compile(const std::vector<std::string>& paths,
-                                        std::string& diagnostics, const Environment* environment) {
+namespace {
+
+// The one compile step of Compile and CompileText: `compile` with the environment's
+// functions (when given), its diagnostics rendered.
+struct Compiled {
+  std::unique_ptr<compile::Program> program;
+  std::shared_ptr<const Environment::Impl> environment;
+};
+
+template <typename CompileFn>
+Compiled CompileWith(const std::shared_ptr<Environment::Impl>& environment,
+                     std::string& diagnostics, CompileFn compile) {
   SourceMap sources;
   DiagnosticSink sink;
-  auto impl = std::make_unique<Impl>();
   compile::CompileOptions options;
-  if (environment != nullptr) {
-    impl->environment = environment->impl_;
-    options.builtins = &impl->environment->registry;
-  }
-  impl->program = CompilePolicy(paths, check::Stdlib(), sources, sink, options);
+  if (environment != nullptr)
+    options.builtins = &environment->registry;
+  Compiled out{compile(sources, sink, options), environment};
   diagnostics = RenderAll(sink, sources);
-  if (impl->program == nullptr)
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Policy> Policy::Compile(const std::vector<std::string>& paths,
+                                        std::string& diagnostics, const Environment* environment) {
+  Compiled c = CompileWith(environment != nullptr ? environment->impl_ : nullptr, diagnostics,
+                           [&](SourceMap& sources, DiagnosticSink& sink, const auto& options) {
+                             return CompilePolicy(paths, check::Stdlib(), sources, sink, options);
+                           });
+  if (c.program == nullptr)
     return nullptr;
-  return std::unique_ptr<Policy>(new Policy(std::move(impl)));
+  return std::unique_ptr<Policy>(
+      new Policy(std::make_unique<Impl>(Impl{std::move(c.program), std::move(c.environment)})));
 }
 
 std::unique_ptr<Policy> Policy::CompileText(const std::string& name, const std::string& text,
                                             std::string& diagnostics,
                                             const Environment* environment) {
-  SourceMap sources;
-  DiagnosticSink sink;
-  auto impl = std::make_unique<Impl>();
-  compile::CompileOptions options;
-  if (environment != nullptr) {
-    impl->environment = environment->impl_;
-    options.builtins = &impl->environment->registry;
-  }
-  impl->program = CompilePolicyText(name, text, check::Stdlib(), sources, sink, options);
-  diagnostics = RenderAll(sink, sources);
-  if (impl->program == nullptr)
+  Compiled c =
+      CompileWith(environment != nullptr ? environment->impl_ : nullptr, diagnostics,
+                  [&](SourceMap& sources, DiagnosticSink& sink, const auto& options) {
+                    return CompilePolicyText(name, text, check::Stdlib(), sources, sink, options);
+                  });
+  if (c.program == nullptr)
     return nullptr;
-  return std::unique_ptr<Policy>(new Policy(std::move(impl)));
+  return std::unique_ptr<Policy>(
+      new Policy(std::make_unique<Impl>(Impl{std::move(c.program), std::move(c.environment)})));
 }
 
 const std::string& Policy::package() const {
