@@ -6,11 +6,13 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "engine/base/crypto_process.h"
 #include "engine/base/diagnostic.h"
 #include "engine/base/version.h"
 #include "engine/sigstore/trust_root.h"
 
 int main(int argc, char** argv) {
+  relgate::ConfigureCryptoForThisProcess();
   CLI::App app{"relgate: checks the facts of a release against a policy before the gate opens"};
   app.require_subcommand(1);
   // The version, and the dates of the embedded Sigstore trusted roots a verification relies

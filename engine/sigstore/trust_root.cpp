@@ -54,7 +54,8 @@ bool ReadChain(const Node* entry, const std::string& where, bool check, Chain& c
   return true;
 }
 
-bool ReadLogs(const Node* root, const char* member, std::vector<LogKey>& logs, std::string& error) {
+bool ReadLogs(const Node* root, const char* member, bool check_keys, std::vector<LogKey>& logs,
+              std::string& error) {
   const Node* list = Array(root, member);
   for (uint32_t k = 0; list != nullptr && k < list->len; ++k) {
     const Node* entry = &list->items[k];
@@ -62,8 +63,8 @@ bool ReadLogs(const Node* root, const char* member, std::vector<LogKey>& logs, s
     LogKey log;
     log.base_url = Text(entry, "baseUrl");
     std::string der;
-    if (!Base64Decode(Text(Member(entry, "publicKey"), "rawBytes"), der) ||
-        (log.key = internal::PublicKeyFromDer(der)) == nullptr) {
+    if (!Base64Decode(Text(Member(entry, "publicKey"), "rawBytes"), der) || der.empty() ||
+        (check_keys && internal::PublicKeyFromDer(der) == nullptr)) {
       error = fmt::format("{}.publicKey.rawBytes is not a DER public key", where);
       return false;
     }
@@ -74,6 +75,7 @@ bool ReadLogs(const Node* root, const char* member, std::vector<LogKey>& logs, s
     if (!ReadValidity(Member(Member(entry, "publicKey"), "validFor"),
                       fmt::format("{}.publicKey", where), log.valid, error))
       return false;
+    log.key = LazyKey(std::move(der));
     logs.push_back(std::move(log));
   }
   return true;
@@ -87,6 +89,11 @@ const std::vector<internal::CertPtr>& Chain::certs() const {
       certs_.push_back(internal::CertificateFromDer(der));
   });
   return certs_;
+}
+
+EVP_PKEY* LazyKey::get() const {
+  std::call_once(*once_, [this] { key_ = internal::PublicKeyFromDer(der_); });
+  return key_.get();
 }
 
 std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json, const std::string& name,
@@ -125,7 +132,8 @@ std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json, const std::
       return nullptr;
     out->timestamp_authorities.push_back(std::move(tsa));
   }
-  if (!ReadLogs(root, "tlogs", out->tlogs, error) || !ReadLogs(root, "ctlogs", out->ctlogs, error))
+  if (!ReadLogs(root, "tlogs", check_certificates, out->tlogs, error) ||
+      !ReadLogs(root, "ctlogs", check_certificates, out->ctlogs, error))
     return nullptr;
   if (out->authorities.empty()) {
     error = "no certificateAuthorities: nothing could verify a certificate";

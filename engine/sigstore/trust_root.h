@@ -50,12 +50,31 @@ struct CertificateAuthority {
   Validity valid;
 };
 
+// A public key as a trusted root gives it (DER), decoded on first use for the same reason
+// as a chain: a root lists a dozen log keys, a bundle is checked against two or three, and
+// OpenSSL 3 decodes each key through its provider framework (about 0.1 ms a key in a
+// fresh process). Safe to share between threads.
+class LazyKey {
+ public:
+  LazyKey() = default;
+
+  explicit LazyKey(std::string der) : der_(std::move(der)) {}
+
+  // Null when the DER is not a public key (only an unchecked embedded snapshot could).
+  EVP_PKEY* get() const;
+
+ private:
+  std::string der_;
+  std::unique_ptr<std::once_flag> once_ = std::make_unique<std::once_flag>();
+  mutable internal::KeyPtr key_;
+};
+
 // A transparency log or a CT log: its key, identified by the SHA-256 of the key's DER
 // (the log id), and for a Rekor log its base URL (whose host names its checkpoints).
 struct LogKey {
   std::string base_url;
   std::string log_id;  // raw bytes
-  internal::KeyPtr key;
+  LazyKey key;
   Validity valid;
 };
 
@@ -74,8 +93,8 @@ struct TrustedRoot {
 };
 
 // Parses a trusted root; null with `error` (naming the member) when it is malformed.
-// Every certificate is checked to parse (`check_certificates`), except for the embedded
-// snapshots, known to parse, whose chains are parsed when first used.
+// Every certificate and key is checked to parse (`check_certificates`), except for the
+// embedded snapshots, known to parse, whose chains and keys are decoded when first used.
 [[nodiscard]] std::unique_ptr<TrustedRoot> ParseTrustedRoot(std::string_view json,
                                                             const std::string& name,
                                                             std::string& error,
