@@ -1,10 +1,27 @@
 #include "engine/base/base64.h"
 
-#include <cctype>
+#include <array>
 
 #include <openssl/evp.h>
 
 namespace relgate {
+namespace {
+
+// The characters of the standard alphabet and `=`, by byte: a table, because a Sigstore
+// bundle is tens of kilobytes of base64 and std::isalnum is a locale-aware call per byte.
+constexpr std::array<bool, 256> kBase64Chars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'A'; c <= 'Z'; ++c)
+    table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c)
+    table[c] = true;
+  for (int c = '0'; c <= '9'; ++c)
+    table[c] = true;
+  table['+'] = table['/'] = table['='] = true;
+  return table;
+}();
+
+}  // namespace
 
 std::string Base64Encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -19,7 +36,7 @@ bool Base64Decode(std::string_view text, std::string& bytes) {
   if (text.size() % 4 != 0)
     return false;
   for (char c : text) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '='))
+    if (!kBase64Chars[static_cast<unsigned char>(c)])
       return false;
   }
   bytes.assign(3 * (text.size() / 4) + 1, '\0');
