@@ -25,6 +25,7 @@ Command SetupVerifyBundle(CLI::App& app);
 Command SetupTest(CLI::App& app);
 Command SetupFmt(CLI::App& app);
 Command SetupImport(CLI::App& app);
+Command SetupVersion(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set

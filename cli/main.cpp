@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
       relgate::cli::SetupHistory,      relgate::cli::SetupReplay,
       relgate::cli::SetupImport,       relgate::cli::SetupFmt,
       relgate::cli::SetupTest,         relgate::cli::SetupVerifyAttestation,
-      relgate::cli::SetupVerifyBundle,
+      relgate::cli::SetupVerifyBundle, relgate::cli::SetupVersion,
   };
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   for (const Setup setup : kCommands) {

@@ -1,11 +1,15 @@
 // The command line as a user meets it: help for every subcommand, exit codes for each
 // kind of outcome and mistake, and messages that name what is wrong.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <doctest/doctest.h>
 
+#include "engine/base/digest.h"
+#include "engine/facts/facts.h"
 #include "tests/cli_util.h"
 #include "tests/fixture_util.h"
 #include "tests/test_util.h"
@@ -39,6 +43,49 @@ TEST_CASE("--help works for the program and every subcommand") {
         "relgate 0.1.0\ntrusted root public-good: snapshot of 2025-09-22\n"
         "trusted root github: snapshot of 2026-06-29\nnpm registry keys: snapshot of "
         "2025-01-16\n");
+}
+
+TEST_CASE("relgate version says which relgate decided: commit, compiler, stdlib, trust roots") {
+  auto text = RunRelgate("version");
+  CHECK(text.exit_code == 0);
+  CHECK(Contains(text.output, "relgate 0.1.0\ncommit: "));
+  CHECK(Contains(text.output, "built with: "));
+  CHECK(Contains(text.output, "trusted root github: snapshot of 2026-06-29\n"));
+  auto json = RunRelgate("version --json");
+  REQUIRE(json.exit_code == 0);
+  facts::LoadError error;
+  auto doc = facts::ParseJson(json.output, "version.json", error);
+  REQUIRE(doc);
+  const facts::Node& root = doc->root();
+  CHECK(root.Find("version")->str() == "0.1.0");
+  const std::string commit(root.Find("commit")->str());
+  CHECK((commit == "unknown" || std::regex_match(commit, std::regex("[0-9a-f]{40}(-dirty)?"))));
+  CHECK(Contains(text.output, fmt::format("commit: {}\n", commit)));
+  CHECK(!std::string(root.Find("build")->Find("compiler")->str()).empty());
+  // The stdlib digest, computed here from the sources the binary embeds.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator("stdlib")) {
+    if (entry.path().extension() == ".gate")
+      names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string all;
+  for (const std::string& name : names) {
+    all += fmt::format("std/{}.gate", name);
+    all += '\0';
+    all += testing::ReadFile(fmt::format("stdlib/{}.gate", name));
+    all += '\0';
+  }
+  const facts::Node* stdlib = root.Find("stdlib");
+  CHECK(stdlib->Find("digest")->str() == "sha256:" + Sha256Hex(all));
+  CHECK(stdlib->Find("modules")->len == names.size());
+  CHECK(Contains(text.output,
+                 fmt::format("stdlib: sha256:{} ({} modules)", Sha256Hex(all), names.size())));
+  const facts::Node* roots = root.Find("trusted_roots");
+  REQUIRE(roots->len == 2);
+  CHECK(roots->items[0].Find("name")->str() == "public-good");
+  CHECK(roots->items[0].Find("snapshot")->str() == "2025-09-22");
+  CHECK(root.Find("npm_registry_keys")->Find("snapshot")->str() == "2025-01-16");
 }
 
 TEST_CASE("bad usage exits 2: the gate stays shut") {
