@@ -28,3 +28,33 @@ install(FILES ${PROJECT_BINARY_DIR}/relgate.pc DESTINATION ${CMAKE_INSTALL_LIBDI
 file(GLOB relgate_docs ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${relgate_docs}
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# Man pages, made from the commands' --help by help2man (cmake/ManPages.cmake) after each
+# build of the binary, dated by the commit's time so that two builds of one commit agree.
+find_program(HELP2MAN help2man)
+if(HELP2MAN)
+  set(relgate_man_dir ${PROJECT_BINARY_DIR}/man)
+  set(source_date_epoch "$ENV{SOURCE_DATE_EPOCH}")
+  if(source_date_epoch STREQUAL "" AND EXISTS ${PROJECT_SOURCE_DIR}/.git)
+    execute_process(COMMAND git -C ${PROJECT_SOURCE_DIR} log -1 --format=%ct
+                    OUTPUT_VARIABLE source_date_epoch OUTPUT_STRIP_TRAILING_WHITESPACE
+                    ERROR_QUIET)
+  endif()
+  if(source_date_epoch STREQUAL "")
+    set(source_date_epoch 0)
+  endif()
+  add_custom_command(
+    OUTPUT ${relgate_man_dir}/relgate.1
+    COMMAND ${CMAKE_COMMAND} -E env SOURCE_DATE_EPOCH=${source_date_epoch}
+            ${CMAKE_COMMAND} -DRELGATE=$<TARGET_FILE:relgate> -DHELP2MAN=${HELP2MAN}
+            -DVERSION=${PROJECT_VERSION} -DOUT_DIR=${relgate_man_dir}
+            -P ${PROJECT_SOURCE_DIR}/cmake/ManPages.cmake
+    DEPENDS relgate ${PROJECT_SOURCE_DIR}/cmake/ManPages.cmake
+    COMMENT "Writing the man pages from the commands' --help"
+    VERBATIM)
+  add_custom_target(relgate_man ALL DEPENDS ${relgate_man_dir}/relgate.1)
+  install(DIRECTORY ${relgate_man_dir}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+          FILES_MATCHING PATTERN "*.1")
+else()
+  message(STATUS "help2man not found: no man pages (scripts/install-deps.sh installs it)")
+endif()

@@ -34,6 +34,21 @@ printf 'release: [\n' >"$work/bad.yaml"
 expect 2 "facts: $work/bad.yaml:2:1: error: invalid YAML" policies "$work/bad.yaml"
 printf 'package p\ndeny r "m": nope\n' >"$work/bad.gate"
 expect 2 "bad.gate:2:13" "$work/bad.gate" examples/releases/open/release.yaml
+# The man pages, one per command, as man renders them.
+man_dir=$work/prefix/share/man/man1
+for page in relgate relgate-eval relgate-replay relgate-import relgate-verify-bundle relgate-version; do
+  [ -f "$man_dir/$page.1" ] || { echo "FAIL: no man page $page.1"; exit 1; }
+done
+rendered=$(MANWIDTH=200 man -l "$man_dir/relgate-eval.1" 2>&1)
+for want in "relgate-eval - Decide one release" "relgate eval [OPTIONS]" "--policy TEXT" \
+  "SEE ALSO" "relgate-replay(1)"; do
+  printf '%s\n' "$rendered" | grep -qF -- "$want" || {
+    echo "FAIL: man relgate-eval lacks: $want"; printf '%s\n' "$rendered"; exit 1
+  }
+done
+if grep -rqF "$source_dir" "$man_dir"; then
+  echo "FAIL: a man page names the build's path"; exit 1
+fi
 # Only the public header was installed, and the program links no database or archive library.
 [ "$(find "$work/prefix/include" -type f | wc -l)" = 1 ]
 if ldd "$gate" | grep -E 'libpq|libarchive|libsqlite'; then
