@@ -34,6 +34,7 @@ struct EvalArgs {
   std::string by;
   std::string reason;
   std::string stdlib;
+  std::string bundle_key;
   RecordArgs record;
   std::vector<std::string> previous;  // --previous FILE...
   std::string previous_from;          // --previous-from HISTORY
@@ -105,7 +106,8 @@ Command SetupEval(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "eval", "Decide one release: exit 0 gate open, 1 shut by policy, 2 could not decide");
   cmd->add_option("--policy", args->policy,
-                  "A .gate file, or a directory whose .gate files form one policy")
+                  "A .gate file, or a directory whose .gate files form one policy, or a policy "
+                  "bundle (*.bundle, with --bundle-key)")
       ->required();
   cmd->add_option("--facts", args->facts,
                   "A YAML or JSON facts file; repeat to merge files by top-level key")
@@ -173,6 +175,7 @@ Command SetupEval(CLI::App& app) {
                   "With --attest: the verifier's id (a URI) in the attestation");
   cmd->add_option("--stdlib", args->stdlib,
                   "Directory of std.* modules (default: $RELGATE_STDLIB, else built in)");
+  AddBundleKeyOption(cmd, args->bundle_key);
   AddTrustedRootOption(cmd, args->trusted_root);
   return [args, now_option]() {
     if (!ApplyTrustedRoot(args->trusted_root))
@@ -206,7 +209,9 @@ Command SetupEval(CLI::App& app) {
     }
     SourceMap sources;
     DiagnosticSink sink;
-    auto program = CompileForCommand(args->policy, args->stdlib, sources, sink);
+    bundle::BundleInfo bundle;
+    auto program =
+        CompileForCommand(args->policy, args->stdlib, sources, sink, args->bundle_key, &bundle);
     if (!program) {
       Err("relgate: the policy does not compile; the gate stays shut\n");
       return 2;
@@ -268,6 +273,8 @@ Command SetupEval(CLI::App& app) {
       }
     }
     eval::Decision decision = Decide(*program, set, options);
+    decision.bundle_digest = bundle.digest;
+    decision.bundle_revision = bundle.revision;
     if (recording) {
       // The record holds the decision as it was made; the printed report adds where it
       // was recorded and the chain head, which a later `history verify --head` checks.

@@ -23,6 +23,8 @@ struct TestArgs {
   std::string path;
   std::string format = "text";
   std::string stdlib;
+  std::string policy;      // every test file's policy, instead of the one it names
+  std::string bundle_key;  // when that policy is a bundle
   bool coverage = false;
   double min_coverage = -1;  // percent; < 0: no threshold
 };
@@ -53,6 +55,10 @@ Command SetupTest(CLI::App& app) {
   cmd->add_option("--format", args->format, "Report format")
       ->check(CLI::IsMember({"text", "junit"}));
   cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
+  cmd->add_option("--policy", args->policy,
+                  "Run every test against this policy instead of the one it names (a policy "
+                  "bundle, with --bundle-key: the tests of the sources, run on what ships)");
+  AddBundleKeyOption(cmd, args->bundle_key);
   cmd->add_flag("--coverage", args->coverage,
                 "Report per rule and per branch (and/or operands, where filters, ?? "
                 "defaults) whether the tests reached both outcomes");
@@ -84,7 +90,9 @@ Command SetupTest(CLI::App& app) {
         Err("relgate: error: {}\n", Printable(error));
         return 2;
       }
-      const std::string policy = tests[k].policy.empty() ? default_policy : tests[k].policy;
+      const std::string policy = !args->policy.empty()     ? args->policy
+                                 : tests[k].policy.empty() ? default_policy
+                                                           : tests[k].policy;
       auto group = std::find_if(groups.begin(), groups.end(),
                                 [&](const auto& g) { return g.first == policy; });
       if (group == groups.end())
@@ -97,7 +105,7 @@ Command SetupTest(CLI::App& app) {
     for (const auto& [policy, members] : groups) {
       SourceMap sources;
       DiagnosticSink sink;
-      auto program = CompileForCommand({policy}, args->stdlib, sources, sink);
+      auto program = CompileForCommand({policy}, args->stdlib, sources, sink, args->bundle_key);
       if (!program) {
         Err("relgate: the policy `{}` does not compile; no test run\n", Printable(policy));
         return 2;

@@ -28,14 +28,19 @@ struct ReplayArgs {
   std::string format = "text";
   std::string output;
   std::string stdlib;
+  std::string bundle_key;
   unsigned threads = 0;
 };
 
+// A candidate or baseline that is a policy bundle is verified with `bundle_key` (one key
+// for both: an organisation signs its bundles with one).
 std::unique_ptr<compile::Program> CompileOrSay(const std::vector<std::string>& paths,
-                                               const std::string& stdlib, SourceMap& sources,
+                                               const std::string& stdlib,
+                                               const std::string& bundle_key, SourceMap& sources,
                                                const char* what) {
   DiagnosticSink sink;
-  auto program = CompileForCommand(paths, stdlib, sources, sink);
+  const bool bundled = paths.size() == 1 && bundle::LooksLikeBundle(paths.front());
+  auto program = CompileForCommand(paths, stdlib, sources, sink, bundled ? bundle_key : "");
   if (!program)
     Err("relgate: the {} policy does not compile; nothing replayed\n", what);
   return program;
@@ -68,6 +73,7 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--output", args->output, "Write the report to this file (atomically)");
   cmd->add_option("--threads", args->threads, "Worker threads (default: every core)");
   cmd->add_option("--stdlib", args->stdlib, "Directory of std.* modules");
+  AddBundleKeyOption(cmd, args->bundle_key);
   AddTrustedRootOption(cmd, args->trusted_root);
   return [args]() {
     if (!ApplyTrustedRoot(args->trusted_root))
@@ -89,13 +95,23 @@ Command SetupReplay(CLI::App& app) {
           "JSON Lines file or a directory has no recorded verdicts\n");
       return 2;
     }
+    auto is_bundle = [](const std::vector<std::string>& paths) {
+      return paths.size() == 1 && bundle::LooksLikeBundle(paths.front());
+    };
+    if (!args->bundle_key.empty() && !is_bundle(args->policy) && !is_bundle(args->baseline)) {
+      Err("relgate: error: --bundle-key is for a policy bundle (a --policy or --baseline named "
+          "*.bundle, made by relgate bundle build)\n");
+      return 2;
+    }
     SourceMap candidate_sources, baseline_sources;
-    auto candidate = CompileOrSay(args->policy, args->stdlib, candidate_sources, "candidate");
+    auto candidate =
+        CompileOrSay(args->policy, args->stdlib, args->bundle_key, candidate_sources, "candidate");
     if (!candidate)
       return 2;
     std::unique_ptr<compile::Program> baseline;
     if (!recorded && !args->baseline.empty()) {
-      baseline = CompileOrSay(args->baseline, args->stdlib, baseline_sources, "baseline");
+      baseline = CompileOrSay(args->baseline, args->stdlib, args->bundle_key, baseline_sources,
+                              "baseline");
       if (!baseline)
         return 2;
     }

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/bundle/bundle.h"
 #include "engine/check/loader.h"
 #include "engine/decider.h"
 
@@ -26,6 +27,7 @@ Command SetupTest(CLI::App& app);
 Command SetupFmt(CLI::App& app);
 Command SetupImport(CLI::App& app);
 Command SetupVersion(CLI::App& app);
+Command SetupBundle(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set
@@ -34,9 +36,16 @@ check::Stdlib StdlibFrom(const std::string& flag);
 // The one compile step of every command that reads a policy: `paths` compiled with the
 // stdlib StdlibFrom(stdlib) names, every diagnostic written to stderr (coloured on a
 // terminal). Null when it does not compile; the caller says what that means for it.
+// A single `paths` entry naming a file `*.bundle` is a policy bundle, loaded when it
+// verifies with `bundle_key` (engine/bundle; without a key it is refused, and a key with
+// no bundle is a usage error); `bundle`, when given, is set to what a decision records.
 std::unique_ptr<compile::Program> CompileForCommand(const std::vector<std::string>& paths,
                                                     const std::string& stdlib, SourceMap& sources,
-                                                    DiagnosticSink& sink);
+                                                    DiagnosticSink& sink,
+                                                    const std::string& bundle_key = "",
+                                                    bundle::BundleInfo* bundle = nullptr);
+// `--bundle-key PUB.pem` on the commands that take --policy.
+void AddBundleKeyOption(CLI::App* cmd, std::string& key);
 // `--now`: an RFC 3339 time or a date; empty means the wall clock (whole seconds).
 // `--since` / `--until`: an RFC 3339 time or a date; empty leaves `out` as it is. False
 // (the message printed) when the text is neither.

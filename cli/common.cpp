@@ -5,6 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "engine/base/bounded_read.h"
+#include "engine/base/limits.h"
 #include "engine/base/printable.h"
 #include "engine/base/time.h"
 #include "engine/sigstore/trust_root.h"
@@ -30,10 +32,48 @@ check::Stdlib StdlibFrom(const std::string& flag) {
 
 std::unique_ptr<compile::Program> CompileForCommand(const std::vector<std::string>& paths,
                                                     const std::string& stdlib, SourceMap& sources,
-                                                    DiagnosticSink& sink) {
-  auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
+                                                    DiagnosticSink& sink,
+                                                    const std::string& bundle_key,
+                                                    bundle::BundleInfo* bundle) {
+  const bool bundled = paths.size() == 1 && bundle::LooksLikeBundle(paths.front());
+  if (!bundled) {
+    if (!bundle_key.empty()) {
+      Err("relgate: error: --bundle-key is for a policy bundle (one --policy, a file named "
+          "*.bundle, made by relgate bundle build)\n");
+      return nullptr;
+    }
+    auto program = CompilePolicy(paths, StdlibFrom(stdlib), sources, sink);
+    WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+    return program;
+  }
+  if (bundle_key.empty()) {
+    Err("relgate: error: {} is a policy bundle: give --bundle-key PUB.pem, the key it must be "
+        "signed with\n",
+        paths.front());
+    return nullptr;
+  }
+  std::string text, error = ReadBounded(paths.front(), {limits::kMaxFactsBytes, false}, text);
+  if (!error.empty()) {
+    Err("relgate: error: policy bundle {} {}\n", paths.front(), error);
+    return nullptr;
+  }
+  bundle::BundleInfo info;
+  auto loaded = bundle::Load(paths.front(), text, bundle_key, sources, info, error);
+  if (!loaded) {
+    Err("relgate: error: {}\n", error);
+    return nullptr;
+  }
+  auto program = CompileLoaded(std::move(*loaded), sources, sink);
   WriteErr(RenderAll(sink, sources, ColorFor(STDERR_FILENO)));
+  if (bundle != nullptr)
+    *bundle = std::move(info);
   return program;
+}
+
+void AddBundleKeyOption(CLI::App* cmd, std::string& key) {
+  cmd->add_option("--bundle-key", key,
+                  "The public key (PEM) a policy bundle given as --policy must be signed with "
+                  "(relgate bundle build)");
 }
 
 bool ParseNow(const std::string& text, bool given, int64_t& now, std::string& error) {

@@ -12,12 +12,7 @@ std::unique_ptr<compile::Program> CheckAndCompile(std::optional<check::LoadedPol
                                                   compile::CompileOptions options) {
   if (!loaded)
     return nullptr;
-  auto checked =
-      check::Check(std::move(*loaded), sources, sink,
-                   options.builtins != nullptr ? *options.builtins : builtins::DefaultRegistry());
-  if (!checked)
-    return nullptr;
-  return compile::Compile(std::move(checked), sources, sink, options);
+  return CompileLoaded(std::move(*loaded), sources, sink, options);
 }
 
 // The facts document that defines the top-level key of `path` (`dependencies[3].name`
@@ -51,6 +46,17 @@ void AddWarnings(const eval::BoundFacts& bound, eval::Decision& d) {
 }
 
 }  // namespace
+
+std::unique_ptr<compile::Program> CompileLoaded(check::LoadedPolicy loaded,
+                                                const SourceMap& sources, DiagnosticSink& sink,
+                                                compile::CompileOptions options) {
+  auto checked =
+      check::Check(std::move(loaded), sources, sink,
+                   options.builtins != nullptr ? *options.builtins : builtins::DefaultRegistry());
+  if (!checked)
+    return nullptr;
+  return compile::Compile(std::move(checked), sources, sink, options);
+}
 
 std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& paths,
                                                 const check::Stdlib& stdlib, SourceMap& sources,

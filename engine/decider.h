@@ -29,6 +29,13 @@ namespace relgate {
                                                               DiagnosticSink& sink,
                                                               compile::CompileOptions options = {});
 
+// Checks and compiles a policy already loaded: read from files, or from a policy bundle
+// (engine/bundle), whose syntax trees never pass through the parser.
+[[nodiscard]] std::unique_ptr<compile::Program> CompileLoaded(check::LoadedPolicy loaded,
+                                                              const SourceMap& sources,
+                                                              DiagnosticSink& sink,
+                                                              compile::CompileOptions options = {});
+
 // The same for policy text held in memory (tests, fuzzing): imports of files are refused.
 [[nodiscard]] std::unique_ptr<compile::Program> CompilePolicyText(
     const std::string& name, const std::string& text, const check::Stdlib& stdlib,

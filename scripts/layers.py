@@ -20,7 +20,7 @@ LAYERS = [
     ["eval"],
     ["decider"],            # engine/decider.{h,cpp}: compile and decide, no I/O
     ["attest"],             # envelopes, certificates, subjects
-    ["sigstore", "report", "history"],
+    ["sigstore", "report", "history", "bundle"],
     ["import", "api"],      # api: the public library (include/relgate/relgate.h)
     ["relgate"],            # engine/relgate.{h,cpp}: facts from files, importers, histories
     ["replay", "policytest"],

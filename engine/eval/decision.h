@@ -136,6 +136,10 @@ struct Decision {
   std::string policy_digest;
   std::vector<SourceDigest> policy_sources;
   std::vector<std::string> policy_roots;  // each --policy path, as given
+  // Decided with a policy bundle (engine/bundle): the bundle file's SHA-256 and the
+  // revision it was built as. Empty otherwise.
+  std::string bundle_digest;
+  std::string bundle_revision;
   std::vector<FactsDigest> facts;
   std::vector<RuleResult> rules;
   std::vector<Finding> findings;

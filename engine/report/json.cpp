@@ -49,6 +49,13 @@ std::string RenderJson(const eval::Decision& d) {
     w.Close('}');
   }
   w.Close(']');
+  if (!d.bundle_digest.empty()) {
+    w.Key("bundle");
+    w.Open('{');
+    w.Field("digest", fmt::format("sha256:{}", d.bundle_digest));
+    w.Field("revision", d.bundle_revision);
+    w.Close('}');
+  }
   w.Close('}');
   w.Key("facts");
   w.Open('[');

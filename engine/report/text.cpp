@@ -149,6 +149,11 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
   fmt::format_to(line, "\n{} of {} passed · evaluated at {}\n", passed,
                  Plural(d.rules.size(), "rule"), FormatRfc3339(d.evaluated_at));
   fmt::format_to(line, "policy sha256:{}\n", d.policy_digest);
+  if (!d.bundle_digest.empty()) {
+    fmt::format_to(
+        line, "policy bundle sha256:{}{}\n", d.bundle_digest,
+        d.bundle_revision.empty() ? "" : fmt::format(", revision {}", d.bundle_revision));
+  }
   if (!d.history_head.empty()) {
     fmt::format_to(line, "recorded as history record {}, chain head sha256:{}\n", d.history_seq,
                    d.history_head);

@@ -3,6 +3,8 @@
 // nested deeper than the limits before the recursive-descent parser can overflow.
 #include "engine/syntax/parse.h"
 
+#include <atomic>
+
 #include <antlr4-runtime.h>
 #include <fmt/format.h>
 
@@ -355,8 +357,17 @@ ExprPtr ParseHole(const SourceMap& sources, FileId file, uint32_t base, std::str
 
 }  // namespace internal
 
+namespace {
+std::atomic<uint64_t> parse_count{0};
+}  // namespace
+
+uint64_t ParseCount() {
+  return parse_count.load(std::memory_order_relaxed);
+}
+
 std::optional<Module> ParseModule(const SourceMap& sources, FileId file, IdAllocator& ids,
                                   DiagnosticSink& sink) {
+  parse_count.fetch_add(1, std::memory_order_relaxed);
   const std::string& text = sources.file(file).text();
   if (const size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     sink.Error("invalid-utf8", Span{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
