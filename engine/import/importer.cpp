@@ -86,6 +86,16 @@ const std::vector<Kind>& Kinds() {
        "GitHub's REST list of pull-request reviews: each reviewer's latest decision and the "
        "commit it was made on",
        ImportGithubReviews, ImportGithubReviewsRequest, kHead},
+      // The job's environment: read at import (the facts are recorded, not the input).
+      {"github-actions",
+       "the GitHub Actions job the gate runs in (GITHUB_*, RUNNER_*, the event payload at "
+       "$GITHUB_EVENT_PATH or the file given): repository, ref, commit, workflow, run, actor, "
+       "runner, pull request; builder from RUNNER_ENVIRONMENT",
+       nullptr, ImportGithubActionsRequest, 0, /*reads_itself=*/true, "[EVENT.json]", 0, 1},
+      {"gitlab-ci",
+       "the GitLab CI job the gate runs in (CI_*, GITLAB_*): project, ref, commit, pipeline, "
+       "job, user, runner, merge request",
+       nullptr, ImportGitlabCiRequest, 0, /*reads_itself=*/true, "(the environment)", 0, 0},
   };
   return kinds;
 }

@@ -127,5 +127,9 @@ std::unique_ptr<facts::Document> ImportGithubReviewsRequest(const Request& reque
                                                             facts::LoadError& error);
 std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const std::string& path,
                                                  facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportGithubActionsRequest(const Request& request,
+                                                            facts::LoadError& error);
+std::unique_ptr<facts::Document> ImportGitlabCiRequest(const Request& request,
+                                                       facts::LoadError& error);
 
 }  // namespace relgate::import
