@@ -294,8 +294,11 @@ class Reader {
     if (!ok())
       return;
     std::string path;
-    for (const std::string& part : path_)
-      path += part;
+    for (const auto& [member, index] : path_) {
+      path += fmt::format("{}{}", path.empty() ? "" : ".", member);
+      if (index >= 0)
+        path += fmt::format("[{}]", index);
+    }
     error_ = fmt::format("{}{}{}: {}", path, path.empty() ? "" : ".", key, what);
   }
 
@@ -384,11 +387,11 @@ class Reader {
       Fail(key, "expected an array");
       return;
     }
-    size_t index = 0;
+    int64_t index = 0;
     for (element item : items) {
       if (!ok())
         return;
-      path_.push_back(fmt::format("{}{}[{}]", path_.empty() ? "" : ".", key, index++));
+      path_.emplace_back(key, index++);
       read(item);
       path_.pop_back();
     }
@@ -401,7 +404,7 @@ class Reader {
     object inner;
     if (!Member(o, key, e) || !Object(e, key, inner))
       return;
-    path_.push_back(fmt::format("{}{}", path_.empty() ? "" : ".", key));
+    path_.emplace_back(key, -1);
     read(inner);
     path_.pop_back();
   }
@@ -589,7 +592,9 @@ class Reader {
   uint32_t file_size_;
   syntax::IdAllocator& ids_;
   std::string& error_;
-  std::vector<std::string> path_;
+  // Where the reader is, for messages: each member's name (the callers' string literals)
+  // and its index in an array (-1 for an object member).
+  std::vector<std::pair<std::string_view, int64_t>> path_;
   size_t depth_ = 0;
 };
 
