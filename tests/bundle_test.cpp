@@ -241,6 +241,10 @@ TEST_CASE("a bundle that cannot be trusted or read keeps the gate shut, and says
   expect(eval(Resigned(good, bundle::kPayloadType,
                        [](std::string& p) { Replace(p, "\"k\":\"binary\"", "\"k\":\"bogus\""); })),
          ".k: expected one of int, float, string");
+  // A tree of the wrong shape (a `has` with two operands) never reaches the checker.
+  expect(eval(Resigned(good, bundle::kPayloadType,
+                       [](std::string& p) { Replace(p, "\"k\":\"binary\"", "\"k\":\"has\""); })),
+         "a `has` expression needs one operand");
   expect(eval(Resigned(good, bundle::kPayloadType,
                        [](std::string& p) {
                          Replace(p, "\"path\":\"release.gate\"", "\"path\":\"../release.gate\"");

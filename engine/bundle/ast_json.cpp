@@ -281,6 +281,51 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
+// "" when `e` has the children and names the parser gives its kind; else what is wrong.
+// The checker and compiler take the parser's trees as they come, so a bundle's trees are
+// held to the same shape before they get there.
+std::string ShapeProblem(const Expr& e) {
+  const size_t n = e.children.size();
+  for (const ExprPtr& child : e.children) {
+    if (child == nullptr)
+      return "an expression has a null operand";
+  }
+  auto want = [&](bool ok, std::string_view what) {
+    return ok ? std::string()
+              : fmt::format("a `{}` expression {}", NameOf(kExprKinds, e.kind), what);
+  };
+  switch (e.kind) {
+    case ExprKind::kInt:
+    case ExprKind::kFloat:
+    case ExprKind::kString:
+    case ExprKind::kBool:
+    case ExprKind::kDuration:
+    case ExprKind::kTime:
+    case ExprKind::kRegex:
+    case ExprKind::kNow: return want(n == 0 && e.op == Op::kNone, "has operands");
+    case ExprKind::kName: return want(n == 0 && !e.text.empty(), "needs a name and no operands");
+    case ExprKind::kMember: return want(n == 1 && !e.text.empty(), "needs a field and one operand");
+    case ExprKind::kIndex: return want(n == 2, "needs two operands");
+    case ExprKind::kCall: return want(!e.text.empty(), "needs a function name");
+    case ExprKind::kMethod: return want(n >= 1 && !e.text.empty(), "needs a name and a receiver");
+    case ExprKind::kHas: return want(n == 1, "needs one operand");
+    case ExprKind::kUnary:
+      return want(n == 1 && (e.op == Op::kNeg || e.op == Op::kNot),
+                  "needs `neg` or `not` and one operand");
+    case ExprKind::kBinary:
+      return want(n == 2 && e.op != Op::kNone && e.op != Op::kNeg && e.op != Op::kNot,
+                  "needs a binary operator and two operands");
+    case ExprKind::kList:
+    case ExprKind::kSet: return "";
+    case ExprKind::kComprehension:
+      return want(n == (e.has_filter ? 3u : 2u) && !e.var.empty(),
+                  "needs a variable, an element, a list and a filter when it has one");
+    case ExprKind::kQuantifier:
+      return want(n == 2 && !e.var.empty(), "needs a variable, a list and a condition");
+  }
+  return "an expression of no known kind";
+}
+
 // Reads members of the tree written above; the first problem is kept in `error`, with the
 // path of the member it is at, and every later read returns a default.
 class Reader {
@@ -436,12 +481,14 @@ class Reader {
     e->var_span = SpanOf(o, "vs");
     Each(o, "c", [&](element item) {
       object child;
-      if (item.is_null())
-        e->children.push_back(nullptr);
-      else if (Object(item, "c", child))
+      if (Object(item, "c", child))
         e->children.push_back(ReadExpr(child));
     });
     --depth_;
+    if (ok()) {
+      if (std::string problem = ShapeProblem(*e); !problem.empty())
+        Fail("k", problem);
+    }
     return e;
   }
 
@@ -454,6 +501,12 @@ class Reader {
     Nested(o, "elem", [&](object inner) { t->element = ReadType(inner); });
     Nested(o, "key", [&](object inner) { t->key = ReadType(inner); });
     t->fields = Fields(o, "fields");
+    const bool shaped = t->kind == TypeExprKind::kNamed  ? !t->name.empty()
+                        : t->kind == TypeExprKind::kList ? t->element != nullptr
+                        : t->kind == TypeExprKind::kMap ? t->element != nullptr && t->key != nullptr
+                                                        : true;
+    if (!shaped)
+      Fail("k", "a type lacks its name, element or key type");
     return t;
   }
 
@@ -467,6 +520,8 @@ class Reader {
       field.name = Text(f, "n");
       field.span = SpanOf(f, "s");
       Nested(f, "t", [&](object inner) { field.type = ReadType(inner); });
+      if (field.name.empty() || field.type == nullptr)
+        Fail("t", "a field needs a name and a type");
       fields.push_back(std::move(field));
     });
     return fields;
@@ -503,6 +558,9 @@ class Reader {
     rule.condition_implied = Bool(o, "implied");
     rule.rollout = Int(o, "rollout");
     rule.rollout_text = Text(o, "rollout_text");
+    if (rule.name.empty() || rule.condition == nullptr || rule.has_for != (rule.over != nullptr) ||
+        (rule.has_for && rule.var.empty()) || (!rule.has_for && rule.filter != nullptr))
+      Fail("cond", "a rule needs a name and a condition, and `for` needs a variable and a list");
     return rule;
   }
 
@@ -516,6 +574,8 @@ class Reader {
     e.until_text = Text(o, "until_text");
     e.owner = Text(o, "owner");
     e.reason = Text(o, "reason");
+    if (e.rule.empty())
+      Fail("rule", "an exception needs the rule it is to");
     return e;
   }
 
@@ -535,8 +595,12 @@ class Reader {
       constraint.condition = ExprMember(c, "cond");
       constraint.message = Text(c, "msg");
       constraint.span = SpanOf(c, "s");
+      if (constraint.condition == nullptr)
+        Fail("cond", "a constraint needs a condition");
       b.constraints.push_back(std::move(constraint));
     });
+    if (b.name.empty() || (b.value == nullptr && (!b.is_const || b.type == nullptr)))
+      Fail("value", "a let needs a name and a value; a const a value or a type");
     return b;
   }
 
@@ -555,6 +619,8 @@ class Reader {
       param.name = Text(p, "n");
       param.span = SpanOf(p, "s");
       param.value = ExprMember(p, "value");
+      if (param.name.empty() || param.value == nullptr)
+        Fail("value", "an import parameter needs a name and a value");
       import.params.push_back(std::move(param));
     });
     Each(o, "sel", [&](element item) {
@@ -573,6 +639,8 @@ class Reader {
       selection.when_text = Text(s, "when_text");
       import.selections.push_back(std::move(selection));
     });
+    if (import.target.empty())
+      Fail("target", "an import needs what it imports");
     return import;
   }
 
