@@ -4,11 +4,13 @@
 # make fuzz   libFuzzer targets with ASan+UBSan, 5 minutes each (FUZZ_SECONDS)
 # make sanitize  the test suite under ASan+UBSan
 # make tsan   the threads test under ThreadSanitizer
+# make package  the release tarball (the portable binary, man pages, docs) into dist/
 # make lint   clang-format layout, and text formatted with fmt in engine/ and cli/ (scripts/lint.py)
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan lint format clean
+.PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan lint format clean \
+  package
 
 demo: compile-cli
 	scripts/demo.sh
@@ -53,6 +55,10 @@ tsan: deps
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/threads_tests
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/replay_tests
 
+# The portable binary (everything but glibc linked in) in the release tarball, in dist/.
+package:
+	scripts/package.sh
+
 lint:
 	RELGATE_WITH_LINT=1 scripts/install-deps.sh
 	scripts/lint.py
@@ -62,4 +68,4 @@ format:
 	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-bench build-fuzz build-asan build-tsan
+	rm -rf $(BUILD) build-bench build-fuzz build-asan build-tsan build-portable dist
