@@ -14,16 +14,8 @@ struct RunResult {
   std::string output;  // stdout, then stderr when `merge_stderr`
 };
 
-// `args` is appended to the binary path and run by /bin/sh in the source directory.
-// `redirect` replaces the default stream handling when given.
-inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true,
-                            const char* redirect = nullptr) {
-  const std::string streams =
-      redirect != nullptr ? redirect : (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  // `timeout`: a relgate that hangs fails its test (exit 124) instead of stalling the run.
-  const std::string command = std::string("cd '") + RELGATE_SOURCE_DIR +
-                              "' && NO_COLOR=1 timeout 120 '" + RELGATE_BINARY + "' " + args +
-                              streams;
+// Runs `command` with /bin/sh; its standard output, and exit code.
+inline RunResult RunShell(const std::string& command) {
   RunResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr)
@@ -35,6 +27,17 @@ inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true,
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// `args` is appended to the binary path and run by /bin/sh in the source directory.
+// `redirect` replaces the default stream handling when given.
+inline RunResult RunRelgate(const std::string& args, bool merge_stderr = true,
+                            const char* redirect = nullptr) {
+  const std::string streams =
+      redirect != nullptr ? redirect : (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  // `timeout`: a relgate that hangs fails its test (exit 124) instead of stalling the run.
+  return RunShell(std::string("cd '") + RELGATE_SOURCE_DIR + "' && NO_COLOR=1 timeout 120 '" +
+                  RELGATE_BINARY + "' " + args + streams);
 }
 
 }  // namespace relgate::testing

@@ -3,8 +3,6 @@
 // event payload; values an attacker chooses (a branch name, a fork's name) are copied as
 // data and never run; a job that is not one is refused; and a policy decides on them
 // through `--facts github-actions:`.
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -23,18 +21,8 @@ using testing::RunResult;
 
 // Runs relgate with exactly `env` as its environment (`env -i`), from the source dir.
 RunResult RunInJob(const std::string& env, const std::string& args) {
-  const std::string command = fmt::format("cd '{}' && env -i {} '{}' {} 2>&1", RELGATE_SOURCE_DIR,
-                                          env, RELGATE_BINARY, args);
-  RunResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::RunShell(fmt::format("cd '{}' && env -i {} '{}' {} 2>&1", RELGATE_SOURCE_DIR, env,
+                                       RELGATE_BINARY, args));
 }
 
 const char* kGithubTagPush =

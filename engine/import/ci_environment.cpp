@@ -15,6 +15,7 @@
 // runner that sets them: a self-hosted runner controls its own environment. Signed
 // provenance (`slsa`) is the stronger evidence of where a build ran.
 #include <cstdlib>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
@@ -58,6 +59,32 @@ void BoolFromEnv(facts::TreeBuilder& b, std::string_view key, const char* name) 
     b.FieldBool(key, *value == "true");
 }
 
+// Whether this is a job of the CI system whose runner sets `flag` to `true`, with every
+// variable of `required` set; else false with `error` saying which is not.
+bool InJob(const char* flag, const char* system, std::initializer_list<const char*> required,
+           facts::LoadError& error) {
+  if (Env(flag).value_or("") != "true") {
+    error.message = fmt::format("not a {} job: {} is not `true` (the runner sets it in every job)",
+                                system, flag);
+    return false;
+  }
+  for (const char* name : required) {
+    if (!Env(name)) {
+      error.message = fmt::format("{} is not set: the runner sets it in every job", name);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Opens the document and its `ci` record, as both systems' facts begin.
+void BeginCi(facts::TreeBuilder& b, std::string_view system) {
+  b.BeginObject();
+  b.Key("ci");
+  b.BeginObject();
+  b.Field("system", system);
+}
+
 // The pull request of a `pull_request` / `pull_request_target` event payload.
 void WritePullRequest(facts::TreeBuilder& b, const facts::Node* pr) {
   if (pr == nullptr || pr->kind != facts::NodeKind::kObject)
@@ -82,19 +109,9 @@ std::unique_ptr<facts::Document> ImportGithubActions(const Request& request,
                                                      facts::LoadError& error) {
   const std::string given = request.inputs.empty() ? "" : request.inputs.front();
   error.file = given.empty() ? "GitHub Actions environment" : given;
-  if (Env("GITHUB_ACTIONS").value_or("") != "true") {
-    error.message =
-        "not a GitHub Actions job: GITHUB_ACTIONS is not `true` (the runner sets it in every "
-        "job)";
+  if (!InJob("GITHUB_ACTIONS", "GitHub Actions",
+             {"GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_REF", "GITHUB_EVENT_NAME"}, error))
     return nullptr;
-  }
-  for (const char* required :
-       {"GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_REF", "GITHUB_EVENT_NAME"}) {
-    if (!Env(required)) {
-      error.message = fmt::format("{} is not set: the runner sets it in every job", required);
-      return nullptr;
-    }
-  }
   // The event payload: the file given, else the runner's $GITHUB_EVENT_PATH.
   const std::string event_path = !given.empty() ? given : Env("GITHUB_EVENT_PATH").value_or("");
   std::unique_ptr<facts::Document> event;
@@ -112,10 +129,7 @@ std::unique_ptr<facts::Document> ImportGithubActions(const Request& request,
     }
   }
   facts::TreeBuilder b("GitHub Actions environment (github-actions)");
-  b.BeginObject();
-  b.Key("ci");
-  b.BeginObject();
-  b.Field("system", "github-actions");
+  BeginCi(b, "github-actions");
   FromEnv(b, "server_url", "GITHUB_SERVER_URL");
   FromEnv(b, "repository", "GITHUB_REPOSITORY");
   FromEnv(b, "repository_id", "GITHUB_REPOSITORY_ID");
@@ -176,22 +190,11 @@ std::unique_ptr<facts::Document> ImportGitlabCi(const Request& request, facts::L
     error.message = "gitlab-ci reads the job's environment only, no file";
     return nullptr;
   }
-  if (Env("GITLAB_CI").value_or("") != "true") {
-    error.message =
-        "not a GitLab CI job: GITLAB_CI is not `true` (the runner sets it in every job)";
+  if (!InJob("GITLAB_CI", "GitLab CI", {"CI_PROJECT_PATH", "CI_COMMIT_SHA", "CI_PIPELINE_SOURCE"},
+             error))
     return nullptr;
-  }
-  for (const char* required : {"CI_PROJECT_PATH", "CI_COMMIT_SHA", "CI_PIPELINE_SOURCE"}) {
-    if (!Env(required)) {
-      error.message = fmt::format("{} is not set: the runner sets it in every job", required);
-      return nullptr;
-    }
-  }
   facts::TreeBuilder b("GitLab CI environment (gitlab-ci)");
-  b.BeginObject();
-  b.Key("ci");
-  b.BeginObject();
-  b.Field("system", "gitlab-ci");
+  BeginCi(b, "gitlab-ci");
   FromEnv(b, "server_url", "CI_SERVER_URL");
   FromEnv(b, "repository", "CI_PROJECT_PATH");
   FromEnv(b, "repository_id", "CI_PROJECT_ID");
