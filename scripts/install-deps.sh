@@ -20,6 +20,7 @@ packages=(
   libxml2-utils  # xmllint: the JUnit report's test validates it against a schema
   openssl        # the attestation tests make keys and check signatures with it
   help2man man-db  # the man pages are made from the commands' --help; a test renders them
+  curl           # the GitHub Action downloads the release tarball; its test runs it
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <sys/wait.h>
@@ -27,6 +28,22 @@ inline RunResult RunShell(const std::string& command) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// The sanitizers' settings of this process (`make sanitize` sets LSAN_OPTIONS to its
+// suppressions), as `NAME='value'` assignments for a command run under `env -i`.
+inline std::string SanitizerEnv() {
+  std::string out;
+  for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr)
+      continue;
+    out += std::string(" ") + name + "='";
+    for (const char* c = value; *c != '\0'; ++c)
+      out += *c == '\'' ? std::string("'\\''") : std::string(1, *c);
+    out += "'";
+  }
+  return out;
 }
 
 // `args` is appended to the binary path and run by /bin/sh in the source directory.

@@ -21,8 +21,8 @@ using testing::RunResult;
 
 // Runs relgate with exactly `env` as its environment (`env -i`), from the source dir.
 RunResult RunInJob(const std::string& env, const std::string& args) {
-  return testing::RunShell(fmt::format("cd '{}' && env -i {} '{}' {} 2>&1", RELGATE_SOURCE_DIR, env,
-                                       RELGATE_BINARY, args));
+  return testing::RunShell(fmt::format("cd '{}' && env -i {}{} '{}' {} 2>&1", RELGATE_SOURCE_DIR,
+                                       env, testing::SanitizerEnv(), RELGATE_BINARY, args));
 }
 
 const char* kGithubTagPush =
