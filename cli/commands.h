@@ -28,6 +28,7 @@ Command SetupFmt(CLI::App& app);
 Command SetupImport(CLI::App& app);
 Command SetupVersion(CLI::App& app);
 Command SetupBundle(CLI::App& app);
+Command SetupLsp(CLI::App& app);
 
 // Shared helpers (common.cpp).
 bool ColorFor(int fd);  // a terminal, and NO_COLOR not set

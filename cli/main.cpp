@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       relgate::cli::SetupImport,       relgate::cli::SetupFmt,
       relgate::cli::SetupTest,         relgate::cli::SetupVerifyAttestation,
       relgate::cli::SetupVerifyBundle, relgate::cli::SetupVersion,
-      relgate::cli::SetupBundle,
+      relgate::cli::SetupBundle,       relgate::cli::SetupLsp,
   };
   std::vector<std::pair<CLI::App*, relgate::cli::Command>> commands;
   for (const Setup setup : kCommands) {

@@ -24,6 +24,7 @@ LAYERS = [
     ["import", "api"],      # api: the public library (include/relgate/relgate.h)
     ["relgate"],            # engine/relgate.{h,cpp}: facts from files, importers, histories
     ["replay", "policytest"],
+    ["lsp"],                # the language server: check and policy tests for editors
     ["cli"],
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -25,4 +25,20 @@ const Registry& DefaultRegistry() {
   return registry;
 }
 
+const char* ArgTypeName(ArgType type) {
+  switch (type) {
+    case ArgType::kBool: return "bool";
+    case ArgType::kInt: return "int";
+    case ArgType::kFloat: return "float";
+    case ArgType::kString: return "string";
+    case ArgType::kTime: return "time";
+    case ArgType::kDuration: return "duration";
+    case ArgType::kVersion: return "version";
+    case ArgType::kStringList: return "[string]";
+    case ArgType::kSized: return "string|list|set|map";
+    case ArgType::kScalar: return "scalar";
+  }
+  return "?";
+}
+
 }  // namespace relgate::builtins

@@ -58,6 +58,9 @@ class CallContext {
 
 using BuiltinFn = Value (*)(const Value* args, CallContext& ctx);
 
+// How a parameter or result type is written in signatures (`string`, `[string]`).
+const char* ArgTypeName(ArgType type);
+
 // Checks an argument written as a string literal, at compile time: "" if it is fine,
 // else what is wrong (`split("")`: "the separator is empty"). Optional.
 using LiteralCheck = std::string (*)(size_t arg, std::string_view text);

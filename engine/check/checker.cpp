@@ -18,7 +18,7 @@
 namespace relgate::check {
 namespace internal {
 
-std::unique_ptr<CheckedPolicy> Checker::Run() {
+std::unique_ptr<CheckedPolicy> Checker::Run(bool keep_on_errors) {
   const size_t n = loaded_.ids.count();
   out_->expr_types.assign(n, out_->types->Error());
   out_->refs.assign(n, Ref{});
@@ -39,7 +39,7 @@ std::unique_ptr<CheckedPolicy> Checker::Run() {
   CheckExceptions();
   CheckNotEmpty();
   RecordSources();
-  if (sink_.has_errors())
+  if (sink_.has_errors() && !keep_on_errors)
     return nullptr;
   return std::move(out_);
 }
@@ -497,7 +497,13 @@ void Checker::RecordSources() {
 
 std::unique_ptr<CheckedPolicy> Check(LoadedPolicy loaded, const SourceMap& sources,
                                      DiagnosticSink& sink, const builtins::Registry& builtins) {
-  return internal::Checker(std::move(loaded), sources, sink, builtins).Run();
+  return internal::Checker(std::move(loaded), sources, sink, builtins).Run(false);
+}
+
+std::unique_ptr<CheckedPolicy> CheckKeepingErrors(LoadedPolicy loaded, const SourceMap& sources,
+                                                  DiagnosticSink& sink,
+                                                  const builtins::Registry& builtins) {
+  return internal::Checker(std::move(loaded), sources, sink, builtins).Run(true);
 }
 
 }  // namespace relgate::check

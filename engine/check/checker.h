@@ -20,4 +20,11 @@ namespace relgate::check {
     LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink,
     const builtins::Registry& builtins = builtins::DefaultRegistry());
 
+// Check for tools that show what they can of a policy with errors (the language server):
+// the policy even when errors were reported, its side tables typed `error` where they
+// were. Never compiled or evaluated.
+[[nodiscard]] std::unique_ptr<CheckedPolicy> CheckKeepingErrors(
+    LoadedPolicy loaded, const SourceMap& sources, DiagnosticSink& sink,
+    const builtins::Registry& builtins = builtins::DefaultRegistry());
+
 }  // namespace relgate::check

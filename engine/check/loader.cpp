@@ -36,8 +36,9 @@ bool IsInside(const fs::path& child, const fs::path& root) {
 
 class Loader {
  public:
-  Loader(const Stdlib& stdlib, SourceMap& sources, DiagnosticSink& sink)
-      : stdlib_(stdlib), sources_(sources), sink_(sink) {}
+  Loader(const Stdlib& stdlib, SourceMap& sources, DiagnosticSink& sink,
+         const SourceOverlay* overlay = nullptr)
+      : stdlib_(stdlib), sources_(sources), sink_(sink), overlay_(overlay) {}
 
   std::optional<LoadedPolicy> Run(const std::vector<std::string>& paths) {
     struct Entry {
@@ -147,13 +148,26 @@ class Loader {
     if (!seen_.insert(canonical.string()).second)
       return;
     std::string text, error;
-    if (!ReadFile(canonical, text, error)) {
+    if (const std::string* unsaved = Unsaved(canonical)) {
+      if (unsaved->size() > limits::kMaxPolicySourceBytes) {
+        refuse(fmt::format("is larger than {} bytes", limits::kMaxPolicySourceBytes));
+        return;
+      }
+      text = *unsaved;
+    } else if (!ReadFile(canonical, text, error)) {
       refuse(error);
       return;
     }
     const FileId id =
         sources_.Add(display, std::move(text), canonical.lexically_relative(root).generic_string());
     ParseAndFollow(id, canonical.parent_path(), root, /*allow_paths=*/true);
+  }
+
+  const std::string* Unsaved(const fs::path& canonical) const {
+    if (overlay_ == nullptr)
+      return nullptr;
+    auto it = overlay_->find(canonical.string());
+    return it == overlay_->end() ? nullptr : &it->second;
   }
 
   void ParseAndFollow(FileId id, const fs::path& dir, const fs::path& root, bool allow_paths) {
@@ -236,6 +250,7 @@ class Loader {
   const Stdlib& stdlib_;
   SourceMap& sources_;
   DiagnosticSink& sink_;
+  const SourceOverlay* overlay_;
   LoadedPolicy policy_;
   std::set<std::string> seen_;
   std::set<std::string> loaded_stdlib_;
@@ -286,8 +301,9 @@ std::vector<std::string> Stdlib::Names() const {
 }
 
 std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths, const Stdlib& stdlib,
-                                       SourceMap& sources, DiagnosticSink& sink) {
-  return Loader(stdlib, sources, sink).Run(paths);
+                                       SourceMap& sources, DiagnosticSink& sink,
+                                       const SourceOverlay* overlay) {
+  return Loader(stdlib, sources, sink, overlay).Run(paths);
 }
 
 std::optional<LoadedPolicy> LoadPolicyText(const std::string& path, const std::string& text,

@@ -5,6 +5,7 @@
 // leading out), and stdlib modules come only from the stdlib source.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,11 +45,17 @@ struct LoadedPolicy {
   syntax::IdAllocator ids;
 };
 
+// The text of policy files that differ from what is on disk (an editor's unsaved
+// buffers), by canonical path. The loader reads it instead of the file; confinement and
+// imports are as for the file on disk, which must exist.
+using SourceOverlay = std::map<std::string, std::string>;
+
 // Loads `paths` (files or one directory) into `sources`. Empty result if any file could
 // not be read or parsed; every problem is in `sink`.
 [[nodiscard]] std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths,
                                                      const Stdlib& stdlib, SourceMap& sources,
-                                                     DiagnosticSink& sink);
+                                                     DiagnosticSink& sink,
+                                                     const SourceOverlay* overlay = nullptr);
 
 // Loads a policy given as text (tests, fuzzing): one file named `path`.
 [[nodiscard]] std::optional<LoadedPolicy> LoadPolicyText(const std::string& path,

@@ -166,13 +166,18 @@ std::string Describe(const std::string& rule, const std::string& item, const std
 }  // namespace
 
 bool LoadTestFile(const std::string& path, TestFile& file, std::string& error) {
-  file.path = path;
   std::string text;
   if (std::string why = ReadBounded(path, {limits::kMaxPolicySourceBytes, false}, text);
       !why.empty()) {
     error = fmt::format("{}: {}", path, why);
     return false;
   }
+  return LoadTestText(path, text, file, error);
+}
+
+bool LoadTestText(const std::string& path, const std::string& text, TestFile& file,
+                  std::string& error) {
+  file.path = path;
   YAML::Node root;
   try {
     root = YAML::Load(text);

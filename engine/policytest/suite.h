@@ -69,6 +69,9 @@ struct TestFile {
 
 // Reads and checks a test file; false with `error` (`file:line: what`) when malformed.
 [[nodiscard]] bool LoadTestFile(const std::string& path, TestFile& file, std::string& error);
+// The same for the text of a file named `path` (an editor's buffer).
+[[nodiscard]] bool LoadTestText(const std::string& path, const std::string& text, TestFile& file,
+                                std::string& error);
 
 struct CaseResult {
   std::string name;

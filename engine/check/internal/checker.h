@@ -41,7 +41,7 @@ class Checker {
         builtins_(builtins),
         out_(std::make_unique<CheckedPolicy>()) {}
 
-  std::unique_ptr<CheckedPolicy> Run();
+  std::unique_ptr<CheckedPolicy> Run(bool keep_on_errors);
 
  private:
   enum class State { kUnchecked, kChecking, kDone };
