@@ -21,6 +21,7 @@ packages=(
   openssl        # the attestation tests make keys and check signatures with it
   help2man man-db  # the man pages are made from the commands' --help; a test renders them
   curl           # the GitHub Action downloads the release tarball; its test runs it
+  neovim         # the language server's editor test drives Neovim's own LSP client
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)
