@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RELGATE_WITH_FUZZ=1 scripts/install-deps.sh
-targets=${FUZZ_TARGETS:-"policy yaml json eval import sigstore"}
+targets=${FUZZ_TARGETS:-"policy yaml json eval import sigstore lsp"}
 # FUZZ_BUDGET (seconds) is shared among the targets, so that adding one does not lengthen
 # CI; else FUZZ_SECONDS per target.
 if [ -n "${FUZZ_BUDGET:-}" ]; then
