@@ -5,12 +5,14 @@
 # make sanitize  the test suite under ASan+UBSan
 # make tsan   the threads test under ThreadSanitizer
 # make package  the release tarball (the portable binary, man pages, docs) into dist/
+# make tree-sitter  regenerate editors/tree-sitter-gate/src from its grammar.js
+# make vsix   the VS Code extension (editors/vscode) as a .vsix in dist/
 # make lint   clang-format layout, and text formatted with fmt in engine/ and cli/ (scripts/lint.py)
 BUILD ?= build
 JOBS ?= 2
 
 .PHONY: demo test deps configure compile compile-cli bench fuzz sanitize tsan lint format clean \
-  package
+  package tree-sitter vsix
 
 demo: compile-cli
 	scripts/demo.sh
@@ -59,13 +61,18 @@ tsan: deps
 package:
 	scripts/package.sh
 
+# The tree-sitter parser, generated from grammar.js by Debian's tree-sitter-cli.
+tree-sitter:
+	cli=$$(scripts/tree-sitter-cli.sh $(BUILD)/tools/tree-sitter) && cd editors/tree-sitter-gate && \
+	  rm -rf src && $$cli generate --no-bindings && $$cli --version | awk '{print $$2}' >TREE_SITTER_VERSION
+
 lint:
 	RELGATE_WITH_LINT=1 scripts/install-deps.sh
 	scripts/lint.py
 	scripts/layers.py
 
 format:
-	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
+	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h' | grep -v '^editors/tree-sitter-gate/src/')
 
 clean:
 	rm -rf $(BUILD) build-bench build-fuzz build-asan build-tsan build-portable dist
