@@ -66,6 +66,11 @@ tree-sitter:
 	cli=$$(scripts/tree-sitter-cli.sh $(BUILD)/tools/tree-sitter) && cd editors/tree-sitter-gate && \
 	  rm -rf src && $$cli generate --no-bindings && $$cli --version | awk '{print $$2}' >TREE_SITTER_VERSION
 
+# The VS Code extension, packaged with @vscode/vsce (npm ci from the committed lockfile).
+vsix:
+	scripts/install-deps.sh
+	cd editors/vscode && npm ci --no-fund --no-audit --loglevel=error && npm run package
+
 lint:
 	RELGATE_WITH_LINT=1 scripts/install-deps.sh
 	scripts/lint.py

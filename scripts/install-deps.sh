@@ -22,6 +22,7 @@ packages=(
   help2man man-db  # the man pages are made from the commands' --help; a test renders them
   curl           # the GitHub Action downloads the release tarball; its test runs it
   neovim         # the language server's editor test drives Neovim's own LSP client
+  nodejs unzip   # the VS Code extension's grammar test and its .vsix (npm comes with Node.js)
 )
 if [ "${RELGATE_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)
