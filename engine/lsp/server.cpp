@@ -23,7 +23,6 @@ namespace {
 constexpr int kParseError = -32700;
 constexpr int kInvalidRequest = -32600;
 constexpr int kMethodNotFound = -32601;
-constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
 constexpr int kServerNotInitialized = -32002;
 
@@ -559,9 +558,7 @@ int Serve(Server& server, std::FILE* in, std::FILE* out) {
   while (!server.exited()) {
     switch (ReadMessage(in, body, error)) {
       case ReadResult::kEnd: return server.exit_code();
-      case ReadResult::kMalformed:
-        std::fprintf(stderr, "relgate lsp: %s\n", error.c_str());
-        return 1;
+      case ReadResult::kMalformed: fmt::print(stderr, "relgate lsp: {}\n", error); return 1;
       case ReadResult::kMessage:
         for (const std::string& message : server.Handle(body))
           WriteMessage(out, message);

@@ -191,7 +191,7 @@ Server::Reply Server::Completion(const Node* params) {
                          {}});
     }
     for (const std::string& skipped : policy->skipped_rules) {
-      if (skipped.rfind(instance->alias + ".", 0) == 0)
+      if (skipped.rfind(fmt::format("{}.", instance->alias), 0) == 0)
         items.push_back(
             {skipped.substr(instance->alias.size() + 1), kEventKind, "rule (skipped)", {}});
     }

@@ -41,7 +41,8 @@ std::string Raw(const facts::Node* node) {
       std::string out = "[";
       for (uint32_t i = 0; i < node->len; ++i)
         out += fmt::format("{}{}", i ? "," : "", Raw(&node->items[i]));
-      return out + "]";
+      out += "]";
+      return out;
     }
     case facts::NodeKind::kObject: {
       std::string out = "{";
@@ -49,7 +50,8 @@ std::string Raw(const facts::Node* node) {
         out += fmt::format("{}{}:{}", i ? "," : "", JsonQuote(node->members[i].name()),
                            Raw(&node->members[i].value));
       }
-      return out + "}";
+      out += "}";
+      return out;
     }
   }
   return "null";
