@@ -512,6 +512,34 @@ TEST_CASE("lsp: policy test files: malformed cases, missing fixtures, unknown ru
   CHECK(s.Shutdown() == 0);
 }
 
+TEST_CASE("lsp: a buffer whose file is not on disk yet is checked, beside its directory or alone") {
+  Session s("unsaved");
+  const std::string text = "package acme.release\n\nlet on_trunk = release.brnch == \"trunk\"\n";
+  // In the policy's directory: checked with the files on disk (the schema is theirs).
+  const std::string uri = s.Open("new.gate", text);
+  Message d = s.client->Diagnostics(uri);
+  const facts::Node* first = testing::At(&d->root(), "params.diagnostics.0");
+  REQUIRE(first != nullptr);
+  CHECK(Str(testing::At(first, "code")) == "unknown-fact");
+  CHECK(Range(testing::At(first, "range")) == "2:15-2:28");
+  CHECK(Str(testing::At(first, "message")).find("did you mean `release.branch`?") != std::string::npos);
+  // In a directory that does not exist: the file on its own.
+  const std::string alone = "file://" + (s.dir / "nowhere" / "alone.gate").string();
+  s.client->Notify(
+      "textDocument/didOpen",
+      fmt::format(R"({{"textDocument":{{"uri":{},"languageId":"gate","version":1,"text":{}}}}})",
+                  JsonQuote(alone), JsonQuote(kMain)));
+  Message own = s.client->Diagnostics(alone);
+  const facts::Node* missing = testing::At(&own->root(), "params.diagnostics.0");
+  REQUIRE(missing != nullptr);
+  CHECK(Str(testing::At(missing, "message")).find("unknown name `on_main`") == 0);
+  Message hover =
+      s.client->Request("textDocument/hover", At(alone, PositionOf(kMain, "builder_prefix)")));
+  CHECK(Str(testing::At(&hover->root(), "result.contents.value"))
+            .rfind("```gate\nconst builder_prefix", 0) == 0);
+  CHECK(s.Shutdown() == 0);
+}
+
 TEST_CASE("lsp: the session survives bad input, protocol errors are answered") {
   Session s("robust");
   // Invalid JSON, a request for an unknown method, bad params, positions out of range.

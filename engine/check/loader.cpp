@@ -60,6 +60,14 @@ class Loader {
           if (entry.path().extension() == ".gate")
             found.push_back({entry.path(), entry.path().string(), root});
         }
+        // An editor's new file, not saved yet, belongs to its directory too.
+        for (const auto& [unsaved, text] : overlay_ ? *overlay_ : SourceOverlay{}) {
+          const fs::path file(unsaved);
+          std::error_code missing;
+          if (file.extension() == ".gate" && file.parent_path() == root &&
+              !fs::exists(fs::symlink_status(file, missing)))
+            found.push_back({file, file.string(), root});
+        }
         std::sort(found.begin(), found.end(),
                   [](const Entry& a, const Entry& b) { return a.display < b.display; });
         if (found.empty()) {
@@ -73,6 +81,12 @@ class Loader {
         }
         policy_.roots.push_back(path);
         entries.insert(entries.end(), found.begin(), found.end());
+      } else if (!fs::exists(fs::symlink_status(path, ec)) &&
+                 Unsaved(fs::weakly_canonical(path, ec)) != nullptr) {
+        // An editor's new file, not saved yet: its directory is its root.
+        const fs::path file = fs::weakly_canonical(path, ec);
+        policy_.roots.push_back(path);
+        entries.push_back({file, path, file.parent_path()});
       } else if (!fs::exists(fs::symlink_status(path, ec))) {
         sink_.Report({Severity::kError,
                       "file-not-found",
@@ -132,11 +146,17 @@ class Loader {
                     {}});
     };
     std::error_code ec;
-    const fs::path canonical = fs::canonical(file, ec);
+    fs::path canonical = fs::canonical(file, ec);
     if (ec) {
-      refuse(fs::is_symlink(fs::symlink_status(file, ec)) ? "is a symbolic link that leads nowhere"
-                                                          : "does not exist");
-      return;
+      std::error_code weak;
+      const fs::path unsaved = fs::weakly_canonical(file, weak);
+      if (weak || Unsaved(unsaved) == nullptr) {
+        refuse(fs::is_symlink(fs::symlink_status(file, ec))
+                   ? "is a symbolic link that leads nowhere"
+                   : "does not exist");
+        return;
+      }
+      canonical = unsaved;  // an editor's new file, not on disk yet
     }
     if (root.empty() || !IsInside(canonical, root)) {
       refuse(

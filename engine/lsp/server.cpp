@@ -331,6 +331,9 @@ std::string Server::RootFor(const std::string& path) const {
   if (IsStdlibCopy(path))
     return path;
   const std::string dir = fs::path(path).parent_path().string();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return path;  // a buffer whose directory does not exist (yet): the file on its own
   // A directory whose files are not one policy (stdlib/, a folder of examples): each file
   // is checked on its own, with what it imports.
   auto it = analyses_.find(dir);
