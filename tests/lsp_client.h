@@ -134,6 +134,9 @@ class LspClient {
 
   void DropNotifications() { notifications_.clear(); }
 
+  // The server's process id (a shell that exec'd it, or its parent shell).
+  pid_t pid() const { return pid_; }
+
   // Closes the server's input and waits for it to end; its exit status.
   int Finish() {
     close(in_);

@@ -522,7 +522,8 @@ TEST_CASE("lsp: a buffer whose file is not on disk yet is checked, beside its di
   REQUIRE(first != nullptr);
   CHECK(Str(testing::At(first, "code")) == "unknown-fact");
   CHECK(Range(testing::At(first, "range")) == "2:15-2:28");
-  CHECK(Str(testing::At(first, "message")).find("did you mean `release.branch`?") != std::string::npos);
+  CHECK(Str(testing::At(first, "message")).find("did you mean `release.branch`?") !=
+        std::string::npos);
   // In a directory that does not exist: the file on its own.
   const std::string alone = "file://" + (s.dir / "nowhere" / "alone.gate").string();
   s.client->Notify(
@@ -537,6 +538,50 @@ TEST_CASE("lsp: a buffer whose file is not on disk yet is checked, beside its di
       s.client->Request("textDocument/hover", At(alone, PositionOf(kMain, "builder_prefix)")));
   CHECK(Str(testing::At(&hover->root(), "result.contents.value"))
             .rfind("```gate\nconst builder_prefix", 0) == 0);
+  CHECK(s.Shutdown() == 0);
+}
+
+// Resident memory of a process and its children, in KiB (the server may run under `sh -c`).
+long ResidentKib(pid_t pid) {
+  long total = 0;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0)
+      total += std::stol(line.substr(6));
+  }
+  std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                         "/children");
+  for (long child; children >> child;)
+    total += ResidentKib(static_cast<pid_t>(child));
+  return total;
+}
+
+TEST_CASE("lsp: memory stays bounded over a long editing session") {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return;  // the sanitizers keep freed memory in quarantine on purpose
+#endif
+  Session s("memory");
+  const std::string uri = s.Open("main.gate", kMain);
+  s.client->Diagnostics(uri);
+  auto edit = [&](int version) {
+    std::string text = kMain;
+    text.replace(text.find("SEC-1"), 5, fmt::format("SEC-{}", version));
+    s.Replace(uri, version, text);
+    s.client->Diagnostics(uri);
+    s.client->Request("textDocument/hover", At(uri, PositionOf(kMain, "builder.hosted and", 9)));
+    s.client->Request("textDocument/completion",
+                      At(uri, PositionOf(kMain, "builder.hosted and", 8)));
+  };
+  for (int v = 2; v < 60; ++v)
+    edit(v);
+  const long warm = ResidentKib(s.client->pid());
+  for (int v = 60; v < 600; ++v)
+    edit(v);
+  const long after = ResidentKib(s.client->pid());
+  CAPTURE(warm);
+  CAPTURE(after);
+  CHECK(warm > 0);
+  CHECK(after < warm + 4 * 1024);  // 540 more edits, hovers and completions: no growth
   CHECK(s.Shutdown() == 0);
 }
 

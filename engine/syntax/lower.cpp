@@ -2,6 +2,8 @@
 // classes (as cel-cpp's ParserVisitor does) rather than the generated visitor, whose
 // return type differs between ANTLR runtime versions. Literal values (escapes, durations,
 // dates) are decoded here, and malformed ones are diagnostics at the literal.
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -115,6 +117,55 @@ int64_t Lowerer::LowerTime(antlr4::Token* token, bool end_of_day) {
   return *value;
 }
 
+ExprPtr Lowerer::LowerDottedHole(std::string_view hole, uint32_t base) {
+  // What the lexer reads as a keyword cannot start a path (`{now}`, `{count(x)}`).
+  static constexpr std::string_view kKeywords[] = {
+      "package", "import", "as",   "with",  "facts",  "let",    "const", "deny",  "hold",
+      "warn",    "for",    "in",   "where", "except", "when",   "until", "owner", "reason",
+      "map",     "skip",   "from", "all",   "any",    "none",   "count", "has",   "now",
+      "true",    "false",  "not",  "and",   "or",     "matches"};
+  constexpr size_t kMaxSegments = 16;
+  std::vector<std::pair<uint32_t, uint32_t>> segments;  // [begin, end) within the hole
+  size_t at = 0;
+  while (true) {
+    const size_t start = at;
+    if (at >= hole.size() ||
+        !(std::isalpha(static_cast<unsigned char>(hole[at])) || hole[at] == '_'))
+      return nullptr;
+    while (at < hole.size() &&
+           (std::isalnum(static_cast<unsigned char>(hole[at])) || hole[at] == '_'))
+      ++at;
+    segments.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(at));
+    if (segments.size() > kMaxSegments)
+      return nullptr;
+    if (at == hole.size())
+      break;
+    if (hole[at] != '.')
+      return nullptr;
+    ++at;
+  }
+  const std::string_view first = hole.substr(0, segments[0].second);
+  if (std::find(std::begin(kKeywords), std::end(kKeywords), first) != std::end(kKeywords))
+    return nullptr;
+  // The parser lowers `a.b.c` outside in: the outermost member first, the name last.
+  std::vector<ExprPtr> members;
+  for (size_t k = segments.size(); k-- > 1;) {
+    ExprPtr member =
+        NewExpr(ExprKind::kMember, Span{offsets_.file, base, base + segments[k].second});
+    member->text =
+        std::string(hole.substr(segments[k].first, segments[k].second - segments[k].first));
+    member->var_span = Span{offsets_.file, base + segments[k].first, base + segments[k].second};
+    members.push_back(std::move(member));
+  }
+  ExprPtr expr = NewExpr(ExprKind::kName, Span{offsets_.file, base, base + segments[0].second});
+  expr->text = std::string(first);
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    (*it)->children.push_back(std::move(expr));
+    expr = std::move(*it);
+  }
+  return expr;
+}
+
 // Splits a message template into literal parts and `{expr}` holes. `{{` and `}}` (or
 // `\{`, `\}`) are literal braces; each hole is parsed as an expression with spans that
 // point into the file.
@@ -184,7 +235,9 @@ Template Lowerer::LowerTemplate(antlr4::Token* token) {
         sink_.Error("bad-template", Span{offsets_.file, i, j + 1}, "empty `{}` in message template",
                     "write `{{}}` for literal braces");
       } else {
-        ExprPtr expr = ParseHole(sources_, offsets_.file, i + 1, hole, ids_, sink_);
+        ExprPtr expr = LowerDottedHole(hole, i + 1);
+        if (!expr)
+          expr = ParseHole(sources_, offsets_.file, i + 1, hole, ids_, sink_);
         if (expr)
           tmpl.parts.push_back({"", std::move(expr)});
       }

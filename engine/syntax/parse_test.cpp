@@ -1,6 +1,7 @@
 #include "engine/syntax/parse.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "engine/syntax/ast_printer.h"
 
@@ -221,6 +222,41 @@ TEST_CASE("template hole spans point into the file") {
   IdAllocator ids;
   CHECK_FALSE(ParseModule(sources, file, ids, sink).has_value());
   CHECK(RenderAll(sink, sources).find("t.gate:1:16: error: unexpected `z`") == 0);
+}
+
+// Kind, text, spans relative to `base` and ids relative to the first: what the checker and
+// the bundle's syntax tree see of an expression.
+std::string Dump(const Expr& e, uint32_t base, ExprId first) {
+  std::string out = fmt::format("({} {} [{},{}) [{},{}) #{}", static_cast<int>(e.kind), e.text,
+                                e.span.begin - base, e.span.end - base,
+                                e.var_span.end > 0 ? e.var_span.begin - base : 0,
+                                e.var_span.end > 0 ? e.var_span.end - base : 0, e.id - first);
+  for (const auto& child : e.children)
+    out += " " + Dump(*child, base, first);
+  return out + ")";
+}
+
+TEST_CASE("a hole that is a fact path is lowered as the parser lowers it") {
+  for (const char* hole : {"d", "d.name", "release.signer.name", "x.count", "_a.b_2.c3", "a.now",
+                           "now", "true", "d .name", "d.name.starts_with(\"x\")", "a.b ?? c"}) {
+    const std::string shown = hole;
+    CAPTURE(shown);
+    SourceMap sources;
+    const std::string text = fmt::format("deny r \"m {{{}}} n\": true", hole);
+    const FileId file = sources.Add("t.gate", text);
+    DiagnosticSink sink;
+    IdAllocator ids;
+    auto module = ParseModule(sources, file, ids, sink);
+    REQUIRE(module.has_value());
+    const Expr& lowered = *module->rules[0].message.parts[1].expr;
+    const uint32_t base = static_cast<uint32_t>(text.find('{')) + 1;
+    SourceMap alone;
+    const FileId hole_file = alone.Add("h.gate", hole);
+    IdAllocator hole_ids;
+    ExprPtr parsed = ParseExpression(alone, hole_file, hole_ids, sink);
+    REQUIRE(parsed != nullptr);
+    CHECK(Dump(lowered, base, lowered.id) == Dump(*parsed, 0, parsed->id));
+  }
 }
 
 TEST_CASE("invalid UTF-8 in a policy is reported with its byte offset") {

@@ -56,6 +56,10 @@ class Lowerer {
   std::unique_ptr<TypeExpr> LowerType(grammar::GateParser::TypeExprContext* ctx);
   std::vector<FieldDecl> LowerFields(grammar::GateParser::FieldListContext* ctx);
   Template LowerTemplate(antlr4::Token* token);
+  // A hole that is a plain fact path (`d.name`, `release.branch`), the common case,
+  // lowered without starting a parser: the same nodes, ids and spans the parser's path
+  // gives. Null when the hole is anything else (then it is parsed).
+  ExprPtr LowerDottedHole(std::string_view hole, uint32_t base);
   std::string Unescape(antlr4::Token* token);
   // The token of a string outside a message; reports a template-shaped token (holes
   // with strings inside) that cannot be meant as one string.
