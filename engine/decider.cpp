@@ -133,10 +133,12 @@ eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptio
   for (eval::Finding& f : d.findings) {
     f.facts_file = FactsFileOf(set, f.item);
     f.facts_path = FactsPathOf(set, f.item);
+    f.facts_line = f.item.empty() ? 0 : set.LineOf(f.item);
   }
   for (eval::RuleError& e : d.errors) {
     e.facts_file = FactsFileOf(set, !e.path.empty() ? e.path : e.item);
     e.facts_path = FactsPathOf(set, !e.path.empty() ? e.path : e.item);
+    e.facts_line = e.item.empty() ? 0 : set.LineOf(e.item);
   }
   AddWarnings(*last_bound_, d);
   return d;

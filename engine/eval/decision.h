@@ -55,10 +55,11 @@ struct Finding {
   Level level = Level::kHard;
   FindingStatus status = FindingStatus::kBlocking;
   std::string message;
-  std::string item;        // `dependencies[3]` for `for` rules, "" otherwise
-  std::string item_value;  // the item rendered, for scalar items (`"dist/app.js.map"`)
-  std::string facts_file;  // the facts document that holds `item`, "" when none
-  std::string facts_path;  // that document's file, as given (no kind), "" when none
+  std::string item;         // `dependencies[3]` for `for` rules, "" otherwise
+  std::string item_value;   // the item rendered, for scalar items (`"dist/app.js.map"`)
+  std::string facts_file;   // the facts document that holds `item`, "" when none
+  std::string facts_path;   // that document's file, as given (no kind), "" when none
+  uint32_t facts_line = 0;  // the item's line in that file (an importer's evidence), or 0
   std::vector<Because> because;
   PolicyLocation location;     // where the rule is declared
   PolicyLocation imported_at;  // a std module's rule: the policy's `import` of the module
@@ -84,6 +85,7 @@ struct RuleError {
   std::string message;
   PolicyLocation location;
   PolicyLocation imported_at;
+  uint32_t facts_line = 0;  // the line of `path`'s item in `facts_path`, or 0
 };
 
 // Where in the user's repository a report can point for a rule: its declaration, or for a
@@ -91,6 +93,16 @@ struct RuleError {
 inline const PolicyLocation& InRepository(const PolicyLocation& location,
                                           const PolicyLocation& imported_at) {
   return imported_at.file.empty() ? location : imported_at;
+}
+
+// Where a finding's reader acts on it: the evidence (the lockfile entry, the workflow
+// step) when its importer recorded the item's line, else InRepository. The file as given.
+inline PolicyLocation ActionableAt(const std::string& facts_path, uint32_t facts_line,
+                                   const PolicyLocation& location,
+                                   const PolicyLocation& imported_at) {
+  if (!facts_path.empty() && facts_line > 0)
+    return PolicyLocation{facts_path, facts_line, 0};
+  return InRepository(location, imported_at);
 }
 
 struct RuleResult {

@@ -1,6 +1,7 @@
 #include "engine/facts/facts.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -163,6 +164,31 @@ const Document* FactSet::DocumentOf(std::string_view key, int64_t index) const {
       document = part;
   }
   return documents_[document].get();
+}
+
+uint32_t FactSet::LineOf(const std::string& path) const {
+  const std::string_view key = std::string_view(path).substr(0, path.find_first_of(".["));
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const Entry& e, std::string_view k) { return e.key < k; });
+  if (it == entries_.end() || it->key != key)
+    return 0;
+  if (key.size() == path.size() || path[key.size()] != '[' || it->parts.empty())
+    return documents_[it->document]->LineOf(path);
+  // An item of a list joined from several lockfiles: its index within its own document.
+  const size_t close = path.find(']', key.size());
+  if (close == std::string::npos)
+    return 0;
+  const int64_t index = std::atoll(path.c_str() + key.size() + 1);
+  uint32_t document = it->document;
+  uint32_t first = 0;
+  for (const auto& [part, start] : it->parts) {
+    if (index >= static_cast<int64_t>(start)) {
+      document = part;
+      first = start;
+    }
+  }
+  return documents_[document]->LineOf(
+      fmt::format("{}[{}]{}", key, index - first, std::string_view(path).substr(close + 1)));
 }
 
 const std::string& FactSet::SourceOf(std::string_view key, int64_t index) const {

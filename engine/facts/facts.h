@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/arena.h"
@@ -98,6 +99,16 @@ class Document {
 
   void set_source_path(std::string path) { source_path_ = std::move(path); }
 
+  // Where an item of the document came from in its source file, for an importer's
+  // evidence: `dependencies[3]` -> the lockfile entry's line (1-based). Findings on the
+  // item point there. 0 when not recorded.
+  void set_line(std::string item_path, uint32_t line) { lines_[std::move(item_path)] = line; }
+
+  uint32_t LineOf(const std::string& item_path) const {
+    auto it = lines_.find(item_path);
+    return it == lines_.end() ? 0 : it->second;
+  }
+
   // For the loaders, while building the tree.
   Arena& arena() { return arena_; }
 
@@ -114,6 +125,7 @@ class Document {
   std::string sha256_;
   std::string source_path_;
   bool lockfile_ = false;
+  std::unordered_map<std::string, uint32_t> lines_;
 };
 
 // Whether a parsed document carries the sha256 of its bytes. A decision records it; a
@@ -164,6 +176,9 @@ class FactSet {
   // for the key itself.
   const std::string& SourceOf(std::string_view key, int64_t index) const;
   const std::string& SourcePathOf(std::string_view key, int64_t index) const;
+  // The source line of the item at `path` (`dependencies[12]`, `workflow.uses[3]`) in the
+  // file of the document that holds it, as its importer recorded it; 0 when unknown.
+  uint32_t LineOf(const std::string& path) const;
 
   const std::vector<std::unique_ptr<Document>>& documents() const { return documents_; }
 

@@ -106,6 +106,7 @@ std::unique_ptr<facts::Document> ImportCargoLock(std::string_view bytes, const s
     if (d.name.empty() || d.version.empty())
       return internal::Refuse(error, at, "expected the package's `name` and `version`");
     d.source = Str(p, "source");
+    d.line = static_cast<uint32_t>(p.source().begin.line);
     std::string checksum = Str(p, "checksum");
     if (checksum.empty() && metadata != nullptr) {
       checksum = std::string(

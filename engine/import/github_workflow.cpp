@@ -34,6 +34,7 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/source_lines.h"
 #include "engine/import/internal/workflow_runners.h"
 
 namespace relgate::import {
@@ -202,6 +203,20 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   b.Field("permissions", permissions);
   Strings(b, "writes", writes);
   std::vector<std::pair<std::string, Use>> all_uses;
+  // Where each job and each `uses:` is in the file, for findings to point at: the jobs'
+  // keys in order from `jobs:`, then each job's `uses:` lines within the job's own lines.
+  std::vector<uint32_t> job_line(jobs->len, 0);
+  std::vector<size_t> job_offset(jobs->len, bytes.size());
+  {
+    internal::SourceLines lines(bytes);
+    lines.NextYamlKey("jobs");
+    for (uint32_t j = 0; j < jobs->len; ++j) {
+      job_line[j] = lines.NextYamlKey(jobs->members[j].name());
+      if (job_line[j] > 0)
+        job_offset[j] = lines.last_line_offset();
+    }
+  }
+  std::vector<std::pair<std::string, uint32_t>> item_lines;
   b.Key("jobs");
   b.BeginArray();
   for (uint32_t j = 0; j < jobs->len; ++j) {
@@ -246,9 +261,12 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
                                                                         : "default");
     Strings(b, "writes", job_writes);
     std::vector<Use> uses;
+    std::vector<std::string> written;  // each use as the file writes it
     bool cache = false, pr_checkout = false;
-    if (const Node* reusable = job.Find("uses"))
+    if (const Node* reusable = job.Find("uses")) {
       uses.push_back(ParseUses(Scalar(reusable)));
+      written.push_back(Scalar(reusable));
+    }
     if (const Node* steps = job.Find("steps");
         steps != nullptr && steps->kind == NodeKind::kArray) {
       for (uint32_t s = 0; s < steps->len; ++s) {
@@ -260,6 +278,7 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
         }
         const Use use = ParseUses(u);
         uses.push_back(use);
+        written.push_back(u);
         const Node* with = step.Find("with");
         if (use.action == "actions/cache" || use.action == "actions/cache/restore" ||
             (with != nullptr && !Scalar(with->Find("cache")).empty()))
@@ -269,11 +288,25 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
     }
     b.Key("uses");
     b.BeginArray();
-    for (const Use& u : uses) {
+    if (job_line[j] > 0)
+      item_lines.push_back({fmt::format("workflow.jobs[{}]", j), job_line[j]});
+    size_t end = bytes.size();
+    for (uint32_t next = j + 1; next < jobs->len && end == bytes.size(); ++next)
+      end = job_offset[next];
+    internal::SourceLines job_text(
+        bytes.substr(std::min(job_offset[j], end), end - std::min(job_offset[j], end)));
+    for (size_t k = 0; k < uses.size(); ++k) {
       b.BeginObject();
-      WriteUse(b, u);
+      WriteUse(b, uses[k]);
       b.EndObject();
-      all_uses.push_back({id, u});
+      const uint32_t at = job_line[j] > 0 ? job_text.NextKeyWithValue("uses", written[k]) : 0;
+      if (at > 0) {
+        item_lines.push_back(
+            {fmt::format("workflow.jobs[{}].uses[{}]", j, k), job_line[j] + at - 1});
+        item_lines.push_back(
+            {fmt::format("workflow.uses[{}]", all_uses.size()), job_line[j] + at - 1});
+      }
+      all_uses.push_back({id, uses[k]});
     }
     b.EndArray();
     std::set<std::string> secrets;
@@ -295,7 +328,12 @@ std::unique_ptr<facts::Document> ImportGithubWorkflow(std::string_view bytes,
   b.EndArray();
   b.EndObject();
   b.EndObject();
-  return b.Finish(error);
+  auto out = b.Finish(error);
+  if (!out)
+    return nullptr;
+  for (auto& [item, line] : item_lines)
+    out->set_line(std::move(item), line);
+  return out;
 }
 
 }  // namespace relgate::import

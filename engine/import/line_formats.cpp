@@ -147,6 +147,7 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
 
   struct Module {
     std::string name, version, hash, go_mod_hash;
+    uint32_t line = 0;  // of its first line
   };
 
   std::vector<Module> modules;
@@ -168,7 +169,7 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
                     fmt::format("expected a version starting with `v`, found `{}`", f[1]));
     auto [it, added] = index.emplace(std::make_pair(f[0], version), modules.size());
     if (added)
-      modules.push_back({f[0], version, "", ""});
+      modules.push_back({f[0], version, "", "", static_cast<uint32_t>(n + 1)});
     (go_mod ? modules[it->second].go_mod_hash : modules[it->second].hash) = f[2];
   }
   facts::TreeBuilder b(fmt::format("{} (go-sum)", path));
@@ -196,8 +197,11 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
   b.EndArray();
   b.EndObject();
   auto doc = b.Finish(error);
-  if (doc)
-    doc->set_lockfile();
+  if (!doc)
+    return nullptr;
+  doc->set_lockfile();
+  for (size_t k = 0; k < modules.size(); ++k)
+    doc->set_line(fmt::format("dependencies[{}]", k), modules[k].line);
   return doc;
 }
 
@@ -221,6 +225,7 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
   b.BeginArray();
   const std::vector<std::string> lines = Lines(bytes);
   const WheelsOnly wheels = OnlyBinary(lines);
+  std::vector<uint32_t> entry_lines;  // each requirement's first line
   for (size_t n = 0; n < lines.size(); ++n) {
     const size_t first = n;
     std::string line = lines[n];
@@ -266,6 +271,7 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
     const std::string specifier = m[3];
     std::smatch pin;
     const bool pinned = std::regex_match(specifier, pin, exact);
+    entry_lines.push_back(static_cast<uint32_t>(first + 1));
     b.BeginObject();
     b.Field("name", m[1].str());
     b.Field("version", pinned ? pin[2].str() : specifier);
@@ -290,8 +296,11 @@ std::unique_ptr<facts::Document> ImportPipRequirements(std::string_view bytes,
   b.EndArray();
   b.EndObject();
   auto doc = b.Finish(error);
-  if (doc)
-    doc->set_lockfile();
+  if (!doc)
+    return nullptr;
+  doc->set_lockfile();
+  for (size_t k = 0; k < entry_lines.size(); ++k)
+    doc->set_line(fmt::format("dependencies[{}]", k), entry_lines[k]);
   return doc;
 }
 

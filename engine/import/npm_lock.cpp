@@ -19,6 +19,7 @@
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/source_lines.h"
 
 namespace relgate::import {
 namespace {
@@ -32,6 +33,7 @@ using internal::Text;
 
 struct Dependency {
   std::string name, version, path, source, integrity;
+  uint32_t line = 0;  // of its entry in the lockfile, 0 when not found
   bool dev = false, optional = false;
   int has_install_script = -1;  // -1: not recorded
   int direct = -1;              // -1: not recorded
@@ -90,7 +92,8 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
 }
 
 // v2/v3: `packages` by install path (`node_modules/a/node_modules/b`); "" is the root.
-bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::LoadError& error) {
+bool CollectPackages(const Node& packages, internal::SourceLines& lines,
+                     std::vector<Dependency>& out, facts::LoadError& error) {
   // The names the root package lists, once (a set: a big lockfile has thousands).
   std::unordered_set<std::string_view> listed;
   if (const Node* root = Object(packages.Find(""))) {
@@ -120,6 +123,7 @@ bool CollectPackages(const Node& packages, std::vector<Dependency>& out, facts::
     if (d.version.empty())
       return Fail(error, fmt::format("{}.version", path), "expected the locked version (a string)");
     d.path = key;
+    d.line = lines.NextJsonKey(key);
     d.source = Text(entry, "resolved");
     d.integrity = Text(entry, "integrity");
     d.dev = Flag(entry, "dev");
@@ -164,7 +168,11 @@ std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std
       Fail(error, "packages", "expected an object of packages by install path");
       return nullptr;
     }
-    if (!CollectPackages(*packages, deps, error))
+    // Entries are found in the text in the order simdjson reads them (the file's), from
+    // the `packages` key on.
+    internal::SourceLines lines(bytes);
+    lines.NextJsonKey("packages");
+    if (!CollectPackages(*packages, lines, deps, error))
       return nullptr;
   }
   facts::TreeBuilder b(fmt::format("{} (npm-lock)", path), lock->sha256());
@@ -185,8 +193,13 @@ std::unique_ptr<facts::Document> ImportNpmLock(std::string_view bytes, const std
   b.EndArray();
   b.EndObject();
   auto doc = b.Finish(error);
-  if (doc)
-    doc->set_lockfile();
+  if (!doc)
+    return nullptr;
+  doc->set_lockfile();
+  for (size_t i = 0; i < deps.size(); ++i) {
+    if (deps[i].line > 0)
+      doc->set_line(fmt::format("dependencies[{}]", i), deps[i].line);
+  }
   return doc;
 }
 

@@ -19,6 +19,7 @@
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/source_lines.h"
 
 namespace relgate::import {
 namespace {
@@ -83,8 +84,9 @@ bool IsCommit(std::string_view text) {
 
 // One YAML document of a pnpm lockfile: its dependencies appended to `deps`; the
 // document's lockfile major version, or 0 with `error`.
-int ReadDocument(const Node& document, std::vector<internal::LockedDependency>& deps,
-                 std::set<std::string>& seen, facts::LoadError& error) {
+int ReadDocument(const Node& document, internal::SourceLines& lines,
+                 std::vector<internal::LockedDependency>& deps, std::set<std::string>& seen,
+                 facts::LoadError& error) {
   const Node* root = Object(&document);
   const std::string version = Scalar(Member(root, "lockfileVersion"));
   const int major = version.empty() ? 0 : std::atoi(version.c_str());
@@ -114,6 +116,8 @@ int ReadDocument(const Node& document, std::vector<internal::LockedDependency>& 
     }
   }
   const Node* packages = Member(root, "packages");
+  if (packages != nullptr)
+    lines.NextYamlKey("packages");  // the entries are found in the text from here
   if (packages != nullptr && packages->kind != NodeKind::kObject) {
     internal::Refuse(error, "packages", "expected a map of packages");
     return 0;
@@ -145,6 +149,7 @@ int ReadDocument(const Node& document, std::vector<internal::LockedDependency>& 
     if (!seen.insert(key).second)
       continue;  // in two documents: the same package
     d.path = key;
+    d.line = lines.NextYamlKey(key);
     const Node* resolution = Object(Member(entry, "resolution"));
     d.integrity = Text(resolution, "integrity");
     d.source = Text(resolution, "tarball");
@@ -187,8 +192,9 @@ std::unique_ptr<facts::Document> ImportPnpmLock(std::string_view bytes, const st
   std::vector<internal::LockedDependency> deps;
   std::set<std::string> seen;
   int major = 0;
+  internal::SourceLines lines(bytes);
   for (const auto& document : documents) {
-    major = ReadDocument(document->root(), deps, seen, error);
+    major = ReadDocument(document->root(), lines, deps, seen, error);
     if (major == 0)
       return nullptr;
   }

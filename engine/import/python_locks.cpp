@@ -135,6 +135,7 @@ std::unique_ptr<facts::Document> ImportUvLock(std::string_view bytes, const std:
     if (source->contains("editable") || source->contains("virtual"))
       continue;  // the project itself
     internal::LockedDependency d;
+    d.line = static_cast<uint32_t>(p->source().begin.line);
     d.name = Str((*p)["name"]);
     d.version = Str((*p)["version"]);
     if (d.name.empty())
@@ -207,6 +208,7 @@ std::unique_ptr<facts::Document> ImportPylock(std::string_view bytes, const std:
     if (p == nullptr)
       return internal::Refuse(error, at, "expected a table");
     internal::LockedDependency d;
+    d.line = static_cast<uint32_t>(p->source().begin.line);
     d.name = Str((*p)["name"]);
     d.version = Str((*p)["version"]);
     if (d.name.empty())
@@ -285,6 +287,7 @@ std::unique_ptr<facts::Document> ImportPoetryLock(std::string_view bytes, const 
     if (p == nullptr)
       return internal::Refuse(error, at, "expected a table");
     internal::LockedDependency d;
+    d.line = static_cast<uint32_t>(p->source().begin.line);
     d.name = Str((*p)["name"]);
     d.version = Str((*p)["version"]);
     if (d.name.empty() || d.version.empty())

@@ -19,6 +19,7 @@
 #include "engine/import/importer.h"
 #include "engine/import/internal/locked.h"
 #include "engine/import/internal/reading.h"
+#include "engine/import/internal/source_lines.h"
 
 namespace relgate::import {
 namespace {
@@ -105,6 +106,7 @@ std::unique_ptr<facts::Document> Classic(std::string_view bytes, const std::stri
       internal::LockedDependency d;
       d.name = NameOf(descriptors.front());
       d.path = fmt::format("{}", fmt::join(descriptors, ", "));
+      d.line = line;
       deps.push_back(std::move(d));
       header_line = line;
       continue;
@@ -138,8 +140,9 @@ std::unique_ptr<facts::Document> Classic(std::string_view bytes, const std::stri
   return internal::WriteLockfile(path, Sha256Hex(bytes), "yarn-lock", 1, "", deps, error);
 }
 
-std::unique_ptr<facts::Document> Berry(const facts::Document& doc, const std::string& path,
-                                       facts::LoadError& error) {
+std::unique_ptr<facts::Document> Berry(const facts::Document& doc, std::string_view bytes,
+                                       const std::string& path, facts::LoadError& error) {
+  internal::SourceLines lines(bytes);  // each kept entry's key, found in file order
   const Node& root = doc.root();
   const std::string format = Scalar(Member(Member(&root, "__metadata"), "version"));
   // The descriptors the workspaces list: `debug@npm:^4.3.4` (and `debug@^4.3.4` as older
@@ -176,6 +179,7 @@ std::unique_ptr<facts::Document> Berry(const facts::Document& doc, const std::st
         resolution.find("@patch:") != std::string::npos)
       continue;
     internal::LockedDependency d;
+    d.line = lines.NextYamlKey(key);
     d.name = NameOf(resolution);
     d.version = Scalar(Member(entry, "version"));
     if (d.version.empty())
@@ -207,7 +211,7 @@ std::unique_ptr<facts::Document> ImportYarnLock(std::string_view bytes, const st
       return nullptr;
     if (doc->root().kind != NodeKind::kObject)
       return internal::Refuse(error, "", "expected a map of entries");
-    return Berry(*doc, path, error);
+    return Berry(*doc, bytes, path, error);
   }
   return Classic(bytes, path, error);
 }

@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "engine/base/printable.h"
+#include "engine/base/relative_uri.h"
 #include "engine/report/renderers.h"
 
 namespace relgate::report {
@@ -90,6 +91,13 @@ std::vector<Group> GroupFindings(const eval::Decision& d) {
   return groups;
 }
 
+// Where an annotation goes: the evidence's line (a lockfile entry, a workflow step) when
+// the importer recorded it, else the rule in the repository.
+PolicyLocation At(const eval::Finding& f) {
+  return eval::ActionableAt(f.facts_path.empty() ? "" : RelativeUri(f.facts_path), f.facts_line,
+                            f.location, f.imported_at);
+}
+
 // Several findings of one rule as one annotation: how many, the first `cap`, how many
 // more. GitHub shows only the first annotations of a step, so one rule's hundreds must
 // not hide the others.
@@ -116,7 +124,7 @@ std::string GroupCommand(const Group& g, size_t cap) {
                     "them; --max-findings 0 annotates all)",
                     n - shown));
   }
-  return Command(Kind(first), eval::InRepository(first.location, first.imported_at), title, lines);
+  return Command(Kind(first), At(first), title, lines);
 }
 
 }  // namespace
@@ -145,10 +153,12 @@ std::string RenderGithub(const eval::Decision& d, size_t max_findings) {
     }
     for (const eval::Because& b : f.because)
       lines.push_back(fmt::format("{} = {}", b.expr, b.value));
-    out += Command(Kind(f), eval::InRepository(f.location, f.imported_at), title, lines);
+    out += Command(Kind(f), At(f), title, lines);
   }
   for (const eval::RuleError& e : d.errors) {
-    out += Command(e.blocks ? "error" : "notice", eval::InRepository(e.location, e.imported_at),
+    out += Command(e.blocks ? "error" : "notice",
+                   eval::ActionableAt(e.facts_path.empty() ? "" : RelativeUri(e.facts_path),
+                                      e.facts_line, e.location, e.imported_at),
                    fmt::format("relgate {}: could not be evaluated", e.rule),
                    {e.path.empty() ? e.message : fmt::format("{} (at {})", e.message, e.path)});
   }

@@ -95,6 +95,8 @@ std::string RenderJson(const eval::Decision& d) {
       w.Field("item_value", f.item_value);
     if (!f.facts_file.empty())
       w.Field("facts_file", f.facts_file);
+    if (f.facts_line > 0)
+      w.Int("facts_line", f.facts_line);
     w.Key("because");
     w.Open('[');
     for (const auto& b : f.because) {
@@ -127,6 +129,8 @@ std::string RenderJson(const eval::Decision& d) {
       w.Field("path", e.path);
     if (!e.facts_file.empty())
       w.Field("facts_file", e.facts_file);
+    if (e.facts_line > 0)
+      w.Int("facts_line", e.facts_line);
     w.Field("message", e.message);
     w.Field("location", e.location.ToString());
     w.Close('}');

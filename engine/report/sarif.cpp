@@ -2,7 +2,8 @@
 // "relgate", a rule descriptor per policy rule (its default level from its enforcement
 // level: deny -> error, hold -> warning, warn -> note), and a result per finding and per
 // rule error. A result is located at the facts file and, as a logical location, the
-// fact path of its item (`dependencies[3]`); when no facts file holds the item, at the
+// fact path of its item (`dependencies[3]`), at the item's line when its importer recorded
+// it (the lockfile entry, the workflow step); when no facts file holds the item, at the
 // rule's declaration. It is related to the rule's declaration (file, line, column)
 // either way. Excepted and overridden findings are results with a suppression that
 // carries the exception's or override's justification.
@@ -46,8 +47,8 @@ void PolicyPlace(JsonWriter& w, const PolicyLocation& at) {
 }
 
 // Where a result is: the facts file and path when known, else the rule's declaration.
-void Locations(JsonWriter& w, const std::string& facts_file, const std::string& fact_path,
-               const PolicyLocation& rule) {
+void Locations(JsonWriter& w, const std::string& facts_file, uint32_t facts_line,
+               const std::string& fact_path, const PolicyLocation& rule) {
   w.Key("locations");
   w.Open('[');
   w.Open('{');
@@ -58,6 +59,12 @@ void Locations(JsonWriter& w, const std::string& facts_file, const std::string& 
     w.Open('{');
     w.Field("uri", RelativeUri(facts_file));
     w.Close('}');
+    if (facts_line > 0) {
+      w.Key("region");
+      w.Open('{');
+      w.Int("startLine", facts_line);
+      w.Close('}');
+    }
     w.Close('}');
   } else {
     PolicyPlace(w, rule);
@@ -158,7 +165,7 @@ std::string RenderSarif(const eval::Decision& d) {
       w.Int("ruleIndex", static_cast<int64_t>(it->second));
     w.Field("level", f.status == eval::FindingStatus::kAdvisory ? "note" : SarifLevel(f.level));
     Message(w, f.message);
-    Locations(w, f.facts_path, f.item, eval::InRepository(f.location, f.imported_at));
+    Locations(w, f.facts_path, f.facts_line, f.item, eval::InRepository(f.location, f.imported_at));
     if (f.status == eval::FindingStatus::kExcepted ||
         f.status == eval::FindingStatus::kOverridden) {
       w.Key("suppressions");
@@ -188,7 +195,7 @@ std::string RenderSarif(const eval::Decision& d) {
     w.Field("level", e.blocks ? "error" : "note");
     Message(w, fmt::format("the rule could not be evaluated: {}{}", e.message,
                            e.path.empty() ? "" : fmt::format(" (at {})", e.path)));
-    Locations(w, e.facts_path, e.path.empty() ? e.item : e.path,
+    Locations(w, e.facts_path, e.facts_line, e.path.empty() ? e.item : e.path,
               eval::InRepository(e.location, e.imported_at));
     w.Close('}');
   }

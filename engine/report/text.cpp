@@ -94,6 +94,8 @@ std::string RenderText(const eval::Decision& d, const TextOptions& options) {
     }
     fmt::format_to(line, "  {}\n", P(f.location.ToString()));
     fmt::format_to(line, "      {}\n", P(f.message));
+    if (f.facts_line > 0)
+      fmt::format_to(line, "      at: {}:{}\n", P(f.facts_path), f.facts_line);
     if (!f.rollout_pending.empty()) {
       fmt::format_to(line, "      rolling out: advisory until {}, {} from then\n",
                      P(f.rollout_pending), eval::LevelName(f.level));

@@ -17,6 +17,7 @@ struct LockedDependency {
   std::string path, source, integrity;  // "" = not recorded
   bool pinned = false;
   std::optional<bool> dev, optional, has_install_script, direct;
+  uint32_t line = 0;  // of its entry in the lockfile (findings point there); 0 = unknown
 };
 
 // The package ecosystem a lockfile kind's names live in: a dependency is named by its
@@ -83,8 +84,13 @@ inline std::unique_ptr<facts::Document> WriteLockfile(
   b.EndArray();
   b.EndObject();
   auto doc = b.Finish(error);
-  if (doc)
-    doc->set_lockfile();
+  if (!doc)
+    return nullptr;
+  doc->set_lockfile();
+  for (size_t i = 0; i < deps.size(); ++i) {
+    if (deps[i].line > 0)
+      doc->set_line(fmt::format("dependencies[{}]", i), deps[i].line);
+  }
   return doc;
 }
 
