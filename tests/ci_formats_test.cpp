@@ -224,8 +224,9 @@ TEST_CASE("SARIF and the VSA name files by relative URIs, never the machine's pa
   CHECK(!Contains(sarif.output, dir.string()));
   CHECK(!Contains(sarif.output, "(npm-lock)"));
   // At the lockfile entry's line.
-  CHECK(Contains(sarif.output,
-                 "{\"artifactLocation\":{\"uri\":\"package-lock.json\"},\"region\":{\"startLine\":"));
+  CHECK(
+      Contains(sarif.output,
+               "{\"artifactLocation\":{\"uri\":\"package-lock.json\"},\"region\":{\"startLine\":"));
   CHECK(Contains(sarif.output, "\"uri\":\"p.gate\"},\"region\":{\"startLine\":1"));
   const std::string vsa = testing::ReadFile((dir / "vsa.json").string());
   CHECK(!Contains(vsa, dir.string()));
