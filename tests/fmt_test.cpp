@@ -178,8 +178,9 @@ TEST_CASE("every policy compiles to the same program once formatted, stdlib incl
   const fs::path scratch = testing::TempDir("relgate-fmt-programs");
   const std::string root = testing::SourceDir() + "/";
   const check::Stdlib builtin;
-  for (const char* dir : {"policies", "policies/org", "policies/org-models", "policies/slsa-l3",
-                          "examples/history/candidate", "tests/data/replay/stricter"}) {
+  for (const char* dir :
+       {"policies", "policies/org", "policies/org-models", "policies/slsa-l3",
+        "policies/relgate-release", "examples/history/candidate", "tests/data/replay/stricter"}) {
     CAPTURE(dir);
     const fs::path copy = scratch / fs::path(dir).filename();
     FormatInto(root + dir, copy);
@@ -235,7 +236,7 @@ TEST_CASE("the stdlib, the shipped policies and the examples are in fmt's layout
       "fmt --check stdlib stdlib/testdata/deps stdlib/testdata/models "
       "stdlib/testdata/packaging stdlib/testdata/provenance "
       "stdlib/testdata/reviews stdlib/testdata/runners "
-      "stdlib/testdata/workflows policies policies/org policies/slsa-l3");
+      "stdlib/testdata/workflows policies policies/org policies/slsa-l3 policies/relgate-release");
   CHECK(check.output == "");
   CHECK(check.exit_code == 0);
 }
