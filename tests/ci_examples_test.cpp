@@ -1,4 +1,6 @@
-// The CI examples (examples/ci/) run as written: each relgate command line is taken from
+// The CI examples (examples/ci/) run as written: the release gates through the pinned
+// action and GitLab template (their steps run by the simulated runners of
+// tests/ci_runners.h on the evidence the examples name); each other relgate command line taken from
 // the workflow files, with only the paths the pipeline would provide substituted (the
 // facts, the keys, the history), run through the real binary, and its output checked:
 // GitHub workflow commands in GitHub's documented form, JUnit valid against the common
@@ -6,12 +8,15 @@
 // pinned to a full commit SHA.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
 #include <doctest/doctest.h>
 
 #include "engine/facts/facts.h"
+#include "engine/import/importer.h"
+#include "tests/ci_runners.h"
 #include "tests/cli_util.h"
 #include "tests/test_util.h"
 #include <unistd.h>
@@ -20,6 +25,7 @@ namespace relgate {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Contains;
 
 std::unique_ptr<facts::Document> Workflow(const std::string& name) {
   const std::string path = testing::SourceDir() + "/examples/ci/" + name;
@@ -98,7 +104,7 @@ void UsesArePinned(const facts::Node& node) {
       if (m.name() == "uses" && m.value.kind == facts::NodeKind::kString) {
         CAPTURE(std::string(m.value.str()));
         CHECK(std::regex_match(std::string(m.value.str()),
-                               std::regex(R"([\w.-]+/[\w.-]+@[0-9a-f]{40})")));
+                               std::regex(R"([\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40})")));
       }
       UsesArePinned(m.value);
     }
@@ -108,77 +114,157 @@ void UsesArePinned(const facts::Node& node) {
   }
 }
 
-TEST_CASE("the GitHub gate workflow's relgate step, as written") {
+// The evidence the example pipelines name, where they name it: the imported example's.
+void PlaceEvidence(const fs::path& dir) {
+  const std::string from = testing::SourceDir() + "/examples/imported/evidence/";
+  fs::create_directories(dir / "dist");
+  fs::create_directories(dir / ".github" / "workflows");
+  fs::copy_file(from + "package-lock.json", dir / "package-lock.json");
+  fs::copy_file(from + "bom.cdx.json", dir / "dist" / "bom.cdx.json");
+  fs::copy_file(from + "provenance.sigstore.json", dir / "dist" / "provenance.sigstore.json");
+  fs::copy_file(from + "package.tgz", dir / "dist" / "package.tgz");
+  fs::copy_file(from + "release.yml", dir / ".github" / "workflows" / "release.yml");
+  fs::copy_file(from + "reviews.json", dir / "reviews.json");
+}
+
+// Each `KIND:PATH` line names an importer relgate has.
+void FactsNameImporters(const std::string& lines) {
+  std::istringstream in(lines);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty())
+      continue;
+    CAPTURE(line);
+    const size_t colon = line.find(':');
+    REQUIRE(colon != std::string::npos);
+    CHECK(import::FindKind(line.substr(0, colon)) != nullptr);
+    ++n;
+  }
+  CHECK(n >= 5);
+}
+
+TEST_CASE("the GitHub gate workflow: the pinned action on the pipeline's evidence, as written") {
   auto workflow = Workflow("github-release-gate.yml");
   UsesArePinned(workflow->root());
   const facts::Node* steps = workflow->root().Find("jobs")->Find("gate")->Find("steps");
-  std::string script;
+  const facts::Node* gate = nullptr;
   for (uint32_t k = 0; k < steps->len; ++k) {
-    const facts::Node* name = steps->items[k].Find("name");
-    if (name != nullptr && name->str() == "Gate")
-      script = std::string(steps->items[k].Find("run")->str());
+    const facts::Node* id = steps->items[k].Find("id");
+    if (id != nullptr && id->str() == "gate")
+      gate = &steps->items[k];
   }
-  Workspace w;
-  // The facts file the example's pipeline writes as JSON: here the shut example, in JSON.
-  fs::copy(testing::SourceDir() + "/examples/releases/shut-reviews/release.json",
-           w.dir / "facts" / "release.json");
-  std::string line = RelgateLine(script, "eval");
-  line = Replace(line, "\"$RUNNER_TEMP/sign.pem\"", "sign.pem");
-  const Run r = Shell(w.dir, line + " --now 2026-06-01");
-  CAPTURE(r.out);
-  CHECK(r.exit_code == 1);  // the release is shut: the job fails, the tag does not ship
-  const std::regex command(
-      "::(error|warning|notice) (file=[^,:]+,line=[0-9]+(,col=[0-9]+)?,)?title=[^:,]*::[^\r\n]*");
-  std::istringstream lines(r.out);
-  int n = 0;
-  for (std::string l; std::getline(lines, l); ++n) {
-    CAPTURE(l);
-    CHECK(std::regex_match(l, command));
+  REQUIRE(gate != nullptr);
+  CHECK(std::regex_match(std::string(gate->Find("uses")->str()),
+                         std::regex(R"([\w.-]+/relgate@[0-9a-f]{40})")));
+  const facts::Node* with = gate->Find("with");
+  REQUIRE(with != nullptr);
+  // Every input is one action.yml declares; the tarball is pinned by digest.
+  facts::LoadError error;
+  auto action = facts::ParseYaml(testing::ReadFile(testing::SourceDir() + "/action.yml"),
+                                 "action.yml", error);
+  REQUIRE(action);
+  std::map<std::string, std::string> inputs;
+  for (uint32_t k = 0; k < with->len; ++k) {
+    const std::string name(with->members[k].name());
+    CAPTURE(name);
+    CHECK(action->root().Find("inputs")->Find(name) != nullptr);
+    inputs[name] = std::string(with->members[k].value.str());
   }
-  CHECK(n >= 2);
-  for (const char* file : {"relgate.sarif", "relgate-junit.xml", "relgate.vsa.json"})
-    CHECK(fs::exists(w.dir / file));
-  const std::string xsd = testing::SourceDir() + "/tests/data/junit/junit.xsd";
-  CHECK(Shell(w.dir, "xmllint --noout --schema '" + xsd + "' relgate-junit.xml").exit_code == 0);
-  // Signed, and FAILED: the publish job's check refuses it.
-  CHECK(Shell(w.dir,
-              std::string(RELGATE_BINARY) + " verify-attestation relgate.vsa.json --key sign.pub")
+  CHECK(std::regex_match(inputs["tarball-sha256"], std::regex("[0-9a-f]{64}")));
+  FactsNameImporters(inputs["facts"]);
+
+  // Run it: the tarball, bundle and keys the organisation publishes are this test's.
+  ci::Release release("examples/imported/policy");
+  ci::Runner runner;
+  const fs::path workspace = runner.dir / "workspace";
+  PlaceEvidence(workspace);
+  inputs["tarball-url"] = "file://" + release.tarball;
+  inputs["tarball-sha256"] = release.sha256;
+  inputs["policy"] = release.bundle;
+  inputs["bundle-key"] = release.key;
+  inputs["sign-key"] = release.sign_key;
+  const std::string job_env =
+      "GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/app "
+      "GITHUB_REPOSITORY_ID=1 GITHUB_REPOSITORY_OWNER=acme GITHUB_REF=refs/tags/v1.2.0 "
+      "GITHUB_REF_NAME=v1.2.0 GITHUB_REF_TYPE=tag "
+      "GITHUB_SHA=6dcb09b5b57875f334f61aebed695e2e4193db5e "
+      "GITHUB_EVENT_NAME=push GITHUB_WORKFLOW=release-gate GITHUB_JOB=gate GITHUB_RUN_ID=1 "
+      "GITHUB_RUN_NUMBER=1 GITHUB_RUN_ATTEMPT=1 GITHUB_ACTOR=alice GITHUB_ACTOR_ID=1 "
+      "GITHUB_TRIGGERING_ACTOR=alice RUNNER_ENVIRONMENT=github-hosted RUNNER_OS=Linux "
+      "RUNNER_ARCH=X64";
+  auto run = ci::RunAction(runner, inputs, workspace.string(), job_env);
+  CAPTURE(run.output);
+  // The example's package locks two dependencies with sha1: shut, each annotated on its
+  // lockfile entry.
+  CHECK(run.exit_code == 1);
+  CHECK(run.failed_step == "Gate");
+  CHECK(Contains(run.output, "::error file=package-lock.json,line=15,"));
+  CHECK(runner.Read(runner.output) == "verdict=shut\nexit-code=1\n");
+  CHECK(Contains(testing::ReadFile((workspace / "relgate.sarif").string()), "\"startLine\":15"));
+  // Signed, and FAILED: the publish side's check refuses it.
+  CHECK(testing::RunRelgate(fmt::format("verify-attestation '{}' --key '{}'",
+                                        (workspace / "relgate.vsa.json").string(), release.key))
             .exit_code == 1);
 }
 
-TEST_CASE("the GitLab gate and deploy jobs, as written") {
-  auto workflow = Workflow("gitlab-release-gate.yml");
-  auto script_of = [&](const char* job) {
-    const facts::Node* script = workflow->root().Find(job)->Find("script");
-    std::string all;
-    for (uint32_t k = 0; k < script->len; ++k)
-      all += std::string(script->items[k].str()) + "\n";
-    return all;
-  };
-  Workspace w;
-  fs::copy(testing::SourceDir() + "/examples/releases/open/release.yaml",
-           w.dir / "facts" / "release.yaml");
-  std::string gate = RelgateLine(script_of("release-gate"), "eval");
-  gate = Replace(Replace(gate, "/tmp/sign.pem", "sign.pem"), "facts/release.json",
-                 "facts/release.yaml");
-  const Run r = Shell(w.dir, gate + " --now 2026-06-01");
-  CAPTURE(r.out);
-  CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("GATE OPEN", 0) == 0);
+TEST_CASE("the GitLab gate and deploy jobs: the pinned template on the pipeline's evidence") {
+  auto pipeline = Workflow("gitlab-release-gate.yml");
+  const facts::Node& root = pipeline->root();
+  const facts::Node& include = root.Find("include")->items[0];
+  CHECK(std::regex_match(std::string(include.Find("ref")->str()), std::regex("[0-9a-f]{40}")));
+  const std::string file(include.Find("file")->str());
+  CHECK(file == "templates/gitlab/relgate.gitlab-ci.yml");
+  facts::LoadError error;
+  auto tmpl = facts::ParseYaml(testing::ReadFile(testing::SourceDir() + "/" + file), file, error);
+  REQUIRE(tmpl);
+  const facts::Node* gate_job = root.Find("release-gate");
+  const facts::Node* deploy_job = root.Find("deploy");
+  CHECK(std::string(gate_job->Find("extends")->str()) == ".relgate-gate");
+  CHECK(std::string(deploy_job->Find("extends")->str()) == ".relgate-install");
+  CHECK(std::regex_match(std::string(root.Find("variables")->Find("RELGATE_TARBALL_SHA256")->str()),
+                         std::regex("[0-9a-f]{64}")));
+  FactsNameImporters(std::string(gate_job->Find("variables")->Find("RELGATE_FACTS")->str()));
+
+  ci::Release release("examples/imported/policy");
+  const fs::path dir = testing::TempDir("relgate-gitlab-example");
+  const fs::path project = dir / "project";
+  PlaceEvidence(project);
+  // The variables as GitLab merges them: the template's, the pipeline's, the job's; the
+  // organisation's URLs and File variables are this test's.
+  std::map<std::string, std::string> variables;
+  for (const facts::Node* scope : {gate_job->Find("variables"), root.Find("variables"),
+                                   tmpl->root().Find(".relgate-gate")->Find("variables")}) {
+    for (uint32_t k = 0; k < scope->len; ++k) {
+      variables.emplace(std::string(scope->members[k].name()),
+                        std::string(scope->members[k].value.str()));
+    }
+  }
+  variables["RELGATE_TARBALL_URL"] = "file://" + release.tarball;
+  variables["RELGATE_TARBALL_SHA256"] = release.sha256;
+  variables["RELGATE_POLICY"] = "file://" + release.bundle;
+  variables["RELGATE_BUNDLE_KEY"] = release.key;
+  variables["RELGATE_SIGN_KEY"] = release.sign_key;
+  const facts::Node* install = tmpl->root().Find(".relgate-install")->Find("before_script");
+  auto gate = ci::RunGitlabScript({install, tmpl->root().Find(".relgate-gate")->Find("script")},
+                                  project, dir, variables);
+  CAPTURE(gate.output);
+  // The policy also reads a GitHub workflow and reviews, which a GitLab pipeline does not
+  // have: undecided, and the gate stays shut (the pipeline stops before deploy).
+  CHECK(gate.exit_code == 2);
+  CHECK(Contains(gate.output, "`reviews`: missing fact"));
   const std::string xsd = testing::SourceDir() + "/tests/data/junit/junit.xsd";
-  CHECK(Shell(w.dir, "xmllint --noout --schema '" + xsd + "' relgate-junit.xml").exit_code == 0);
-  CHECK(testing::ReadFile((w.dir / "relgate.md").string()).rfind("## relgate: gate open", 0) == 0);
-  // The deploy job's check, for the artifact the facts name.
-  std::string deploy = RelgateLine(script_of("deploy"), "verify-attestation");
-  deploy = Replace(deploy, "ci/relgate-sign.pub", "sign.pub");
-  deploy = Replace(deploy, "$(sha256sum dist/package.tgz | cut -d' ' -f1)",
-                   "9b1c0f2e7a5d4c3b2a19f8e7d6c5b4a3928171605f4e3d2c1b0a9f8e7d6c5b4a");
-  const Run v = Shell(w.dir, deploy);
-  CAPTURE(v.out);
-  CHECK(v.exit_code == 0);
-  CHECK(v.out.find("attestation verified: PASSED") != std::string::npos);
-  const Run other = Shell(w.dir, Replace(deploy, "9b1c0f2e", "0b1c0f2e"));
-  CHECK(other.exit_code == 1);
+  CHECK(Shell(project, "xmllint --noout --schema '" + xsd + "' relgate-junit.xml").exit_code == 0);
+  // Were deploy to run anyway, its check refuses the summary: the gate did not pass.
+  facts::Node verify_only = *deploy_job->Find("script");
+  verify_only.len = 1;
+  auto deploy = ci::RunGitlabScript({install, &verify_only}, project, dir,
+                                    {{"RELGATE_TARBALL_URL", "file://" + release.tarball},
+                                     {"RELGATE_TARBALL_SHA256", release.sha256},
+                                     {"RELGATE_VERIFY_KEY", release.key}});
+  CAPTURE(deploy.output);
+  CHECK(deploy.exit_code == 1);
+  CHECK(Contains(deploy.output, "attestation NOT verified"));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("the policy repository's workflow: format, tests with coverage, replay") {

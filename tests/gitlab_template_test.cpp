@@ -12,8 +12,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "engine/base/digest.h"
 #include "engine/facts/facts.h"
+#include "tests/ci_runners.h"
 #include "tests/cli_util.h"
 #include "tests/fixture_util.h"
 #include "tests/test_util.h"
@@ -25,38 +25,16 @@ namespace fs = std::filesystem;
 using testing::Contains;
 using testing::RunShell;
 
-std::string Quoted(const std::string& value) {
-  std::string out = "'";
-  for (const char c : value)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using ci::Quoted;
 
+// A project with two releases' facts, and the release tarball and bundle to gate them with.
 struct Job {
+  ci::Release release;
   fs::path dir = testing::TempDir("relgate-gitlab");
   fs::path project = dir / "project";
-  std::string tarball = (dir / "relgate-0.1.0-linux-x86_64.tar.gz").string();
-  std::string sha256;
-  std::string bundle = (dir / "org.bundle").string();
-  std::string key = (dir / "org.pub").string();
-  std::string sign_key = (dir / "org.pem").string();
 
   Job() {
-    const fs::path bin = dir / "stage" / "relgate-0.1.0-linux-x86_64" / "bin";
-    fs::create_directories(bin);
     fs::create_directories(project);
-    fs::copy_file(RELGATE_BINARY, bin / "relgate");
-    REQUIRE(RunShell(fmt::format("tar -czf {} -C {} relgate-0.1.0-linux-x86_64", Quoted(tarball),
-                                 Quoted((dir / "stage").string())))
-                .exit_code == 0);
-    sha256 = Sha256Hex(testing::ReadFile(tarball));
-    REQUIRE(RunShell(fmt::format("openssl genpkey -algorithm ed25519 -out {0} && openssl pkey -in "
-                                 "{0} -pubout -out {1}",
-                                 Quoted(sign_key), Quoted(key)))
-                .exit_code == 0);
-    REQUIRE(testing::RunRelgate(fmt::format("bundle build policies -o {} --sign-key {}",
-                                            Quoted(bundle), Quoted(sign_key)))
-                .exit_code == 0);
     fs::copy_file(testing::SourceDir() + "/examples/releases/open/release.yaml",
                   project / "open.yaml");
     fs::copy_file(testing::SourceDir() + "/examples/releases/shut-reviews/release.json",
@@ -79,29 +57,18 @@ struct Job {
       variables.emplace(std::string(defaults->members[k].name()),
                         std::string(defaults->members[k].value.str()));
     }
-    std::string script;
-    const facts::Node* lines = job->Find("script");
-    for (uint32_t k = 0; k < lines->len; ++k)
-      script += fmt::format("{}\n", lines->items[k].str());
-    std::string env = fmt::format(
-        "PATH=/usr/local/bin:/usr/bin:/bin HOME={} GITLAB_CI=true CI=true CI_PROJECT_DIR={} "
-        "CI_SERVER_URL=https://gitlab.example CI_PROJECT_PATH=acme/app CI_PROJECT_ID=1 "
-        "CI_PROJECT_NAMESPACE=acme CI_COMMIT_SHA=8f5e1c2 CI_PIPELINE_SOURCE=push "
-        "CI_COMMIT_TAG=v1.2.0 CI_JOB_NAME=release-gate CI_PIPELINE_ID=1 CI_JOB_ID=2 "
-        "CI_CONFIG_PATH=.gitlab-ci.yml",
-        Quoted(dir.string()), Quoted(project.string()));
-    env += testing::SanitizerEnv();
-    for (const auto& [name, value] : variables)
-      env += fmt::format(" {}={}", name, Quoted(value));
-    return RunShell(fmt::format("cd {} && env -i {} bash --noprofile --norc -e -c {} 2>&1",
-                                Quoted(project.string()), env, Quoted(script)));
+    // `extends: .relgate-install`: its before_script, then the job's script.
+    const facts::Node* install = tmpl->root().Find(".relgate-install");
+    REQUIRE(install != nullptr);
+    return ci::RunGitlabScript({install->Find("before_script"), job->Find("script")}, project, dir,
+                               variables);
   }
 
   std::map<std::string, std::string> Variables(const std::string& facts) const {
-    return {{"RELGATE_TARBALL_URL", "file://" + tarball},
-            {"RELGATE_TARBALL_SHA256", sha256},
-            {"RELGATE_POLICY", bundle},
-            {"RELGATE_BUNDLE_KEY", key},
+    return {{"RELGATE_TARBALL_URL", "file://" + release.tarball},
+            {"RELGATE_TARBALL_SHA256", release.sha256},
+            {"RELGATE_POLICY", release.bundle},
+            {"RELGATE_BUNDLE_KEY", release.key},
             {"RELGATE_FACTS", facts}};
   }
 };
@@ -115,7 +82,7 @@ TEST_CASE("the GitLab template installs the pinned tarball and gates: open and s
   CHECK(open.exit_code == 0);
   CHECK(Contains(open.output, "GATE OPEN"));
   const std::string xsd = testing::SourceDir() + "/tests/data/junit/junit.xsd";
-  CHECK(RunShell(fmt::format("xmllint --noout --schema {} {}", Quoted(xsd),
+  CHECK(RunShell(fmt::format("xmllint --noout --schema {} {} 2>/dev/null", Quoted(xsd),
                              Quoted((job.project / "relgate-junit.xml").string())))
             .exit_code == 0);
   CHECK(
@@ -134,7 +101,7 @@ TEST_CASE("the GitLab template installs the pinned tarball and gates: open and s
 TEST_CASE("the GitLab template signs the decision, and a fact line is never a command") {
   Job job;
   auto vars = job.Variables("open.yaml\n$(touch pwned)\n");
-  vars["RELGATE_SIGN_KEY"] = job.sign_key;
+  vars["RELGATE_SIGN_KEY"] = job.release.sign_key;
   auto run = job.Run(vars);
   CAPTURE(run.output);
   CHECK(run.exit_code == 2);  // `$(touch pwned)` is a facts file that does not exist
@@ -145,8 +112,29 @@ TEST_CASE("the GitLab template signs the decision, and a fact line is never a co
   CHECK(signed_run.exit_code == 0);
   CHECK(testing::RunRelgate(fmt::format("verify-attestation {} --key {}",
                                         Quoted((job.project / "relgate.vsa.json").string()),
-                                        Quoted(job.key)))
+                                        Quoted(job.release.key)))
             .exit_code == 0);
+}
+
+TEST_CASE("the GitLab template fetches a policy bundle given by URL, used only if it verifies") {
+  Job job;
+  auto vars = job.Variables("open.yaml");
+  vars["RELGATE_POLICY"] = "file://" + job.release.bundle;
+  auto fetched = job.Run(vars);
+  CAPTURE(fetched.output);
+  CHECK(fetched.exit_code == 0);
+  CHECK(fs::exists(job.project / ".relgate" / "policy.bundle"));
+  // A bundle signed by another key is refused: the gate stays shut.
+  const std::string other = (job.dir / "other.pem").string();
+  REQUIRE(RunShell(fmt::format("openssl genpkey -algorithm ed25519 -out {}", Quoted(other)))
+              .exit_code == 0);
+  const std::string forged = (job.dir / "forged.bundle").string();
+  REQUIRE(testing::RunRelgate(fmt::format("bundle build policies -o {} --sign-key {}",
+                                          Quoted(forged), Quoted(other)))
+              .exit_code == 0);
+  vars["RELGATE_POLICY"] = "file://" + forged;
+  auto refused = job.Run(vars);
+  CHECK(refused.exit_code == 2);
 }
 
 TEST_CASE("the GitLab template never installs a tarball that is not the pinned one") {
