@@ -214,4 +214,30 @@ TEST_CASE("the HTML report renders with no console errors and shows the JSON rep
 }
 
 }  // namespace
+
+TEST_CASE("on a history of one or two weeks the chart's date labels stay apart") {
+  const fs::path dir = WorkDir("short");
+  // The first releases of the example history: a few days, one or two weeks.
+  std::ifstream in(testing::SourceDir() + "/examples/history/releases.jsonl");
+  std::ofstream out(dir / "short.jsonl");
+  std::string line;
+  for (int k = 0; k < 8 && std::getline(in, line); ++k)
+    out << line << "\n";
+  out.close();
+  const auto run = RunRelgate(
+      "replay --policy examples/history/candidate --baseline policies "
+      "--history '" +
+      (dir / "short.jsonl").string() + "' --format html --output '" +
+      (dir / "report.html").string() + "'");
+  CAPTURE(run.output);
+  const std::string html = testing::ReadFile((dir / "report.html").string());
+  const std::regex svg(R"re(<svg [^>]*width="(\d+)")re");
+  int charts = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), svg), end; it != end; ++it) {
+    ++charts;
+    CHECK(std::stoi((*it)[1]) >= 32 + 2 * 64);  // two 10-character dates, apart
+  }
+  CHECK(charts > 0);
+}
+
 }  // namespace relgate

@@ -127,7 +127,9 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
     int64_t most = 1;
     for (const auto& [week, n] : counts)
       most = std::max({most, n.first, alone ? 0 : n.second});
-    const int64_t width = weeks * group + 40;
+    // Wide enough for the first and last dates under the axis apart (each ~60 px at 10 px
+    // type) even on a history of a week or two.
+    const int64_t width = std::max<int64_t>(weeks * group + 40, 32 + 2 * 64 + 8);
     out += fmt::format(
         "<section class=\"chart\" data-rule=\"{}\"><h3><code>{}</code></h3>\n<svg "
         "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{}\" height=\"{}\" viewBox=\"0 "
@@ -154,10 +156,13 @@ void WeeklyCharts(std::string& out, const Summary& s, bool alone) {
       if (!alone)
         rect("baseline", "b", n.second, x + bar + 1);
     }
-    out += fmt::format(
-        "<text x=\"32\" y=\"{}\" font-size=\"10\">{}</text><text x=\"{}\" y=\"{}\" "
-        "font-size=\"10\" text-anchor=\"end\">{}</text></svg></section>\n",
-        N(height + 15), Day(first), N(width), N(height + 15), Day(last));
+    out += fmt::format("<text x=\"32\" y=\"{}\" font-size=\"10\">{}</text>", N(height + 15),
+                       Day(first));
+    if (last != first) {
+      out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+                         N(width), N(height + 15), Day(last));
+    }
+    out += "</svg></section>\n";
   }
 }
 
