@@ -60,6 +60,9 @@ class JsonWriter {
     Raw({text.data(), text.size()});
   }
 
+  // The document alone, as a message or an embedded value wants it.
+  std::string Take() { return std::move(out_); }
+
   // The document and a newline, as a file or a terminal wants it.
   std::string TakeLine() {
     out_ += '\n';

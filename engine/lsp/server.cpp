@@ -72,9 +72,7 @@ std::vector<std::string> Server::Handle(std::string_view body) {
       json.Raw(reply.result);
     }
     json.Close('}');
-    std::string text = json.TakeLine();
-    text.pop_back();
-    out.push_back(std::move(text));
+    out.push_back(json.Take());
   };
   if (!message || message->root().kind != facts::NodeKind::kObject) {
     respond("null",
@@ -226,9 +224,7 @@ Server::Reply Server::Initialize(const Node* params) {
   json.Field("version", kVersion);
   json.Close('}');
   json.Close('}');
-  std::string text = json.TakeLine();
-  text.pop_back();
-  return {text, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 // ------------------------------------------------------------------ documents
@@ -440,9 +436,7 @@ void Server::Republish(const std::string& path) {
     json.Close(']');
     json.Close('}');
     json.Close('}');
-    std::string text = json.TakeLine();
-    text.pop_back();
-    outbox_.push_back(std::move(text));
+    outbox_.push_back(json.Take());
     if (!diagnostics.empty())
       published.insert(uri);
   }
@@ -473,6 +467,12 @@ bool Server::Locate(const Node* params, Target& target) {
   target.offset = offset;
   target.document = document;
   return true;
+}
+
+const Occurrence* Server::NameAt(const Node* params, Target& target) {
+  if (!Locate(params, target) || !target.analysis->policy)
+    return nullptr;
+  return target.analysis->OccurrenceAt(target.file, target.offset);
 }
 
 // ------------------------------------------------------------------ output

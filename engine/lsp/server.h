@@ -100,6 +100,9 @@ class Server {
   };
 
   bool Locate(const Node* params, Target& target);
+  // The name at the request's position in a policy that parsed (null if none): what
+  // definition, references and rename act on.
+  const Occurrence* NameAt(const Node* params, Target& target);
 
   // Output helpers.
   std::string UriOf(const Analysis& analysis, FileId file);

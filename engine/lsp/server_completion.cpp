@@ -341,9 +341,7 @@ Server::Reply Server::Completion(const Node* params) {
   }
   json.Close(']');
   json.Close('}');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 Server::Reply Server::SignatureHelp(const Node* params) {
@@ -421,9 +419,7 @@ Server::Reply Server::SignatureHelp(const Node* params) {
   json.Int("activeSignature", 0);
   json.Int("activeParameter", commas + (method ? 1 : 0));
   json.Close('}');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 }  // namespace relgate::lsp

@@ -162,9 +162,7 @@ Server::Reply Server::CodeActions(const Node* params) {
     }
   }
   json.Close(']');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 // A test file's problems: malformed (the loader's one error), fixtures that do not
@@ -283,9 +281,7 @@ void Server::PublishTestDiagnostics(const Document& document) {
   json.Close(']');
   json.Close('}');
   json.Close('}');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  outbox_.push_back(std::move(out));
+  outbox_.push_back(json.Take());
 }
 
 }  // namespace relgate::lsp

@@ -205,19 +205,15 @@ Server::Reply Server::Hover(const Node* params) {
   WriteRange(json, *target.analysis,
              occurrence ? occurrence->span : (expr ? expr->span : Span{target.file, 0, 0}));
   json.Close('}');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 Server::Reply Server::Definition(const Node* params) {
   Target target;
-  if (!Locate(params, target) || !target.analysis->policy)
-    return {};
-  const Analysis& analysis = *target.analysis;
-  const Occurrence* occurrence = analysis.OccurrenceAt(target.file, target.offset);
+  const Occurrence* occurrence = NameAt(params, target);
   if (occurrence == nullptr)
     return {};
+  const Analysis& analysis = *target.analysis;
   std::vector<Span> spans;
   if (occurrence->key.kind == SymbolKind::kModule) {
     const check::ModuleInstance& instance = analysis.policy->instances[occurrence->key.index];
@@ -235,19 +231,15 @@ Server::Reply Server::Definition(const Node* params) {
   for (const Span& span : spans)
     WriteLocation(json, analysis, span);
   json.Close(']');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 Server::Reply Server::References(const Node* params) {
   Target target;
-  if (!Locate(params, target) || !target.analysis->policy)
-    return {};
-  const Analysis& analysis = *target.analysis;
-  const Occurrence* occurrence = analysis.OccurrenceAt(target.file, target.offset);
+  const Occurrence* occurrence = NameAt(params, target);
   if (occurrence == nullptr)
     return {};
+  const Analysis& analysis = *target.analysis;
   const bool with_declaration = ReadBool(Member(params, "context"), "includeDeclaration");
   JsonWriter json;
   json.Open('[');
@@ -256,9 +248,7 @@ Server::Reply Server::References(const Node* params) {
       WriteLocation(json, analysis, o.span);
   }
   json.Close(']');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 Server::Reply Server::DocumentSymbols(const Node* params) {
@@ -314,21 +304,17 @@ Server::Reply Server::DocumentSymbols(const Node* params) {
     json.Close('}');
   }
   json.Close(']');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 // Lets, consts, rules and loop variables of the user's own files can be renamed; names
 // the stdlib defines cannot (their uses would no longer resolve).
 Server::Reply Server::PrepareRename(const Node* params) {
   Target target;
-  if (!Locate(params, target) || !target.analysis->policy)
-    return {};
-  const Analysis& analysis = *target.analysis;
-  const Occurrence* occurrence = analysis.OccurrenceAt(target.file, target.offset);
+  const Occurrence* occurrence = NameAt(params, target);
   if (occurrence == nullptr)
     return {};
+  const Analysis& analysis = *target.analysis;
   const SymbolKind kind = occurrence->key.kind;
   if (kind == SymbolKind::kFact || kind == SymbolKind::kModule || kind == SymbolKind::kBuiltin)
     return {};
@@ -338,9 +324,7 @@ Server::Reply Server::PrepareRename(const Node* params) {
   }
   JsonWriter json;
   WriteRange(json, analysis, occurrence->span);
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 Server::Reply Server::Rename(const Node* params) {
@@ -379,9 +363,7 @@ Server::Reply Server::Rename(const Node* params) {
   }
   json.Close('}');
   json.Close('}');
-  std::string out = json.TakeLine();
-  out.pop_back();
-  return {out, 0, {}};
+  return {json.Take(), 0, {}};
 }
 
 }  // namespace relgate::lsp
