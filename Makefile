@@ -79,7 +79,7 @@ lint:
 	scripts/layers.py
 
 format:
-	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h' | grep -v '^editors/tree-sitter-gate/src/')
+	clang-format -i --style=file $$(git ls-files '*.cpp' '*.h')
 
 clean:
 	rm -rf $(BUILD) build-bench build-fuzz build-asan build-tsan build-portable dist

@@ -64,8 +64,6 @@ def is_test(path):
 def main():
     files = subprocess.run(['git', 'ls-files', '*.cpp', '*.h'], check=True, capture_output=True,
                            text=True).stdout.split()
-    # The tree-sitter parser is generated (editors/tree-sitter-gate/src, by tree-sitter-cli).
-    files = [f for f in files if not f.startswith('editors/tree-sitter-gate/src/')]
     offences = []
     layout = subprocess.run(['clang-format', '--dry-run', '--style=file'] + files,
                             capture_output=True, text=True)
