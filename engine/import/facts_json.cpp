@@ -56,6 +56,12 @@ void Write(std::string& out, const facts::Node& node, int depth) {
 
 }  // namespace
 
+std::string NodeJson(const facts::Node& node) {
+  std::string out;
+  Write(out, node, 0);
+  return out;
+}
+
 std::string FactsJson(const facts::Document& document) {
   std::string out;
   Write(out, document.root(), 0);

@@ -9,5 +9,7 @@
 namespace relgate::import {
 
 [[nodiscard]] std::string FactsJson(const facts::Document& document);
+// One value of a facts tree as JSON, laid out the same way (no final newline).
+[[nodiscard]] std::string NodeJson(const facts::Node& node);
 
 }  // namespace relgate::import

@@ -478,6 +478,8 @@ const Occurrence* Server::NameAt(const Node* params, Target& target) {
 // ------------------------------------------------------------------ output
 
 std::string Server::StdlibPath(const std::string& module) {
+  if (auto cached = stdlib_paths_.find(module); cached != stdlib_paths_.end())
+    return cached->second;
   std::string path;
   auto text = stdlib_.Read(module, path);
   if (!text)
@@ -493,7 +495,7 @@ std::string Server::StdlibPath(const std::string& module) {
     if (WriteFileAtomically(file, *text).empty())
       ::chmod(file.c_str(), 0444);
   }
-  return Canonical(file);
+  return stdlib_paths_[module] = Canonical(file);
 }
 
 std::string Server::UriOf(const Analysis& analysis, FileId file) {

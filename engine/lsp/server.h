@@ -128,6 +128,7 @@ class Server {
   std::map<std::string, std::shared_ptr<const Analysis>> last_parsed_;
   std::map<std::string, std::set<std::string>> published_;  // root -> URIs with diagnostics
   std::vector<std::string> outbox_;                         // notifications to send
+  std::map<std::string, std::string> stdlib_paths_;         // module -> its copy, written once
 };
 
 // Reads messages from `in` and answers on `out` until `exit` or the end of input; the

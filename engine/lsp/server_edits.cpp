@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/import/facts_json.h"
 #include "engine/lsp/json_read.h"
 #include "engine/lsp/server.h"
 #include "engine/lsp/uri.h"
@@ -26,35 +27,6 @@ std::string RangeJson(const LineIndex& lines, uint32_t begin, uint32_t end,
   return fmt::format(
       R"({{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}})", start.line,
       start.character, finish.line, finish.character);
-}
-
-// A received value written back as JSON (a diagnostic in a code action's answer).
-std::string Raw(const facts::Node* node) {
-  JsonWriter json;
-  switch (node->kind) {
-    case facts::NodeKind::kNull: return "null";
-    case facts::NodeKind::kBool: return node->b ? "true" : "false";
-    case facts::NodeKind::kInt: return fmt::format("{}", node->i);
-    case facts::NodeKind::kFloat: return fmt::format("{}", node->f);
-    case facts::NodeKind::kString: return JsonQuote(node->str());
-    case facts::NodeKind::kArray: {
-      std::string out = "[";
-      for (uint32_t i = 0; i < node->len; ++i)
-        out += fmt::format("{}{}", i ? "," : "", Raw(&node->items[i]));
-      out += "]";
-      return out;
-    }
-    case facts::NodeKind::kObject: {
-      std::string out = "{";
-      for (uint32_t i = 0; i < node->len; ++i) {
-        out += fmt::format("{}{}:{}", i ? "," : "", JsonQuote(node->members[i].name()),
-                           Raw(&node->members[i].value));
-      }
-      out += "}";
-      return out;
-    }
-  }
-  return "null";
 }
 
 std::string DateInDays(int days) {
@@ -117,11 +89,11 @@ Server::Reply Server::CodeActions(const Node* params) {
     json.Field("title", fmt::format("Replace with `{}`", replacement));
     json.Field("kind", "quickfix");
     json.Key("diagnostics");
-    json.Raw(fmt::format("[{}]", Raw(diagnostic)));
+    json.Raw(fmt::format("[{}]", import::NodeJson(*diagnostic)));
     json.Bool("isPreferred", true);
     json.Key("edit");
     json.Raw(fmt::format(R"({{"changes":{{{}:[{{"range":{},"newText":{}}}]}}}})", JsonQuote(uri),
-                         Raw(range), JsonQuote(replacement)));
+                         import::NodeJson(*range), JsonQuote(replacement)));
     json.Close('}');
   }
   // An exception skeleton for the rule named at the cursor.
