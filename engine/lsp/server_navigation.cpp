@@ -339,7 +339,10 @@ Server::Reply Server::Rename(const Node* params) {
   if (occurrence == nullptr || PrepareRename(params).result == "null")
     return {"null", kRequestFailed, "nothing here can be renamed"};
   if (!IsIdentifier(new_name))
-    return {"null", kRequestFailed, fmt::format("`{}` is not a name", new_name)};
+    return {"null", kRequestFailed,
+            fmt::format("`{}` cannot be a name: use letters, digits and `_`, not starting with a "
+                        "digit, and not a keyword",
+                        new_name)};
   std::map<std::string, std::vector<Span>> edits;
   for (const Occurrence& o : analysis.occurrences) {
     if (o.key == occurrence->key && !analysis.IsStdlib(o.span.file))
