@@ -131,7 +131,7 @@ TEST_CASE("the HTML report renders with no console errors and shows the JSON rep
     for (const char* policy : {"candidate", "baseline"}) {
       // A rule the policy does not have is absent from its JSON counts: 0 in the page.
       const facts::Node* counts = report.Find("rules")->Find(policy)->Find(rule);
-      for (const char* what : {"blocks", "holds", "warns"}) {
+      for (const char* what : {"blocks", "undecided", "holds", "warns"}) {
         const std::regex cell(std::string("data-figure=\"") + policy + "." + what + "\">(\\d+)<");
         std::smatch m;
         REQUIRE(std::regex_search(cells, m, cell));

@@ -39,7 +39,12 @@ TEST_CASE("a stricter candidate newly blocks releases, names why, and exits 1") 
   CHECK(Contains(run.output,
                  "{\"cause\":\"lack provenance.signed_by\",\"releases\":150,"
                  "\"examples\":[\"r-000001\",\"r-000002\",\"r-000003\""));
-  CHECK(Contains(run.output, "\"baseline.two_person_review\":{\"blocks\":65,\"holds\":0"));
+  CHECK(Contains(run.output,
+                 "\"baseline.two_person_review\":{\"blocks\":65,\"undecided\":0,\"holds\":0"));
+  // `signed` cannot decide any release (its fact is missing): 150 undecided, no blocks,
+  // and no week's chart counts it.
+  CHECK(Contains(run.output, "\"signed\":{\"blocks\":0,\"undecided\":150,\"holds\":0"));
+  CHECK(!Contains(run.output, "\"signed\":{\"candidate\""));
   CHECK(Contains(run.output,
                  "{\"release\":\"r-000003\",\"baseline\":\"open\","
                  "\"candidate\":\"undecided\",\"rules\":[\"signed\"],\"findings\":[\"missing fact "
@@ -214,7 +219,8 @@ TEST_CASE("without a baseline the candidate alone is reported: every release it 
   CHECK(Contains(run.output, "150 releases replayed, 150 compared; blocked by the candidate 99\n"));
   CHECK(Contains(run.output, "\nblocked: 99\n"));
   CHECK(!Contains(run.output, "newly allowed"));
-  CHECK(Contains(run.output, "  baseline.two_person_review  15, 0, 0\n"));
+  CHECK(Contains(run.output, "per rule: blocks, undecided, holds, warns\n"));
+  CHECK(Contains(run.output, "  baseline.two_person_review  15, 0, 0, 0\n"));
   auto json = Replay("policies", kSample + " --format json");
   CHECK(Contains(json.output, "\"baseline\":null,"));
 }

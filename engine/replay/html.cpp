@@ -73,10 +73,13 @@ void RuleTable(std::string& out, const Summary& s, bool alone) {
   for (const auto& [rule, n] : s.baseline_rules)
     rules[rule].second = n;
   out +=
-      "<h2>Per rule</h2>\n<table class=\"rules\"><tr><th>rule</th><th>blocks</th><th>holds</th>"
-      "<th>warns</th>";
-  if (!alone)
-    out += "<th>blocks (baseline)</th><th>holds (baseline)</th><th>warns (baseline)</th>";
+      "<h2>Per rule</h2>\n<table class=\"rules\"><tr><th>rule</th><th>blocks</th>"
+      "<th>undecided</th><th>holds</th><th>warns</th>";
+  if (!alone) {
+    out +=
+        "<th>blocks (baseline)</th><th>undecided (baseline)</th><th>holds (baseline)</th>"
+        "<th>warns (baseline)</th>";
+  }
   out += "</tr>\n";
   // The rules that changed most first: what the candidate blocks more than the baseline.
   std::vector<std::pair<std::string, std::pair<RuleCounts, RuleCounts>>> sorted(rules.begin(),
@@ -86,12 +89,14 @@ void RuleTable(std::string& out, const Summary& s, bool alone) {
            b.second.first.blocks - b.second.second.blocks;
   });
   for (const auto& [rule, n] : sorted) {
-    out += fmt::format("<tr data-rule=\"{}\"><th><code>{}</code></th>{}{}{}", Html(rule),
+    out += fmt::format("<tr data-rule=\"{}\"><th><code>{}</code></th>{}{}{}{}", Html(rule),
                        Html(rule), Figure("candidate.blocks", n.first.blocks),
+                       Figure("candidate.undecided", n.first.undecided),
                        Figure("candidate.holds", n.first.holds),
                        Figure("candidate.warns", n.first.warns));
     if (!alone) {
-      out += fmt::format("{}{}{}", Figure("baseline.blocks", n.second.blocks),
+      out += fmt::format("{}{}{}{}", Figure("baseline.blocks", n.second.blocks),
+                         Figure("baseline.undecided", n.second.undecided),
                          Figure("baseline.holds", n.second.holds),
                          Figure("baseline.warns", n.second.warns));
     }

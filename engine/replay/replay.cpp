@@ -56,7 +56,7 @@ Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
     if (!e.blocks)
       continue;
     const std::string& rule = program.rules()[e.rule].id;
-    o.blocking_rules.insert(rule);
+    o.undecided_rules.insert(rule);
     const std::string cause = CauseOf(rule, e.error->path, e.error->message);
     if (std::find(o.causes.begin(), o.causes.end(), cause) == o.causes.end())
       o.causes.push_back(cause);
@@ -114,7 +114,7 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       const facts::Node* blocks = errors->items[k].Find("blocks");
       if (blocks == nullptr || blocks->kind != facts::NodeKind::kBool || blocks->b) {
         const facts::Node* e = &errors->items[k];
-        o.blocking_rules.insert(text(e, "rule"));
+        o.undecided_rules.insert(text(e, "rule"));
         const std::string path = text(e, "path");
         o.why.emplace(text(e, "rule"), path.empty()
                                            ? text(e, "message")
@@ -330,6 +330,8 @@ class Worker {
 void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
   for (const std::string& r : o.blocking_rules)
     ++counts[r].blocks;
+  for (const std::string& r : o.undecided_rules)
+    ++counts[r].undecided;
   for (const std::string& r : o.held_rules)
     ++counts[r].holds;
   for (const std::string& r : o.warned_rules)
@@ -338,13 +340,19 @@ void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
     ++counts[r].rollout_blocks;
 }
 
+// The rules that keep a release shut: blocking, holding, or unable to decide.
+std::set<std::string> KeepingShut(const Outcome& o) {
+  std::set<std::string> rules = o.blocking_rules;
+  rules.insert(o.held_rules.begin(), o.held_rules.end());
+  rules.insert(o.undecided_rules.begin(), o.undecided_rules.end());
+  return rules;
+}
+
 // A release that `a` blocks and `b` does not: the rules that keep it shut in `a` only,
-// each with its first finding there.
+// each with its first finding (or error) there.
 Change Difference(const std::string& id, const Outcome& a, const Outcome& b) {
-  std::set<std::string> in_a = a.blocking_rules;
-  in_a.insert(a.held_rules.begin(), a.held_rules.end());
-  std::set<std::string> in_b = b.blocking_rules;
-  in_b.insert(b.held_rules.begin(), b.held_rules.end());
+  const std::set<std::string> in_a = KeepingShut(a);
+  const std::set<std::string> in_b = KeepingShut(b);
   Change change;
   change.id = id;
   std::set_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(),

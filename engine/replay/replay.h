@@ -46,10 +46,12 @@ struct Release {
 };
 
 // What one policy made of one release: the verdict, and the rules that kept it shut
-// (blocking findings or errors), held it (overridable) or warned.
+// (blocking findings), could not decide (an evaluation error, which keeps it shut as at the
+// gate, but is not a finding: counted apart), held it (overridable) or warned.
 struct Outcome {
   std::string verdict;  // open | shut | undecided
   std::set<std::string> blocking_rules;
+  std::set<std::string> undecided_rules;
   std::set<std::string> held_rules;
   std::set<std::string> warned_rules;
   // Rules being rolled out (`from DATE`, not reached at the release's time) whose findings
@@ -69,7 +71,8 @@ struct ReleaseResult {
 };
 
 struct RuleCounts {
-  int64_t blocks = 0;
+  int64_t blocks = 0;     // releases its findings block
+  int64_t undecided = 0;  // releases it could not decide (an error; they stay shut)
   int64_t holds = 0;
   int64_t warns = 0;
   int64_t rollout_blocks = 0;  // releases its findings would block once rolled out

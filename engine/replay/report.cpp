@@ -81,6 +81,7 @@ void JsonRules(JsonWriter& w, std::string_view key,
     w.Key(rule);
     w.Open('{');
     w.Int("blocks", n.blocks);
+    w.Int("undecided", n.undecided);
     w.Int("holds", n.holds);
     w.Int("warns", n.warns);
     if (n.rollout_blocks > 0)
@@ -153,8 +154,8 @@ std::string RenderText(const Summary& s) {
   if (!alone)
     out += fmt::format(", by {} {}", BaselineName(s), s.baseline_blocked);
   out += "\n";
-  out += alone ? "\nper rule: blocks, holds, warns\n"
-               : "\nper rule (candidate / baseline): blocks, holds, warns\n";
+  out += alone ? "\nper rule: blocks, undecided, holds, warns\n"
+               : "\nper rule (candidate / baseline): blocks, undecided, holds, warns\n";
   std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
   for (const auto& [rule, n] : s.candidate_rules)
     rules[rule].first = n;
@@ -164,7 +165,9 @@ std::string RenderText(const Summary& s) {
     return alone ? fmt::format("{}", now) : fmt::format("{} / {}", now, before);
   };
   for (const auto& [rule, n] : rules) {
-    out += fmt::format("  {}  {}, {}, {}\n", Printable(rule), pair(n.first.blocks, n.second.blocks),
+    out += fmt::format("  {}  {}, {}, {}, {}\n", Printable(rule),
+                       pair(n.first.blocks, n.second.blocks),
+                       pair(n.first.undecided, n.second.undecided),
                        pair(n.first.holds, n.second.holds), pair(n.first.warns, n.second.warns));
   }
   TextChanges(out, alone ? "blocked" : "newly blocked", s.newly_blocked);
@@ -230,7 +233,7 @@ std::string RenderMarkdown(const Summary& s) {
   if (!alone)
     out += fmt::format("; by {}: {}", BaselineName(s), s.baseline_blocked);
   out += ".\n";
-  out += "\n| rule | blocks | holds | warns |\n| --- | --- | --- | --- |\n";
+  out += "\n| rule | blocks | undecided | holds | warns |\n| --- | --- | --- | --- | --- |\n";
   std::map<std::string, std::pair<RuleCounts, RuleCounts>> rules;
   for (const auto& [rule, n] : s.candidate_rules)
     rules[rule].first = n;
@@ -241,7 +244,9 @@ std::string RenderMarkdown(const Summary& s) {
                                   : fmt::format("{} (was {})", now, before);
   };
   for (const auto& [rule, n] : rules) {
-    out += fmt::format("| {} | {} | {} | {} |\n", Cell(rule), pair(n.first.blocks, n.second.blocks),
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", Cell(rule),
+                       pair(n.first.blocks, n.second.blocks),
+                       pair(n.first.undecided, n.second.undecided),
                        pair(n.first.holds, n.second.holds), pair(n.first.warns, n.second.warns));
   }
   MarkdownChanges(out, alone ? "Blocked" : "Newly blocked", s.newly_blocked);
