@@ -62,7 +62,10 @@ std::unique_ptr<compile::Program> CompilePolicy(const std::vector<std::string>& 
                                                 const check::Stdlib& stdlib, SourceMap& sources,
                                                 DiagnosticSink& sink,
                                                 compile::CompileOptions options) {
-  return CheckAndCompile(check::LoadPolicy(paths, stdlib, sources, sink), sources, sink, options);
+  // Files that parsed are checked even when another did not, so that every error is
+  // reported at once; such a policy is never compiled (Check gives nothing).
+  return CheckAndCompile(check::LoadPolicyKeepingErrors(paths, stdlib, sources, sink), sources,
+                         sink, options);
 }
 
 std::unique_ptr<compile::Program> CompilePolicyText(const std::string& name,

@@ -198,6 +198,30 @@ TEST_CASE("check reports success with counts, and failures with exit 2") {
   CHECK(Contains(missing.output, "error: policy file `nope.gate` does not exist"));
 }
 
+TEST_CASE("a syntax error in one file leaves the type errors of the others reported") {
+  // a.gate does not parse; b.gate uses `reviewers`, which a.gate declares (not reported:
+  // it may be declared there), and has three errors of its own.
+  auto both = RunRelgate("check tests/data/check/syntax_error_beside_type_errors");
+  CHECK(both.exit_code == 2);
+  CHECK(Contains(both.output, "a.gate:6:1: error: expected an expression after `==`"));
+  CHECK(Contains(both.output, "b.gate:9:18: error: unknown fact `release.auther`"));
+  CHECK(Contains(both.output, "b.gate:11:22: error: `==` cannot combine `string` and `int`"));
+  CHECK(Contains(both.output, "b.gate:13:21: error: unknown name `relase`"));
+  CHECK(!Contains(both.output, "reviewers"));
+  // A file imported by path that does not parse, beside the file that imports it.
+  auto imported = RunRelgate("check tests/data/check/broken_import/main.gate");
+  CHECK(imported.exit_code == 2);
+  CHECK(Contains(imported.output, "lib.gate:2:13: error: unexpected character"));
+  CHECK(Contains(imported.output, "main.gate:7:13: error: `==` cannot combine `string` and `int`"));
+  CHECK(!Contains(imported.output, "unknown name `limit`"));
+  // Such a policy never decides: the gate stays shut.
+  auto eval = RunRelgate(
+      "eval --policy tests/data/check/syntax_error_beside_type_errors --facts "
+      "examples/releases/open/release.yaml");
+  CHECK(eval.exit_code == 2);
+  CHECK(Contains(eval.output, "the policy does not compile; the gate stays shut"));
+}
+
 TEST_CASE("JSON output goes to stdout alone, diagnostics go to stderr") {
   auto json = RunRelgate(
       "eval --policy policies --facts examples/releases/open/release.yaml --now 2026-06-01 "

@@ -219,6 +219,33 @@ TEST_CASE("lsp: diagnostics of a sibling file follow an edit of the file it depe
   CHECK(s.Shutdown() == 0);
 }
 
+TEST_CASE("lsp: a syntax error in one file leaves the type errors of the others reported") {
+  Session s("syntax-beside-types");
+  const std::string lets_uri = s.Open("lets.gate", kLets);
+  s.client->Diagnostics(lets_uri);
+  std::string broken_lets = kLets;
+  broken_lets.replace(broken_lets.find("warn title"), 4, "wran");
+  s.Replace(lets_uri, 2, broken_lets);
+  Message lets = s.client->Diagnostics(lets_uri);
+  CHECK(testing::At(&lets->root(), "params.diagnostics")->len == 1);
+  CHECK(Str(testing::At(&lets->root(), "params.diagnostics.0.code")) == "syntax");
+
+  // main.gate uses `on_main`, declared in the file that does not parse: not reported; its
+  // own type error is.
+  std::string typed = kMain;
+  typed.replace(typed.find("d.name.trim() != \"\""), 19, "d.name.trim() != 3");
+  const std::string main_uri = s.Open("main.gate", typed);
+  // Skip what was published for main.gate before it was opened (the text on disk).
+  Message d = s.client->Diagnostics(main_uri);
+  while (testing::At(&d->root(), "params.version") == nullptr)
+    d = s.client->Diagnostics(main_uri);
+  REQUIRE(testing::At(&d->root(), "params.diagnostics")->len == 1);
+  const facts::Node* error = testing::At(&d->root(), "params.diagnostics.0");
+  CHECK(Str(testing::At(error, "message")) == "`!=` cannot combine `string` and `int`");
+  CHECK(Range(testing::At(error, "range")) == "19:2-19:20");
+  CHECK(s.Shutdown() == 0);
+}
+
 TEST_CASE("lsp: hover tells types, rules, consts, modules and builtins") {
   Session s("hover");
   const std::string uri = s.Open("main.gate", kMain);

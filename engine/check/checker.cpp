@@ -4,6 +4,8 @@
 #include "engine/check/checker.h"
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -495,15 +497,80 @@ void Checker::RecordSources() {
 }
 }  // namespace internal
 
+namespace {
+
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// Every identifier-like word of `text`.
+void AddWords(std::string_view text, std::set<std::string, std::less<>>& words) {
+  for (size_t i = 0; i < text.size();) {
+    if (!IsWordChar(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && IsWordChar(text[end]))
+      ++end;
+    words.emplace(text.substr(i, end - i));
+    i = end;
+  }
+}
+
+// A diagnostic that the files which did not parse may explain: a name, rule, fact, field,
+// type or function the checker did not find (the last word of what it points at:
+// `auther` in `release.auther`), when that word occurs in such a file (it may be declared
+// there); and "no rules", when they may hold them.
+bool MaybeFromUnparsed(const Diagnostic& d, const SourceMap& sources,
+                       const std::set<std::string, std::less<>>& words) {
+  if (d.code == "no-rules")
+    return true;
+  if (d.code.rfind("unknown-", 0) != 0 || !d.has_span)
+    return false;
+  const std::string& text = sources.file(d.span.file).text();
+  if (d.span.begin > d.span.end || d.span.end > text.size())
+    return false;
+  size_t end = d.span.end;
+  while (end > d.span.begin && !IsWordChar(text[end - 1]))
+    --end;
+  size_t begin = end;
+  while (begin > d.span.begin && IsWordChar(text[begin - 1]))
+    --begin;
+  return begin < end && words.count(std::string_view(text).substr(begin, end - begin)) != 0;
+}
+
+std::unique_ptr<CheckedPolicy> RunChecker(LoadedPolicy loaded, const SourceMap& sources,
+                                          DiagnosticSink& sink, const builtins::Registry& builtins,
+                                          bool keep_on_errors) {
+  if (loaded.unparsed.empty())
+    return internal::Checker(std::move(loaded), sources, sink, builtins).Run(keep_on_errors);
+  // Some files did not parse (their syntax errors are in `sink` already): check the others,
+  // leaving out what the missing declarations may explain, and never give a policy to
+  // compile.
+  std::set<std::string, std::less<>> words;
+  for (FileId file : loaded.unparsed)
+    AddWords(sources.file(file).text(), words);
+  DiagnosticSink checked_sink(std::numeric_limits<size_t>::max());  // `sink` caps them
+  auto checked = internal::Checker(std::move(loaded), sources, checked_sink, builtins).Run(true);
+  for (const Diagnostic& d : checked_sink.diagnostics()) {
+    if (!MaybeFromUnparsed(d, sources, words))
+      sink.Report(d);
+  }
+  return keep_on_errors ? std::move(checked) : nullptr;
+}
+
+}  // namespace
+
 std::unique_ptr<CheckedPolicy> Check(LoadedPolicy loaded, const SourceMap& sources,
                                      DiagnosticSink& sink, const builtins::Registry& builtins) {
-  return internal::Checker(std::move(loaded), sources, sink, builtins).Run(false);
+  return RunChecker(std::move(loaded), sources, sink, builtins, false);
 }
 
 std::unique_ptr<CheckedPolicy> CheckKeepingErrors(LoadedPolicy loaded, const SourceMap& sources,
                                                   DiagnosticSink& sink,
                                                   const builtins::Registry& builtins) {
-  return internal::Checker(std::move(loaded), sources, sink, builtins).Run(true);
+  return RunChecker(std::move(loaded), sources, sink, builtins, true);
 }
 
 }  // namespace relgate::check

@@ -40,7 +40,7 @@ class Loader {
          const SourceOverlay* overlay = nullptr)
       : stdlib_(stdlib), sources_(sources), sink_(sink), overlay_(overlay) {}
 
-  std::optional<LoadedPolicy> Run(const std::vector<std::string>& paths) {
+  std::optional<LoadedPolicy> Run(const std::vector<std::string>& paths, bool keep_parsed = false) {
     struct Entry {
       fs::path file;
       std::string display;
@@ -117,7 +117,8 @@ class Loader {
     }
     for (const Entry& entry : entries)
       LoadUserFile(entry.file, entry.display, entry.root, std::nullopt);
-    if (sink_.has_errors())
+    const bool only_syntax_errors = sink_.error_count() == syntax_errors_;
+    if (sink_.has_errors() && !(keep_parsed && only_syntax_errors))
       return std::nullopt;
     return std::move(policy_);
   }
@@ -191,9 +192,13 @@ class Loader {
   }
 
   void ParseAndFollow(FileId id, const fs::path& dir, const fs::path& root, bool allow_paths) {
+    const size_t errors_before = sink_.error_count();
     auto module = syntax::ParseModule(sources_, id, policy_.ids, sink_);
-    if (!module)
+    if (!module) {
+      syntax_errors_ += sink_.error_count() - errors_before;
+      policy_.unparsed.push_back(id);
       return;
+    }
     auto owned = std::make_unique<syntax::Module>(std::move(*module));
     const syntax::Module* raw = owned.get();
     policy_.modules.push_back({std::move(owned), false, {}});
@@ -274,6 +279,7 @@ class Loader {
   LoadedPolicy policy_;
   std::set<std::string> seen_;
   std::set<std::string> loaded_stdlib_;
+  size_t syntax_errors_ = 0;  // of the user files
 };
 
 }  // namespace
@@ -324,6 +330,13 @@ std::optional<LoadedPolicy> LoadPolicy(const std::vector<std::string>& paths, co
                                        SourceMap& sources, DiagnosticSink& sink,
                                        const SourceOverlay* overlay) {
   return Loader(stdlib, sources, sink, overlay).Run(paths);
+}
+
+std::optional<LoadedPolicy> LoadPolicyKeepingErrors(const std::vector<std::string>& paths,
+                                                    const Stdlib& stdlib, SourceMap& sources,
+                                                    DiagnosticSink& sink,
+                                                    const SourceOverlay* overlay) {
+  return Loader(stdlib, sources, sink, overlay).Run(paths, /*keep_parsed=*/true);
 }
 
 std::optional<LoadedPolicy> LoadPolicyText(const std::string& path, const std::string& text,

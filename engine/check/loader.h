@@ -43,6 +43,9 @@ struct LoadedPolicy {
   std::vector<LoadedModule> modules;  // user files first (sorted by path), then stdlib
   std::vector<std::string> roots;     // each --policy path, as given
   syntax::IdAllocator ids;
+  // Policy files read but not parsed (syntax errors, reported): only a policy loaded by
+  // LoadPolicyKeepingErrors has any, and it is never compiled.
+  std::vector<FileId> unparsed;
 };
 
 // The text of policy files that differ from what is on disk (an editor's unsaved
@@ -56,6 +59,16 @@ using SourceOverlay = std::map<std::string, std::string>;
                                                      const Stdlib& stdlib, SourceMap& sources,
                                                      DiagnosticSink& sink,
                                                      const SourceOverlay* overlay = nullptr);
+
+// For tools that report every diagnostic (`relgate check`, the language server): as
+// LoadPolicy, but when the only errors are syntax errors, the policy of the files that did
+// parse, the others in `unparsed`, so that their type errors are reported too. A file
+// that could not be read, or an import that could not be followed, still gives nothing.
+// The checker reports no error on it without reporting it as a failure (Check's result
+// is empty), so it is never compiled.
+[[nodiscard]] std::optional<LoadedPolicy> LoadPolicyKeepingErrors(
+    const std::vector<std::string>& paths, const Stdlib& stdlib, SourceMap& sources,
+    DiagnosticSink& sink, const SourceOverlay* overlay = nullptr);
 
 // Loads a policy given as text (tests, fuzzing): one file named `path`.
 [[nodiscard]] std::optional<LoadedPolicy> LoadPolicyText(const std::string& path,

@@ -347,8 +347,9 @@ std::unique_ptr<Analysis> Analyze(const std::string& root, const check::SourceOv
                                   const check::Stdlib& stdlib, const builtins::Registry& builtins) {
   auto analysis = std::make_unique<Analysis>();
   DiagnosticSink sink(200);
-  auto loaded = check::LoadPolicy({root}, stdlib, analysis->sources, sink, &overlay);
+  auto loaded = check::LoadPolicyKeepingErrors({root}, stdlib, analysis->sources, sink, &overlay);
   if (loaded) {
+    analysis->complete = loaded->unparsed.empty();
     analysis->policy =
         check::CheckKeepingErrors(std::move(*loaded), analysis->sources, sink, builtins);
   }

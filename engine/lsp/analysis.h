@@ -43,8 +43,10 @@ struct Occurrence {
 struct Analysis {
   SourceMap sources;
   std::vector<Diagnostic> diagnostics;  // sorted, as `relgate check` reports them
-  // Null when a file did not parse (there is nothing to check then).
+  // Null when the policy could not be loaded (a file unreadable, an import not followed).
+  // When some of its files did not parse, the policy of the others, and `complete` false.
   std::unique_ptr<check::CheckedPolicy> policy;
+  bool complete = false;
   // Per file of `sources`: the stdlib module's name (`deps`), "" for the user's files.
   std::vector<std::string> stdlib_name;
   std::vector<Occurrence> occurrences;  // sorted by (file, begin)

@@ -347,7 +347,7 @@ const Analysis& Server::AnalysisFor(const std::string& root) {
   if (it == analyses_.end()) {
     std::shared_ptr<const Analysis> analysis =
         Analyze(root, Overlay(), stdlib_, builtins::DefaultRegistry());
-    if (analysis->policy)
+    if (analysis->policy && analysis->complete)
       last_parsed_[root] = analysis;
     it = analyses_.emplace(root, std::move(analysis)).first;
   }
@@ -356,10 +356,13 @@ const Analysis& Server::AnalysisFor(const std::string& root) {
 
 const Analysis* Server::ParsedAnalysisFor(const std::string& root) {
   const Analysis& current = AnalysisFor(root);
-  if (current.policy)
+  if (current.policy && current.complete)
     return &current;
+  // A file does not parse: answer from the last time they all did, else from the others.
   auto it = last_parsed_.find(root);
-  return it == last_parsed_.end() ? nullptr : it->second.get();
+  if (it != last_parsed_.end())
+    return it->second.get();
+  return current.policy ? &current : nullptr;
 }
 
 void Server::Republish(const std::string& path) {

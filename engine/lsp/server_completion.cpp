@@ -159,7 +159,8 @@ Server::Reply Server::Completion(const Node* params) {
   overlay[document->path] = patched;
   std::unique_ptr<Analysis> completed =
       Analyze(root, overlay, stdlib_, builtins::DefaultRegistry());
-  const Analysis* analysis = completed->policy ? completed.get() : ParsedAnalysisFor(root);
+  const bool parsed = completed->policy && completed->complete;
+  const Analysis* analysis = parsed ? completed.get() : ParsedAnalysisFor(root);
   const check::CheckedPolicy* policy = analysis ? analysis->policy.get() : nullptr;
 
   std::vector<Item> items;
@@ -221,7 +222,7 @@ Server::Reply Server::Completion(const Node* params) {
     }
   } else if (start > 0 && text[start - 1] == '.') {
     bool found = false;
-    if (completed->policy) {
+    if (parsed) {
       for (const syntax::Expr* e : completed->exprs) {
         if (e->kind != syntax::ExprKind::kMember || e->var_span.begin != start)
           continue;

@@ -202,7 +202,8 @@ void Server::PublishTestDiagnostics(const Document& document) {
                fmt::format("fixture `{}` does not exist (relative to this file)", relative)});
         }
       }
-      if (analysis == nullptr || !analysis->policy)
+      // Rules of a file that does not parse are unknown: say nothing then.
+      if (analysis == nullptr || !analysis->policy || !analysis->complete)
         continue;
       auto known = [&](const std::string& rule) {
         for (const check::CheckedRule& r : analysis->policy->rules) {
