@@ -21,8 +21,8 @@ struct HandWritten::Slots {
 
 namespace {
 
-int Slot(const check::Type* record, const char* name) {
-  if (record->kind == check::TypeKind::kList)
+int Slot(const types::Type* record, const char* name) {
+  if (record->kind == types::TypeKind::kList)
     record = record->element;
   const int k = record->FieldIndex(name);
   if (k < 0)
@@ -33,7 +33,7 @@ int Slot(const check::Type* record, const char* name) {
 }  // namespace
 
 HandWritten::HandWritten(const compile::Program& program) {
-  const check::Type* s = program.schema();
+  const types::Type* s = program.schema();
   auto* slots = new Slots();
   slots->release = Slot(s, "release");
   slots->approvals = Slot(s, "approvals");

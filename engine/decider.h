@@ -63,7 +63,7 @@ class Decider {
                                               int64_t cost_limit = limits::kMaxEvaluationCost);
 
   // As Evaluate, on facts bound by `other`'s last Evaluate for a program whose schema is
-  // the same as this one's (check::SameType): a replay binds each release once for both
+  // the same as this one's (types::SameType): a replay binds each release once for both
   // the candidate and the baseline when their schemas agree.
   [[nodiscard]] const eval::Outcome& EvaluateBoundBy(
       const Decider& other, const eval::EvalOptions& options,

@@ -138,7 +138,7 @@ std::unique_ptr<facts::Document> LoadPrevious(const std::vector<std::string>& fi
       return nullptr;
     found = fmt::format("release {} (record {})", record->release_id, last);
   }
-  auto doc = facts::NestUnder(previous, check::kPreviousFact, check::kPreviousFact,
+  auto doc = facts::NestUnder(previous, types::kPreviousFact, types::kPreviousFact,
                               fmt::format("previous: {}", found), error);
   if (doc != nullptr)
     doc->set_sha256(Sha256Hex(import::FactsJson(*doc)));

@@ -14,6 +14,7 @@ import sys
 # archive, network or report code.
 LAYERS = [
     ["base"],
+    ["types"],              # the language's types: below the checker, for compiled programs
     ["syntax", "builtins", "facts"],
     ["check"],
     ["compile"],
@@ -40,6 +41,36 @@ def unit(path: pathlib.Path) -> str:
     return parts[1]
 
 
+# Headers a compiled program is used through (evaluating, binding, embedding): what they
+# include, all the way down, must not reach the checker or the syntax tree.
+RUNTIME_HEADERS = ["engine/compile/program.h", "engine/eval/evaluator.h", "engine/eval/bind.h"]
+RUNTIME_MUST_NOT_REACH = ("engine/check/", "engine/syntax/")
+
+
+def runtime_problems(root: pathlib.Path) -> list:
+    problems = []
+    for header in RUNTIME_HEADERS:
+        seen, stack, parent = {header}, [header], {}
+        while stack:
+            current = stack.pop()
+            if current.startswith(RUNTIME_MUST_NOT_REACH):
+                chain = [current]
+                while chain[-1] in parent:
+                    chain.append(parent[chain[-1]])
+                problems.append(f"{header}: reaches {current} (through "
+                                f"{' <- '.join(chain[1:])}); a compiled program must not "
+                                "need the checker's or the syntax tree's headers")
+                continue
+            text = (root / current).read_text(encoding="utf-8")
+            for top, included in INCLUDE.findall(text):
+                name = f"{top}/{included}"
+                if name not in seen and (root / name).exists():
+                    seen.add(name)
+                    parent[name] = current
+                    stack.append(name)
+    return problems
+
+
 def main() -> int:
     root = pathlib.Path(__file__).resolve().parent.parent
     problems = []
@@ -63,6 +94,7 @@ def main() -> int:
                 problems.append(
                     f"{rel}: `{source}` (layer {RANK[source]}) includes {top}/{included} "
                     f"(`{target}`, layer {RANK[target]}): an edge up or across the layers")
+    problems += runtime_problems(root)
     for p in problems:
         print(p)
     print(f"layers: {len(files)} files, {len(problems)} edges up or across")

@@ -91,7 +91,7 @@ class ProgramShape {
   explicit ProgramShape(const compile::Program& p) : p_(p) {}
 
   std::string Print() {
-    out_ = fmt::format("package {} schema {}\n", p_.package(), check::TypeName(p_.schema()));
+    out_ = fmt::format("package {} schema {}\n", p_.package(), types::TypeName(p_.schema()));
     for (const compile::CompiledLet& let : p_.lets()) {
       out_ += fmt::format("let {} = ", let.name);
       Node(let.root);

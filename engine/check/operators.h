@@ -9,29 +9,11 @@
 
 #include "engine/check/types.h"
 #include "engine/syntax/ast.h"
+#include "engine/types/arith.h"
 
 namespace relgate::check {
 
-// The typed operations the interpreter implements.
-enum class Arith : uint8_t {
-  kAddInt,
-  kSubInt,
-  kMulInt,
-  kDivInt,
-  kModInt,
-  kAddFloat,
-  kSubFloat,
-  kMulFloat,
-  kDivFloat,
-  kConcat,
-  kAddDuration,
-  kSubDuration,
-  kMulDuration,  // duration * int, int * duration
-  kDivDuration,  // duration / int
-  kTimePlusDuration,
-  kTimeMinusDuration,
-  kTimeMinusTime,
-};
+using types::Arith;  // engine/types/arith.h
 
 struct ArithmeticRule {
   syntax::Op op;

@@ -23,10 +23,10 @@
 namespace relgate::compile {
 
 using check::RefKind;
-using check::TypeKind;
 using syntax::Expr;
 using syntax::ExprKind;
 using syntax::Op;
+using types::TypeKind;
 
 class Compiler {
  public:
@@ -46,7 +46,7 @@ class Compiler {
     p.sources_ = policy_->sources;
     p.roots_ = policy_->roots;
     std::string manifest;
-    for (const check::SourceDigest& s : p.sources_)
+    for (const SourceDigest& s : p.sources_)
       manifest += fmt::format("{}  {}\n", s.sha256, s.path);
     p.digest_ = Sha256Hex(manifest);
     const_nodes_.assign(policy_->consts.size(), kNoNode);
@@ -277,8 +277,8 @@ class Compiler {
 
   NodeId CompileBinary(const Expr& e) {
     Node n;
-    const check::Type* lt = policy_->expr_types[e.children[0]->id];
-    const check::Type* rt = policy_->expr_types[e.children[1]->id];
+    const types::Type* lt = policy_->expr_types[e.children[0]->id];
+    const types::Type* rt = policy_->expr_types[e.children[1]->id];
     n.a = CompileExpr(*e.children[0]);
     n.b = CompileExpr(*e.children[1]);
     switch (e.op) {
@@ -474,7 +474,7 @@ class Compiler {
   bool IsMapEntry(const Expr& e) const {
     if (e.kind != ExprKind::kIndex)
       return false;
-    const check::Type* object = policy_->expr_types[e.children[0]->id];
+    const types::Type* object = policy_->expr_types[e.children[0]->id];
     return object != nullptr && object->kind == TypeKind::kMap;
   }
 

@@ -83,8 +83,8 @@ std::vector<CostTerm> CostBuilder::Cost(const Expr& e) {
     Append(terms, Cost(*child));
   // `x in L` scans a list item by item (sets and maps are searched, not scanned).
   if (e.kind == ExprKind::kBinary && (e.op == syntax::Op::kIn || e.op == syntax::Op::kNotIn)) {
-    const check::Type* type = policy_.expr_types[e.children[1]->id];
-    if (type != nullptr && type->kind == check::TypeKind::kList) {
+    const types::Type* type = policy_.expr_types[e.children[1]->id];
+    if (type != nullptr && type->kind == types::TypeKind::kList) {
       terms.push_back(CostTerm{{SourceOf(*e.children[1])}});
     }
   }

@@ -149,26 +149,26 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
       if (v.is_error())
         return v;
       switch (n.quantifier) {
-        case syntax::Quantifier::kAll:
+        case Quantifier::kAll:
           if (!v.b)
             return Value::Bool(false);
           break;
-        case syntax::Quantifier::kAny:
+        case Quantifier::kAny:
           if (v.b)
             return Value::Bool(true);
           break;
-        case syntax::Quantifier::kNone:
+        case Quantifier::kNone:
           if (v.b)
             return Value::Bool(false);
           break;
-        case syntax::Quantifier::kCount: count += v.b; break;
+        case Quantifier::kCount: count += v.b; break;
       }
     }
     switch (n.quantifier) {
-      case syntax::Quantifier::kAll: return Value::Bool(true);
-      case syntax::Quantifier::kAny: return Value::Bool(false);
-      case syntax::Quantifier::kNone: return Value::Bool(true);
-      case syntax::Quantifier::kCount: return Value::Int(count);
+      case Quantifier::kAll: return Value::Bool(true);
+      case Quantifier::kAny: return Value::Bool(false);
+      case Quantifier::kNone: return Value::Bool(true);
+      case Quantifier::kCount: return Value::Int(count);
     }
   }
   // Comprehension: at most one output per input item.
@@ -492,11 +492,11 @@ void AppendQuoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void Format(std::string& out, const Value& v, bool bare, const check::Type* type, int depth) {
+void Format(std::string& out, const Value& v, bool bare, const types::Type* type, int depth) {
   // Unwrap optional: the value is either null or of the element type.
-  if (type != nullptr && type->kind == check::TypeKind::kOptional)
+  if (type != nullptr && type->kind == types::TypeKind::kOptional)
     type = type->element;
-  const check::Type* element = type != nullptr ? type->element : nullptr;
+  const types::Type* element = type != nullptr ? type->element : nullptr;
   switch (v.kind) {
     case ValueKind::kNull: out += "none"; return;
     case ValueKind::kBool: out += v.b ? "true" : "false"; return;
@@ -571,8 +571,8 @@ void Format(std::string& out, const Value& v, bool bare, const check::Type* type
       for (uint32_t k = 0; k < v.len; ++k) {
         if (k > 0)
           out += ", ";
-        const check::Type* field_type = nullptr;
-        if (type != nullptr && type->kind == check::TypeKind::kRecord && k < type->fields.size()) {
+        const types::Type* field_type = nullptr;
+        if (type != nullptr && type->kind == types::TypeKind::kRecord && k < type->fields.size()) {
           out += fmt::format("{}: ", type->fields[k].name);
           field_type = type->fields[k].type;
         }
@@ -596,7 +596,7 @@ Value Run(const Program& program, NodeId node, Frame& frame) {
   return Eval<false>(program, node, frame);
 }
 
-std::string FormatValue(const Value& value, bool bare, const check::Type* type) {
+std::string FormatValue(const Value& value, bool bare, const types::Type* type) {
   std::string out;
   Format(out, value, bare, type, 0);
   return out;

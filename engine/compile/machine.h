@@ -62,6 +62,6 @@ struct Frame {
 // RFC 3339, durations as `1d2h`, lists as `["a", "b"]`, records as `{...}` (fields by
 // schema name when `type` is given).
 [[nodiscard]] std::string FormatValue(const Value& value, bool bare,
-                                      const check::Type* type = nullptr);
+                                      const types::Type* type = nullptr);
 
 }  // namespace relgate::compile

@@ -37,10 +37,10 @@
 
 #include <cstdint>
 
+#include "engine/base/quantifier.h"
 #include "engine/base/value.h"
 #include "engine/builtins/registry.h"
-#include "engine/check/operators.h"
-#include "engine/syntax/ast.h"
+#include "engine/types/arith.h"
 
 namespace re2 {
 class RE2;
@@ -69,7 +69,7 @@ enum class NodeKind : uint8_t {
 const char* NodeKindName(NodeKind kind);
 
 // Typed arithmetic, chosen by the compiler from the operator table (check/operators.h).
-using check::Arith;
+using types::Arith;
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
@@ -81,7 +81,7 @@ struct Node {
   union {
     Arith arith;
     CompareOp compare;
-    syntax::Quantifier quantifier;
+    Quantifier quantifier;
     StringTest string_test;
     bool negate;
   };

@@ -12,12 +12,13 @@
 #include <vector>
 
 #include "engine/base/arena.h"
+#include "engine/base/digest.h"
+#include "engine/base/level.h"
 #include "engine/base/policy_location.h"
-#include "engine/check/policy.h"
-#include "engine/check/types.h"
 #include "engine/compile/cost.h"
 #include "engine/compile/node.h"
 #include "engine/compile/read_set.h"
+#include "engine/types/types.h"
 
 namespace relgate::compile {
 
@@ -28,7 +29,7 @@ struct TemplatePiece {
 
 struct CompiledRule {
   std::string id;
-  syntax::Level level = syntax::Level::kHard;
+  Level level = Level::kHard;
   // Advisory while `now` is before it (ns since the epoch), `level` from it; 0: none.
   int64_t rollout = 0;
   std::string rollout_text;  // as written: `2027-01-01`
@@ -86,7 +87,7 @@ class Program {
   const std::string& snippet(NodeId id) const { return snippets_[id]; }
 
   // The checked type of a node's value (for rendering records with field names).
-  const check::Type* type(NodeId id) const { return node_types_[id]; }
+  const types::Type* type(NodeId id) const { return node_types_[id]; }
 
   const std::vector<CompiledRule>& rules() const { return rules_; }
 
@@ -97,11 +98,11 @@ class Program {
   uint32_t max_locals() const { return max_locals_; }
 
   // The facts schema: a record type with one field per top-level fact.
-  const check::Type* schema() const { return schema_; }
+  const types::Type* schema() const { return schema_; }
 
   const std::string& package() const { return package_; }
 
-  const std::vector<check::SourceDigest>& sources() const { return sources_; }
+  const std::vector<SourceDigest>& sources() const { return sources_; }
 
   // Each --policy path, as given on the command line.
   const std::vector<std::string>& roots() const { return roots_; }
@@ -117,18 +118,18 @@ class Program {
   std::vector<Node> nodes_;
   std::vector<NodeId> operands_;
   std::vector<std::string> snippets_;
-  std::vector<const check::Type*> node_types_;
+  std::vector<const types::Type*> node_types_;
   std::vector<CompiledRule> rules_;
   std::vector<CompiledException> exceptions_;
   std::vector<CompiledLet> lets_;
   uint32_t max_locals_ = 0;
-  const check::Type* schema_ = nullptr;
+  const types::Type* schema_ = nullptr;
   std::string package_;
-  std::vector<check::SourceDigest> sources_;
+  std::vector<SourceDigest> sources_;
   std::vector<std::string> roots_;
   std::string digest_;
   std::unique_ptr<ReadPath> reads_ = std::make_unique<ReadPath>();
-  std::unique_ptr<check::TypeArena> types_;
+  std::unique_ptr<types::TypeArena> types_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   Arena constants_;  // strings and lists of folded constants
 };

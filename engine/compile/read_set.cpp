@@ -48,13 +48,13 @@ void ReadPath::Merge(const ReadPath& other) {
 
 namespace {
 
-const check::Type* Unwrapped(const check::Type* type) {
-  while (type != nullptr && type->kind == check::TypeKind::kOptional)
+const types::Type* Unwrapped(const types::Type* type) {
+  while (type != nullptr && type->kind == types::TypeKind::kOptional)
     type = type->element;
   return type;
 }
 
-void DescribeInto(const ReadPath& path, const check::Type* type, const std::string& prefix,
+void DescribeInto(const ReadPath& path, const types::Type* type, const std::string& prefix,
                   std::vector<std::string>& out) {
   type = Unwrapped(type);
   const bool leaf = path.fields.empty() && path.element == nullptr;
@@ -62,7 +62,7 @@ void DescribeInto(const ReadPath& path, const check::Type* type, const std::stri
     out.push_back(prefix);
     return;
   }
-  if (type->kind == check::TypeKind::kRecord) {
+  if (type->kind == types::TypeKind::kRecord) {
     for (size_t k = 0; k < path.fields.size() && k < type->fields.size(); ++k) {
       if (path.fields[k] != nullptr) {
         const std::string& name = type->fields[k].name;
@@ -115,8 +115,8 @@ class Analysis {
   // read with the map).
   ReadPath* ItemOf(NodeId list) {
     ReadPath* path = Walk(list);
-    const check::Type* type = Unwrapped(p_.type(list));
-    if (path == nullptr || type == nullptr || type->kind == check::TypeKind::kMap)
+    const types::Type* type = Unwrapped(p_.type(list));
+    if (path == nullptr || type == nullptr || type->kind == types::TypeKind::kMap)
       return nullptr;
     return path->Element();
   }
@@ -215,11 +215,11 @@ class Analysis {
 
 }  // namespace
 
-std::vector<std::string> ReadPath::Describe(const check::Type* type) const {
+std::vector<std::string> ReadPath::Describe(const types::Type* type) const {
   std::vector<std::string> out;
-  const check::Type* record = Unwrapped(type);
+  const types::Type* record = Unwrapped(type);
   if (whole) {
-    for (const check::Field& f : record->fields)
+    for (const types::Field& f : record->fields)
       out.push_back(f.name);
   } else {
     for (size_t k = 0; k < fields.size() && k < record->fields.size(); ++k) {

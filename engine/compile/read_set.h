@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/check/types.h"
+#include "engine/types/types.h"
 
 namespace relgate::compile {
 
@@ -43,7 +43,7 @@ struct ReadPath {
 
   // The paths read, as `dependencies[].name` (a whole value is named by its own path),
   // sorted; `type` is the schema record this path is laid over.
-  std::vector<std::string> Describe(const check::Type* type) const;
+  std::vector<std::string> Describe(const types::Type* type) const;
 };
 
 // The read set of every rule, exception and let of `program`, over its schema.

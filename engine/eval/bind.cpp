@@ -14,10 +14,10 @@
 
 namespace relgate::eval {
 
-using check::Type;
-using check::TypeKind;
 using facts::Node;
 using facts::NodeKind;
+using types::Type;
+using types::TypeKind;
 
 namespace {
 
@@ -204,7 +204,7 @@ class Binder {
 
   Value Mismatch(const PathLink& path, const Type* type, Ref node) {
     std::string message =
-        fmt::format("expected {}, found {}", check::TypeName(type), Describe<View>(node));
+        fmt::format("expected {}, found {}", types::TypeName(type), Describe<View>(node));
     if (View::Kind(node) == NodeKind::kFloat && type->kind == TypeKind::kString) {
       message += " (quote it in YAML: versions like 1.10 read as numbers)";
     }
@@ -264,7 +264,7 @@ class Binder {
       return BindValue(present, type->element, path, reads);
     }
     if (present == nullptr)
-      return Error(path, fmt::format("missing fact (expected {})", check::TypeName(type)));
+      return Error(path, fmt::format("missing fact (expected {})", types::TypeName(type)));
     const Ref node = *present;
     if (!View::Valid(node)) {
       rejected_ = true;
@@ -273,7 +273,7 @@ class Binder {
     const NodeKind kind = View::Kind(node);
     if (kind == NodeKind::kNull) {
       return Error(path, fmt::format("is null, but {} is not optional (declare it `{}?`)",
-                                     check::TypeName(type), check::TypeName(type)));
+                                     types::TypeName(type), types::TypeName(type)));
     }
     switch (type->kind) {
       case TypeKind::kBool:
@@ -362,7 +362,7 @@ class Binder {
           return Mismatch(path, type, node);
         return BindRecord(node, type, &path, reads);
       default:
-        return Error(path, fmt::format("type {} cannot come from facts", check::TypeName(type)));
+        return Error(path, fmt::format("type {} cannot come from facts", types::TypeName(type)));
     }
   }
 
@@ -419,7 +419,7 @@ std::vector<ErrorInfo> BoundFacts::unread_keys() const {
   std::vector<ErrorInfo> out;
   for (const Unread& unread : unread_) {
     std::vector<std::string> declared;
-    for (const check::Field& f : unread.record->fields)
+    for (const types::Field& f : unread.record->fields)
       declared.push_back(f.name);
     const std::string guess = Suggest(unread.key, declared);
     out.push_back({unread.pattern,

@@ -54,7 +54,7 @@ class BoundFacts {
 
   struct Unread {
     std::string pattern;
-    const check::Type* record;
+    const types::Type* record;
     std::string_view key;  // into the facts, which outlive this
   };
 

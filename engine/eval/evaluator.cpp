@@ -24,14 +24,14 @@ std::string ValidateOverrides(const compile::Program& program,
     if (found == nullptr) {
       std::vector<std::string> known;
       for (const CompiledRule& rule : program.rules()) {
-        if (rule.level == syntax::Level::kSoft)
+        if (rule.level == Level::kSoft)
           known.push_back(rule.id);
       }
       return fmt::format("--override names no rule `{}`{}", o.rule,
                          known.empty() ? "; the policy has no soft rules"
                                        : fmt::format("; soft rules: {}", fmt::join(known, ", ")));
     }
-    if (found->level != syntax::Level::kSoft) {
+    if (found->level != Level::kSoft) {
       return fmt::format("rule `{}` is {}; only soft (`hold`) rules can be overridden", o.rule,
                          LevelName(found->level));
     }
@@ -94,12 +94,12 @@ class Run {
 
  private:
   // A rule being rolled out is advisory until its date.
-  syntax::Level LevelNow(const CompiledRule& rule) const {
-    return compile::RolloutPending(rule, options_.now) ? syntax::Level::kAdvisory : rule.level;
+  Level LevelNow(const CompiledRule& rule) const {
+    return compile::RolloutPending(rule, options_.now) ? Level::kAdvisory : rule.level;
   }
 
   void Error(uint32_t rule, uint32_t item, const Value& v) {
-    const bool blocks = LevelNow(p_.rules()[rule]) != syntax::Level::kAdvisory;
+    const bool blocks = LevelNow(p_.rules()[rule]) != Level::kAdvisory;
     o_.errors.push_back({rule, item, &v.error(), blocks});
     o_.rules[rule] = RuleStatus::kError;
   }
@@ -107,10 +107,10 @@ class Run {
   // The item (if any) is in frame slot 0, where exception conditions read it.
   void Finding(uint32_t r, uint32_t item) {
     const CompiledRule& rule = p_.rules()[r];
-    RawFinding f{r, item,
-                 LevelNow(rule) == syntax::Level::kAdvisory ? FindingStatus::kAdvisory
-                                                            : FindingStatus::kBlocking,
-                 kNoItem, kNoItem};
+    RawFinding f{
+        r, item,
+        LevelNow(rule) == Level::kAdvisory ? FindingStatus::kAdvisory : FindingStatus::kBlocking,
+        kNoItem, kNoItem};
     for (uint32_t e : rule.exceptions) {
       const CompiledException& ex = p_.exceptions()[e];
       const bool active = options_.now < ex.until;
@@ -135,7 +135,7 @@ class Run {
         f.expired = e;
       }
     }
-    if (f.status == FindingStatus::kBlocking && rule.level == syntax::Level::kSoft) {
+    if (f.status == FindingStatus::kBlocking && rule.level == Level::kSoft) {
       for (size_t k = 0; k < options_.overrides.size(); ++k) {
         if (options_.overrides[k].rule == rule.id) {
           f.status = FindingStatus::kOverridden;

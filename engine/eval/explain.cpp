@@ -189,8 +189,8 @@ class Explainer {
     const bool map = list.kind == ValueKind::kMap;
     const Value item = list.items[map ? 2 * k : k];
     frame_.locals[0] = item;
-    const check::Type* list_type = p_.type(rule.over);
-    const check::Type* item_type = list_type != nullptr && !map ? list_type->element : nullptr;
+    const types::Type* list_type = p_.type(rule.over);
+    const types::Type* item_type = list_type != nullptr && !map ? list_type->element : nullptr;
     if (value_text != nullptr && item.kind != ValueKind::kRecord && item.kind != ValueKind::kList &&
         item.kind != ValueKind::kMap) {
       *value_text = compile::FormatValue(item, false, item_type);
@@ -254,7 +254,7 @@ class Explainer {
       f.status = raw.status;
       f.location = rule.location;
       f.imported_at = rule.imported_at;
-      if (compile::RolloutPending(rule, options_.now) && rule.level != syntax::Level::kAdvisory)
+      if (compile::RolloutPending(rule, options_.now) && rule.level != Level::kAdvisory)
         f.rollout_pending = rule.rollout_text;
       try {
         f.item = BindItem(raw.rule, raw.item, &f.item_value);

@@ -178,13 +178,13 @@ class IndexBuilder {
         const check::Ref ref = policy_.refs[e->id];
         if (ref.kind != check::RefKind::kFact)
           return {};
-        return e->text == check::kPreviousFact ? std::string(check::kPreviousFact) : e->text;
+        return e->text == types::kPreviousFact ? std::string(types::kPreviousFact) : e->text;
       }
       case ExprKind::kMember: {
         const std::string object = FactPath(e->children[0].get(), scope);
         if (object.empty())
           return {};
-        if (object == check::kPreviousFact)
+        if (object == types::kPreviousFact)
           return e->text;
         return fmt::format("{}.{}", object, e->text);
       }

@@ -32,9 +32,9 @@ bool IsNameChar(char c) {
 }
 
 // Whether a builtin's first parameter accepts a value of `type` (method-call style).
-bool AcceptsReceiver(builtins::ArgType param, const check::Type* type) {
+bool AcceptsReceiver(builtins::ArgType param, const types::Type* type) {
   using builtins::ArgType;
-  using check::TypeKind;
+  using types::TypeKind;
   switch (param) {
     case ArgType::kBool: return type->kind == TypeKind::kBool;
     case ArgType::kInt: return type->kind == TypeKind::kInt;
@@ -62,12 +62,12 @@ std::string Signature(const builtins::Builtin& builtin) {
   return fmt::format("({}) -> {}", fmt::join(params, ", "), builtins::ArgTypeName(builtin.result));
 }
 
-void AddFields(const check::Type* type, std::vector<Item>& items) {
-  if (type->kind == check::TypeKind::kOptional)
+void AddFields(const types::Type* type, std::vector<Item>& items) {
+  if (type->kind == types::TypeKind::kOptional)
     type = type->element;
-  if (type->kind == check::TypeKind::kRecord) {
-    for (const check::Field& field : type->fields)
-      items.push_back({field.name, kFieldKind, check::TypeName(field.type), {}});
+  if (type->kind == types::TypeKind::kRecord) {
+    for (const types::Field& field : type->fields)
+      items.push_back({field.name, kFieldKind, types::TypeName(field.type), {}});
   }
   for (const builtins::Builtin& b : builtins::DefaultRegistry().all()) {
     if (!b.params.empty() && AcceptsReceiver(b.params[0], type))
@@ -204,7 +204,7 @@ Server::Reply Server::Completion(const Node* params) {
     for (const check::CheckedBinding& c : policy->consts) {
       if (c.instance != instance_index)
         continue;
-      items.push_back({c.decl->name, kConstantKind, c.type ? check::TypeName(c.type) : "",
+      items.push_back({c.decl->name, kConstantKind, c.type ? types::TypeName(c.type) : "",
                        c.decl->value
                            ? fmt::format("default: {}", analysis->sources.Text(c.decl->value->span))
                            : "required"});
@@ -237,7 +237,7 @@ Server::Reply Server::Completion(const Node* params) {
                 items.push_back(
                     {b.name.substr(prefix.size()),
                      bindings == &completed->policy->lets ? kVariableKind : kConstantKind,
-                     b.type ? check::TypeName(b.type) : "",
+                     b.type ? types::TypeName(b.type) : "",
                      {}});
             }
           }
@@ -254,14 +254,14 @@ Server::Reply Server::Completion(const Node* params) {
       while (chain_begin > 0 && (IsNameChar(text[chain_begin - 1]) || text[chain_begin - 1] == '.'))
         --chain_begin;
       const std::string chain = text.substr(chain_begin, start - 1 - chain_begin);
-      const check::Type* type = policy->schema;
+      const types::Type* type = policy->schema;
       size_t from = 0;
       while (type != nullptr && from <= chain.size()) {
         const size_t dot = std::min(chain.find('.', from), chain.size());
         const std::string part = chain.substr(from, dot - from);
-        if (type->kind == check::TypeKind::kOptional)
+        if (type->kind == types::TypeKind::kOptional)
           type = type->element;
-        const int field = type->kind == check::TypeKind::kRecord ? type->FieldIndex(part) : -1;
+        const int field = type->kind == types::TypeKind::kRecord ? type->FieldIndex(part) : -1;
         type = field >= 0 ? type->fields[field].type : nullptr;
         from = dot + 1;
       }
@@ -269,14 +269,14 @@ Server::Reply Server::Completion(const Node* params) {
         AddFields(type, items);
     }
   } else if (policy) {
-    for (const check::Field& field : policy->schema->fields)
-      items.push_back({field.name, kFieldKind, check::TypeName(field.type), "fact"});
+    for (const types::Field& field : policy->schema->fields)
+      items.push_back({field.name, kFieldKind, types::TypeName(field.type), "fact"});
     for (const auto* bindings : {&policy->lets, &policy->consts}) {
       for (const check::CheckedBinding& b : *bindings) {
         if (b.instance == 0)
           items.push_back({b.name,
                            bindings == &policy->lets ? kVariableKind : kConstantKind,
-                           b.type ? check::TypeName(b.type) : "",
+                           b.type ? types::TypeName(b.type) : "",
                            {}});
       }
     }

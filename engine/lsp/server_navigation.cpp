@@ -73,10 +73,10 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
                          : fmt::format("from `{}`", policy.instances[instance].package);
   };
   if (occurrence == nullptr) {
-    if (expr == nullptr || policy.expr_types[expr->id]->kind == check::TypeKind::kError)
+    if (expr == nullptr || policy.expr_types[expr->id]->kind == types::TypeKind::kError)
       return {};
     return Block(fmt::format("{}: {}", sources.Text(expr->span),
-                             check::TypeName(policy.expr_types[expr->id])));
+                             types::TypeName(policy.expr_types[expr->id])));
   }
   const SymbolKey& key = occurrence->key;
   std::string text;
@@ -99,7 +99,7 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
     case SymbolKind::kConst: {
       const check::CheckedBinding& binding =
           key.kind == SymbolKind::kLet ? policy.lets[key.index] : policy.consts[key.index];
-      const std::string type = binding.type ? check::TypeName(binding.type) : "?";
+      const std::string type = binding.type ? types::TypeName(binding.type) : "?";
       std::string value;
       if (binding.value != nullptr) {
         const std::string_view source = sources.Text(binding.value->span);
@@ -119,8 +119,8 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
     }
     case SymbolKind::kFact: {
       std::string type;
-      if (expr != nullptr && policy.expr_types[expr->id]->kind != check::TypeKind::kError)
-        type = check::TypeName(policy.expr_types[expr->id]);
+      if (expr != nullptr && policy.expr_types[expr->id]->kind != types::TypeKind::kError)
+        type = types::TypeName(policy.expr_types[expr->id]);
       const auto definitions = analysis.Definitions(key);
       if (type.empty() && !definitions.empty()) {
         // A declaration: the type as declared there.
@@ -148,7 +148,7 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
           }
         }
       }
-      const std::string type = use ? check::TypeName(policy.expr_types[use->id]) : std::string("?");
+      const std::string type = use ? types::TypeName(policy.expr_types[use->id]) : std::string("?");
       return Block(fmt::format("(variable) {}: {}", sources.Text(occurrence->span), type));
     }
     case SymbolKind::kModule: {
@@ -161,7 +161,7 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
         if (c.instance != key.index)
           continue;
         std::string line =
-            fmt::format("- `{}: {}`", c.decl->name, c.type ? check::TypeName(c.type) : "?");
+            fmt::format("- `{}: {}`", c.decl->name, c.type ? types::TypeName(c.type) : "?");
         if (c.decl->value)
           line += fmt::format(" = `{}`", sources.Text(c.decl->value->span));
         for (const syntax::Constraint& constraint : c.decl->constraints)

@@ -44,12 +44,12 @@ Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
   o.verdict = eval::VerdictName(raw.verdict);
   for (const eval::RawFinding& f : raw.findings) {
     const compile::CompiledRule& rule = program.rules()[f.rule];
-    if (f.status == eval::FindingStatus::kAdvisory && rule.level != syntax::Level::kAdvisory) {
+    if (f.status == eval::FindingStatus::kAdvisory && rule.level != Level::kAdvisory) {
       o.rollout_rules.insert(rule.id);  // advisory only until the rule's rollout date
     } else if (f.status == eval::FindingStatus::kAdvisory) {
       o.warned_rules.insert(rule.id);
     } else if (f.status == eval::FindingStatus::kBlocking) {
-      (rule.level == syntax::Level::kSoft ? o.held_rules : o.blocking_rules).insert(rule.id);
+      (rule.level == Level::kSoft ? o.held_rules : o.blocking_rules).insert(rule.id);
     }
   }
   for (const eval::RawError& e : raw.errors) {
@@ -142,7 +142,7 @@ class Worker {
     reads_.Merge(candidate.reads());
     if (baseline != nullptr) {
       baseline_.emplace(*baseline);
-      same_schema_ = check::SameType(candidate.schema(), baseline->schema());
+      same_schema_ = types::SameType(candidate.schema(), baseline->schema());
       if (same_schema_)
         reads_.Merge(baseline->reads());  // bound once, read by both
     }
@@ -396,7 +396,7 @@ Replayer::Replayer(const compile::Program& candidate, const compile::Program* ba
     options_.batch = 1;
   summary_.candidate_digest = candidate.digest();
   for (const compile::CompiledRule& rule : candidate.rules()) {
-    if (rule.rollout != 0 && rule.level != syntax::Level::kAdvisory)
+    if (rule.rollout != 0 && rule.level != Level::kAdvisory)
       summary_.rollouts[rule.id] = rule.rollout_text;
   }
   summary_.baseline = baseline != nullptr          ? baseline->digest()

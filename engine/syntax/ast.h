@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/base/level.h"
+#include "engine/base/quantifier.h"
 #include "engine/base/source.h"
 
 namespace relgate::syntax {
@@ -64,7 +65,7 @@ enum class Op {
   kOr,
 };
 
-enum class Quantifier { kAll, kAny, kNone, kCount };
+using relgate::Quantifier;  // engine/base/quantifier.h
 
 struct Expr {
   ExprKind kind = ExprKind::kInt;

@@ -1,8 +1,8 @@
-#include "engine/check/types.h"
+#include "engine/types/types.h"
 
 #include <fmt/format.h>
 
-namespace relgate::check {
+namespace relgate::types {
 namespace {
 
 std::string Key(const Type& type) {
@@ -164,4 +164,4 @@ bool SameType(const Type* a, const Type* b) {
   return true;
 }
 
-}  // namespace relgate::check
+}  // namespace relgate::types

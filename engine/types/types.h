@@ -1,6 +1,8 @@
 // The type system of the .gate language. Types are interned in a TypeArena, so two types
 // are equal exactly when their pointers are equal. Types are immutable after creation
-// and live as long as their arena (the CheckedPolicy that owns it).
+// and live as long as their arena (the CheckedPolicy, then the Program, that owns it).
+// Their own layer, below the checker, so that a compiled program (engine/compile/
+// program.h) and what evaluates it name types without the checker's or the AST's headers.
 #pragma once
 
 #include <map>
@@ -8,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace relgate::check {
+namespace relgate::types {
 
 // The fact that holds the previous release's facts, typed by the same schema.
 inline constexpr const char* kPreviousFact = "previous";
@@ -108,4 +110,4 @@ class TypeArena {
 // `have` involves kEmpty/kError in a matching position.
 bool Assignable(const Type* have, const Type* want);
 
-}  // namespace relgate::check
+}  // namespace relgate::types
