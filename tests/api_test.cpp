@@ -94,6 +94,88 @@ TEST_CASE("without the environment the functions are unknown, and names are chec
   CHECK(error == "`Org.check` is not a function name (lower-case letters, digits, _)");
 }
 
+TEST_CASE("an organisation's importer and report format, added without changing relgate") {
+  auto env = OrgEnvironment();
+  std::string error;
+  // `acme-owners`: one `name=license` a line, to the dependencies the policy reads.
+  REQUIRE(env->AddImporter(
+      "acme-owners",
+      [](std::string_view text) -> std::string {
+        if (text.find('=') == std::string_view::npos)
+          throw std::runtime_error("no `name=license` line");
+        std::string json = "{\"dependencies\": [";
+        size_t start = 0;
+        bool first = true;
+        while (start < text.size()) {
+          size_t end = text.find('\n', start);
+          if (end == std::string_view::npos)
+            end = text.size();
+          const std::string_view line = text.substr(start, end - start);
+          const size_t eq = line.find('=');
+          if (eq != std::string_view::npos) {
+            json += std::string(first ? "" : ", ") + "{\"name\": \"" +
+                    std::string(line.substr(0, eq)) + "\", \"license\": \"" +
+                    std::string(line.substr(eq + 1)) + "\"}";
+            first = false;
+          }
+          start = end + 1;
+        }
+        return json + "]}";
+      },
+      error));
+  CHECK_FALSE(env->AddImporter(
+      "acme-owners", [](std::string_view) { return ""; }, error));
+  CHECK(error == "an importer `acme-owners` already exists");
+  CHECK_FALSE(env->AddImporter(
+      "Acme_Owners", [](std::string_view) { return ""; }, error));
+  CHECK(error == "`Acme_Owners` is not an importer kind (lower-case letters, digits, -)");
+  REQUIRE(env->AddRenderer(
+      "one-line",
+      [](const relgate::Decision& d) {
+        return std::string(relgate::VerdictName(d.verdict)) + " " +
+               std::to_string(d.findings.size()) + "\n";
+      },
+      error));
+  CHECK_FALSE(env->AddRenderer(
+      "text", [](const relgate::Decision&) { return ""; }, error));
+  CHECK(error == "a report format `text` already exists");
+  CHECK(env->ImporterKinds() == std::vector<std::string>{"acme-owners"});
+  CHECK(env->RenderFormats() == std::vector<std::string>{"one-line", "text"});
+
+  std::string diagnostics;
+  auto policy = relgate::Policy::CompileText("api.gate", kPolicy, diagnostics, env.get());
+  REQUIRE(policy != nullptr);
+  const std::string release = R"({"release": {"author": "alice", "branch": "main"}})";
+  relgate::Decision d = policy->Decide(
+      {{"release.json", release}, {"acme-owners:deps.txt", "left-pad=MIT\nx=SSPL\n"}},
+      "2026-06-01T00:00:00Z");
+  CHECK(d.verdict == relgate::Verdict::kShut);
+  REQUIRE(d.findings.size() == 1);
+  CHECK(d.findings[0].message == "x is SSPL");
+  std::string out;
+  REQUIRE(env->Render("one-line", d, out, error));
+  CHECK(out == "shut 1\n");
+  REQUIRE(env->Render("text", d, out, error));
+  CHECK(out == d.text);
+  CHECK_FALSE(env->Render("sarif", d, out, error));
+  CHECK(error == "no report format `sarif` (formats: one-line, text)");
+
+  // An importer that fails, a kind the environment lacks, and what an importer writes
+  // that is not a facts document: undecided, each with its reason.
+  d = policy->Decide({{"release.json", release}, {"acme-owners:deps.txt", "nothing"}},
+                     "2026-06-01T00:00:00Z");
+  CHECK(d.verdict == relgate::Verdict::kUndecided);
+  CHECK(d.facts_error == "importer `acme-owners` failed on `deps.txt`: no `name=license` line");
+  d = policy->Decide({{"release.json", release}, {"acme-sbom:bom.xml", "<bom/>"}},
+                     "2026-06-01T00:00:00Z");
+  CHECK(d.verdict == relgate::Verdict::kUndecided);
+  CHECK(d.facts_error.find("facts document `acme-sbom:bom.xml`: no importer `acme-sbom`") == 0);
+  d = policy->Decide({{"release.json", release}, {"acme-owners:deps.txt", "a=\"b"}},
+                     "2026-06-01T00:00:00Z");
+  CHECK(d.verdict == relgate::Verdict::kUndecided);
+  CHECK(d.facts_error.find("deps.txt:1:") == 0);
+}
+
 TEST_CASE("facts that cannot be read and a bad time are undecided, never open") {
   std::string diagnostics;
   auto env = OrgEnvironment();

@@ -1,9 +1,12 @@
-// Functions an organisation adds to the policy language (include/relgate/relgate.h,
-// Environment): each is a builtin of the registry the checker reads, whose data is the
-// function; one trampoline turns the evaluator's values into string views and back.
+// What an organisation adds through include/relgate/relgate.h's Environment. Functions:
+// each is a builtin of the registry the checker reads, whose data is the function; one
+// trampoline turns the evaluator's values into string views and back. Importers and
+// report formats: tables by name, read by Policy::Decide and Environment::Render.
+#include <algorithm>
 #include <exception>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/api/environment_impl.h"
 
@@ -33,6 +36,17 @@ bool IsName(const std::string& name) {
     return false;
   for (char c : name) {
     if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+      return false;
+  }
+  return true;
+}
+
+// `npm-lock`, `acme-sbom`: how kinds and formats are named on a command line.
+bool IsKindName(const std::string& name) {
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z'))
+    return false;
+  for (char c : name) {
+    if (!(c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
       return false;
   }
   return true;
@@ -88,6 +102,72 @@ bool Environment::AddPredicate(const std::string& name, size_t arity,
   f.arity = arity;
   f.test = std::move(function);
   return Add(*impl_, std::move(f), doc, error);
+}
+
+bool Environment::AddImporter(const std::string& kind,
+                              std::function<std::string(std::string_view text)> importer,
+                              std::string& error) {
+  if (!IsKindName(kind)) {
+    error = fmt::format("`{}` is not an importer kind (lower-case letters, digits, -)", kind);
+    return false;
+  }
+  if (!impl_->importers.emplace(kind, std::move(importer)).second) {
+    error = fmt::format("an importer `{}` already exists", kind);
+    return false;
+  }
+  return true;
+}
+
+bool Environment::AddRenderer(const std::string& format,
+                              std::function<std::string(const Decision&)> renderer,
+                              std::string& error) {
+  if (!IsKindName(format)) {
+    error = fmt::format("`{}` is not a report format name (lower-case letters, digits, -)", format);
+    return false;
+  }
+  if (format == "text" || !impl_->renderers.emplace(format, std::move(renderer)).second) {
+    error = fmt::format("a report format `{}` already exists", format);
+    return false;
+  }
+  return true;
+}
+
+bool Environment::Render(const std::string& format, const Decision& decision, std::string& out,
+                         std::string& error) const {
+  if (format == "text") {
+    out = decision.text;
+    return true;
+  }
+  auto it = impl_->renderers.find(format);
+  if (it == impl_->renderers.end()) {
+    error = fmt::format("no report format `{}` (formats: {})", format,
+                        fmt::join(RenderFormats(), ", "));
+    return false;
+  }
+  try {
+    out = it->second(decision);
+    return true;
+  } catch (const std::exception& e) {
+    error = fmt::format("report format `{}` failed: {}", format, e.what());
+  } catch (...) {
+    error = fmt::format("report format `{}` failed", format);
+  }
+  return false;
+}
+
+std::vector<std::string> Environment::ImporterKinds() const {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, importer] : impl_->importers)
+    kinds.push_back(kind);
+  return kinds;
+}
+
+std::vector<std::string> Environment::RenderFormats() const {
+  std::vector<std::string> formats{"text"};
+  for (const auto& [format, renderer] : impl_->renderers)
+    formats.push_back(format);
+  std::sort(formats.begin(), formats.end());
+  return formats;
 }
 
 }  // namespace relgate

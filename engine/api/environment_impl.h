@@ -1,9 +1,11 @@
 // The state behind include/relgate/relgate.h's Environment: a copy of the built-in
-// functions with an organisation's added, shared by every Policy compiled with it.
+// functions with an organisation's added, and its importers and report formats, shared by
+// every Policy compiled with it.
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "engine/builtins/registry.h"
@@ -21,6 +23,8 @@ struct Environment::Impl {
 
   builtins::Registry registry = builtins::DefaultRegistry();
   std::deque<Function> functions;  // Builtin::data points at these: a deque never moves them
+  std::map<std::string, std::function<std::string(std::string_view)>, std::less<>> importers;
+  std::map<std::string, std::function<std::string(const Decision&)>> renderers;
 };
 
 }  // namespace relgate

@@ -1,5 +1,9 @@
 // include/relgate/relgate.h on top of the core facade (engine/decider.h): the public types
 // are copies, so that an embedder sees none of the engine's headers.
+#include <algorithm>
+#include <exception>
+#include <optional>
+
 #include "engine/api/environment_impl.h"
 #include "engine/base/time.h"
 #include "engine/decider.h"
@@ -116,14 +120,56 @@ std::vector<std::string> Policy::reads() const {
   return impl_->program->reads().Describe(impl_->program->schema());
 }
 
+namespace {
+
+// A document named `KIND:NAME`: converted by the environment's importer KIND into
+// `imported`, and `name` becomes NAME; a KIND the environment lacks fails closed. Any
+// other name is left alone. Why it failed, or "".
+std::string Import(const Environment::Impl* environment, std::string& name, const std::string& text,
+                   std::optional<std::string>& imported) {
+  const size_t colon = name.find(':');
+  if (colon == std::string::npos || colon == 0)
+    return "";
+  const std::string kind = name.substr(0, colon);
+  const bool looks_like_kind = std::all_of(kind.begin(), kind.end(), [](char c) {
+    return c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+  if (!looks_like_kind)
+    return "";
+  if (environment == nullptr || environment->importers.count(kind) == 0) {
+    return fmt::format(
+        "facts document `{}`: no importer `{}` (add it to the Environment the policy is "
+        "compiled with: AddImporter)",
+        name, kind);
+  }
+  const std::string file = name.substr(colon + 1);
+  try {
+    imported = environment->importers.find(kind)->second(text);
+  } catch (const std::exception& e) {
+    return fmt::format("importer `{}` failed on `{}`: {}", kind, file, e.what());
+  } catch (...) {
+    return fmt::format("importer `{}` failed on `{}`", kind, file);
+  }
+  name = file;
+  return "";
+}
+
+}  // namespace
+
 Decision Policy::Decide(const std::vector<FactsDocument>& documents, std::string_view now) const {
   const auto at = ParseRfc3339(now);
   if (!at)
     return Undecided(fmt::format("`{}` is not an RFC 3339 time", now));
   facts::FactSet set;
   for (const FactsDocument& document : documents) {
+    std::string name = document.name;
+    std::optional<std::string> imported;
+    if (std::string why = Import(impl_->environment.get(), name, document.text, imported);
+        !why.empty())
+      return Undecided(std::move(why));
+    const std::string* text = imported ? &*imported : &document.text;
     facts::LoadError error;
-    auto doc = facts::ParseDocument(document.text, document.name, facts::Format::kAuto, error);
+    auto doc = facts::ParseDocument(*text, name, facts::Format::kAuto, error);
     if (doc == nullptr || !set.Add(std::move(doc), error))
       return Undecided(error.ToString());
   }

@@ -66,18 +66,23 @@ class Decision {
 };
 
 // One facts document: JSON or YAML text and the name it is reported under (its extension
-// picks the parser: .json, .yaml, .yml; else the first character).
+// picks the parser: .json, .yaml, .yml; else the first character). Named `KIND:NAME`, it
+// is evidence in a format of the organisation's own, converted by the importer `KIND`
+// added to the policy's Environment (AddImporter) and reported under NAME.
 struct FactsDocument {
   std::string name;
   std::string text;
 };
 
-// The functions policies may call: the built-in ones, and an organisation's own, added
-// here and given to Policy::Compile. A function takes string arguments and returns a
-// string or a bool; it is called at evaluation time, on any thread that decides, and must
-// give the same answer for the same arguments (decisions and replays are deterministic).
-// An exception it throws makes the calling rule undecided with the exception's message:
-// the gate stays shut. Policies compiled with an Environment keep its functions alive.
+// What an organisation adds to relgate without changing it, given to Policy::Compile:
+// functions policies may call (beside the built-in ones), importers of its own evidence
+// formats, and report formats.
+//
+// Functions: the built-in ones, and an organisation's own, added here. A function takes string
+// arguments and returns a string or a bool; it is called at evaluation time, on any thread that
+// decides, and must give the same answer for the same arguments (decisions and replays are
+// deterministic). An exception it throws makes the calling rule undecided with the exception's
+// message: the gate stays shut. Policies compiled with an Environment keep its functions alive.
 class Environment {
  public:
   using Args = std::vector<std::string_view>;
@@ -96,6 +101,28 @@ class Environment {
   bool AddPredicate(const std::string& name, size_t arity,
                     std::function<bool(const Args&)> function, const std::string& doc,
                     std::string& error);
+
+  // An importer of the organisation's own evidence format: a FactsDocument named
+  // `kind:NAME` is given to `importer`, which returns the facts as a JSON or YAML document
+  // (read as strictly as any facts file, reported under NAME). Called on any thread that
+  // decides; an exception it throws, or text that is not a facts document, leaves the
+  // release undecided with the reason. False (and `error`) when `kind` is not a kind name
+  // (lower-case letters, digits, `-`) or is taken.
+  bool AddImporter(const std::string& kind,
+                   std::function<std::string(std::string_view text)> importer, std::string& error);
+
+  // A report format: Render(format, ...) calls `renderer`. `text` is built in (the
+  // rendering `relgate eval` prints, Decision::text). False (and `error`) when `format`
+  // is not a lower-case name or is taken.
+  bool AddRenderer(const std::string& format, std::function<std::string(const Decision&)> renderer,
+                   std::string& error);
+  // The decision in `format`; false (and `error`) for a format not added, or a renderer
+  // that throws.
+  bool Render(const std::string& format, const Decision& decision, std::string& out,
+              std::string& error) const;
+  // The importers' kinds and the report formats, sorted (for a command line's help).
+  std::vector<std::string> ImporterKinds() const;
+  std::vector<std::string> RenderFormats() const;
 
   struct Impl;  // the engine's side (engine/api/environment_impl.h)
 
