@@ -3,7 +3,9 @@
 // go-sum:  `MODULE VERSION h1:HASH` and `MODULE VERSION/go.mod h1:HASH` lines. One
 //          dependency per module version: `integrity` is the module's hash (absent when
 //          go.sum holds only its go.mod hash, `go_mod_only`), `go_mod_integrity` the
-//          go.mod's. Go pins every version it records.
+//          go.mod's. Go pins every version it records. `has_install_script`: false —
+//          fetching and building a Go module runs none of its code (no install hooks;
+//          cgo's compiler flags are allowlisted, `go generate` is never run by a build).
 // pip-requirements: `name[extras]SPECIFIER ; markers --hash=ALG:HEX ...`, lines joined at
 //          a trailing `\`, comments and blank lines skipped, option lines (`-r`, `-e`,
 //          `--index-url`) skipped. `pinned`: exactly `==VERSION` (no wildcard) or
@@ -190,6 +192,7 @@ std::unique_ptr<facts::Document> ImportGoSum(std::string_view bytes, const std::
     if (!m.go_mod_hash.empty())
       b.Field("go_mod_integrity", m.go_mod_hash);
     b.FieldBool("pinned", true);
+    b.FieldBool("has_install_script", false);
     b.FieldBool("go_mod_only", m.hash.empty());
     internal::WriteOrigin(b, "go-sum", path);
     b.EndObject();
