@@ -1,6 +1,8 @@
 // pnpm's pnpm-lock.yaml, lockfile versions 5.x (`/name/1.0.0` keys), 6.x
 // (`/name@1.0.0(peer@2)`) and 9.x (`name@1.0.0` under `packages`, the tree under
-// `snapshots`, projects under `importers`), to std.lockfiles' schema:
+// `snapshots`, projects under `importers`), to std.lockfiles' schema (a package resolved
+// to a directory — `resolution: {type: directory}`, a folder of the repository itself — is
+// the project's own code, not a dependency, and is left out, as npm's workspace folders):
 //
 //   dependencies: [{ name, version, path, source?, integrity?, pinned, dev?, optional?,
 //                    has_install_script?, direct }]
@@ -151,6 +153,8 @@ int ReadDocument(const Node& document, internal::SourceLines& lines,
     d.path = key;
     d.line = lines.NextYamlKey(key);
     const Node* resolution = Object(Member(entry, "resolution"));
+    if (Text(resolution, "type") == "directory")
+      continue;  // a folder of the repository: the project's own code
     d.integrity = Text(resolution, "integrity");
     d.source = Text(resolution, "tarball");
     if (d.source.empty() && !Text(resolution, "repo").empty())
