@@ -7,8 +7,11 @@
 // which dependencies the project lists (package.json does): `direct` absent. Berry does,
 // in its workspace entries (`name@workspace:.`), which are the project and not listed;
 // `patch:` entries (a patched copy of another entry) are not listed either. `integrity`
-// is classic's `integrity` (npm's SRI) or berry's `checksum` (the digest of Yarn's cache
-// archive, `10c0/HEX`: not comparable with npm's).
+// is classic's `integrity` (npm's SRI) or berry's `checksum` as `sha512:HEX`: the SHA-512
+// of Yarn's cache archive, written `HEX` or after the cache key, `10c0/HEX`, which Yarn
+// checks on every install; not comparable with npm's integrity. A checksum of another
+// form is kept as written.
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -23,6 +26,15 @@
 
 namespace relgate::import {
 namespace {
+
+// Berry's `checksum`, `10c0/HEX` or `HEX` (128 hex digits: SHA-512), as `sha512:HEX`.
+std::string YarnChecksum(const std::string& checksum) {
+  const std::string_view hex = std::string_view(checksum).substr(checksum.rfind('/') + 1);
+  const bool sha512 = hex.size() == 128 && std::all_of(hex.begin(), hex.end(), [](char c) {
+                        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                      });
+  return sha512 ? fmt::format("sha512:{}", hex) : checksum;
+}
 
 using facts::Node;
 using facts::NodeKind;
@@ -186,7 +198,7 @@ std::unique_ptr<facts::Document> Berry(const facts::Document& doc, std::string_v
       return internal::Refuse(error, fmt::format("{}.version", key), "expected the locked version");
     d.path = key;
     d.source = resolution;
-    d.integrity = Text(entry, "checksum");
+    d.integrity = YarnChecksum(Text(entry, "checksum"));
     const bool registry = resolution.find("@npm:") != std::string::npos;
     d.pinned =
         (registry && IsSemver(d.version)) || resolution.find("#commit=") != std::string::npos;
