@@ -268,7 +268,7 @@ TEST_CASE("lsp: hover tells types, rules, consts, modules and builtins") {
   CHECK(hover("d.name.trim", 0) ==
         "```gate\n(variable) d: {name: string, version: string, pinned: "
         "bool, integrity: string?, source: string?, has_install_script: "
-        "bool?, published_at: time?, go_mod_only: bool?}\n```");
+        "bool?, published_at: time?, go_mod_only: bool?, bundled: bool?}\n```");
   const std::string module = hover("std.deps");
   CHECK(module.rfind("```gate\nimport std.deps as deps\n```\n\nstd.deps: rules over a release's",
                      0) == 0);

@@ -3,13 +3,15 @@
 //
 //   lockfile:     { kind: "npm-lock", format_version, name?, version? }
 //   dependencies: [{ name, version, path, source?, integrity?, pinned, dev, optional,
-//                    has_install_script?, direct? }]
+//                    bundled, has_install_script?, direct? }]
 //
 // `has_install_script` comes from v2/v3's `hasInstallScript` (npm writes it only when
 // true, so absent is false there); v1 does not record it, so it is absent (null) and a
 // policy must say what it does without it. `direct` likewise: v2/v3 list the root
 // package's own dependencies, v1 does not. `pinned`: the entry resolves to one exact
-// version (a semantic version, not a range, a tag, a git ref or a path).
+// version (a semantic version, not a range, a tag, a git ref or a path). `bundled`: it
+// comes inside another package's tarball (`bundleDependencies`; npm's `inBundle`, v1's
+// `bundled`), so it has no source or integrity of its own: the tarball's covers it.
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -34,7 +36,7 @@ using internal::Text;
 struct Dependency {
   std::string name, version, path, source, integrity;
   uint32_t line = 0;  // of its entry in the lockfile, 0 when not found
-  bool dev = false, optional = false;
+  bool dev = false, optional = false, bundled = false;
   int has_install_script = -1;  // -1: not recorded
   int direct = -1;              // -1: not recorded
 };
@@ -51,6 +53,7 @@ void Write(facts::TreeBuilder& b, const Dependency& d, const std::string& lockfi
   b.FieldBool("pinned", IsSemver(d.version));
   b.FieldBool("dev", d.dev);
   b.FieldBool("optional", d.optional);
+  b.FieldBool("bundled", d.bundled);
   if (d.has_install_script >= 0)
     b.FieldBool("has_install_script", d.has_install_script == 1);
   if (d.direct >= 0)
@@ -80,6 +83,7 @@ bool CollectV1(const Node& tree, const std::string& at, std::vector<Dependency>&
     d.integrity = Text(entry, "integrity");
     d.dev = Flag(entry, "dev");
     d.optional = Flag(entry, "optional");
+    d.bundled = Flag(entry, "bundled");
     out.push_back(d);
     if (const Node* nested = entry->Find("dependencies")) {
       if (Object(nested) == nullptr)
@@ -128,6 +132,7 @@ bool CollectPackages(const Node& packages, internal::SourceLines& lines,
     d.integrity = Text(entry, "integrity");
     d.dev = Flag(entry, "dev");
     d.optional = Flag(entry, "optional");
+    d.bundled = Flag(entry, "inBundle");
     d.has_install_script = Flag(entry, "hasInstallScript") ? 1 : 0;
     // Direct: installed at the top (`node_modules/NAME`), under the name the root lists
     // (an alias's name, not the real package's).
