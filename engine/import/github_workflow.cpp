@@ -21,7 +21,7 @@
 // the workflow's own commit (`local`, pinned).
 // `checks_out_pr_head`: a step that checks out or fetches the code of a pull request or of
 // the run that triggered the workflow: `actions/checkout` whose `ref` or `repository` names
-// `github.event.pull_request.head.*`, `github.head_ref`, `refs/pull/`,
+// `github.event.pull_request.head.*` or `.merge_commit_sha`, `github.head_ref`, `refs/pull/`,
 // `github.event.workflow_run.head_*` or the issue's pull request; or a `run:` with
 // `gh pr checkout`, or `git fetch`/`checkout`/`pull` of `pull/N/...` or those expressions.
 // With a trigger that holds the repository's secrets (pull_request_target, workflow_run,
@@ -131,7 +131,7 @@ void Secrets(const Node& node, std::set<std::string>& out) {
 // An expression or ref naming code from a pull request or from the triggering run.
 bool NamesPullRequestCode(const std::string& text) {
   static const std::regex pr_code(
-      R"(github\.event\.pull_request\.head\.|github\.head_ref|refs/pull/|)"
+      R"(github\.event\.pull_request\.(head\.|merge_commit_sha)|github\.head_ref|refs/pull/|)"
       R"(github\.event\.workflow_run\.(head_|pull_requests)|github\.event\.issue\.number|)"
       R"(github\.event\.issue\.pull_request)");
   return std::regex_search(text, pr_code);
@@ -141,7 +141,7 @@ bool NamesPullRequestCode(const std::string& text) {
 bool RunChecksOutPullRequest(const std::string& script) {
   static const std::regex gh_checkout(R"(\bgh\s+pr\s+checkout\b)");
   static const std::regex git_fetch(
-      R"(\bgit\s+(fetch|checkout|pull|switch)\b[^\n;&|]*(\bpull/|refs/pull/|\$\{\{[^}]*(pull_request\.head|head_ref|workflow_run\.head|issue\.number)))");
+      R"(\bgit\s+(fetch|checkout|pull|switch)\b[^\n;&|]*(\bpull/|refs/pull/|\$\{\{[^}]*(pull_request\.head|merge_commit_sha|head_ref|workflow_run\.head|issue\.number)))");
   return std::regex_search(script, gh_checkout) || std::regex_search(script, git_fetch);
 }
 
