@@ -64,8 +64,8 @@ using SourceOverlay = std::map<std::string, std::string>;
 // LoadPolicy, but when the only errors are syntax errors, the policy of the files that did
 // parse, the others in `unparsed`, so that their type errors are reported too. A file
 // that could not be read, or an import that could not be followed, still gives nothing.
-// The checker reports no error on it without reporting it as a failure (Check's result
-// is empty), so it is never compiled.
+// Its syntax errors stay in `sink`, so Check gives no policy for it (CheckKeepingErrors
+// gives one for editors, never compiled): it is never compiled or evaluated.
 [[nodiscard]] std::optional<LoadedPolicy> LoadPolicyKeepingErrors(
     const std::vector<std::string>& paths, const Stdlib& stdlib, SourceMap& sources,
     DiagnosticSink& sink, const SourceOverlay* overlay = nullptr);
