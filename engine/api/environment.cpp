@@ -41,17 +41,6 @@ bool IsName(const std::string& name) {
   return true;
 }
 
-// `npm-lock`, `acme-sbom`: how kinds and formats are named on a command line.
-bool IsKindName(const std::string& name) {
-  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z'))
-    return false;
-  for (char c : name) {
-    if (!(c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-      return false;
-  }
-  return true;
-}
-
 bool Add(Environment::Impl& impl, Environment::Impl::Function function, const std::string& doc,
          std::string& error) {
   if (!IsName(function.name)) {
@@ -79,6 +68,16 @@ bool Add(Environment::Impl& impl, Environment::Impl::Function function, const st
 }
 
 }  // namespace
+
+bool IsKindName(std::string_view name) {
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z'))
+    return false;
+  for (char c : name) {
+    if (!(c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+      return false;
+  }
+  return true;
+}
 
 Environment::Environment() : impl_(std::make_shared<Impl>()) {}
 

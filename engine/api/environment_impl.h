@@ -7,11 +7,16 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "engine/builtins/registry.h"
 #include "include/relgate/relgate.h"
 
 namespace relgate {
+
+// `npm-lock`, `acme-sbom`: how importer kinds and report formats are named (lower-case
+// letters, digits and `-`, a letter first), as on a command line.
+bool IsKindName(std::string_view name);
 
 struct Environment::Impl {
   struct Function {

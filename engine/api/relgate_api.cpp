@@ -1,6 +1,5 @@
 // include/relgate/relgate.h on top of the core facade (engine/decider.h): the public types
 // are copies, so that an embedder sees none of the engine's headers.
-#include <algorithm>
 #include <exception>
 #include <optional>
 
@@ -131,10 +130,7 @@ std::string Import(const Environment::Impl* environment, std::string& name, cons
   if (colon == std::string::npos || colon == 0)
     return "";
   const std::string kind = name.substr(0, colon);
-  const bool looks_like_kind = std::all_of(kind.begin(), kind.end(), [](char c) {
-    return c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  });
-  if (!looks_like_kind)
+  if (!IsKindName(kind))
     return "";
   if (environment == nullptr || environment->importers.count(kind) == 0) {
     return fmt::format(
