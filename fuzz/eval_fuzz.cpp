@@ -3,9 +3,15 @@
 // for every input: the verdict follows from the findings and errors (an evaluation that
 // runs out of budget is undecided, never silent); the decision is the same byte for byte
 // when made again, by a reused Decider and on another thread; every JSON document the
-// decision is written as (the decision, SARIF) parses.
+// decision is written as (the decision, SARIF) parses. And the kernels (compile/kernel.h)
+// decide every item as the interpreter does: the outcome is the same when a recorder
+// makes every condition go node by node.
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "engine/eval/bind.h"
+#include "engine/eval/evaluator.h"
 #include "engine/relgate.h"
 #include "engine/report/renderers.h"
 #include "engine/report/report.h"
@@ -26,6 +32,8 @@ deny labels "no team label": "team" in release.labels and release.labels["team"]
 deny maps for f in artifact.files "{f}": not f.glob("**/*.map")
 deny versions for d in dependencies where is_semver(d.version) "{d.name}":
   semver(d.version) >= semver("0.0.1")
+deny reviewers for a in approvals where a.team != "" "{a.user}":
+  a.user != release.author or (has(release.signer) and a.user.starts_with("bot-"))
 deny owner_label "owner {release.labels["owner"] ?? "<none>"}": has(release.labels["owner"])
 deny named for d in dependencies where d.name.contains(" ") "{string(d.version)} {d.name}"
 warn words "{join(release.id.split("-"), "+")}": count(w in release.id.split("-"): w == "") < 3
@@ -46,6 +54,36 @@ const relgate::compile::Program& Program() {
 }
 
 using relgate::fuzz::Require;
+
+class NoRecorder : public relgate::compile::Recorder {
+ public:
+  void Record(relgate::compile::NodeId, const relgate::Value&) override {}
+};
+
+std::string Summary(const relgate::eval::Outcome& o) {
+  std::string out = std::to_string(static_cast<int>(o.verdict));
+  for (const relgate::eval::RuleStatus status : o.rules)
+    out += " " + std::to_string(static_cast<int>(status));
+  for (const relgate::eval::RawFinding& f : o.findings) {
+    out += fmt::format(" f{}:{}:{}:{}:{}", f.rule, f.item, static_cast<int>(f.status), f.exception,
+                       f.expired);
+  }
+  for (const relgate::eval::RawError& e : o.errors)
+    out += fmt::format(" e{}:{}:{}:{}", e.rule, e.item, e.error->path, e.error->message);
+  return out;
+}
+
+void RequireKernelsAgree(const relgate::facts::FactSet& set,
+                         const relgate::eval::EvalOptions& options) {
+  const auto bound = relgate::eval::Bind(Program(), set);
+  relgate::eval::EvalOptions slow = options;
+  NoRecorder recorder;
+  slow.coverage = &recorder;
+  relgate::eval::Scratch a, b;
+  const std::string fast = Summary(relgate::eval::Evaluate(Program(), *bound, options, a));
+  Require(fast == Summary(relgate::eval::Evaluate(Program(), *bound, slow, b)),
+          "kernels decide as the interpreter does");
+}
 
 }  // namespace
 
@@ -78,5 +116,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     on_thread = relgate::report::RenderJson(relgate::Decide(Program(), set, options));
   }).join();
   Require(on_thread == json, "another thread decides the same");
+  RequireKernelsAgree(set, options);
   return 0;
 }

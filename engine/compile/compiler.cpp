@@ -64,6 +64,7 @@ class Compiler {
       CompileRule(cr);
     for (const check::CheckedException& ce : policy_->exceptions)
       CompileException(ce);
+    BuildKernels();
     p.types_ = std::move(policy_->types);
     if (sink_.has_errors())
       return nullptr;
@@ -527,6 +528,34 @@ class Compiler {
     }
     out.cost = CostBuilder(*policy_, sources_).ForRule(cr, exception_conditions);
     program_->rules_.push_back(std::move(out));
+  }
+
+  // Kernels (kernel.h) for the per-item conditions: a `for` rule's filter and condition,
+  // a quantifier's condition, a comprehension's filter. A condition with a node no kernel
+  // test takes keeps the interpreter alone.
+  void BuildKernels() {
+    Program& p = *program_;
+    auto add = [&p](NodeId condition, uint32_t slot) {
+      Kernel kernel = Kernel::Build(p, condition, slot);
+      if (!kernel.valid())
+        return kNoKernel;
+      p.kernels_.push_back(std::move(kernel));
+      return static_cast<uint32_t>(p.kernels_.size() - 1);
+    };
+    for (CompiledRule& rule : p.rules_) {
+      if (!rule.has_for)
+        continue;
+      if (rule.filter != kNoNode)
+        rule.filter_kernel = add(rule.filter, 0);
+      rule.condition_kernel = add(rule.condition, 0);
+    }
+    for (Node& n : p.nodes_) {
+      if (n.kind == NodeKind::kQuantifier) {
+        n.kernel = add(n.b, n.slot);
+      } else if (n.kind == NodeKind::kComprehension && n.c != kNoNode) {
+        n.kernel = add(n.c, n.slot);
+      }
+    }
   }
 
   void CompileException(const check::CheckedException& ce) {

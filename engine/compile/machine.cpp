@@ -133,6 +133,20 @@ Value Arithmetic(const Program& p, const Node& n, NodeId id, Frame& f) {
   }
 }
 
+// A loop's condition on one item: by its kernel when it has one and the kernel decides,
+// else by the interpreter.
+template <bool kRecord>
+Value Test(const Program& p, const Kernel* kernel, NodeId node, const Value& item, Frame& f) {
+  if (kernel != nullptr) {
+    switch (kernel->Run(item, f.facts, *f.budget)) {
+      case Kernel::Result::kTrue: return Value::Bool(true);
+      case Kernel::Result::kFalse: return Value::Bool(false);
+      case Kernel::Result::kGiveUp: break;
+    }
+  }
+  return Eval<kRecord>(p, node, f);
+}
+
 template <bool kRecord>
 Value Loop(const Program& p, const Node& n, Frame& f) {
   const Value list = Eval<kRecord>(p, n.a, f);
@@ -140,12 +154,13 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
     return list;
   const Items items = ItemsOf(list);
   Value* slot = &f.locals[n.slot];
+  const Kernel* kernel = !kRecord && n.kernel != kNoKernel ? &p.kernel(n.kernel) : nullptr;
   if (n.kind == NodeKind::kQuantifier) {
     int64_t count = 0;
     for (uint32_t k = 0; k < items.count; ++k) {
       f.budget->Spend(1);
       *slot = items.data[k * items.stride];
-      const Value v = Eval<kRecord>(p, n.b, f);
+      const Value v = Test<kRecord>(p, kernel, n.b, *slot, f);
       if (v.is_error())
         return v;
       switch (n.quantifier) {
@@ -178,7 +193,7 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
     f.budget->Spend(1);
     *slot = items.data[k * items.stride];
     if (n.c != kNoNode) {
-      const Value keep = Eval<kRecord>(p, n.c, f);
+      const Value keep = Test<kRecord>(p, kernel, n.c, *slot, f);
       if (keep.is_error())
         return keep;
       if (!keep.b)
@@ -194,36 +209,6 @@ Value Loop(const Program& p, const Node& n, Frame& f) {
     return Value::Sequence(ValueKind::kSet, out, produced);
   }
   return Value::Sequence(ValueKind::kList, out, produced);
-}
-
-bool Contains(const Value& item, const Value& collection) {
-  switch (collection.kind) {
-    case ValueKind::kList:
-      for (uint32_t k = 0; k < collection.len; ++k) {
-        if (Equal(item, collection.items[k]))
-          return true;
-      }
-      return false;
-    case ValueKind::kSet:
-      return std::binary_search(collection.items, collection.items + collection.len, item,
-                                [](const Value& x, const Value& y) { return Compare(x, y) < 0; });
-    case ValueKind::kMap: {
-      uint32_t lo = 0, hi = collection.len;
-      while (lo < hi) {
-        const uint32_t mid = (lo + hi) / 2;
-        const int c = Compare(collection.items[2 * mid], item);
-        if (c == 0)
-          return true;
-        if (c < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return false;
-    }
-    default: return false;
-  }
 }
 
 template <bool kRecord>
@@ -427,7 +412,7 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return collection;
       if (collection.kind == ValueKind::kList)
         f.budget->Spend(collection.len);
-      return Value::Bool(Contains(item, collection) != n.negate);
+      return Value::Bool(ContainsValue(item, collection) != n.negate);
     }
     case NodeKind::kMatches: {
       const Value s = Eval<kRecord>(p, n.a, f);
@@ -585,6 +570,36 @@ void Format(std::string& out, const Value& v, bool bare, const types::Type* type
 }
 
 }  // namespace
+
+bool ContainsValue(const Value& item, const Value& collection) {
+  switch (collection.kind) {
+    case ValueKind::kList:
+      for (uint32_t k = 0; k < collection.len; ++k) {
+        if (Equal(item, collection.items[k]))
+          return true;
+      }
+      return false;
+    case ValueKind::kSet:
+      return std::binary_search(collection.items, collection.items + collection.len, item,
+                                [](const Value& x, const Value& y) { return Compare(x, y) < 0; });
+    case ValueKind::kMap: {
+      uint32_t lo = 0, hi = collection.len;
+      while (lo < hi) {
+        const uint32_t mid = (lo + hi) / 2;
+        const int c = Compare(collection.items[2 * mid], item);
+        if (c == 0)
+          return true;
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return false;
+    }
+    default: return false;
+  }
+}
 
 Value RunFast(const Program& program, NodeId node, Frame& frame) {
   return Eval<false>(program, node, frame);

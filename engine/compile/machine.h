@@ -58,6 +58,9 @@ struct Frame {
 // Run without a recorder (frame.recorder is ignored): the evaluator's per-item fast path.
 [[nodiscard]] Value RunFast(const Program& program, NodeId node, Frame& frame);
 
+// `item in collection` for a list, set (sorted) or map (by key); false for anything else.
+[[nodiscard]] bool ContainsValue(const Value& item, const Value& collection);
+
 // Renders a value for messages and explanations: strings unquoted when `bare`, times in
 // RFC 3339, durations as `1d2h`, lists as `["a", "b"]`, records as `{...}` (fields by
 // schema name when `type` is given).

@@ -50,6 +50,7 @@ namespace relgate::compile {
 
 using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFF;
+inline constexpr uint32_t kNoKernel = 0xFFFFFFFF;
 
 // Laid out by hand: clang-format does not settle on one layout for this list.
 // clang-format off
@@ -90,6 +91,8 @@ struct Node {
   uint32_t slot = 0;
   NodeId a = kNoNode, b = kNoNode, c = kNoNode;
   uint32_t first = 0, count = 0;
+  // kQuantifier: its condition's kernel; kComprehension: its filter's (kernel.h).
+  uint32_t kernel = kNoKernel;
   Value value;                       // kConst
   const re2::RE2* regex = nullptr;   // kMatches with a constant pattern
   builtins::BuiltinFn fn = nullptr;  // kCall

@@ -16,6 +16,7 @@
 #include "engine/base/level.h"
 #include "engine/base/policy_location.h"
 #include "engine/compile/cost.h"
+#include "engine/compile/kernel.h"
 #include "engine/compile/node.h"
 #include "engine/compile/read_set.h"
 #include "engine/types/types.h"
@@ -44,6 +45,9 @@ struct CompiledRule {
   std::string over_path;  // `dependencies` when `over` is a plain fact path, else ""
   NodeId filter = kNoNode;
   NodeId condition = kNoNode;
+  // The kernels of the filter and condition of a `for` rule (kernel.h), or kNoKernel.
+  uint32_t filter_kernel = kNoKernel;
+  uint32_t condition_kernel = kNoKernel;
   std::vector<TemplatePiece> message;
   std::vector<uint32_t> exceptions;  // indices into Program::exceptions()
   RuleCost cost;                     // evaluation cost bound (cost.h)
@@ -91,6 +95,10 @@ class Program {
 
   const std::vector<CompiledRule>& rules() const { return rules_; }
 
+  const Kernel& kernel(uint32_t index) const { return kernels_[index]; }
+
+  size_t kernel_count() const { return kernels_.size(); }
+
   const std::vector<CompiledException>& exceptions() const { return exceptions_; }
 
   const std::vector<CompiledLet>& lets() const { return lets_; }
@@ -122,6 +130,7 @@ class Program {
   std::vector<CompiledRule> rules_;
   std::vector<CompiledException> exceptions_;
   std::vector<CompiledLet> lets_;
+  std::vector<Kernel> kernels_;
   uint32_t max_locals_ = 0;
   const types::Type* schema_ = nullptr;
   std::string package_;

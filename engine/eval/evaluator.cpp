@@ -55,6 +55,20 @@ class Run {
                                       : compile::RunFast(p_, node, frame_);
   }
 
+  // A `for` rule's filter or condition on the item in frame slot 0: by its kernel when it
+  // has one and the kernel decides, else by the interpreter. Coverage records every node,
+  // so it always takes the interpreter.
+  Value Test(compile::NodeId node, uint32_t kernel, const Value& item) {
+    if (kernel != compile::kNoKernel && frame_.recorder == nullptr) {
+      switch (p_.kernel(kernel).Run(item, frame_.facts, *frame_.budget)) {
+        case compile::Kernel::Result::kTrue: return Value::Bool(true);
+        case compile::Kernel::Result::kFalse: return Value::Bool(false);
+        case compile::Kernel::Result::kGiveUp: break;
+      }
+    }
+    return Eval(node);
+  }
+
   void Rule(uint32_t r) {
     const CompiledRule& rule = p_.rules()[r];
     if (!rule.has_for) {
@@ -73,9 +87,10 @@ class Run {
     }
     const uint32_t stride = list.kind == ValueKind::kMap ? 2 : 1;
     for (uint32_t k = 0; k < list.len; ++k) {
-      frame_.locals[0] = list.items[k * stride];
+      const Value& item = list.items[k * stride];
+      frame_.locals[0] = item;
       if (rule.filter != kNoNode) {
-        const Value keep = Eval(rule.filter);
+        const Value keep = Test(rule.filter, rule.filter_kernel, item);
         if (keep.is_error()) {
           Error(r, k, keep);
           continue;
@@ -83,7 +98,7 @@ class Run {
         if (!keep.b)
           continue;
       }
-      const Value v = Eval(rule.condition);
+      const Value v = Test(rule.condition, rule.condition_kernel, item);
       if (v.is_error()) {
         Error(r, k, v);
       } else if (!v.b) {

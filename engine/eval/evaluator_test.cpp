@@ -551,3 +551,125 @@ TEST_CASE("facts keys the policy does not declare are listed as warnings") {
 
 }  // namespace
 }  // namespace relgate::eval
+
+namespace relgate::eval {
+namespace {
+
+// Records nothing: with a recorder set, every condition is evaluated node by node by the
+// interpreter, never by a kernel, which is what the kernel test compares against.
+class NoRecorder : public compile::Recorder {
+ public:
+  void Record(compile::NodeId, const Value&) override {}
+};
+
+std::string Summary(const compile::Program& program, const Outcome& o) {
+  std::string out = fmt::format("verdict {}\n", static_cast<int>(o.verdict));
+  for (size_t r = 0; r < o.rules.size(); ++r)
+    out += fmt::format("{} {}\n", program.rules()[r].id, static_cast<int>(o.rules[r]));
+  for (const RawFinding& f : o.findings) {
+    out += fmt::format("finding {} {} {} {}\n", program.rules()[f.rule].id, f.item,
+                       static_cast<int>(f.status), f.exception);
+  }
+  for (const RawError& e : o.errors) {
+    out += fmt::format("error {} {} {} {}\n", program.rules()[e.rule].id, e.item, e.error->path,
+                       e.error->message);
+  }
+  return out;
+}
+
+TEST_CASE("kernels decide every item exactly as the interpreter does") {
+  // Per-item conditions of every shape a kernel takes (item fields, the item itself,
+  // constants, fact paths, defaults, and/or/not, string tests with short and long
+  // patterns, comparisons, `in`, has), and items that make a kernel give up: a required
+  // field that is missing or of the wrong type, a fact path through a missing record.
+  const std::string policy =
+      "facts {\n"
+      "  release: { author: string, owner: { team: string }, size: int }\n"
+      "  approvals: [{ user: string, team: string }]\n"
+      "  deps: [{ name: string, integrity: string?, scripts: bool, size: int, at: time }]\n"
+      "  files: [string]\n"
+      "  tags: [string?]\n"
+      "}\n"
+      "const allow = [\"esbuild\", \"sharp\"]\n"
+      "deny pinned for d in deps \"{d.name}\": (d.integrity ?? \"\").starts_with(\"sha512-\")\n"
+      "  or (d.integrity ?? \"\").starts_with(\"sha256-\")\n"
+      "deny long for d in deps \"{d.name}\": not (d.integrity ?? "
+      "\"\").starts_with(\"sha512-abc\")\n"
+      "deny raw for d in deps \"{d.name}\": has(d.integrity) and d.integrity.ends_with(\"==\")\n"
+      "deny scripts for d in deps where d.scripts \"{d.name}\": d.name in allow\n"
+      "deny sizes for d in deps where d.size > 2 \"{d.name}\": d.size <= release.size\n"
+      "deny dated for d in deps \"{d.name}\": d.at >= 2026-01-01T00:00:00Z and d.name != \"x\"\n"
+      "deny maps for f in files \"{f}\": not f.ends_with(\".map\") and not f.contains(\"..\")\n"
+      "deny author for a in approvals \"{a.user}\": a.user != release.author\n"
+      "  or a.team == release.owner.team\n"
+      "deny tagged for t in tags \"{t ?? \"\"}\": has(t) and t != \"\"\n"
+      "deny present for t in tags \"x\": has(t)\n"
+      "deny team \"x\": any(a in approvals: a.team == \"release-eng\" and a.user != "
+      "release.author)\n"
+      "deny two \"x\": count({a.user for a in approvals where a.user != release.author}) >= 2\n";
+  auto compiled = CompileSource(policy);
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const compile::Program& program = *compiled->program;
+  // Every `for` rule got kernels, or this test would compare the interpreter with itself.
+  for (const compile::CompiledRule& rule : program.rules()) {
+    INFO(rule.id);
+    if (rule.has_for) {
+      CHECK(rule.condition_kernel != compile::kNoKernel);
+      if (rule.filter != compile::kNoNode)
+        CHECK(rule.filter_kernel != compile::kNoKernel);
+    }
+  }
+  CHECK(program.kernel_count() == 14);  // 12 for the rules, `any`, the comprehension
+
+  const char* facts[] = {
+      R"(
+release: { author: alice, owner: { team: web }, size: 5 }
+approvals:
+  - { user: bob, team: release-eng }
+  - { user: alice, team: web }
+  - { user: carol, team: web }
+deps:
+  - { name: left-pad, integrity: "sha512-abcdefgh==", scripts: false, size: "1", at: "2026-02-01T00:00:00Z" }
+  - { name: esbuild, integrity: "sha256-x", scripts: true, size: 9, at: "2025-02-01T00:00:00Z" }
+  - { name: evil, integrity: "md5-zz", scripts: true, size: 3, at: "2026-02-01T00:00:00Z" }
+  - { name: none, scripts: "yes", size: 3, at: "2026-02-01T00:00:00Z" }
+  - { integrity: "sha512-abcdefgh", scripts: true, size: 4, at: "2026-02-01T00:00:00Z" }
+  - { name: short, integrity: "sha5", scripts: false, size: 0, at: "2026-02-01T00:00:00Z" }
+  - { name: exact, integrity: "sha512-a", scripts: false, size: 0, at: "2026-02-01T00:00:00Z" }
+  - { name: empty, integrity: "", scripts: true, size: 0, at: "2026-02-01T00:00:00Z" }
+files: [dist/index.js, dist/app.js.map, .map, "a/../b", README.md, "", "dist/ünï.map"]
+tags: [v1, "", null, 5]
+)",
+      // No owner: `release.owner.team` cannot be read, and the kernel gives up there.
+      R"(
+release: { author: alice, size: 1 }
+owner_missing: true
+approvals: [{ user: alice, team: release-eng }, { user: bob, team: web }]
+deps: []
+files: []
+tags: []
+)",
+  };
+  for (const char* text : facts) {
+    facts::LoadError error;
+    auto doc = facts::ParseDocument(text, "facts.yaml", facts::Format::kAuto, error);
+    REQUIRE(doc != nullptr);
+    facts::FactSet set;
+    REQUIRE(set.Add(std::move(doc), error));
+    auto bound = Bind(program, set);
+    EvalOptions fast;
+    fast.now = Time("2026-06-01T00:00:00Z");
+    EvalOptions slow = fast;
+    NoRecorder recorder;
+    slow.coverage = &recorder;
+    Scratch a, b;
+    const std::string by_kernels = Summary(program, Evaluate(program, *bound, fast, a));
+    const std::string by_interpreter = Summary(program, Evaluate(program, *bound, slow, b));
+    CHECK(by_kernels == by_interpreter);
+    CHECK(by_kernels.find("finding") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace relgate::eval

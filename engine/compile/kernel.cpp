@@ -1,0 +1,375 @@
+// Building kernels from compiled nodes, and running them. See kernel.h.
+#include "engine/compile/kernel.h"
+
+#include <bit>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "engine/compile/machine.h"
+#include "engine/compile/program.h"
+
+namespace relgate::compile {
+namespace {
+
+using From = KernelOperand::From;
+using Op = KernelTest::Op;
+
+// Where one operand is, or null when it is not where the kernel expects it (the item or
+// an intermediate fact is not a record), and the interpreter must decide. A pointer, not
+// a copy: copying Values field by field into the stack and reading them back whole
+// stalled store forwarding in profiles. Specialised by where the operand is, so that a
+// test of a field of the item is two loads.
+template <From kFrom>
+inline const Value* Load(const KernelOperand& o, const Value& item, const Value* facts) {
+  if constexpr (kFrom == From::kItem) {
+    return &item;
+  } else if constexpr (kFrom == From::kItemField) {
+    if (item.kind != ValueKind::kRecord) [[unlikely]]
+      return nullptr;
+    const Value* v = &item.items[o.field];
+    return o.has_default && v->kind == ValueKind::kNull ? &o.value : v;
+  } else if constexpr (kFrom == From::kConst) {
+    return &o.value;
+  } else {
+    const Value* v = &facts[o.path[0]];
+    for (uint8_t k = 1; k < o.depth; ++k) {
+      if (v->kind != ValueKind::kRecord)
+        return nullptr;
+      v = &v->items[o.path[k]];
+    }
+    return v;
+  }
+}
+
+inline const Value* LoadAny(const KernelOperand& o, const Value& item, const Value* facts) {
+  switch (o.from) {
+    case From::kItem: return Load<From::kItem>(o, item, facts);
+    case From::kItemField: return Load<From::kItemField>(o, item, facts);
+    case From::kConst: return Load<From::kConst>(o, item, facts);
+    case From::kFact: return Load<From::kFact>(o, item, facts);
+  }
+  return nullptr;
+}
+
+inline KernelResult Holds(bool holds) {
+  return holds ? KernelResult::kTrue : KernelResult::kFalse;
+}
+
+// Patterns are short (`sha512-`, `.map`): a byte loop beats a call to memcmp.
+inline bool SameBytes(const char* x, const char* y, size_t size) {
+  for (size_t k = 0; k < size; ++k) {
+    if (x[k] != y[k])
+      return false;
+  }
+  return true;
+}
+
+// Scalars a comparison can decide here exactly as Compare/Equal do.
+inline bool Comparable(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kBool:
+    case ValueKind::kInt:
+    case ValueKind::kTime:
+    case ValueKind::kDuration:
+    case ValueKind::kString: return true;
+    default: return false;
+  }
+}
+
+template <From kA>
+KernelResult Truth(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+  const Value* a = Load<kA>(t.a, item, facts);
+  if (a == nullptr || a->kind != ValueKind::kBool) [[unlikely]]
+    return KernelResult::kGiveUp;
+  return Holds(a->b);
+}
+
+template <From kA>
+KernelResult StartsWithWord(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+  const Value* a = Load<kA>(t.a, item, facts);
+  if (a == nullptr || a->kind != ValueKind::kString) [[unlikely]]
+    return KernelResult::kGiveUp;
+  if (a->len >= 8) {
+    uint64_t x;
+    std::memcpy(&x, a->s, 8);
+    return Holds((x & t.mask) == t.word);
+  }
+  const Value& part = t.b.value;
+  return Holds(a->len >= part.len && SameBytes(a->s, part.s, part.len));
+}
+
+template <From kA>
+KernelResult EndsWithWord(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+  const Value* a = Load<kA>(t.a, item, facts);
+  if (a == nullptr || a->kind != ValueKind::kString) [[unlikely]]
+    return KernelResult::kGiveUp;
+  if (a->len >= 8) {
+    uint64_t x;
+    std::memcpy(&x, a->s + a->len - 8, 8);
+    return Holds((x & t.mask) == t.word);
+  }
+  const Value& part = t.b.value;
+  return Holds(a->len >= part.len && SameBytes(a->s + a->len - part.len, part.s, part.len));
+}
+
+KernelResult StringTestAny(const KernelTest& t, const Value& item, const Value* facts,
+                           Budget& budget) {
+  const Value* a = LoadAny(t.a, item, facts);
+  if (a == nullptr || a->kind != ValueKind::kString) [[unlikely]]
+    return KernelResult::kGiveUp;
+  const std::string_view text = a->str(), part = t.b.value.str();
+  switch (t.string_test) {
+    case StringTest::kStartsWith:
+      return Holds(text.size() >= part.size() && SameBytes(text.data(), part.data(), part.size()));
+    case StringTest::kEndsWith:
+      return Holds(text.size() >= part.size() &&
+                   SameBytes(text.data() + text.size() - part.size(), part.data(), part.size()));
+    case StringTest::kContains:
+      budget.Spend(static_cast<int64_t>(text.size() / 16));
+      return Holds(text.find(part) != std::string_view::npos);
+  }
+  return KernelResult::kGiveUp;
+}
+
+KernelResult CompareAny(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+  const Value* pa = LoadAny(t.a, item, facts);
+  const Value* pb = LoadAny(t.b, item, facts);
+  if (pa == nullptr || pb == nullptr || pa->kind != pb->kind || !Comparable(pa->kind))
+      [[unlikely]] {
+    return KernelResult::kGiveUp;
+  }
+  const Value& a = *pa;
+  const Value& b = *pb;
+  if (a.kind == ValueKind::kString &&
+      (t.compare == CompareOp::kEq || t.compare == CompareOp::kNe)) {
+    const bool same = a.len == b.len && (a.len == 0 || std::memcmp(a.s, b.s, a.len) == 0);
+    return Holds(same == (t.compare == CompareOp::kEq));
+  }
+  const int c = Compare(a, b);
+  switch (t.compare) {
+    case CompareOp::kEq: return Holds(c == 0);
+    case CompareOp::kNe: return Holds(c != 0);
+    case CompareOp::kLt: return Holds(c < 0);
+    case CompareOp::kLe: return Holds(c <= 0);
+    case CompareOp::kGt: return Holds(c > 0);
+    case CompareOp::kGe: return Holds(c >= 0);
+  }
+  return KernelResult::kGiveUp;
+}
+
+KernelResult InAny(const KernelTest& t, const Value& item, const Value* facts, Budget& budget) {
+  const Value* a = LoadAny(t.a, item, facts);
+  const Value* b = LoadAny(t.b, item, facts);
+  if (a == nullptr || b == nullptr || a->kind == ValueKind::kNull || a->is_error() ||
+      (b->kind != ValueKind::kList && b->kind != ValueKind::kSet && b->kind != ValueKind::kMap))
+      [[unlikely]] {
+    return KernelResult::kGiveUp;
+  }
+  if (b->kind == ValueKind::kList)
+    budget.Spend(b->len);
+  return Holds(ContainsValue(*a, *b) != t.negate);
+}
+
+KernelResult HasAny(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+  const Value* a = LoadAny(t.a, item, facts);
+  if (a == nullptr || a->is_error()) [[unlikely]]
+    return KernelResult::kGiveUp;
+  return Holds(a->kind != ValueKind::kNull);
+}
+
+template <From kA>
+KernelTestFn StringTestFor(const KernelTest& t) {
+  if (t.b.value.len <= 8 && t.string_test == StringTest::kStartsWith)
+    return &StartsWithWord<kA>;
+  if (t.b.value.len <= 8 && t.string_test == StringTest::kEndsWith)
+    return &EndsWithWord<kA>;
+  return &StringTestAny;
+}
+
+// Picks the specialised function of a test and, for a short string pattern, its word.
+void Specialise(KernelTest& t) {
+  static_assert(std::endian::native == std::endian::little,
+                "the word compare of short patterns assumes little-endian byte order");
+  switch (t.op) {
+    case Op::kTruth:
+      switch (t.a.from) {
+        case From::kItem: t.fn = &Truth<From::kItem>; return;
+        case From::kItemField: t.fn = &Truth<From::kItemField>; return;
+        case From::kConst: t.fn = &Truth<From::kConst>; return;
+        case From::kFact: t.fn = &Truth<From::kFact>; return;
+      }
+      return;
+    case Op::kStringTest: {
+      const uint32_t len = t.b.value.len;
+      if (len <= 8) {
+        unsigned char bytes[8] = {};
+        const size_t at = t.string_test == StringTest::kEndsWith ? 8 - len : 0;
+        std::memcpy(bytes + at, t.b.value.s, len);
+        std::memcpy(&t.word, bytes, 8);
+        unsigned char ones[8] = {};
+        std::memset(ones + at, 0xFF, len);
+        std::memcpy(&t.mask, ones, 8);
+      }
+      switch (t.a.from) {
+        case From::kItem: t.fn = StringTestFor<From::kItem>(t); return;
+        case From::kItemField: t.fn = StringTestFor<From::kItemField>(t); return;
+        case From::kConst: t.fn = StringTestFor<From::kConst>(t); return;
+        case From::kFact: t.fn = StringTestFor<From::kFact>(t); return;
+      }
+      return;
+    }
+    case Op::kCompare: t.fn = &CompareAny; return;
+    case Op::kIn: t.fn = &InAny; return;
+    case Op::kHas: t.fn = &HasAny; return;
+  }
+}
+
+class Builder {
+ public:
+  Builder(const Program& program, uint32_t slot) : p_(program), slot_(slot) {}
+
+  // The entry of `id` given where true and false go; nullopt when `id` has a node no
+  // test can take.
+  std::optional<uint32_t> Wire(NodeId id, uint32_t on_true, uint32_t on_false) {
+    const Node& n = p_.node(id);
+    switch (n.kind) {
+      case NodeKind::kAnd: {
+        const auto right = Wire(n.b, on_true, on_false);
+        if (!right)
+          return std::nullopt;
+        return Wire(n.a, *right, on_false);
+      }
+      case NodeKind::kOr: {
+        const auto right = Wire(n.b, on_true, on_false);
+        if (!right)
+          return std::nullopt;
+        return Wire(n.a, on_true, *right);
+      }
+      case NodeKind::kNot: return Wire(n.a, on_false, on_true);
+      case NodeKind::kConst:
+        if (n.value.kind != ValueKind::kBool)
+          return std::nullopt;
+        return n.value.b ? on_true : on_false;
+      case NodeKind::kStringTest: {
+        KernelTest t;
+        t.op = Op::kStringTest;
+        t.string_test = n.string_test;
+        t.b.value = n.value;  // the constant pattern
+        if (n.value.kind != ValueKind::kString || !Operand(n.a, t.a))
+          return std::nullopt;
+        return Add(t, on_true, on_false);
+      }
+      case NodeKind::kCompare: {
+        KernelTest t;
+        t.op = Op::kCompare;
+        t.compare = n.compare;
+        if (!Operand(n.a, t.a) || !Operand(n.b, t.b))
+          return std::nullopt;
+        return Add(t, on_true, on_false);
+      }
+      case NodeKind::kIn: {
+        KernelTest t;
+        t.op = Op::kIn;
+        t.negate = n.negate;
+        if (!Operand(n.a, t.a) || !Operand(n.b, t.b))
+          return std::nullopt;
+        return Add(t, on_true, on_false);
+      }
+      case NodeKind::kHas: {
+        KernelTest t;
+        t.op = Op::kHas;
+        if (!Operand(n.a, t.a))
+          return std::nullopt;
+        return Add(t, on_true, on_false);
+      }
+      default: {
+        // A boolean read directly: `d.pinned`, `builder.hosted`.
+        KernelTest t;
+        t.op = Op::kTruth;
+        if (!Operand(id, t.a) || t.a.from == From::kConst)
+          return std::nullopt;
+        return Add(t, on_true, on_false);
+      }
+    }
+  }
+
+  std::vector<KernelTest> Take() { return std::move(tests_); }
+
+ private:
+  uint32_t Add(KernelTest t, uint32_t on_true, uint32_t on_false) {
+    t.on_true = on_true;
+    t.on_false = on_false;
+    Specialise(t);
+    tests_.push_back(t);
+    return static_cast<uint32_t>(tests_.size() - 1);
+  }
+
+  bool Operand(NodeId id, KernelOperand& out) {
+    const Node& n = p_.node(id);
+    switch (n.kind) {
+      case NodeKind::kLocal:
+        if (n.slot != slot_)
+          return false;
+        out.from = From::kItem;
+        return true;
+      case NodeKind::kLocalField:
+      case NodeKind::kLocalFieldOr:
+        if (n.slot != slot_)
+          return false;
+        out.from = From::kItemField;
+        out.field = n.first;
+        out.has_default = n.kind == NodeKind::kLocalFieldOr;
+        if (out.has_default)
+          out.value = n.value;
+        return true;
+      case NodeKind::kConst:
+        out.from = From::kConst;
+        out.value = n.value;
+        return true;
+      case NodeKind::kFact:
+      case NodeKind::kField: return FactPath(id, out);
+      default: return false;
+    }
+  }
+
+  // `release.author`: a root fact, then fields.
+  bool FactPath(NodeId id, KernelOperand& out) {
+    uint32_t reversed[KernelOperand::kMaxPath];
+    int depth = 0;
+    while (p_.node(id).kind == NodeKind::kField) {
+      if (depth == KernelOperand::kMaxPath - 1)
+        return false;
+      reversed[depth++] = p_.node(id).slot;
+      id = p_.node(id).a;
+    }
+    if (p_.node(id).kind != NodeKind::kFact)
+      return false;
+    out.from = From::kFact;
+    out.path[0] = p_.node(id).slot;
+    for (int k = 0; k < depth; ++k)
+      out.path[k + 1] = reversed[depth - 1 - k];
+    out.depth = static_cast<uint8_t>(depth + 1);
+    return true;
+  }
+
+  const Program& p_;
+  uint32_t slot_;
+  std::vector<KernelTest> tests_;
+};
+
+}  // namespace
+
+Kernel Kernel::Build(const Program& program, NodeId condition, uint32_t slot) {
+  Kernel kernel;
+  Builder builder(program, slot);
+  const auto entry = builder.Wire(condition, kTrue, kFalse);
+  if (!entry)
+    return kernel;
+  kernel.tests_ = builder.Take();
+  kernel.entry_ = *entry;
+  kernel.valid_ = true;
+  return kernel;
+}
+
+}  // namespace relgate::compile

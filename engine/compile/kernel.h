@@ -1,0 +1,100 @@
+// Kernels: a per-item condition compiled to a graph of tests. The commonest shape in
+// release rules is a test of each item of a list — `d.pinned and
+// (d.integrity ?? "").starts_with("sha512-")`, `d.name in allowlist`, `not
+// f.ends_with(".map")`, `a.team == release_team` — and walking such a condition node by
+// node costs a dispatch, a returned Value and an error check per node, per item.
+//
+// A kernel is the same condition as a decision graph: each test reads its operands (the
+// item, a field of it, a constant or a fact path) and goes to its true or its false
+// successor; `and`, `or` and `not` are only wiring between tests, so they cost nothing.
+// A test whose operands are not the kinds it was built for (a missing optional field, a
+// value that is not a record) gives up: the caller then evaluates the condition with the
+// interpreter, which produces exactly the value or error it always has. So a kernel is
+// never a second semantics — it is a shortcut taken only where it agrees with the
+// interpreter, and it charges the budget the same steps (a test that gives up after an
+// earlier `in` test has passed leaves that test's steps charged twice: deterministic, and
+// only ever more cautious).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/base/budget.h"
+#include "engine/base/value.h"
+#include "engine/compile/node.h"
+
+namespace relgate::compile {
+
+class Program;
+
+// Where a test reads one operand.
+struct KernelOperand {
+  enum class From : uint8_t { kItem, kItemField, kConst, kFact };
+  From from = From::kConst;
+  uint8_t depth = 0;         // kFact: path length (1 to kMaxPath)
+  bool has_default = false;  // kItemField: `d.x ?? value` (value is the default)
+  uint32_t field = 0;        // kItemField: field index
+  static constexpr int kMaxPath = 4;
+  uint32_t path[kMaxPath] = {};  // kFact: root slot, then field indices
+  Value value;                   // kConst: the constant; kItemField: the default
+};
+
+enum class KernelResult : uint8_t { kFalse, kTrue, kGiveUp };
+
+struct KernelTest;
+// One test, specialised for its operation and where its operands are (kernel.cpp).
+using KernelTestFn = KernelResult (*)(const KernelTest& test, const Value& item, const Value* facts,
+                                      Budget& budget);
+
+struct KernelTest {
+  enum class Op : uint8_t { kTruth, kStringTest, kCompare, kIn, kHas };
+  KernelTestFn fn = nullptr;
+  uint32_t on_true = 0, on_false = 0;  // the next test, or Kernel::kTrue/kFalse
+  Op op = Op::kTruth;
+  StringTest string_test = StringTest::kStartsWith;
+  CompareOp compare = CompareOp::kEq;
+  bool negate = false;  // kIn: `not in`
+  // kStringTest with a pattern of up to 8 bytes: the pattern as a word and which of its
+  // bytes count, so that starts_with/ends_with on a string of 8 bytes or more is one load
+  // and one compare (little-endian byte order).
+  uint64_t word = 0, mask = 0;
+  KernelOperand a, b;  // b: kStringTest's pattern, kCompare's right side, kIn's collection
+};
+
+class Kernel {
+ public:
+  static constexpr uint32_t kTrue = 0xFFFFFFFF;
+  static constexpr uint32_t kFalse = 0xFFFFFFFE;
+
+  using Result = KernelResult;
+
+  // The condition on `item` (the loop variable), reading facts from `facts` (the root
+  // record's slots). kGiveUp: evaluate the condition with the interpreter instead.
+  // Inline: it runs once per item, and the loop around it is the caller's.
+  Result Run(const Value& item, const Value* facts, Budget& budget) const {
+    uint32_t at = entry_;
+    while (at < kFalse) {
+      const KernelTest& t = tests_[at];
+      const Result r = t.fn(t, item, facts, budget);
+      if (r == Result::kGiveUp) [[unlikely]]
+        return r;
+      at = r == Result::kTrue ? t.on_true : t.on_false;
+    }
+    return at == kTrue ? Result::kTrue : Result::kFalse;
+  }
+
+  // The kernel of a boolean condition whose loop variable is frame slot `slot`, if every
+  // node of it is a shape a test can take; else an empty kernel (valid() is false).
+  static Kernel Build(const Program& program, NodeId condition, uint32_t slot);
+
+  bool valid() const { return valid_; }
+
+  size_t test_count() const { return tests_.size(); }
+
+ private:
+  std::vector<KernelTest> tests_;
+  uint32_t entry_ = kFalse;
+  bool valid_ = false;
+};
+
+}  // namespace relgate::compile
