@@ -58,15 +58,20 @@ class Run {
   // A `for` rule's filter or condition on the item in frame slot 0: by its kernel when it
   // has one and the kernel decides, else by the interpreter. Coverage records every node,
   // so it always takes the interpreter.
-  Value Test(compile::NodeId node, uint32_t kernel, const Value& item) {
-    if (kernel != compile::kNoKernel && frame_.recorder == nullptr) {
-      switch (p_.kernel(kernel).Run(item, frame_.facts, *frame_.budget)) {
+  Value Test(compile::NodeId node, const compile::Kernel* kernel, const Value& item) {
+    if (kernel != nullptr) {
+      switch (kernel->Run(item, frame_.facts, *frame_.budget)) {
         case compile::Kernel::Result::kTrue: return Value::Bool(true);
         case compile::Kernel::Result::kFalse: return Value::Bool(false);
         case compile::Kernel::Result::kGiveUp: break;
       }
     }
     return Eval(node);
+  }
+
+  const compile::Kernel* KernelOf(uint32_t kernel) const {
+    return kernel != compile::kNoKernel && frame_.recorder == nullptr ? &p_.kernel(kernel)
+                                                                      : nullptr;
   }
 
   void Rule(uint32_t r) {
@@ -86,11 +91,13 @@ class Run {
       return;
     }
     const uint32_t stride = list.kind == ValueKind::kMap ? 2 : 1;
+    const compile::Kernel* filter = KernelOf(rule.filter_kernel);
+    const compile::Kernel* condition = KernelOf(rule.condition_kernel);
     for (uint32_t k = 0; k < list.len; ++k) {
       const Value& item = list.items[k * stride];
       frame_.locals[0] = item;
       if (rule.filter != kNoNode) {
-        const Value keep = Test(rule.filter, rule.filter_kernel, item);
+        const Value keep = Test(rule.filter, filter, item);
         if (keep.is_error()) {
           Error(r, k, keep);
           continue;
@@ -98,7 +105,7 @@ class Run {
         if (!keep.b)
           continue;
       }
-      const Value v = Test(rule.condition, rule.condition_kernel, item);
+      const Value v = Test(rule.condition, condition, item);
       if (v.is_error()) {
         Error(r, k, v);
       } else if (!v.b) {
