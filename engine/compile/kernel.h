@@ -8,9 +8,9 @@
 // item, a field of it, a constant or a fact path) and goes to its true or its false
 // successor; `and`, `or` and `not` are only wiring between tests, so they cost nothing.
 // A test whose operands are not the kinds it was built for (an error value for a missing
-// or ill-typed fact, null, a value that is not a record) gives up: the caller then evaluates the condition with the
-// interpreter, which produces exactly the value or error it always has. So a kernel is
-// never a second semantics — it is a shortcut taken only where it agrees with the
+// or ill-typed fact, null, a value that is not a record) gives up: the caller then evaluates the
+// condition with the interpreter, which produces exactly the value or error it always has. So a
+// kernel is never a second semantics — it is a shortcut taken only where it agrees with the
 // interpreter, and it charges the budget the same steps (a test that gives up after an
 // earlier `in` test has passed leaves that test's steps charged twice: deterministic, and
 // only ever more cautious).
