@@ -212,8 +212,8 @@ class Binder {
   }
 
   // `path` is nullptr for the root mapping of a document.
-  Value BindRecord(Ref node, const Type* type, const PathLink* path,
-                   const compile::ReadPath* reads) {
+  void BindRecord(Ref node, const Type* type, const PathLink* path, const compile::ReadPath* reads,
+                  Value* out) {
     const size_t n = type->fields.size();
     Value* slots = out_.arena_.AllocValues(n);
     // Which fields were seen: a stack of flags, nested records above this one's (indices,
@@ -244,24 +244,25 @@ class Binder {
       if (BindScalar(value, type->fields[k].type, &slots[k]))
         return;
       const PathLink child{path, type->fields[k].name, 0};
-      slots[k] = BindValue(&value, type->fields[k].type, child, field.below);
+      Bind(&value, type->fields[k].type, child, field.below, &slots[k]);
     });
     for (size_t k = 0; k < n && !rejected_; ++k) {
       if (found_[base + k])
         continue;
       const FieldReads field = ReadsOfField(reads, k);
       const PathLink child{path, type->fields[k].name, 0};
-      slots[k] = field.read ? BindValue(nullptr, type->fields[k].type, child, field.below)
-                            : Value::Error(&kUnbound);
+      if (field.read)
+        Bind(nullptr, type->fields[k].type, child, field.below, &slots[k]);
+      else
+        slots[k] = Value::Error(&kUnbound);
     }
     found_.resize(base);
-    return Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
+    *out = Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
   }
 
-  // The commonest fields — a string, a bool or an int that is what the schema says — written
-  // straight into their slot; false for anything else, which BindValue then binds (and
-  // explains). Returning such a Value from BindValue went through its stack frame, and
-  // reading it back stalled store forwarding: half of binding a record's time in profiles.
+  // The commonest fields — a string, a bool or an int that is what the schema says — bound
+  // without the path and checks Bind prepares; false for anything else, which Bind then
+  // binds (and explains).
   static bool BindScalar(Ref node, const Type* type, Value* out) {
     if (!View::Valid(node))
       return false;
@@ -286,13 +287,46 @@ class Binder {
     }
   }
 
-  Value BindValue(const Ref* present, const Type* type, const PathLink& path,
-                  const compile::ReadPath* reads) {
+  // Binds `present` (nullptr: the fact is absent) as a `type` into `out`. Lists and records
+  // are written in place; a Value returned through a call's frame instead is assembled from
+  // partial stores, and reading it back whole stalled store forwarding (a fifth of binding a
+  // record's time in profiles). Convert returns the rest: leaves that are parsed, and errors.
+  void Bind(const Ref* present, const Type* type, const PathLink& path,
+            const compile::ReadPath* reads, Value* out) {
     if (type->kind == TypeKind::kOptional) {
       if (present == nullptr || View::Kind(*present) == NodeKind::kNull)
-        return Value::Null();
-      return BindValue(present, type->element, path, reads);
+        *out = Value::Null();
+      else
+        Bind(present, type->element, path, reads, out);
+      return;
     }
+    if (present != nullptr && View::Valid(*present)) {
+      const NodeKind kind = View::Kind(*present);
+      if (type->kind == TypeKind::kList && kind == NodeKind::kArray)
+        return BindList(*present, type, path, reads, out);
+      if (type->kind == TypeKind::kRecord && kind == NodeKind::kObject)
+        return BindRecord(*present, type, &path, reads, out);
+    }
+    *out = Convert(present, type, path, reads);
+  }
+
+  void BindList(Ref node, const Type* type, const PathLink& path, const compile::ReadPath* reads,
+                Value* out) {
+    const uint32_t len = View::Len(node);
+    Value* items = out_.arena_.AllocValues(len);
+    const compile::ReadPath* element = ReadsOfElement(reads);
+    View::Items(node, [&](uint32_t k, Ref item) {
+      if (BindScalar(item, type->element, &items[k]))
+        return;
+      const PathLink child{&path, {}, k};
+      Bind(&item, type->element, child, element, &items[k]);
+    });
+    *out = Value::Sequence(ValueKind::kList, items, len);
+  }
+
+  // A fact that is not an optional, list or record of its declared kind.
+  Value Convert(const Ref* present, const Type* type, const PathLink& path,
+                const compile::ReadPath* reads) {
     if (present == nullptr)
       return Error(path, fmt::format("missing fact (expected {})", types::TypeName(type)));
     const Ref node = *present;
@@ -354,20 +388,8 @@ class Binder {
                        fmt::format("expected a semantic version, found {}", Describe<View>(node)));
         }
         return Value::Version(View::Str(node));
-      case TypeKind::kList: {
-        if (kind != NodeKind::kArray)
-          return Mismatch(path, type, node);
-        const uint32_t len = View::Len(node);
-        Value* items = out_.arena_.AllocValues(len);
-        const compile::ReadPath* element = ReadsOfElement(reads);
-        View::Items(node, [&](uint32_t k, Ref item) {
-          if (BindScalar(item, type->element, &items[k]))
-            return;
-          const PathLink child{&path, {}, k};
-          items[k] = BindValue(&item, type->element, child, element);
-        });
-        return Value::Sequence(ValueKind::kList, items, len);
-      }
+      case TypeKind::kList:
+      case TypeKind::kRecord: return Mismatch(path, type, node);  // Bind took the rest
       case TypeKind::kMap: {
         if (kind != NodeKind::kObject)
           return Mismatch(path, type, node);
@@ -385,14 +407,10 @@ class Binder {
             rejected_ = true;  // a key twice (JSON read in place)
           const PathLink child{&path, members[k].first, 0};
           pairs[2 * k] = Value::String(members[k].first);
-          pairs[2 * k + 1] = BindValue(&members[k].second, type->element, child, element);
+          Bind(&members[k].second, type->element, child, element, &pairs[2 * k + 1]);
         }
         return Value::Sequence(ValueKind::kMap, pairs, len);
       }
-      case TypeKind::kRecord:
-        if (kind != NodeKind::kObject)
-          return Mismatch(path, type, node);
-        return BindRecord(node, type, &path, reads);
       default:
         return Error(path, fmt::format("type {} cannot come from facts", types::TypeName(type)));
     }
@@ -406,8 +424,7 @@ class Binder {
       const std::string& name = schema->fields[k].name;
       const PathLink path{nullptr, name, 0};
       const Node* fact = facts.Find(name);
-      slots[k] =
-          BindValue(fact != nullptr ? &fact : nullptr, schema->fields[k].type, path, nullptr);
+      Bind(fact != nullptr ? &fact : nullptr, schema->fields[k].type, path, nullptr, &slots[k]);
     }
     out_.root_ = slots;
     for (const auto& document : facts.documents()) {
@@ -423,7 +440,8 @@ class Binder {
 
   // The facts of one document's root mapping, the read set only.
   void BindRoot(const compile::Program& program, Ref root, const compile::ReadPath& reads) {
-    const Value record = BindRecord(root, program.schema(), nullptr, &reads);
+    Value record;
+    BindRecord(root, program.schema(), nullptr, &reads, &record);
     out_.root_ = record.items;
   }
 
