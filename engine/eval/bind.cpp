@@ -1,6 +1,7 @@
 #include "engine/eval/bind.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -143,14 +144,33 @@ std::string Describe(typename View::Ref node) {
   return "?";
 }
 
+// Whether two keys are equal. Keys are short: up to 16 bytes they are compared as two
+// overlapping words each, without calling memcmp (a tenth of binding's time in profiles).
+inline bool SameKey(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size())
+    return false;
+  if (n > 16 || n < 4)
+    return a == b;
+  const auto differ = [&](size_t at, auto width) {
+    decltype(width) x, y;
+    std::memcpy(&x, a.data() + at, sizeof x);
+    std::memcpy(&y, b.data() + at, sizeof y);
+    return x ^ y;
+  };
+  if (n >= 8)
+    return (differ(0, uint64_t{}) | differ(n - 8, uint64_t{})) == 0;
+  return (differ(0, uint32_t{}) | differ(n - 4, uint32_t{})) == 0;
+}
+
 // The field of `type` named `key`, trying `hint` first (documents usually list keys in one
 // order); -1 when the schema does not declare it.
-int FieldOf(const Type* type, std::string_view key, size_t hint) {
+inline int FieldOf(const Type* type, std::string_view key, size_t hint) {
   const auto& fields = type->fields;
-  if (hint < fields.size() && fields[hint].name == key)
+  if (hint < fields.size() && SameKey(fields[hint].name, key))
     return static_cast<int>(hint);
   for (size_t k = 0; k < fields.size(); ++k) {
-    if (fields[k].name == key)
+    if (SameKey(fields[k].name, key))
       return static_cast<int>(k);
   }
   return -1;
