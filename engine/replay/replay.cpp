@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -38,29 +39,49 @@ std::string CauseOf(const std::string& rule, const std::string& path, const std:
                  : fmt::format("{}: {}", rule, Pattern(message));
 }
 
+bool Blocked(const Outcome& o) {
+  return o.verdict != eval::Verdict::kOpen;
+}
+
+bool Has(const Outcome& o, Part part) {
+  return std::any_of(o.rules.begin(), o.rules.end(),
+                     [part](const RulePart& r) { return r.part == part; });
+}
+
+// The name of rule `rule` of an outcome: a recorded decision's, else the policy's.
+const std::string& NameOf(const Outcome& o, const std::vector<std::string>& policy, uint32_t rule) {
+  return o.recorded_rules.empty() ? policy[rule] : o.recorded_rules[rule];
+}
+
+// Sorts the outcome's rules and drops repeats (a `for` rule finds once per item).
+void Settle(Outcome& o) {
+  std::sort(o.rules.begin(), o.rules.end());
+  o.rules.erase(std::unique(o.rules.begin(), o.rules.end()), o.rules.end());
+}
+
 // What an evaluation decided, without building its messages (most releases need none).
 Outcome FromRaw(const compile::Program& program, const eval::Outcome& raw) {
   Outcome o;
-  o.verdict = eval::VerdictName(raw.verdict);
+  o.verdict = raw.verdict;
   for (const eval::RawFinding& f : raw.findings) {
-    const compile::CompiledRule& rule = program.rules()[f.rule];
-    if (f.status == eval::FindingStatus::kAdvisory && rule.level != Level::kAdvisory) {
-      o.rollout_rules.insert(rule.id);  // advisory only until the rule's rollout date
+    const Level level = program.rules()[f.rule].level;
+    if (f.status == eval::FindingStatus::kAdvisory && level != Level::kAdvisory) {
+      o.rules.push_back({f.rule, Part::kRollout});  // advisory only until its rollout date
     } else if (f.status == eval::FindingStatus::kAdvisory) {
-      o.warned_rules.insert(rule.id);
+      o.rules.push_back({f.rule, Part::kWarns});
     } else if (f.status == eval::FindingStatus::kBlocking) {
-      (rule.level == Level::kSoft ? o.held_rules : o.blocking_rules).insert(rule.id);
+      o.rules.push_back({f.rule, level == Level::kSoft ? Part::kHolds : Part::kBlocks});
     }
   }
   for (const eval::RawError& e : raw.errors) {
     if (!e.blocks)
       continue;
-    const std::string& rule = program.rules()[e.rule].id;
-    o.undecided_rules.insert(rule);
-    const std::string cause = CauseOf(rule, e.error->path, e.error->message);
+    o.rules.push_back({e.rule, Part::kUndecided});
+    const std::string cause = CauseOf(program.rules()[e.rule].id, e.error->path, e.error->message);
     if (std::find(o.causes.begin(), o.causes.end(), cause) == o.causes.end())
       o.causes.push_back(cause);
   }
+  Settle(o);
   return o;
 }
 
@@ -82,7 +103,17 @@ std::map<std::string, std::string> Why(const eval::Decision& d) {
 // replay against recorded verdicts can say which rules changed, not only the verdict.
 Outcome FromRecorded(const std::string& verdict, const std::string& json) {
   Outcome o;
-  o.verdict = verdict;
+  // A history holds open, shut or undecided (checked when recorded); anything else is
+  // counted as shut, as a gate would treat it.
+  o.verdict = verdict == "open"        ? eval::Verdict::kOpen
+              : verdict == "undecided" ? eval::Verdict::kUndecided
+                                       : eval::Verdict::kShut;
+  auto mark = [&o](const std::string& rule, Part part) {
+    auto at = std::find(o.recorded_rules.begin(), o.recorded_rules.end(), rule);
+    if (at == o.recorded_rules.end())
+      at = o.recorded_rules.insert(at, rule);
+    o.rules.push_back({static_cast<uint32_t>(at - o.recorded_rules.begin()), part});
+  };
   facts::LoadError error;
   auto doc = facts::ParseJson(json, "recorded decision", error);
   if (!doc)
@@ -98,10 +129,10 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       const facts::Node* f = &findings->items[k];
       const std::string status = text(f, "status");
       if (status == "advisory") {
-        o.warned_rules.insert(text(f, "rule"));
+        mark(text(f, "rule"), Part::kWarns);
       } else if (status == "blocking") {
         const std::string rule = text(f, "rule");
-        (text(f, "level") == "soft" ? o.held_rules : o.blocking_rules).insert(rule);
+        mark(rule, text(f, "level") == "soft" ? Part::kHolds : Part::kBlocks);
         const std::string item = text(f, "item");
         o.why.emplace(rule, item.empty() ? text(f, "message")
                                          : fmt::format("{} ({})", text(f, "message"), item));
@@ -114,7 +145,7 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       const facts::Node* blocks = errors->items[k].Find("blocks");
       if (blocks == nullptr || blocks->kind != facts::NodeKind::kBool || blocks->b) {
         const facts::Node* e = &errors->items[k];
-        o.undecided_rules.insert(text(e, "rule"));
+        mark(text(e, "rule"), Part::kUndecided);
         const std::string path = text(e, "path");
         o.why.emplace(text(e, "rule"), path.empty()
                                            ? text(e, "message")
@@ -122,11 +153,8 @@ Outcome FromRecorded(const std::string& verdict, const std::string& json) {
       }
     }
   }
+  Settle(o);
   return o;
-}
-
-bool Blocked(const Outcome& o) {
-  return o.verdict != "open";
 }
 
 // One worker's view: a Decider per policy, reused across its releases.
@@ -187,11 +215,11 @@ class Worker {
     } else if (recorded_) {
       result.baseline = FromRecorded(release.recorded_verdict, release.recorded_decision);
     } else {
-      result.baseline.verdict = "open";  // no baseline: nothing was blocked before
+      result.baseline.verdict = eval::Verdict::kOpen;  // no baseline: nothing was blocked
     }
     // Messages only for a release whose fate changed: the report shows its findings.
     if ((Blocked(result.candidate) && !Blocked(result.baseline)) ||
-        (!Blocked(result.candidate) && !result.candidate.rollout_rules.empty())) {
+        (!Blocked(result.candidate) && Has(result.candidate, Part::kRollout))) {
       result.candidate.why = Why(candidate_.Explain(set, options));
     } else if (!Blocked(result.candidate) && Blocked(result.baseline) && baseline_) {
       result.baseline.why = Why(baseline_->Explain(set, options));
@@ -265,9 +293,9 @@ class Worker {
     } else if (recorded_) {
       before = FromRecorded(release.recorded_verdict, release.recorded_decision);
     } else {
-      before.verdict = "open";
+      before.verdict = eval::Verdict::kOpen;
     }
-    if (Blocked(now) != Blocked(before) || (!Blocked(now) && !now.rollout_rules.empty()))
+    if (Blocked(now) != Blocked(before) || (!Blocked(now) && Has(now, Part::kRollout)))
       return false;  // the report shows its findings: decided again the strict way
     result.id = std::move(id);
     result.time = time;
@@ -327,32 +355,41 @@ class Worker {
   std::string file_;         // a facts file's bytes, reused
 };
 
-void Count(std::map<std::string, RuleCounts>& counts, const Outcome& o) {
-  for (const std::string& r : o.blocking_rules)
-    ++counts[r].blocks;
-  for (const std::string& r : o.undecided_rules)
-    ++counts[r].undecided;
-  for (const std::string& r : o.held_rules)
-    ++counts[r].holds;
-  for (const std::string& r : o.warned_rules)
-    ++counts[r].warns;
-  for (const std::string& r : o.rollout_rules)
-    ++counts[r].rollout_blocks;
+// Counts what each rule of `o` did: by index for a policy's rules, by name for a recorded
+// decision's.
+void Count(std::vector<RuleCounts>& by_index, std::map<std::string, RuleCounts>& by_name,
+           const Outcome& o) {
+  for (const RulePart& r : o.rules) {
+    RuleCounts& c = o.recorded_rules.empty() ? by_index[r.rule] : by_name[o.recorded_rules[r.rule]];
+    switch (r.part) {
+      case Part::kBlocks: ++c.blocks; break;
+      case Part::kUndecided: ++c.undecided; break;
+      case Part::kHolds: ++c.holds; break;
+      case Part::kWarns: ++c.warns; break;
+      case Part::kRollout: ++c.rollout_blocks; break;
+    }
+  }
 }
 
-// The rules that keep a release shut: blocking, holding, or unable to decide.
-std::set<std::string> KeepingShut(const Outcome& o) {
-  std::set<std::string> rules = o.blocking_rules;
-  rules.insert(o.held_rules.begin(), o.held_rules.end());
-  rules.insert(o.undecided_rules.begin(), o.undecided_rules.end());
+// The names of the rules of `o` that took the given parts, sorted.
+std::set<std::string> RulesIn(const Outcome& o, const std::vector<std::string>& policy,
+                              std::initializer_list<Part> parts) {
+  std::set<std::string> rules;
+  for (const RulePart& r : o.rules) {
+    if (std::find(parts.begin(), parts.end(), r.part) != parts.end())
+      rules.insert(NameOf(o, policy, r.rule));
+  }
   return rules;
 }
 
-// A release that `a` blocks and `b` does not: the rules that keep it shut in `a` only,
-// each with its first finding (or error) there.
-Change Difference(const std::string& id, const Outcome& a, const Outcome& b) {
-  const std::set<std::string> in_a = KeepingShut(a);
-  const std::set<std::string> in_b = KeepingShut(b);
+// A release that `a` blocks and `b` does not: the rules that keep it shut in `a` only
+// (blocking, holding, or unable to decide), each with its first finding (or error) there.
+Change Difference(const std::string& id, const Outcome& a, const std::vector<std::string>& a_names,
+                  const Outcome& b, const std::vector<std::string>& b_names) {
+  const std::set<std::string> in_a =
+      RulesIn(a, a_names, {Part::kBlocks, Part::kHolds, Part::kUndecided});
+  const std::set<std::string> in_b =
+      RulesIn(b, b_names, {Part::kBlocks, Part::kHolds, Part::kUndecided});
   Change change;
   change.id = id;
   std::set_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(),
@@ -375,14 +412,19 @@ int64_t WeekOf(int64_t t) {
   return (day - weekday) * kNanosPerDay;
 }
 
-void CountWeek(Week& week, const ReleaseResult& r) {
+void CountWeek(Week& week, const ReleaseResult& r, const std::vector<std::string>& candidate,
+               const std::vector<std::string>& baseline) {
   ++week.releases;
   week.candidate_blocked += Blocked(r.candidate);
   week.baseline_blocked += Blocked(r.baseline);
-  for (const std::string& rule : r.candidate.blocking_rules)
-    ++week.rule_blocks[rule].first;
-  for (const std::string& rule : r.baseline.blocking_rules)
-    ++week.rule_blocks[rule].second;
+  for (const RulePart& p : r.candidate.rules) {
+    if (p.part == Part::kBlocks)
+      ++week.rule_blocks[NameOf(r.candidate, candidate, p.rule)].first;
+  }
+  for (const RulePart& p : r.baseline.rules) {
+    if (p.part == Part::kBlocks)
+      ++week.rule_blocks[NameOf(r.baseline, baseline, p.rule)].second;
+  }
 }
 
 }  // namespace
@@ -395,6 +437,14 @@ Replayer::Replayer(const compile::Program& candidate, const compile::Program* ba
   if (options_.batch == 0)
     options_.batch = 1;
   summary_.candidate_digest = candidate.digest();
+  for (const compile::CompiledRule& rule : candidate.rules())
+    candidate_names_.push_back(rule.id);
+  candidate_counts_.resize(candidate_names_.size());
+  if (baseline != nullptr) {
+    for (const compile::CompiledRule& rule : baseline->rules())
+      baseline_names_.push_back(rule.id);
+    baseline_counts_.resize(baseline_names_.size());
+  }
   for (const compile::CompiledRule& rule : candidate.rules()) {
     if (rule.rollout != 0 && rule.level != Level::kAdvisory)
       summary_.rollouts[rule.id] = rule.rollout_text;
@@ -514,40 +564,42 @@ void Replayer::Collect() {
       continue;
     }
     ++summary_.releases;
-    Count(summary_.candidate_rules, r.candidate);
-    Count(summary_.baseline_rules, r.baseline);
+    Count(candidate_counts_, summary_.candidate_rules, r.candidate);
+    Count(baseline_counts_, summary_.baseline_rules, r.baseline);
     const bool now_blocked = Blocked(r.candidate);
     const bool was_blocked = Blocked(r.baseline);
-    const bool now_decided = r.candidate.verdict != "undecided";
-    const bool was_decided = r.baseline.verdict != "undecided";
+    const bool now_decided = r.candidate.verdict != eval::Verdict::kUndecided;
+    const bool was_decided = r.baseline.verdict != eval::Verdict::kUndecided;
+    const char* now_verdict = eval::VerdictName(r.candidate.verdict);
+    const char* was_verdict = eval::VerdictName(r.baseline.verdict);
     summary_.compared += now_decided && was_decided;
     summary_.undecided_by_both += !now_decided && !was_decided;
     summary_.candidate_blocked += now_blocked;
     summary_.baseline_blocked += was_blocked;
     if (now_blocked && !was_blocked) {
-      Change c = Difference(r.id, r.candidate, r.baseline);
-      c.candidate_verdict = r.candidate.verdict;
-      c.baseline_verdict = r.baseline.verdict;
+      Change c = Difference(r.id, r.candidate, candidate_names_, r.baseline, baseline_names_);
+      c.candidate_verdict = now_verdict;
+      c.baseline_verdict = was_verdict;
       summary_.newly_blocked.push_back(std::move(c));
     } else if (!now_blocked && was_blocked) {
-      Change c = Difference(r.id, r.baseline, r.candidate);
-      c.candidate_verdict = r.candidate.verdict;
-      c.baseline_verdict = r.baseline.verdict;
+      Change c = Difference(r.id, r.baseline, baseline_names_, r.candidate, candidate_names_);
+      c.candidate_verdict = now_verdict;
+      c.baseline_verdict = was_verdict;
       summary_.newly_allowed.push_back(std::move(c));
     }
-    if (!now_blocked && !r.candidate.rollout_rules.empty()) {
+    if (!now_blocked && Has(r.candidate, Part::kRollout)) {
       Change c;
       c.id = r.id;
-      c.candidate_verdict = r.candidate.verdict;
-      c.baseline_verdict = r.baseline.verdict;
-      for (const std::string& rule : r.candidate.rollout_rules) {
+      c.candidate_verdict = now_verdict;
+      c.baseline_verdict = was_verdict;
+      for (const std::string& rule : RulesIn(r.candidate, candidate_names_, {Part::kRollout})) {
         c.rules.push_back(rule);
         auto it = r.candidate.why.find(rule);
         c.findings.push_back(it != r.candidate.why.end() ? it->second : "");
       }
       summary_.blocked_once_rolled_out.push_back(std::move(c));
     }
-    CountWeek(summary_.weeks[WeekOf(r.time)], r);
+    CountWeek(summary_.weeks[WeekOf(r.time)], r, candidate_names_, baseline_names_);
     for (const std::string& cause : r.candidate.causes) {
       Cause& c = summary_.undecided[cause];
       ++c.count;
@@ -561,9 +613,32 @@ void Replayer::Collect() {
     options_.progress(taken_);
 }
 
+namespace {
+
+// Adds what each rule of a policy did to the summary's counts by name: the rules that
+// did something, as counting by name makes.
+void AddCounts(const std::vector<std::string>& names, const std::vector<RuleCounts>& counts,
+               std::map<std::string, RuleCounts>& out) {
+  for (size_t k = 0; k < names.size(); ++k) {
+    const RuleCounts& c = counts[k];
+    if (c.blocks == 0 && c.undecided == 0 && c.holds == 0 && c.warns == 0 && c.rollout_blocks == 0)
+      continue;
+    RuleCounts& sum = out[names[k]];
+    sum.blocks += c.blocks;
+    sum.undecided += c.undecided;
+    sum.holds += c.holds;
+    sum.warns += c.warns;
+    sum.rollout_blocks += c.rollout_blocks;
+  }
+}
+
+}  // namespace
+
 Summary Replayer::Finish() {
   Flush();    // the last, partial batch
   Collect();  // and its results
+  AddCounts(candidate_names_, candidate_counts_, summary_.candidate_rules);
+  AddCounts(baseline_names_, baseline_counts_, summary_.baseline_rules);
   return std::move(summary_);
 }
 

@@ -17,11 +17,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/compile/program.h"
+#include "engine/eval/decision.h"
 #include "engine/history/record.h"
 #include "engine/history/store.h"
 
@@ -45,18 +45,32 @@ struct Release {
   std::string error;               // the source could not give this release
 };
 
-// What one policy made of one release: the verdict, and the rules that kept it shut
-// (blocking findings), could not decide (an evaluation error, which keeps it shut as at the
-// gate, but is not a finding: counted apart), held it (overridable) or warned.
+// How a rule took part in what one policy made of one release.
+enum class Part : uint8_t {
+  kBlocks,     // a blocking finding keeps the release shut
+  kUndecided,  // an evaluation error: keeps it shut as at the gate, but is not a finding
+  kHolds,      // a blocking finding of a soft rule (overridable)
+  kWarns,      // an advisory finding
+  kRollout,    // a finding that will block once the rule's rollout date (`from DATE`) is reached
+};
+
+struct RulePart {
+  uint32_t rule;  // an index into the side's rule names (see Outcome)
+  Part part;
+
+  bool operator<(const RulePart& o) const { return rule != o.rule ? rule < o.rule : part < o.part; }
+
+  bool operator==(const RulePart& o) const { return rule == o.rule && part == o.part; }
+};
+
+// What one policy made of one release: the verdict and the rules that took part, by index
+// (names are looked up only when a report needs them).
 struct Outcome {
-  std::string verdict;  // open | shut | undecided
-  std::set<std::string> blocking_rules;
-  std::set<std::string> undecided_rules;
-  std::set<std::string> held_rules;
-  std::set<std::string> warned_rules;
-  // Rules being rolled out (`from DATE`, not reached at the release's time) whose findings
-  // would block once enforced.
-  std::set<std::string> rollout_rules;
+  eval::Verdict verdict = eval::Verdict::kOpen;
+  std::vector<RulePart> rules;  // sorted, distinct
+  // The rule names `rules` indexes when the outcome is a recorded decision; empty: the
+  // policy's rules, in the program's order.
+  std::vector<std::string> recorded_rules;
   std::vector<std::string> causes;         // why undecided: `lack provenance.subject_digest`, ...
   std::map<std::string, std::string> why;  // rule -> its first finding's message or error
 };
@@ -164,6 +178,9 @@ class Replayer {
   std::vector<Release> filling_;    // being read from the source
   std::vector<Release> in_flight_;  // being decided by the pool
   std::vector<ReleaseResult> results_;
+  // Each policy's rule names, and what its rules did over the releases so far, by index.
+  std::vector<std::string> candidate_names_, baseline_names_;
+  std::vector<RuleCounts> candidate_counts_, baseline_counts_;
   std::unique_ptr<Pool> pool_;
   int64_t taken_ = 0;
   Summary summary_;
