@@ -199,6 +199,28 @@ void BM_ReplayBaselineOnly(benchmark::State& state) {
   state.counters["shut"] = static_cast<double>(shut);
 }
 
+// Replay's reading thread alone: the JSON Lines read and cut into releases, which are
+// dropped. What the workers cannot go faster than, and what shares their two cores.
+void BM_ReplayReadOnly(benchmark::State& state) {
+  const std::string source = LimitWorkload();
+  int64_t releases = 0;
+  for (auto _ : state) {
+    std::string error;
+    if (!replay::ReadSource(
+            source, replay::SourceKind::kJsonLines, {},
+            [&](replay::Release r) {
+              releases += !r.line.empty();
+              benchmark::DoNotOptimize(r);
+            },
+            error, nullptr)) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+  }
+  state.SetItemsProcessed(releases);
+}
+
+BENCHMARK(BM_ReplayReadOnly)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HandWrittenLimit)
     ->Arg(1)
     ->Arg(2)
