@@ -83,6 +83,23 @@ class Kernel {
     return at == kTrue ? Result::kTrue : Result::kFalse;
   }
 
+  // Runs the kernel on the items of a list from `from` on (every `stride`-th Value, `count`
+  // items) while it gives `skip`; returns the position of the first item it gives anything
+  // else for, with that answer in `stopped`, or `count`. A rule's items then cost one tight
+  // loop: the evaluator does more only for an item that needs it (a finding, an error, the
+  // interpreter). Items are run in order, so budget steps are charged as one by one.
+  uint32_t Skip(const Value* items, uint32_t from, uint32_t count, uint32_t stride, Result skip,
+                const Value* facts, Budget& budget, Result& stopped) const {
+    for (uint32_t k = from; k < count; ++k) {
+      const Result r = Run(items[size_t{k} * stride], facts, budget);
+      if (r != skip) {
+        stopped = r;
+        return k;
+      }
+    }
+    return count;
+  }
+
   // The kernel of a boolean condition whose loop variable is frame slot `slot`, if every
   // node of it is a shape a test can take; else an empty kernel (valid() is false).
   static Kernel Build(const Program& program, NodeId condition, uint32_t slot);

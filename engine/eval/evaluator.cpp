@@ -11,6 +11,7 @@ namespace relgate::eval {
 using compile::CompiledException;
 using compile::CompiledRule;
 using compile::Frame;
+using compile::Kernel;
 using compile::kNoNode;
 
 std::string ValidateOverrides(const compile::Program& program,
@@ -69,6 +70,17 @@ class Run {
     return Eval(node);
   }
 
+  // A test whose kernel already ran on the item in frame slot 0: its answer, or the
+  // interpreter's where the kernel gave up.
+  Value Known(Kernel::Result known, compile::NodeId node) {
+    switch (known) {
+      case Kernel::Result::kTrue: return Value::Bool(true);
+      case Kernel::Result::kFalse: return Value::Bool(false);
+      case Kernel::Result::kGiveUp: break;
+    }
+    return Eval(node);
+  }
+
   const compile::Kernel* KernelOf(uint32_t kernel) const {
     return kernel != compile::kNoKernel && frame_.recorder == nullptr ? &p_.kernel(kernel)
                                                                       : nullptr;
@@ -93,11 +105,22 @@ class Run {
     const uint32_t stride = list.kind == ValueKind::kMap ? 2 : 1;
     const compile::Kernel* filter = KernelOf(rule.filter_kernel);
     const compile::Kernel* condition = KernelOf(rule.condition_kernel);
+    // The kernel of the rule's first test passes over the items that need nothing more:
+    // those its filter leaves out, or (with no filter) those its condition holds for.
+    const bool filtered = rule.filter != kNoNode;
+    const compile::Kernel* first = filtered ? filter : condition;
+    const Kernel::Result pass = filtered ? Kernel::Result::kFalse : Kernel::Result::kTrue;
     for (uint32_t k = 0; k < list.len; ++k) {
+      Kernel::Result known = Kernel::Result::kGiveUp;  // what `first` said of item k
+      if (first != nullptr) {
+        k = first->Skip(list.items, k, list.len, stride, pass, frame_.facts, *frame_.budget, known);
+        if (k == list.len)
+          break;
+      }
       const Value& item = list.items[k * stride];
       frame_.locals[0] = item;
-      if (rule.filter != kNoNode) {
-        const Value keep = Test(rule.filter, filter, item);
+      if (filtered) {
+        const Value keep = first != nullptr ? Known(known, rule.filter) : Eval(rule.filter);
         if (keep.is_error()) {
           Error(r, k, keep);
           continue;
@@ -105,7 +128,8 @@ class Run {
         if (!keep.b)
           continue;
       }
-      const Value v = Test(rule.condition, condition, item);
+      const Value v = !filtered && first != nullptr ? Known(known, rule.condition)
+                                                    : Test(rule.condition, condition, item);
       if (v.is_error()) {
         Error(r, k, v);
       } else if (!v.b) {
