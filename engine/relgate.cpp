@@ -13,6 +13,20 @@
 #include "engine/import/importer.h"
 
 namespace relgate {
+namespace {
+
+// The name a history keeps a facts file under: the path as given, except a relative path
+// that reads as `kind:path` — a file named `npm-lock:x.yaml`, read as a file because it
+// exists — which is kept as `./npm-lock:x.yaml`. A stored name says how its bytes are
+// parsed (ParseStoredFacts), so a replay then reads the file as the gate did, not as an
+// import of it.
+std::string StoredFileName(const std::string& path) {
+  const import::Kind* kind = nullptr;
+  std::string rest;
+  return import::SplitKindPath(path, kind, rest) ? "./" + path : path;
+}
+
+}  // namespace
 
 bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts::LoadError& error,
                std::vector<history::StoredFacts>* raw) {
@@ -35,8 +49,8 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
         request.inputs = {imported};
         doc = import::Import(*kind, request, error);
         if (doc && raw != nullptr)
-          raw->push_back(
-              {fmt::format("{} ({}).facts.json", imported, kind->name), import::FactsJson(*doc)});
+          raw->push_back({StoredFileName(fmt::format("{} ({}).facts.json", imported, kind->name)),
+                          import::FactsJson(*doc)});
       } else {
         std::string bytes;
         if (import::ReadInput(imported, bytes, error))
@@ -55,7 +69,7 @@ bool LoadFacts(const std::vector<std::string>& paths, facts::FactSet& set, facts
       if (error.message.empty())
         doc = facts::ParseDocument(text, path, facts::Format::kAuto, error);
       if (doc)
-        raw->push_back({path, std::move(text)});
+        raw->push_back({StoredFileName(path), std::move(text)});
     }
     if (!doc)
       return false;

@@ -152,6 +152,36 @@ TEST_CASE("a recorded history replays against its recorded verdicts") {
   fs::remove_all(dir);
 }
 
+// `--facts npm-lock:release.yaml` names a file when one of that name exists: the gate reads
+// it as facts, the history keeps it under a name a replay reads the same way (it used to
+// import it as a lockfile: "unreadable"), and a JSON Lines file named like a kind is facts.
+TEST_CASE("a facts file named like an importer's kind replays as the file the gate read") {
+  const fs::path dir = fs::temp_directory_path() / ("relgate-kind-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string src = RELGATE_SOURCE_DIR;
+  fs::copy_file(src + "/examples/releases/open/release.yaml", dir / "npm-lock:release.yaml");
+  fs::copy_file(src + "/" + kSample, dir / "npm-lock");
+  const std::string relgate_in_dir =
+      "cd '" + dir.string() + "' && NO_COLOR=1 timeout 120 '" + RELGATE_BINARY + "' ";
+  auto gate = testing::RunShell(relgate_in_dir + "eval --policy '" + src +
+                                "/policies' --now 2026-06-01 --facts npm-lock:release.yaml "
+                                "--record history.db 2>&1");
+  CAPTURE(gate.output);
+  REQUIRE(gate.exit_code == 0);
+  auto replay = Replay("policies", "'" + (dir / "history.db").string() + "' --baseline recorded");
+  CAPTURE(replay.output);
+  CHECK(replay.exit_code == 0);
+  CHECK(Contains(replay.output, "1 release replayed, 1 compared; blocked by the candidate 0"));
+  CHECK(!Contains(replay.output, "unreadable"));
+  auto lines = testing::RunShell(relgate_in_dir + "replay --policy '" + src +
+                                 "/policies' --history npm-lock 2>&1");
+  CAPTURE(lines.output);
+  CHECK(Contains(lines.output, "150 releases replayed, 150 compared"));
+  CHECK(!Contains(lines.output, "unreadable"));
+  fs::remove_all(dir);
+}
+
 // A replay in which neither policy decides anything compared nothing: it says so, in every
 // format, and exits 2, so a CI job gating on its exit code stays shut.
 TEST_CASE("a replay that compared nothing is not a pass") {

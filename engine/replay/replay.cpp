@@ -237,6 +237,7 @@ class Worker {
     std::string_view bytes;
     const std::string* name = nullptr;
     bool padded = false;
+    bool stored = false;  // a history's document, whose name may be `kind:path`
     if (release.line_block != nullptr && release.facts.empty() && release.files.empty()) {
       bytes = release.line;
       name = &release.line_name;
@@ -245,6 +246,7 @@ class Worker {
       bytes = release.facts.front().bytes;
       name = &release.facts.front().name;
       padded = release.facts.front().bytes.capacity() >= bytes.size() + 64;
+      stored = true;
     } else if (release.facts.empty() && release.files.size() == 1) {
       name = &release.files.front();
       if (!ReadBounded(*name, {limits::kMaxFactsBytes, false}, file_).empty())
@@ -256,7 +258,7 @@ class Worker {
     }
     const import::Kind* kind = nullptr;
     std::string imported;
-    if (import::SplitKindPath(*name, kind, imported) ||
+    if ((stored && import::SplitKindPath(*name, kind, imported)) ||
         facts::DetectFormat(*name, bytes) != facts::Format::kJson || !json_.Parse(bytes, padded))
       return false;
     eval::EvalOptions options;
@@ -305,11 +307,15 @@ class Worker {
   }
 
   // The release's facts, merged into `set`; false with `error` (the release is already
-  // named: say what and where in it).
+  // named: say what and where in it). Only a history's documents are named `kind:path`
+  // when imported; a JSON Lines line or a file of a directory is facts as it stands,
+  // whatever its name.
   static bool Load(const Release& release, facts::FactSet& set, std::string& error) {
-    auto add = [&](const std::string& bytes, const std::string& name) {
+    auto add = [&](const std::string& bytes, const std::string& name, bool stored) {
       facts::LoadError e;
-      auto doc = ParseStoredFacts(name, bytes, facts::Digest::kSkip, e);
+      auto doc =
+          stored ? ParseStoredFacts(name, bytes, facts::Digest::kSkip, e)
+                 : facts::ParseDocument(bytes, name, facts::Format::kAuto, e, facts::Digest::kSkip);
       if (doc && set.Add(std::move(doc), e))
         return true;
       error = e.message;
@@ -323,10 +329,11 @@ class Worker {
       }
       return false;
     };
-    if (release.line_block != nullptr && !add(std::string(release.line), release.line_name))
+    if (release.line_block != nullptr &&
+        !add(std::string(release.line), release.line_name, /*stored=*/false))
       return false;
     for (const history::StoredFacts& f : release.facts) {
-      if (!add(f.bytes, f.name))
+      if (!add(f.bytes, f.name, /*stored=*/true))
         return false;
     }
     std::string bytes;
@@ -336,7 +343,7 @@ class Worker {
         error = fmt::format("`{}` {}", path, why);
         return false;
       }
-      if (!add(bytes, path))
+      if (!add(bytes, path, /*stored=*/false))
         return false;
     }
     return true;
