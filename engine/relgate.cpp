@@ -23,7 +23,7 @@ namespace {
 std::string StoredFileName(const std::string& path) {
   const import::Kind* kind = nullptr;
   std::string rest;
-  return import::SplitKindPath(path, kind, rest) ? "./" + path : path;
+  return import::SplitKindPath(path, kind, rest) ? fmt::format("./{}", path) : path;
 }
 
 }  // namespace
