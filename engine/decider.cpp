@@ -112,7 +112,13 @@ const eval::Outcome& Decider::EvaluateOn(const eval::BoundFacts& bound,
   return cost_outcome_;
 }
 
-eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptions& options) {
+eval::Decision Decider::Explain(const eval::EvalOptions& options) {
+  eval::Decision d = ExplainRules(options);
+  AddWarnings(*last_bound_, d);
+  return d;
+}
+
+eval::Decision Decider::ExplainRules(const eval::EvalOptions& options) {
   eval::Decision d;
   if (cost_.ok) {
     d = eval::Explain(program_, *last_bound_, scratch_.outcome, options, scratch_);
@@ -130,6 +136,11 @@ eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptio
     d.errors.push_back({rule.id, rule.level, true, "", "", "", "", cost_.message, rule.location,
                         rule.imported_at});
   }
+  return d;
+}
+
+eval::Decision Decider::Explain(const facts::FactSet& set, const eval::EvalOptions& options) {
+  eval::Decision d = ExplainRules(options);
   for (const auto& doc : set.documents())
     d.facts.push_back({doc->name(), doc->sha256(), doc->source_path()});
   // Which facts file each finding's item, and each error's fact, is in.

@@ -72,7 +72,7 @@ class Decider {
   // Replay's fast path: a parsed JSON document bound in place, only `reads` (this program's
   // read set, or a union with another's: eval::JsonFacts), then as Evaluate. nullptr when the
   // document must go the strict way (Evaluate on its FactSet): that path reads it as `eval`
-  // does and says what is wrong with it. Explain needs the strict path's facts.
+  // does and says what is wrong with it.
   [[nodiscard]] const eval::Outcome* EvaluateJson(const eval::JsonFacts& json,
                                                   const compile::ReadPath& reads,
                                                   const eval::EvalOptions& options,
@@ -81,7 +81,12 @@ class Decider {
   // The whole decision for the outcome Evaluate just returned, on the same facts.
   [[nodiscard]] eval::Decision Explain(const facts::FactSet& set, const eval::EvalOptions& options);
 
+  // The same for an outcome of EvaluateJson (or EvaluateBoundBy one), which has no FactSet:
+  // every finding and error with its message and item, but not the facts file each is in.
+  [[nodiscard]] eval::Decision Explain(const eval::EvalOptions& options);
+
  private:
+  eval::Decision ExplainRules(const eval::EvalOptions& options);
   const eval::Outcome& EvaluateOn(const eval::BoundFacts& bound, const eval::EvalOptions& options,
                                   int64_t cost_limit);
 

@@ -515,7 +515,81 @@ struct JsonFacts::Parser {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   bool parsed = false;
+  std::vector<std::string_view> keys;  // StrictlyReadable's scratch: one mapping's keys
 };
+
+namespace {
+
+// The whole-document checks of the strict loader (facts::TreeBuilder) that simdjson does
+// not make, on a parsed DOM: counts values into `values` and false at the first refusal.
+class StrictCheck {
+ public:
+  explicit StrictCheck(std::vector<std::string_view>& keys) : keys_(keys) {}
+
+  bool Readable(simdjson::dom::element element, size_t depth) {
+    // The builder counts every value, and refuses a container opened at its depth limit;
+    // one short of each here, so that an off-by-one can only send a document the strict way.
+    if (++values_ >= limits::kMaxFactsNodes)
+      return false;
+    switch (element.type()) {
+      case simdjson::dom::element_type::UINT64: return false;
+      case simdjson::dom::element_type::ARRAY: {
+        if (depth + 1 >= limits::kMaxFactsDepth)
+          return false;
+        const simdjson::dom::array array = element.get_array().value_unsafe();
+        for (simdjson::dom::element item : array) {
+          if (!Readable(item, depth + 1))
+            return false;
+        }
+        return true;
+      }
+      case simdjson::dom::element_type::OBJECT: {
+        if (depth + 1 >= limits::kMaxFactsDepth)
+          return false;
+        const simdjson::dom::object object = element.get_object().value_unsafe();
+        if (HasDuplicateKey(object))
+          return false;
+        for (simdjson::dom::key_value_pair field : object) {
+          if (!Readable(field.value, depth + 1))
+            return false;
+        }
+        return true;
+      }
+      default: return true;
+    }
+  }
+
+ private:
+  // As facts' FindDuplicateKey: pairs for a small mapping, sorted keys for a large one.
+  bool HasDuplicateKey(const simdjson::dom::object& object) {
+    const size_t base = keys_.size();
+    for (simdjson::dom::key_value_pair field : object)
+      keys_.push_back(field.key);
+    const auto begin = keys_.begin() + static_cast<ptrdiff_t>(base);
+    bool duplicate = false;
+    if (keys_.size() - base <= 16) {
+      for (auto k = begin; k != keys_.end() && !duplicate; ++k)
+        duplicate = std::find_if(begin, k, [&](std::string_view j) { return SameKey(j, *k); }) != k;
+    } else {
+      std::sort(begin, keys_.end());
+      duplicate = std::adjacent_find(begin, keys_.end()) != keys_.end();
+    }
+    keys_.resize(base);
+    return duplicate;
+  }
+
+  std::vector<std::string_view>& keys_;
+  size_t values_ = 0;
+};
+
+}  // namespace
+
+bool JsonFacts::StrictlyReadable() const {
+  if (!parser_->parsed)
+    return false;
+  parser_->keys.clear();
+  return StrictCheck(parser_->keys).Readable(parser_->root, 0);
+}
 
 JsonFacts::JsonFacts() : parser_(std::make_unique<Parser>()) {
   if (parser_->parser.allocate(1 << 16, limits::kMaxFactsDepth) != simdjson::SUCCESS)

@@ -99,6 +99,14 @@ class JsonFacts {
   // The string at `object.field` of the parsed document ("" when absent or not a string).
   [[nodiscard]] std::string StringAt(std::string_view object, std::string_view field) const;
 
+  // Whether the strict loader (facts::ParseJson, then a FactSet) would read the parsed
+  // document too: no key twice in any mapping, no integer beyond int64, no more values or
+  // deeper nesting than the facts limits allow. Parse checks only the read set's paths; a
+  // replay whose report shows a release's findings asks this of the whole document, so
+  // that what it explains in place is what `eval` would have read. Errs towards false:
+  // a document near a limit is left to the strict path, which says what is wrong.
+  [[nodiscard]] bool StrictlyReadable() const;
+
   enum class Binding { kBound, kDeclined };
   [[nodiscard]] Binding Bind(const compile::Program& program, const compile::ReadPath& reads,
                              BoundFacts& out) const;

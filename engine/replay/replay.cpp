@@ -297,8 +297,20 @@ class Worker {
     } else {
       before.verdict = eval::Verdict::kOpen;
     }
-    if (Blocked(now) != Blocked(before) || (!Blocked(now) && Has(now, Part::kRollout)))
-      return false;  // the report shows its findings: decided again the strict way
+    // The report shows the findings of a release whose fate changed: explained on the facts
+    // bound here when the strict loader would have read the document too (else decided
+    // again the strict way, which says what is wrong with it).
+    const bool newly_blocked = Blocked(now) && !Blocked(before);
+    const bool newly_allowed = !Blocked(now) && Blocked(before);
+    const bool rolling_out = !Blocked(now) && Has(now, Part::kRollout);
+    if (newly_blocked || newly_allowed || rolling_out) {
+      if (!json_.StrictlyReadable())
+        return false;
+      if (newly_blocked || rolling_out)
+        now.why = Why(candidate_.Explain(options));
+      else if (baseline_)
+        before.why = Why(baseline_->Explain(options));
+    }
     result.id = std::move(id);
     result.time = time;
     result.candidate = std::move(now);
