@@ -75,55 +75,102 @@ struct TreeView {
   }
 };
 
-// ... or simdjson's DOM of a JSON document, read in place (replay's path: no facts tree is
-// built, and the members no rule reads are passed over).
-struct JsonView {
-  using Ref = simdjson::dom::element;
-  using Type = simdjson::dom::element_type;
+// ... or the tape of a JSON document simdjson parsed (replay's path: no facts tree is built,
+// and the members no rule reads are passed over). The tape is simdjson's DOM laid out as
+// its documentation (tape.md) describes it: a 64-bit word per value with the value's type
+// in the top byte; a string's payload is its offset in the string buffer, which holds a
+// 32-bit length and the bytes; a number's value is the next word; an array's or object's
+// payload is the index after its end, with its count of items in bits 32 to 55. Read here
+// word by word, binding makes none of the out-of-line calls simdjson's iterators make for
+// each value (a sixth of replay's time in profiles).
+struct TapeView {
+  struct Tape {
+    const uint64_t* words;
+    const uint8_t* strings;
+  };
+
+  struct Ref {
+    const Tape* tape;
+    uint32_t at;
+  };
+
+  static uint64_t Word(const Tape* tape, uint32_t at) { return tape->words[at]; }
+
+  static char Type(Ref n) { return static_cast<char>(Word(n.tape, n.at) >> 56); }
 
   // An integer beyond int64 is refused by the strict loader: not bound here.
-  static bool Valid(Ref n) { return n.type() != Type::UINT64; }
+  static bool Valid(Ref n) { return Type(n) != 'u'; }
 
-  static NodeKind Kind(Ref n) {
-    switch (n.type()) {
-      case Type::NULL_VALUE: return NodeKind::kNull;
-      case Type::BOOL: return NodeKind::kBool;
-      case Type::INT64:
-      case Type::UINT64: return NodeKind::kInt;
-      case Type::DOUBLE: return NodeKind::kFloat;
-      case Type::STRING: return NodeKind::kString;
-      case Type::ARRAY: return NodeKind::kArray;
-      case Type::OBJECT: return NodeKind::kObject;
+  [[gnu::always_inline]] static NodeKind Kind(Ref n) {
+    switch (Type(n)) {
+      case 't':
+      case 'f': return NodeKind::kBool;
+      case 'l':
+      case 'u': return NodeKind::kInt;
+      case 'd': return NodeKind::kFloat;
+      case '"': return NodeKind::kString;
+      case '[': return NodeKind::kArray;
+      case '{': return NodeKind::kObject;
+      default: return NodeKind::kNull;
     }
-    return NodeKind::kNull;
   }
 
-  static bool Bool(Ref n) { return n.get_bool().value_unsafe(); }
+  static bool Bool(Ref n) { return Type(n) == 't'; }
 
-  static int64_t Int(Ref n) { return n.get_int64().value_unsafe(); }
+  static int64_t Int(Ref n) { return NextWord<int64_t>(n); }
 
-  static double Float(Ref n) { return n.get_double().value_unsafe(); }
+  static double Float(Ref n) { return NextWord<double>(n); }
 
-  static std::string_view Str(Ref n) { return n.get_string().value_unsafe(); }
-
-  static uint32_t Len(Ref n) {
-    const simdjson::dom::array array = n.get_array().value_unsafe();
-    return static_cast<uint32_t>(array.size());
+  static std::string_view Str(Ref n) {
+    const uint8_t* at = n.tape->strings + (Word(n.tape, n.at) & kPayload);
+    uint32_t length;
+    std::memcpy(&length, at, sizeof length);
+    return {reinterpret_cast<const char*>(at + sizeof length), length};
   }
+
+  // Documents are at most 1 MiB, so a count never reaches the 24 bits' saturation.
+  static uint32_t Len(Ref n) { return static_cast<uint32_t>((Word(n.tape, n.at) >> 32) & kCount); }
 
   template <typename F>
   static void Items(Ref n, F&& f) {
-    const simdjson::dom::array array = n.get_array().value_unsafe();
+    const uint32_t end = End(n);
     uint32_t k = 0;
-    for (simdjson::dom::element item : array)
-      f(k++, item);
+    for (uint32_t at = n.at + 1; at < end; at = After(n.tape, at))
+      f(k++, Ref{n.tape, at});
   }
 
   template <typename F>
   static void Members(Ref n, F&& f) {
-    const simdjson::dom::object object = n.get_object().value_unsafe();
-    for (simdjson::dom::key_value_pair field : object)
-      f(field.key, field.value);
+    const uint32_t end = End(n);
+    for (uint32_t at = n.at + 1; at < end; at = After(n.tape, at + 1))
+      f(Str(Ref{n.tape, at}), Ref{n.tape, at + 1});
+  }
+
+ private:
+  static constexpr uint64_t kPayload = (uint64_t{1} << 56) - 1;
+  static constexpr uint64_t kCount = (uint64_t{1} << 24) - 1;
+
+  template <typename T>
+  static T NextWord(Ref n) {
+    T value;
+    std::memcpy(&value, &n.tape->words[n.at + 1], sizeof value);
+    return value;
+  }
+
+  // The index of an array's or object's closing word.
+  static uint32_t End(Ref n) { return static_cast<uint32_t>(Word(n.tape, n.at)) - 1; }
+
+  // The index of the value after the one at `at`.
+  static uint32_t After(const Tape* tape, uint32_t at) {
+    const uint64_t word = Word(tape, at);
+    switch (static_cast<char>(word >> 56)) {
+      case '[':
+      case '{': return static_cast<uint32_t>(word);
+      case 'l':
+      case 'u':
+      case 'd': return at + 2;
+      default: return at + 1;
+    }
   }
 };
 
@@ -144,23 +191,38 @@ std::string Describe(typename View::Ref node) {
   return "?";
 }
 
-// Whether two keys are equal. Keys are short: up to 16 bytes they are compared as two
-// overlapping words each, without calling memcmp (a tenth of binding's time in profiles).
-inline bool SameKey(std::string_view a, std::string_view b) {
+// Whether two keys are equal, compared as words without calling memcmp (a tenth of
+// binding's time in profiles): 8-byte words with the last overlapping the end, two
+// overlapping 4-byte words, or bytes. Inlined: a call per key costs as much again.
+template <typename Word>
+inline Word LoadWord(const char* at) {
+  Word word;
+  std::memcpy(&word, at, sizeof word);
+  return word;
+}
+
+[[gnu::always_inline]] inline bool SameKey(std::string_view a, std::string_view b) {
   const size_t n = a.size();
   if (n != b.size())
     return false;
-  if (n > 16 || n < 4)
-    return a == b;
-  const auto differ = [&](size_t at, auto width) {
-    decltype(width) x, y;
-    std::memcpy(&x, a.data() + at, sizeof x);
-    std::memcpy(&y, b.data() + at, sizeof y);
-    return x ^ y;
-  };
-  if (n >= 8)
-    return (differ(0, uint64_t{}) | differ(n - 8, uint64_t{})) == 0;
-  return (differ(0, uint32_t{}) | differ(n - 4, uint32_t{})) == 0;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8) {
+    for (size_t at = 0; at + 8 < n; at += 8) {
+      if (LoadWord<uint64_t>(x + at) != LoadWord<uint64_t>(y + at))
+        return false;
+    }
+    return LoadWord<uint64_t>(x + n - 8) == LoadWord<uint64_t>(y + n - 8);
+  }
+  if (n >= 4) {
+    return ((LoadWord<uint32_t>(x) ^ LoadWord<uint32_t>(y)) |
+            (LoadWord<uint32_t>(x + n - 4) ^ LoadWord<uint32_t>(y + n - 4))) == 0;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (x[k] != y[k])
+      return false;
+  }
+  return true;
 }
 
 // The field of `type` named `key`, trying `hint` first (documents usually list keys in one
@@ -202,6 +264,48 @@ const compile::ReadPath* ReadsOfElement(const compile::ReadPath* reads) {
   return reads->element.get();
 }
 
+// Which fields of one record a binding has seen: bits for up to 64 fields, else flags on a
+// stack shared by nested records.
+class SeenFields {
+ public:
+  SeenFields(size_t fields, std::vector<uint8_t>& spill)
+      : fields_(fields), spill_(spill), base_(spill.size()) {
+    if (fields_ > 64)
+      spill_.resize(base_ + fields_, 0);
+  }
+
+  ~SeenFields() {
+    if (fields_ > 64)
+      spill_.resize(base_);
+  }
+
+  SeenFields(const SeenFields&) = delete;
+  SeenFields& operator=(const SeenFields&) = delete;
+
+  // Notes field `k`; false when it was seen already.
+  bool Mark(size_t k) {
+    if (Seen(k))
+      return false;
+    if (fields_ <= 64)
+      bits_ |= uint64_t{1} << k;
+    else
+      spill_[base_ + k] = 1;
+    ++count_;
+    return true;
+  }
+
+  bool Seen(size_t k) const { return fields_ <= 64 ? (bits_ >> k) & 1 : spill_[base_ + k] != 0; }
+
+  bool All() const { return count_ == fields_; }
+
+ private:
+  size_t fields_;
+  std::vector<uint8_t>& spill_;
+  size_t base_;
+  uint64_t bits_ = 0;
+  size_t count_ = 0;
+};
+
 }  // namespace
 
 // Binds one document view into `out`. `reads` (nullptr: everything) limits what is bound;
@@ -231,15 +335,12 @@ class Binder {
     return Error(path, message);
   }
 
-  // `path` is nullptr for the root mapping of a document.
-  void BindRecord(Ref node, const Type* type, const PathLink* path, const compile::ReadPath* reads,
-                  Value* out) {
+  // `path` is nullptr for the root mapping of a document. `plan` indexes plans_: what is
+  // read of each field, worked out once for all the items of a list.
+  void BindRecord(Ref node, const Type* type, const PathLink* path, size_t plan, Value* out) {
     const size_t n = type->fields.size();
     Value* slots = out_.arena_.AllocValues(n);
-    // Which fields were seen: a stack of flags, nested records above this one's (indices,
-    // not references: a nested record grows the stack).
-    const size_t base = found_.size();
-    found_.resize(base + n, 0);
+    SeenFields seen(n, spill_);
     size_t hint = 0;
     View::Members(node, [&](std::string_view key, Ref value) {
       if (rejected_)
@@ -251,12 +352,11 @@ class Binder {
         return;
       }
       hint = static_cast<size_t>(k) + 1;
-      if (found_[base + k]) {
+      if (!seen.Mark(static_cast<size_t>(k))) {
         rejected_ = true;  // a key twice: only a JSON document read in place can have it
         return;
       }
-      found_[base + k] = 1;
-      const FieldReads field = ReadsOfField(reads, k);
+      const FieldReads field = plans_[plan + static_cast<size_t>(k)];
       if (!field.read) {
         slots[k] = Value::Error(&kUnbound);
         return;
@@ -266,27 +366,44 @@ class Binder {
       const PathLink child{path, type->fields[k].name, 0};
       Bind(&value, type->fields[k].type, child, field.below, &slots[k]);
     });
-    for (size_t k = 0; k < n && !rejected_; ++k) {
-      if (found_[base + k])
+    for (size_t k = 0; k < n && !seen.All() && !rejected_; ++k) {
+      if (seen.Seen(k))
         continue;
-      const FieldReads field = ReadsOfField(reads, k);
+      const FieldReads field = plans_[plan + k];
       const PathLink child{path, type->fields[k].name, 0};
       if (field.read)
         Bind(nullptr, type->fields[k].type, child, field.below, &slots[k]);
       else
         slots[k] = Value::Error(&kUnbound);
     }
-    found_.resize(base);
     *out = Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
   }
 
-  // The commonest fields — a string, a bool or an int that is what the schema says — bound
-  // without the path and checks Bind prepares; false for anything else, which Bind then
-  // binds (and explains).
+  // What is read of each field of `type` below `reads`, pushed on plans_; PopPlan ends it.
+  // (Indices, not pointers: a nested record's plan grows the stack.)
+  size_t PushPlan(const Type* type, const compile::ReadPath* reads) {
+    const size_t at = plans_.size();
+    for (size_t k = 0; k < type->fields.size(); ++k)
+      plans_.push_back(ReadsOfField(reads, k));
+    return at;
+  }
+
+  void PopPlan(size_t at) { plans_.resize(at); }
+
+  // The commonest fields — a string, a bool or an int that is what the schema says, or null
+  // or one of those where it is optional — bound without the path and checks Bind
+  // prepares; false for anything else, which Bind then binds (and explains).
   static bool BindScalar(Ref node, const Type* type, Value* out) {
     if (!View::Valid(node))
       return false;
     const NodeKind kind = View::Kind(node);
+    if (type->kind == TypeKind::kOptional) {  // `integrity: string?`: as Bind would
+      if (kind == NodeKind::kNull) {
+        *out = Value::Null();
+        return true;
+      }
+      type = type->element;
+    }
     switch (type->kind) {
       case TypeKind::kString:
         if (kind != NodeKind::kString)
@@ -324,8 +441,11 @@ class Binder {
       const NodeKind kind = View::Kind(*present);
       if (type->kind == TypeKind::kList && kind == NodeKind::kArray)
         return BindList(*present, type, path, reads, out);
-      if (type->kind == TypeKind::kRecord && kind == NodeKind::kObject)
-        return BindRecord(*present, type, &path, reads, out);
+      if (type->kind == TypeKind::kRecord && kind == NodeKind::kObject) {
+        const size_t plan = PushPlan(type, reads);
+        BindRecord(*present, type, &path, plan, out);
+        return PopPlan(plan);
+      }
     }
     *out = Convert(present, type, path, reads);
   }
@@ -335,12 +455,19 @@ class Binder {
     const uint32_t len = View::Len(node);
     Value* items = out_.arena_.AllocValues(len);
     const compile::ReadPath* element = ReadsOfElement(reads);
+    // A list of records: one plan for all the items.
+    const bool records = type->element->kind == TypeKind::kRecord;
+    const size_t plan = records ? PushPlan(type->element, element) : 0;
     View::Items(node, [&](uint32_t k, Ref item) {
       if (BindScalar(item, type->element, &items[k]))
         return;
       const PathLink child{&path, {}, k};
+      if (records && View::Kind(item) == NodeKind::kObject)
+        return BindRecord(item, type->element, &child, plan, &items[k]);
       Bind(&item, type->element, child, element, &items[k]);
     });
+    if (records)
+      PopPlan(plan);
     *out = Value::Sequence(ValueKind::kList, items, len);
   }
 
@@ -461,7 +588,7 @@ class Binder {
   // The facts of one document's root mapping, the read set only.
   void BindRoot(const compile::Program& program, Ref root, const compile::ReadPath& reads) {
     Value record;
-    BindRecord(root, program.schema(), nullptr, &reads, &record);
+    BindRecord(root, program.schema(), nullptr, PushPlan(program.schema(), &reads), &record);
     out_.root_ = record.items;
   }
 
@@ -479,7 +606,8 @@ class Binder {
 
   std::map<std::string, std::pair<const Type*, std::string_view>> unread_;  // by pattern
   std::set<std::pair<const Type*, std::string_view>> seen_;
-  std::vector<uint8_t> found_;
+  std::vector<FieldReads> plans_;  // a stack: what is read of each field (PushPlan)
+  std::vector<uint8_t> spill_;     // SeenFields' flags for records of more than 64 fields
   BoundFacts& out_;
   bool track_unread_;
   bool rejected_ = false;
@@ -629,8 +757,11 @@ JsonFacts::Binding JsonFacts::Bind(const compile::Program& program, const compil
   out.Reset();
   if (!parser_->parsed)
     return Binding::kDeclined;
-  Binder<JsonView> binder(out, /*track_unread=*/false);
-  binder.BindRoot(program, parser_->root, reads);
+  // The root value follows the tape's first word (its `r`), checked an object by Parse.
+  const simdjson::dom::document& doc = parser_->parser.doc;
+  const TapeView::Tape tape{doc.tape.get(), doc.string_buf.get()};
+  Binder<TapeView> binder(out, /*track_unread=*/false);
+  binder.BindRoot(program, TapeView::Ref{&tape, 1}, reads);
   if (binder.rejected()) {
     out.Reset();
     return Binding::kDeclined;
