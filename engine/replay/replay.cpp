@@ -556,25 +556,35 @@ void Replayer::Add(Release release) {
     Flush();
 }
 
-// Hands the filled batch to the pool, after taking in the results of the one before:
-// the source reads the next batch while the pool decides this one.
+// Hands the filled batch to the pool once it has decided the one before, then counts
+// that one's results while the pool works: the source reads the next batch meanwhile.
 void Replayer::Flush() {
   if (pool_ == nullptr)
     pool_ = std::make_unique<Pool>(candidate_, baseline_, options_);
-  Collect();
+  const std::vector<ReleaseResult> decided = TakeDecided();
   std::swap(filling_, in_flight_);
   filling_.clear();
   results_.assign(in_flight_.size(), ReleaseResult());
   if (!in_flight_.empty())
     pool_->Start(in_flight_, results_);
+  Tally(decided);
 }
 
-void Replayer::Collect() {
+// The results of the batch in flight, once decided (its releases are let go: their lines'
+// blocks go back to the reader).
+std::vector<ReleaseResult> Replayer::TakeDecided() {
   if (in_flight_.empty())
-    return;
+    return {};
   pool_->Wait();
+  in_flight_.clear();
+  return std::move(results_);
+}
+
+void Replayer::Tally(const std::vector<ReleaseResult>& decided) {
+  if (decided.empty())
+    return;
   // In input order, so the summary does not depend on the number of threads.
-  for (const ReleaseResult& r : results_) {
+  for (const ReleaseResult& r : decided) {
     if (r.skipped)
       continue;
     if (!r.error.empty()) {
@@ -626,8 +636,7 @@ void Replayer::Collect() {
         c.examples.push_back(r.id);
     }
   }
-  taken_ += static_cast<int64_t>(in_flight_.size());
-  in_flight_.clear();
+  taken_ += static_cast<int64_t>(decided.size());
   if (options_.progress)
     options_.progress(taken_);
 }
@@ -654,8 +663,8 @@ void AddCounts(const std::vector<std::string>& names, const std::vector<RuleCoun
 }  // namespace
 
 Summary Replayer::Finish() {
-  Flush();    // the last, partial batch
-  Collect();  // and its results
+  Flush();               // the last, partial batch
+  Tally(TakeDecided());  // and its results
   AddCounts(candidate_names_, candidate_counts_, summary_.candidate_rules);
   AddCounts(baseline_names_, baseline_counts_, summary_.baseline_rules);
   return std::move(summary_);

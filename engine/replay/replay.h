@@ -170,7 +170,8 @@ class Replayer {
   class Pool;
 
   void Flush();
-  void Collect();
+  std::vector<ReleaseResult> TakeDecided();
+  void Tally(const std::vector<ReleaseResult>& decided);
 
   const compile::Program& candidate_;
   const compile::Program* baseline_;
