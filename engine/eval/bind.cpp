@@ -52,6 +52,14 @@ struct TreeView {
 
   static NodeKind Kind(Ref n) { return n->kind; }
 
+  static bool IsNull(Ref n) { return n->kind == NodeKind::kNull; }
+
+  static bool IsString(Ref n) { return n->kind == NodeKind::kString; }
+
+  static bool IsBool(Ref n) { return n->kind == NodeKind::kBool; }
+
+  static bool IsInt64(Ref n) { return n->kind == NodeKind::kInt; }
+
   static bool Bool(Ref n) { return n->b; }
 
   static int64_t Int(Ref n) { return n->i; }
@@ -114,6 +122,15 @@ struct TapeView {
       default: return NodeKind::kNull;
     }
   }
+
+  static bool IsNull(Ref n) { return Type(n) == 'n'; }
+
+  static bool IsString(Ref n) { return Type(n) == '"'; }
+
+  static bool IsBool(Ref n) { return Type(n) == 't' || Type(n) == 'f'; }
+
+  // `u` (beyond int64) is not: Bind then refuses it.
+  static bool IsInt64(Ref n) { return Type(n) == 'l'; }
 
   static bool Bool(Ref n) { return Type(n) == 't'; }
 
@@ -394,11 +411,10 @@ class Binder {
   // or one of those where it is optional — bound without the path and checks Bind
   // prepares; false for anything else, which Bind then binds (and explains).
   static bool BindScalar(Ref node, const Type* type, Value* out) {
-    if (!View::Valid(node))
-      return false;
-    const NodeKind kind = View::Kind(node);
+    // Asked as "is it a string?" rather than "which kind is it?": on the tape one compare of
+    // the type byte each, not a switch over every kind per value.
     if (type->kind == TypeKind::kOptional) {  // `integrity: string?`: as Bind would
-      if (kind == NodeKind::kNull) {
+      if (View::IsNull(node)) {
         *out = Value::Null();
         return true;
       }
@@ -406,17 +422,17 @@ class Binder {
     }
     switch (type->kind) {
       case TypeKind::kString:
-        if (kind != NodeKind::kString)
+        if (!View::IsString(node))
           return false;
         *out = Value::String(View::Str(node));
         return true;
       case TypeKind::kBool:
-        if (kind != NodeKind::kBool)
+        if (!View::IsBool(node))
           return false;
         *out = Value::Bool(View::Bool(node));
         return true;
       case TypeKind::kInt:
-        if (kind != NodeKind::kInt)
+        if (!View::IsInt64(node))
           return false;
         *out = Value::Int(View::Int(node));
         return true;
