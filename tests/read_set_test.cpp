@@ -156,47 +156,50 @@ std::unique_ptr<compile::Program> Shipped(const std::string& path, SourceMap& so
   return program;
 }
 
-TEST_CASE("in place on the read set, every workload release is decided as the strict path does") {
+// Calls `check` with every release of the committed workload sample (its JSON text) under
+// the shipped policy and under R1-R8; returns how many releases there were.
+template <typename Check>
+size_t ForEachSampleRelease(Check&& check) {
   SourceMap sources;
   auto shipped = Shipped("policies", sources);
   auto baseline = Shipped("bench/baseline_only.gate", sources);
   facts::JsonLinesReader lines(std::string(RELGATE_SOURCE_DIR) +
                                "/tests/data/workload/sample.ndjson");
   facts::JsonLine line;
-  size_t releases = 0, shut = 0;
-  const int64_t now = testing::Time("2026-07-01T00:00:00Z");
+  size_t releases = 0;
   while (lines.Next(line)) {
     ++releases;
     for (const compile::Program* p : {shipped.get(), baseline.get()}) {
-      const std::string text(line.text);
-      const std::string strict = Strict(*p, text, now);
       INFO("line ", line.number, " policy ", p->package());
-      CHECK(InPlace(*p, text, now) == strict);
-      shut += strict.rfind("verdict open", 0) != 0;
+      check(*p, std::string(line.text));
     }
   }
+  return releases;
+}
+
+TEST_CASE("in place on the read set, every workload release is decided as the strict path does") {
+  const int64_t now = testing::Time("2026-07-01T00:00:00Z");
+  size_t shut = 0;
+  const size_t releases =
+      ForEachSampleRelease([&](const compile::Program& p, const std::string& text) {
+        const std::string strict = Strict(p, text, now);
+        CHECK(InPlace(p, text, now) == strict);
+        shut += strict.rfind("verdict open", 0) != 0;
+      });
   CHECK(releases == 150);
   CHECK(shut > 50);  // the sample holds blocked releases, not only open ones
 }
 
 TEST_CASE("explained in place, every workload release has the findings the strict path gives") {
-  SourceMap sources;
-  auto shipped = Shipped("policies", sources);
-  auto baseline = Shipped("bench/baseline_only.gate", sources);
-  facts::JsonLinesReader lines(std::string(RELGATE_SOURCE_DIR) +
-                               "/tests/data/workload/sample.ndjson");
-  facts::JsonLine line;
-  size_t findings = 0;
   const int64_t now = testing::Time("2026-07-01T00:00:00Z");
-  while (lines.Next(line)) {
-    for (const compile::Program* p : {shipped.get(), baseline.get()}) {
-      const std::string text(line.text);
-      const std::string strict = ExplainedStrictly(*p, text, now);
-      INFO("line ", line.number, " policy ", p->package());
-      CHECK(ExplainedInPlace(*p, text, now) == strict);
-      findings += strict.find("finding ") != std::string::npos;
-    }
-  }
+  size_t findings = 0;
+  const size_t releases =
+      ForEachSampleRelease([&](const compile::Program& p, const std::string& text) {
+        const std::string strict = ExplainedStrictly(p, text, now);
+        CHECK(ExplainedInPlace(p, text, now) == strict);
+        findings += strict.find("finding ") != std::string::npos;
+      });
+  CHECK(releases == 150);
   CHECK(findings > 50);  // messages were rendered, not only verdicts compared
 }
 
