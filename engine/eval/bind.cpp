@@ -191,6 +191,11 @@ struct TapeView {
   }
 };
 
+// A parsed document's tape. Its root value (index 1) follows the tape's first word, `r`.
+TapeView::Tape TapeOf(const simdjson::dom::document& doc) {
+  return {doc.tape.get(), doc.string_buf.get()};
+}
+
 template <typename View>
 std::string Describe(typename View::Ref node) {
   switch (View::Kind(node)) {
@@ -665,50 +670,41 @@ struct JsonFacts::Parser {
 namespace {
 
 // The whole-document checks of the strict loader (facts::TreeBuilder) that simdjson does
-// not make, on a parsed DOM: counts values into `values` and false at the first refusal.
+// not make, on the parsed tape (read as the binder reads it): false at the first refusal.
 class StrictCheck {
  public:
   explicit StrictCheck(std::vector<std::string_view>& keys) : keys_(keys) {}
 
-  bool Readable(simdjson::dom::element element, size_t depth) {
+  bool Readable(TapeView::Ref value, size_t depth) {
     // The builder counts every value, and refuses a container opened at its depth limit;
     // one short of each here, so that an off-by-one can only send a document the strict way.
-    if (++values_ >= limits::kMaxFactsNodes)
+    if (++values_ >= limits::kMaxFactsNodes || !TapeView::Valid(value))
       return false;
-    switch (element.type()) {
-      case simdjson::dom::element_type::UINT64: return false;
-      case simdjson::dom::element_type::ARRAY: {
-        if (depth + 1 >= limits::kMaxFactsDepth)
-          return false;
-        const simdjson::dom::array array = element.get_array().value_unsafe();
-        for (simdjson::dom::element item : array) {
-          if (!Readable(item, depth + 1))
-            return false;
-        }
-        return true;
-      }
-      case simdjson::dom::element_type::OBJECT: {
-        if (depth + 1 >= limits::kMaxFactsDepth)
-          return false;
-        const simdjson::dom::object object = element.get_object().value_unsafe();
-        if (HasDuplicateKey(object))
-          return false;
-        for (simdjson::dom::key_value_pair field : object) {
-          if (!Readable(field.value, depth + 1))
-            return false;
-        }
-        return true;
-      }
-      default: return true;
+    const NodeKind kind = TapeView::Kind(value);
+    if (kind != NodeKind::kArray && kind != NodeKind::kObject)
+      return true;
+    if (depth + 1 >= limits::kMaxFactsDepth)
+      return false;
+    bool readable = true;
+    if (kind == NodeKind::kArray) {
+      TapeView::Items(value, [&](uint32_t, TapeView::Ref item) {
+        readable = readable && Readable(item, depth + 1);
+      });
+      return readable;
     }
+    if (HasDuplicateKey(value))
+      return false;
+    TapeView::Members(value, [&](std::string_view, TapeView::Ref field) {
+      readable = readable && Readable(field, depth + 1);
+    });
+    return readable;
   }
 
  private:
   // As facts' FindDuplicateKey: pairs for a small mapping, sorted keys for a large one.
-  bool HasDuplicateKey(const simdjson::dom::object& object) {
+  bool HasDuplicateKey(TapeView::Ref object) {
     const size_t base = keys_.size();
-    for (simdjson::dom::key_value_pair field : object)
-      keys_.push_back(field.key);
+    TapeView::Members(object, [&](std::string_view key, TapeView::Ref) { keys_.push_back(key); });
     const auto begin = keys_.begin() + static_cast<ptrdiff_t>(base);
     bool duplicate = false;
     if (keys_.size() - base <= 16) {
@@ -732,7 +728,8 @@ bool JsonFacts::StrictlyReadable() const {
   if (!parser_->parsed)
     return false;
   parser_->keys.clear();
-  return StrictCheck(parser_->keys).Readable(parser_->root, 0);
+  const TapeView::Tape tape = TapeOf(parser_->parser.doc);
+  return StrictCheck(parser_->keys).Readable(TapeView::Ref{&tape, 1}, 0);
 }
 
 JsonFacts::JsonFacts() : parser_(std::make_unique<Parser>()) {
@@ -773,9 +770,7 @@ JsonFacts::Binding JsonFacts::Bind(const compile::Program& program, const compil
   out.Reset();
   if (!parser_->parsed)
     return Binding::kDeclined;
-  // The root value follows the tape's first word (its `r`), checked an object by Parse.
-  const simdjson::dom::document& doc = parser_->parser.doc;
-  const TapeView::Tape tape{doc.tape.get(), doc.string_buf.get()};
+  const TapeView::Tape tape = TapeOf(parser_->parser.doc);
   Binder<TapeView> binder(out, /*track_unread=*/false);
   binder.BindRoot(program, TapeView::Ref{&tape, 1}, reads);
   if (binder.rejected()) {
