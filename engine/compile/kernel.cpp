@@ -1,6 +1,7 @@
 // Building kernels from compiled nodes, and running them. See kernel.h.
 #include "engine/compile/kernel.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <optional>
@@ -178,13 +179,49 @@ KernelResult HasAny(const KernelTest& t, const Value& item, const Value* facts, 
   return Holds(a->kind != ValueKind::kNull);
 }
 
+// A test over the items whose bits are set in `at`, with the test inlined into the loop:
+// the loads for one item do not wait on the answer for the one before.
+template <KernelTestFn kTest>
+void Column(const KernelTest& t, const Value* items, uint32_t stride, uint64_t at,
+            const Value* facts, Budget& budget, KernelColumn& out) {
+  uint64_t yes = 0, no = 0, give_up = 0;
+  while (at != 0) {
+    const int k = std::countr_zero(at);
+    at &= at - 1;
+    const uint64_t bit = uint64_t{1} << k;
+    switch (kTest(t, items[static_cast<size_t>(k) * stride], facts, budget)) {
+      case KernelResult::kTrue: yes |= bit; break;
+      case KernelResult::kFalse: no |= bit; break;
+      case KernelResult::kGiveUp: give_up |= bit; break;
+    }
+  }
+  out = {yes, no, give_up};
+}
+
+// Sets a test's function, item by item and a column at a time.
+template <KernelTestFn kTest>
+void Use(KernelTest& t) {
+  t.fn = kTest;
+  t.column = &Column<kTest>;
+}
+
 template <From kA>
-KernelTestFn StringTestFor(const KernelTest& t) {
+void UseStringTest(KernelTest& t) {
   if (t.b.value.len <= 8 && t.string_test == StringTest::kStartsWith)
-    return &StartsWithWord<kA>;
+    return Use<&StartsWithWord<kA>>(t);
   if (t.b.value.len <= 8 && t.string_test == StringTest::kEndsWith)
-    return &EndsWithWord<kA>;
-  return &StringTestAny;
+    return Use<&EndsWithWord<kA>>(t);
+  Use<&StringTestAny>(t);
+}
+
+// Whether a test may spend budget: `in` a list (one step per element) and `contains`.
+// A kernel with such a test runs item by item, so that steps are charged in item order.
+bool MaySpend(const KernelTest& t) {
+  if (t.op == Op::kStringTest)
+    return t.string_test == StringTest::kContains;
+  if (t.op == Op::kIn)
+    return t.b.from != From::kConst || t.b.value.kind == ValueKind::kList;
+  return false;
 }
 
 // Picks the specialised function of a test and, for a short string pattern, its word.
@@ -194,10 +231,10 @@ void Specialise(KernelTest& t) {
   switch (t.op) {
     case Op::kTruth:
       switch (t.a.from) {
-        case From::kItem: t.fn = &Truth<From::kItem>; return;
-        case From::kItemField: t.fn = &Truth<From::kItemField>; return;
-        case From::kConst: t.fn = &Truth<From::kConst>; return;
-        case From::kFact: t.fn = &Truth<From::kFact>; return;
+        case From::kItem: return Use<&Truth<From::kItem>>(t);
+        case From::kItemField: return Use<&Truth<From::kItemField>>(t);
+        case From::kConst: return Use<&Truth<From::kConst>>(t);
+        case From::kFact: return Use<&Truth<From::kFact>>(t);
       }
       return;
     case Op::kStringTest: {
@@ -212,16 +249,16 @@ void Specialise(KernelTest& t) {
         std::memcpy(&t.mask, ones, 8);
       }
       switch (t.a.from) {
-        case From::kItem: t.fn = StringTestFor<From::kItem>(t); return;
-        case From::kItemField: t.fn = StringTestFor<From::kItemField>(t); return;
-        case From::kConst: t.fn = StringTestFor<From::kConst>(t); return;
-        case From::kFact: t.fn = StringTestFor<From::kFact>(t); return;
+        case From::kItem: return UseStringTest<From::kItem>(t);
+        case From::kItemField: return UseStringTest<From::kItemField>(t);
+        case From::kConst: return UseStringTest<From::kConst>(t);
+        case From::kFact: return UseStringTest<From::kFact>(t);
       }
       return;
     }
-    case Op::kCompare: t.fn = &CompareAny; return;
-    case Op::kIn: t.fn = &InAny; return;
-    case Op::kHas: t.fn = &HasAny; return;
+    case Op::kCompare: return Use<&CompareAny>(t);
+    case Op::kIn: return Use<&InAny>(t);
+    case Op::kHas: return Use<&HasAny>(t);
   }
 }
 
@@ -369,7 +406,79 @@ Kernel Kernel::Build(const Program& program, NodeId condition, uint32_t slot) {
   kernel.tests_ = builder.Take();
   kernel.entry_ = *entry;
   kernel.valid_ = true;
+  // A column at a time needs every test's successors below it (Wire adds a test after its
+  // successors, so they are) and no test that spends budget.
+  kernel.columnar_ = kernel.tests_.size() <= kMaxColumnTests;
+  for (uint32_t k = 0; k < kernel.tests_.size(); ++k) {
+    const KernelTest& t = kernel.tests_[k];
+    if (MaySpend(t) || (t.on_true < kFalse && t.on_true >= k) ||
+        (t.on_false < kFalse && t.on_false >= k)) {
+      kernel.columnar_ = false;
+    }
+  }
   return kernel;
+}
+
+KernelColumn Kernel::RunColumns(const Value* items, uint32_t base, uint32_t size, uint32_t stride,
+                                const Value* facts, Budget& budget) const {
+  const uint64_t all = size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1;
+  KernelColumn done;
+  if (entry_ >= kFalse) {  // a constant condition
+    (entry_ == kTrue ? done.yes : done.no) = all;
+    return done;
+  }
+  // at[t]: the items that reached test t. Successors are below their test, so one pass
+  // from the entry down runs each test once, on every item that reaches it.
+  uint64_t at[kMaxColumnTests];
+  std::fill(at, at + entry_ + 1, uint64_t{0});
+  at[entry_] = all;
+  const Value* first = items + size_t{base} * stride;
+  auto route = [&](uint32_t to, uint64_t bits) {
+    if (to == kTrue)
+      done.yes |= bits;
+    else if (to == kFalse)
+      done.no |= bits;
+    else
+      at[to] |= bits;
+  };
+  for (uint32_t t = entry_ + 1; t-- > 0;) {
+    if (at[t] == 0)
+      continue;
+    const KernelTest& test = tests_[t];
+    KernelColumn answers;
+    test.column(test, first, stride, at[t], facts, budget, answers);
+    route(test.on_true, answers.yes);
+    route(test.on_false, answers.no);
+    done.give_up |= answers.give_up;
+  }
+  return done;
+}
+
+uint32_t Kernel::SkipColumns(const Value* items, uint32_t from, uint32_t count, uint32_t stride,
+                             Result skip, const Value* facts, Budget& budget, Result& stopped,
+                             KernelCursor& cursor) const {
+  uint32_t k = from;
+  while (k < count) {
+    if (cursor.base == 0xFFFFFFFF || k < cursor.base || k >= cursor.base + cursor.size) {
+      cursor.base = k;
+      cursor.size = std::min<uint32_t>(64, count - k);
+      cursor.answers = RunColumns(items, k, cursor.size, stride, facts, budget);
+    }
+    const KernelColumn& a = cursor.answers;
+    const uint64_t stops = (skip == Result::kTrue ? a.no : a.yes) | a.give_up;
+    const uint32_t offset = k - cursor.base;
+    const uint64_t ahead = stops >> offset;
+    if (ahead != 0) {
+      const uint32_t at = offset + static_cast<uint32_t>(std::countr_zero(ahead));
+      const uint64_t bit = uint64_t{1} << at;
+      stopped = (a.give_up & bit) != 0 ? Result::kGiveUp
+                : (a.yes & bit) != 0   ? Result::kTrue
+                                       : Result::kFalse;
+      return cursor.base + at;
+    }
+    k = cursor.base + cursor.size;
+  }
+  return count;
 }
 
 }  // namespace relgate::compile

@@ -46,9 +46,27 @@ struct KernelTest;
 using KernelTestFn = KernelResult (*)(const KernelTest& test, const Value& item, const Value* facts,
                                       Budget& budget);
 
+// What one test said of up to 64 items, one bit per item.
+struct KernelColumn {
+  uint64_t yes = 0, no = 0, give_up = 0;
+};
+
+// The same test run on the items whose bits are set in `at` (item k at items[k * stride]).
+using KernelColumnFn = void (*)(const KernelTest& test, const Value* items, uint32_t stride,
+                                uint64_t at, const Value* facts, Budget& budget, KernelColumn& out);
+
+// Where a scan of a list has got to: the answers of the chunk of 64 items it last ran
+// (kernel.cpp, Kernel::Skip), so that a rule that stops on many items runs each once.
+struct KernelCursor {
+  uint32_t base = 0xFFFFFFFF;  // the chunk's first item; none yet
+  uint32_t size = 0;
+  KernelColumn answers;
+};
+
 struct KernelTest {
   enum class Op : uint8_t { kTruth, kStringTest, kCompare, kIn, kHas };
   KernelTestFn fn = nullptr;
+  KernelColumnFn column = nullptr;     // fn over a chunk of items, inlined into its loop
   uint32_t on_true = 0, on_false = 0;  // the next test, or Kernel::kTrue/kFalse
   Op op = Op::kTruth;
   StringTest string_test = StringTest::kStartsWith;
@@ -83,13 +101,20 @@ class Kernel {
     return at == kTrue ? Result::kTrue : Result::kFalse;
   }
 
-  // Runs the kernel on the items of a list from `from` on (every `stride`-th Value, `count`
-  // items) while it gives `skip`; returns the position of the first item it gives anything
-  // else for, with that answer in `stopped`, or `count`. A rule's items then cost one tight
-  // loop: the evaluator does more only for an item that needs it (a finding, an error, the
-  // interpreter). Items are run in order, so budget steps are charged as one by one.
+  // The position of the first item of a list, from `from` on (every `stride`-th Value,
+  // `count` items), that the kernel gives anything but `skip` for, with that answer in
+  // `stopped`; or `count`. A rule's items then cost one tight loop: the evaluator does
+  // more only for an item that needs it (a finding, an error, the interpreter).
+  //
+  // A kernel whose tests never spend budget runs a column at a time (SkipColumns): each
+  // test over a chunk of 64 items in a loop of its own, the test inlined, so that the
+  // loads of one item do not wait on the answer for the one before. The chunk's answers
+  // stay in `cursor` for the next call. A kernel with a test that spends budget (`in` a
+  // list, `contains`) runs item by item, so that steps are charged in order.
   uint32_t Skip(const Value* items, uint32_t from, uint32_t count, uint32_t stride, Result skip,
-                const Value* facts, Budget& budget, Result& stopped) const {
+                const Value* facts, Budget& budget, Result& stopped, KernelCursor& cursor) const {
+    if (columnar_)
+      return SkipColumns(items, from, count, stride, skip, facts, budget, stopped, cursor);
     for (uint32_t k = from; k < count; ++k) {
       const Result r = Run(items[size_t{k} * stride], facts, budget);
       if (r != skip) {
@@ -109,9 +134,20 @@ class Kernel {
   size_t test_count() const { return tests_.size(); }
 
  private:
+  // A column-at-a-time kernel has at most this many tests (a mask each on the stack).
+  static constexpr size_t kMaxColumnTests = 32;
+
+  uint32_t SkipColumns(const Value* items, uint32_t from, uint32_t count, uint32_t stride,
+                       Result skip, const Value* facts, Budget& budget, Result& stopped,
+                       KernelCursor& cursor) const;
+  // The answers for items [base, base + size) (size <= 64).
+  KernelColumn RunColumns(const Value* items, uint32_t base, uint32_t size, uint32_t stride,
+                          const Value* facts, Budget& budget) const;
+
   std::vector<KernelTest> tests_;
   uint32_t entry_ = kFalse;
   bool valid_ = false;
+  bool columnar_ = false;
 };
 
 }  // namespace relgate::compile

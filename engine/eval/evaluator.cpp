@@ -110,10 +110,12 @@ class Run {
     const bool filtered = rule.filter != kNoNode;
     const compile::Kernel* first = filtered ? filter : condition;
     const Kernel::Result pass = filtered ? Kernel::Result::kFalse : Kernel::Result::kTrue;
+    compile::KernelCursor cursor;
     for (uint32_t k = 0; k < list.len; ++k) {
       Kernel::Result known = Kernel::Result::kGiveUp;  // what `first` said of item k
       if (first != nullptr) {
-        k = first->Skip(list.items, k, list.len, stride, pass, frame_.facts, *frame_.budget, known);
+        k = first->Skip(list.items, k, list.len, stride, pass, frame_.facts, *frame_.budget, known,
+                        cursor);
         if (k == list.len)
           break;
       }

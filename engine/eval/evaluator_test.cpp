@@ -1,5 +1,8 @@
 // Evaluation semantics: each construct, fail-closed paths, exceptions, overrides,
 // explanations, determinism, and folded vs unfolded programs agreeing.
+#include <map>
+#include <set>
+
 #include <doctest/doctest.h>
 
 #include "engine/eval/cost_check.h"
@@ -669,6 +672,76 @@ tags: []
     CHECK(by_kernels == by_interpreter);
     CHECK(by_kernels.find("finding") != std::string::npos);
   }
+}
+
+TEST_CASE("a kernel run a column at a time stops at the items the interpreter stops at") {
+  // Lists longer than a chunk of 64 items: findings, items the kernel gives up on (a field
+  // of the wrong type), filtered items, on both sides of each chunk boundary; a rule that
+  // stops on every item (each chunk is run once, not once per item); a map's keys (every
+  // second Value).
+  const std::string policy =
+      "facts {\n"
+      "  deps: [{ name: string, pinned: bool, integrity: string?, scripts: bool }]\n"
+      "  files: [string]\n"
+      "  labels: map[string]string\n"
+      "}\n"
+      "deny pinned for d in deps \"{d.name}\": d.pinned and\n"
+      "  ((d.integrity ?? \"\").starts_with(\"sha512-\") or (d.integrity ?? "
+      "\"\").starts_with(\"sha256-\"))\n"
+      "deny scripts for d in deps where d.scripts \"{d.name}\": d.name == \"esbuild\"\n"
+      "deny maps for f in files \"{f}\": not f.ends_with(\".map\")\n"
+      "deny every for f in files \"{f}\": f == \"none of them\"\n"
+      "deny keys for k in labels \"{k}\": not k.ends_with(\".map\")\n";
+  auto compiled = CompileSource(policy);
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const compile::Program& program = *compiled->program;
+  const std::set<int> unpinned = {0, 1, 62, 63, 64, 65, 127, 128, 129, 191, 192, 199};
+  const std::set<int> wrong_type = {61, 66, 126, 130};
+  const std::set<int> scripts = {5, 63, 64, 100, 128, 150};
+  std::string text = "deps:\n";
+  for (int k = 0; k < 200; ++k) {
+    const std::string integrity = unpinned.count(k) != 0 ? "md5-x" : "sha512-abcdefghijkl==";
+    text += fmt::format("  - {{ name: p{}, pinned: {}, integrity: \"{}\", scripts: {} }}\n", k,
+                        wrong_type.count(k) != 0 ? "\"yes\"" : "true", integrity,
+                        scripts.count(k) != 0 ? "true" : "false");
+  }
+  text += "files:\n";
+  for (int k = 0; k < 150; ++k)
+    text += fmt::format("  - \"dist/f{}.js{}\"\n", k, k % 64 == 63 || k == 64 ? ".map" : "");
+  text += "labels:\n";
+  for (int k = 0; k < 140; ++k)
+    text += fmt::format("  k{:03}{}: v\n", k, k == 63 || k == 64 || k == 139 ? ".map" : "");
+
+  facts::LoadError error;
+  auto doc = facts::ParseDocument(text, "facts.yaml", facts::Format::kAuto, error);
+  REQUIRE(doc != nullptr);
+  facts::FactSet set;
+  REQUIRE(set.Add(std::move(doc), error));
+  auto bound = Bind(program, set);
+  EvalOptions fast;
+  EvalOptions slow = fast;
+  NoRecorder recorder;
+  slow.coverage = &recorder;
+  Scratch a, b;
+  const std::string by_kernels = Summary(program, Evaluate(program, *bound, fast, a));
+  const std::string by_interpreter = Summary(program, Evaluate(program, *bound, slow, b));
+  CHECK(by_kernels == by_interpreter);
+  // The kernel's answers themselves, not only their agreement: 12 unpinned, 4 errors,
+  // 6 install scripts not from esbuild, 3 source maps, 150 files that are not "none of them",
+  // 3 map keys.
+  const Outcome& o = Evaluate(program, *bound, fast, a);
+  std::map<std::string, int> findings, errors;
+  for (const RawFinding& f : o.findings)
+    ++findings[program.rules()[f.rule].id];
+  for (const RawError& e : o.errors)
+    ++errors[program.rules()[e.rule].id];
+  CHECK(findings["pinned"] == 12);
+  CHECK(errors["pinned"] == 4);
+  CHECK(findings["scripts"] == 6);
+  CHECK(findings["maps"] == 3);
+  CHECK(findings["every"] == 150);
+  CHECK(findings["keys"] == 3);
 }
 
 }  // namespace
