@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
+  lld  # the linker: links the ~45 programs of a build (tests, tools) ~6x faster than ld.bfd
   antlr4 libantlr4-runtime-dev
   libre2-dev libyaml-cpp-dev libsimdjson-dev libcli11-dev doctest-dev libssl-dev
   libbenchmark-dev libsqlite3-dev
