@@ -31,7 +31,7 @@ std::string StdlibDigest(const std::vector<std::string>& names) {
 std::string VersionJson(const std::vector<std::string>& modules, const std::string& digest) {
   JsonWriter w;
   w.Open('{');
-  w.Field("version", kVersion);
+  w.Field("version", kRelgateVersion);
   w.Field("commit", kBuildInfo.commit);
   w.Key("build");
   w.Open('{');
@@ -68,8 +68,8 @@ std::string VersionJson(const std::vector<std::string>& modules, const std::stri
 
 std::string VersionText(const std::vector<std::string>& modules, const std::string& digest) {
   std::string out =
-      fmt::format("relgate {}\ncommit: {}\nbuilt with: {} ({}; {})\n", kVersion, kBuildInfo.commit,
-                  kBuildInfo.compiler, kBuildInfo.build_type, kBuildInfo.flags);
+      fmt::format("relgate {}\ncommit: {}\nbuilt with: {} ({}; {})\n", kRelgateVersion,
+                  kBuildInfo.commit, kBuildInfo.compiler, kBuildInfo.build_type, kBuildInfo.flags);
   out += fmt::format("stdlib: {} ({} modules)\n", digest, modules.size());
   for (const sigstore::EmbeddedRoot& root : sigstore::EmbeddedRoots())
     out += fmt::format("trusted root {}: snapshot of {}\n", root.name, root.snapshot);

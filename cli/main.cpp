@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // The version, and the dates of the embedded Sigstore trusted roots a verification relies
   // on (docs/security.md: how to refresh them).
-  std::string version = fmt::format("relgate {}", relgate::kVersion);
+  std::string version = fmt::format("relgate {}", relgate::kRelgateVersion);
   for (const relgate::sigstore::EmbeddedRoot& root : relgate::sigstore::EmbeddedRoots())
     version += fmt::format("\ntrusted root {}: snapshot of {}", root.name, root.snapshot);
   version +=

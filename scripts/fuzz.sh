@@ -18,7 +18,7 @@ else
 fi
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
-  -DRELGATE_FUZZ=ON -DRELGATE_BUILD_TESTS=OFF -DRELGATE_WERROR=OFF >/dev/null
+  -DRELGATE_FUZZ=ON -DRELGATE_BUILD_TESTS=OFF -DRELGATE_WERROR=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build-fuzz -j2 --target $(for t in $targets; do printf '%s_fuzz ' "$t"; done)
 mkdir -p build-fuzz/artifacts
 # One target on its corpus copy; its summary lines go to build-fuzz/<target>.log.

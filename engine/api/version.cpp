@@ -1,5 +1,4 @@
-// Apart from relgate_api.cpp: base/version.h's kVersion and base/value.h's
-// ValueKind::kVersion cannot meet in one translation unit under -Wshadow.
+// relgate::Version() of the public header: the version this library was built as.
 #include "engine/base/version.h"
 
 #include "include/relgate/relgate.h"
@@ -7,7 +6,7 @@
 namespace relgate {
 
 const char* Version() {
-  return kVersion;
+  return kRelgateVersion;
 }
 
 }  // namespace relgate

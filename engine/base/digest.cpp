@@ -1,7 +1,7 @@
 #include "engine/base/digest.h"
 
-// The direct SHA-256 functions, not EVP: EVP_Digest in OpenSSL 3 initialises the provider
-// machinery (and reads openssl.cnf) on first use, which cost more than relgate's own work
+// The direct SHA-256 and SHA-512 functions, not EVP: EVP_Digest in OpenSSL 3 initialises the
+// provider machinery (and reads openssl.cnf) on first use, which cost more than relgate's own work
 // in a single `relgate eval`. They are deprecated in 3.0 but kept for exactly this use.
 #define OPENSSL_API_COMPAT 0x10100000L
 #include <openssl/sha.h>
@@ -32,6 +32,13 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+std::string Sha512Hex(std::string_view data) {
+  unsigned char digest[SHA512_DIGEST_LENGTH];
+  if (SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest) == nullptr)
+    throw InternalError("SHA-512 failed");
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
 Sha256Stream::Sha256Stream() : context_(new SHA256_CTX) {
   if (SHA256_Init(static_cast<SHA256_CTX*>(context_)) != 1)
     throw InternalError("SHA-256 failed");
@@ -51,6 +58,28 @@ std::string Sha256Stream::FinishHex() {
   auto* context = static_cast<SHA256_CTX*>(context_);
   if (SHA256_Final(digest, context) != 1 || SHA256_Init(context) != 1)
     throw InternalError("SHA-256 failed");
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+Sha512Stream::Sha512Stream() : context_(new SHA512_CTX) {
+  if (SHA512_Init(static_cast<SHA512_CTX*>(context_)) != 1)
+    throw InternalError("SHA-512 failed");
+}
+
+Sha512Stream::~Sha512Stream() {
+  delete static_cast<SHA512_CTX*>(context_);
+}
+
+void Sha512Stream::Update(std::string_view data) {
+  if (SHA512_Update(static_cast<SHA512_CTX*>(context_), data.data(), data.size()) != 1)
+    throw InternalError("SHA-512 failed");
+}
+
+std::string Sha512Stream::FinishHex() {
+  unsigned char digest[SHA512_DIGEST_LENGTH];
+  auto* context = static_cast<SHA512_CTX*>(context_);
+  if (SHA512_Final(digest, context) != 1 || SHA512_Init(context) != 1)
+    throw InternalError("SHA-512 failed");
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 

@@ -1,5 +1,5 @@
-// SHA-256 digests (OpenSSL libcrypto) for the accountability record of a decision: the
-// policy sources and each facts file a decision was made on.
+// SHA-256 and SHA-512 digests (OpenSSL libcrypto): the accountability record of a decision
+// (the policy sources and each facts file it was made on), and an archive's digests.
 #pragma once
 
 #include <string>
@@ -15,6 +15,9 @@ struct SourceDigest {
 
 // Lower-case hex SHA-256 of `data`. Throws InternalError only if libcrypto fails.
 [[nodiscard]] std::string Sha256Hex(std::string_view data);
+
+// Lower-case hex SHA-512 of `data`.
+[[nodiscard]] std::string Sha512Hex(std::string_view data);
 
 // Lower-case hex of any bytes (a digest carried in binary or base64).
 [[nodiscard]] std::string HexEncode(std::string_view bytes);
@@ -34,6 +37,21 @@ class Sha256Stream {
 
  private:
   void* context_;  // SHA256_CTX, kept out of this header
+};
+
+// SHA-512 likewise (an archive's npm-style integrity, `sha512-...`).
+class Sha512Stream {
+ public:
+  Sha512Stream();
+  ~Sha512Stream();
+  Sha512Stream(const Sha512Stream&) = delete;
+  Sha512Stream& operator=(const Sha512Stream&) = delete;
+  void Update(std::string_view data);
+  // The digest, lower-case hex; the stream starts again.
+  [[nodiscard]] std::string FinishHex();
+
+ private:
+  void* context_;  // SHA512_CTX
 };
 
 }  // namespace relgate

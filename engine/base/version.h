@@ -3,6 +3,6 @@
 
 namespace relgate {
 
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kRelgateVersion = "0.1.0";
 
 }  // namespace relgate

@@ -41,4 +41,16 @@ const char* ArgTypeName(ArgType type) {
   return "?";
 }
 
+std::string ParamsAndResult(const Builtin& builtin) {
+  std::string out = "(";
+  for (size_t k = 0; k < builtin.params.size(); ++k) {
+    if (k > 0)
+      out += ", ";
+    out += ArgTypeName(builtin.params[k]);
+  }
+  out += ") -> ";
+  out += ArgTypeName(builtin.result);
+  return out;
+}
+
 }  // namespace relgate::builtins

@@ -78,6 +78,9 @@ struct Builtin {
   const void* data = nullptr;
 };
 
+// A builtin's parameters and result as written in signatures: `(string, string) -> bool`.
+std::string ParamsAndResult(const Builtin& builtin);
+
 class Registry {
  public:
   // Builtins named `name`, in registration order (there is no overloading by now, but

@@ -58,7 +58,7 @@ std::string Build(const std::vector<std::string>& paths, const check::Stdlib& st
   w.Open('{');
   w.Field("_type", kBundleType);
   w.Int("format", kAstFormat);
-  w.Field("relgate", kVersion);
+  w.Field("relgate", kRelgateVersion);
   w.Field("revision", options.revision);
   w.Key("files");
   w.Open('[');
@@ -116,7 +116,7 @@ std::optional<check::LoadedPolicy> Load(const std::string& path, std::string_vie
     return fail(fmt::format(
         "it was built by relgate {} (bundle format {}), and this relgate ({}) reads format {}: "
         "rebuild it with `relgate bundle build`",
-        built_by.empty() ? "of unknown version" : built_by, format, kVersion, kAstFormat));
+        built_by.empty() ? "of unknown version" : built_by, format, kRelgateVersion, kAstFormat));
   }
   simdjson::dom::array files;
   if (root.at_key("files").get_array().get(files) != simdjson::SUCCESS || files.size() == 0)

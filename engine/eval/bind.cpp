@@ -15,8 +15,6 @@
 
 namespace relgate::eval {
 
-using facts::Node;
-using facts::NodeKind;
 using types::Type;
 using types::TypeKind;
 
@@ -46,19 +44,19 @@ struct PathLink {
 
 // How the binder reads a document: the facts tree every loader and importer builds...
 struct TreeView {
-  using Ref = const Node*;
+  using Ref = const facts::Node*;
 
   static bool Valid(Ref) { return true; }
 
-  static NodeKind Kind(Ref n) { return n->kind; }
+  static facts::NodeKind Kind(Ref n) { return n->kind; }
 
-  static bool IsNull(Ref n) { return n->kind == NodeKind::kNull; }
+  static bool IsNull(Ref n) { return n->kind == facts::NodeKind::kNull; }
 
-  static bool IsString(Ref n) { return n->kind == NodeKind::kString; }
+  static bool IsString(Ref n) { return n->kind == facts::NodeKind::kString; }
 
-  static bool IsBool(Ref n) { return n->kind == NodeKind::kBool; }
+  static bool IsBool(Ref n) { return n->kind == facts::NodeKind::kBool; }
 
-  static bool IsInt64(Ref n) { return n->kind == NodeKind::kInt; }
+  static bool IsInt64(Ref n) { return n->kind == facts::NodeKind::kInt; }
 
   static bool Bool(Ref n) { return n->b; }
 
@@ -109,17 +107,17 @@ struct TapeView {
   // An integer beyond int64 is refused by the strict loader: not bound here.
   static bool Valid(Ref n) { return Type(n) != 'u'; }
 
-  [[gnu::always_inline]] static NodeKind Kind(Ref n) {
+  [[gnu::always_inline]] static facts::NodeKind Kind(Ref n) {
     switch (Type(n)) {
       case 't':
-      case 'f': return NodeKind::kBool;
+      case 'f': return facts::NodeKind::kBool;
       case 'l':
-      case 'u': return NodeKind::kInt;
-      case 'd': return NodeKind::kFloat;
-      case '"': return NodeKind::kString;
-      case '[': return NodeKind::kArray;
-      case '{': return NodeKind::kObject;
-      default: return NodeKind::kNull;
+      case 'u': return facts::NodeKind::kInt;
+      case 'd': return facts::NodeKind::kFloat;
+      case '"': return facts::NodeKind::kString;
+      case '[': return facts::NodeKind::kArray;
+      case '{': return facts::NodeKind::kObject;
+      default: return facts::NodeKind::kNull;
     }
   }
 
@@ -199,16 +197,16 @@ TapeView::Tape TapeOf(const simdjson::dom::document& doc) {
 template <typename View>
 std::string Describe(typename View::Ref node) {
   switch (View::Kind(node)) {
-    case NodeKind::kString: {
+    case facts::NodeKind::kString: {
       const std::string_view text = View::Str(node);
       return fmt::format("string \"{}{}", text.substr(0, 40), (text.size() > 40 ? "...\"" : "\""));
     }
-    case NodeKind::kInt: return fmt::format("int {}", View::Int(node));
-    case NodeKind::kFloat: return fmt::format("float {}", View::Float(node));
-    case NodeKind::kBool: return View::Bool(node) ? "bool true" : "bool false";
-    case NodeKind::kNull: return "null";
-    case NodeKind::kArray: return "a list";
-    case NodeKind::kObject: return "a mapping";
+    case facts::NodeKind::kInt: return fmt::format("int {}", View::Int(node));
+    case facts::NodeKind::kFloat: return fmt::format("float {}", View::Float(node));
+    case facts::NodeKind::kBool: return View::Bool(node) ? "bool true" : "bool false";
+    case facts::NodeKind::kNull: return "null";
+    case facts::NodeKind::kArray: return "a list";
+    case facts::NodeKind::kObject: return "a mapping";
   }
   return "?";
 }
@@ -351,7 +349,7 @@ class Binder {
   Value Mismatch(const PathLink& path, const Type* type, Ref node) {
     std::string message =
         fmt::format("expected {}, found {}", types::TypeName(type), Describe<View>(node));
-    if (View::Kind(node) == NodeKind::kFloat && type->kind == TypeKind::kString) {
+    if (View::Kind(node) == facts::NodeKind::kFloat && type->kind == TypeKind::kString) {
       message += " (quote it in YAML: versions like 1.10 read as numbers)";
     }
     return Error(path, message);
@@ -452,17 +450,17 @@ class Binder {
   void Bind(const Ref* present, const Type* type, const PathLink& path,
             const compile::ReadPath* reads, Value* out) {
     if (type->kind == TypeKind::kOptional) {
-      if (present == nullptr || View::Kind(*present) == NodeKind::kNull)
+      if (present == nullptr || View::Kind(*present) == facts::NodeKind::kNull)
         *out = Value::Null();
       else
         Bind(present, type->element, path, reads, out);
       return;
     }
     if (present != nullptr && View::Valid(*present)) {
-      const NodeKind kind = View::Kind(*present);
-      if (type->kind == TypeKind::kList && kind == NodeKind::kArray)
+      const facts::NodeKind kind = View::Kind(*present);
+      if (type->kind == TypeKind::kList && kind == facts::NodeKind::kArray)
         return BindList(*present, type, path, reads, out);
-      if (type->kind == TypeKind::kRecord && kind == NodeKind::kObject) {
+      if (type->kind == TypeKind::kRecord && kind == facts::NodeKind::kObject) {
         const size_t plan = PushPlan(type, reads);
         BindRecord(*present, type, &path, plan, out);
         return PopPlan(plan);
@@ -483,7 +481,7 @@ class Binder {
       if (BindScalar(item, type->element, &items[k]))
         return;
       const PathLink child{&path, {}, k};
-      if (records && View::Kind(item) == NodeKind::kObject)
+      if (records && View::Kind(item) == facts::NodeKind::kObject)
         return BindRecord(item, type->element, &child, plan, &items[k]);
       Bind(&item, type->element, child, element, &items[k]);
     });
@@ -502,32 +500,32 @@ class Binder {
       rejected_ = true;
       return Value::Null();
     }
-    const NodeKind kind = View::Kind(node);
-    if (kind == NodeKind::kNull) {
+    const facts::NodeKind kind = View::Kind(node);
+    if (kind == facts::NodeKind::kNull) {
       return Error(path, fmt::format("is null, but {} is not optional (declare it `{}?`)",
                                      types::TypeName(type), types::TypeName(type)));
     }
     switch (type->kind) {
       case TypeKind::kBool:
-        if (kind != NodeKind::kBool)
+        if (kind != facts::NodeKind::kBool)
           return Mismatch(path, type, node);
         return Value::Bool(View::Bool(node));
       case TypeKind::kInt:
-        if (kind != NodeKind::kInt)
+        if (kind != facts::NodeKind::kInt)
           return Mismatch(path, type, node);
         return Value::Int(View::Int(node));
       case TypeKind::kFloat:
-        if (kind == NodeKind::kInt)
+        if (kind == facts::NodeKind::kInt)
           return Value::Float(static_cast<double>(View::Int(node)));
-        if (kind != NodeKind::kFloat)
+        if (kind != facts::NodeKind::kFloat)
           return Mismatch(path, type, node);
         return Value::Float(View::Float(node));
       case TypeKind::kString:
-        if (kind != NodeKind::kString)
+        if (kind != facts::NodeKind::kString)
           return Mismatch(path, type, node);
         return Value::String(View::Str(node));
       case TypeKind::kTime: {
-        if (kind != NodeKind::kString)
+        if (kind != facts::NodeKind::kString)
           return Mismatch(path, type, node);
         auto t = ParseRfc3339(View::Str(node));
         if (!t) {
@@ -540,7 +538,7 @@ class Binder {
         return Value::Time(*t);
       }
       case TypeKind::kDuration: {
-        if (kind != NodeKind::kString)
+        if (kind != facts::NodeKind::kString)
           return Mismatch(path, type, node);
         auto d = ParseDuration(View::Str(node));
         if (!d)
@@ -549,7 +547,7 @@ class Binder {
         return Value::Duration(*d);
       }
       case TypeKind::kVersion:
-        if (kind != NodeKind::kString)
+        if (kind != facts::NodeKind::kString)
           return Mismatch(path, type, node);
         if (!IsSemver(View::Str(node))) {
           return Error(path,
@@ -559,7 +557,7 @@ class Binder {
       case TypeKind::kList:
       case TypeKind::kRecord: return Mismatch(path, type, node);  // Bind took the rest
       case TypeKind::kMap: {
-        if (kind != NodeKind::kObject)
+        if (kind != facts::NodeKind::kObject)
           return Mismatch(path, type, node);
         std::vector<std::pair<std::string_view, Ref>> members;
         View::Members(node, [&](std::string_view key, Ref value) {
@@ -591,12 +589,12 @@ class Binder {
     for (size_t k = 0; k < schema->fields.size(); ++k) {
       const std::string& name = schema->fields[k].name;
       const PathLink path{nullptr, name, 0};
-      const Node* fact = facts.Find(name);
+      const facts::Node* fact = facts.Find(name);
       Bind(fact != nullptr ? &fact : nullptr, schema->fields[k].type, path, nullptr, &slots[k]);
     }
     out_.root_ = slots;
     for (const auto& document : facts.documents()) {
-      const Node& root = document->root();
+      const facts::Node& root = document->root();
       for (uint32_t m = 0; m < root.len; ++m) {
         if (schema->FieldIndex(std::string(root.members[m].name())) < 0)
           Unread(nullptr, root.members[m].name(), schema);
@@ -680,13 +678,13 @@ class StrictCheck {
     // one short of each here, so that an off-by-one can only send a document the strict way.
     if (++values_ >= limits::kMaxFactsNodes || !TapeView::Valid(value))
       return false;
-    const NodeKind kind = TapeView::Kind(value);
-    if (kind != NodeKind::kArray && kind != NodeKind::kObject)
+    const facts::NodeKind kind = TapeView::Kind(value);
+    if (kind != facts::NodeKind::kArray && kind != facts::NodeKind::kObject)
       return true;
     if (depth + 1 >= limits::kMaxFactsDepth)
       return false;
     bool readable = true;
-    if (kind == NodeKind::kArray) {
+    if (kind == facts::NodeKind::kArray) {
       TapeView::Items(value, [&](uint32_t, TapeView::Ref item) {
         readable = readable && Readable(item, depth + 1);
       });

@@ -86,6 +86,12 @@ class TreeBuilder {
   // Shorthands for a member of the current object.
   void Field(std::string_view key, std::string_view value) { Key(key), String(value); }
 
+  // A field an importer writes only when the document had it: nothing for "".
+  void FieldIfSet(std::string_view key, std::string_view value) {
+    if (!value.empty())
+      Field(key, value);
+  }
+
   void FieldBool(std::string_view key, bool value) { Key(key), Bool(value); }
 
   void FieldInt(std::string_view key, int64_t value) { Key(key), Int(value); }

@@ -15,9 +15,9 @@ namespace {
 
 // The advisory lock keys: one for the chain head, one for creating the schema.
 constexpr const char* kChainLock = "SELECT pg_advisory_xact_lock(7526163634352193)";
-constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7526163634352194)";
+constexpr const char* kPgSchemaLock = "SELECT pg_advisory_xact_lock(7526163634352194)";
 
-constexpr const char* kSchema = R"(
+constexpr const char* kPgSchema = R"(
 CREATE TABLE IF NOT EXISTS relgate_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO relgate_meta (key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS relgate_records (
@@ -168,7 +168,7 @@ int SchemaVersion(PGconn* conn, std::string& error) {
 bool CreateSchema(PGconn* conn, std::string& error) {
   if (!Exec(conn, "BEGIN", error))
     return false;
-  if (!Exec(conn, kSchemaLock, error) || !Exec(conn, kSchema, error) ||
+  if (!Exec(conn, kPgSchemaLock, error) || !Exec(conn, kPgSchema, error) ||
       !Exec(conn, "COMMIT", error)) {
     std::string ignored;
     (void)Exec(conn, "ROLLBACK", ignored);

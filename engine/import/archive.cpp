@@ -19,9 +19,7 @@
 #include <memory>
 #include <set>
 
-#define OPENSSL_API_COMPAT 0x10100000L
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "engine/base/digest.h"
 #include "engine/base/printable.h"
@@ -487,12 +485,6 @@ ArchivePtr NewReader() {
   return a;
 }
 
-std::string Sha512Hex(std::string_view data) {
-  unsigned char digest[SHA512_DIGEST_LENGTH];
-  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
 // The archive file's digest by one algorithm, streamed: "" with `error` when it cannot be
 // read. SHA-512 (npm's subject digest) has no instructions of its own on common CPUs and
 // costs twice SHA-256, so the import runs it on a thread of its own beside the listing.
@@ -519,15 +511,11 @@ bool StreamFile(const std::string& path, uint64_t& size, std::string& error, Upd
 }
 
 std::string FileSha512(const std::string& path, std::string& error) {
-  SHA512_CTX sha512;
-  SHA512_Init(&sha512);
+  Sha512Stream sha512;
   uint64_t size = 0;
-  if (!StreamFile(path, size, error,
-                  [&](std::string_view data) { SHA512_Update(&sha512, data.data(), data.size()); }))
+  if (!StreamFile(path, size, error, [&](std::string_view data) { sha512.Update(data); }))
     return "";
-  unsigned char digest[SHA512_DIGEST_LENGTH];
-  SHA512_Final(digest, &sha512);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return sha512.FinishHex();
 }
 
 }  // namespace

@@ -50,11 +50,6 @@ bool IsHex(const std::string& text) {
   return !text.empty();
 }
 
-void Optional(facts::TreeBuilder& b, const char* key, const std::string& value) {
-  if (!value.empty())
-    b.Field(key, value);
-}
-
 bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
                 facts::LoadError& error, int depth) {
   if (depth > 32)
@@ -69,13 +64,13 @@ bool Components(facts::TreeBuilder& b, const Node& list, const std::string& at,
       return Fail(error, fmt::format("{}.name", path), "expected the component's name (a string)");
     b.BeginObject();
     b.Field("name", name);
-    Optional(b, "version", Text(&c, "version"));
-    Optional(b, "group", Text(&c, "group"));
-    Optional(b, "type", Text(&c, "type"));
-    Optional(b, "purl", Text(&c, "purl"));
-    Optional(b, "bom_ref", Text(&c, "bom-ref"));
+    b.FieldIfSet("version", Text(&c, "version"));
+    b.FieldIfSet("group", Text(&c, "group"));
+    b.FieldIfSet("type", Text(&c, "type"));
+    b.FieldIfSet("purl", Text(&c, "purl"));
+    b.FieldIfSet("bom_ref", Text(&c, "bom-ref"));
     if (const Node* supplier = c.Find("supplier"))
-      Optional(b, "supplier", Text(supplier, "name"));
+      b.FieldIfSet("supplier", Text(supplier, "name"));
     std::vector<std::pair<std::string, std::string>> checked;
     if (const Node* hashes = Array(&c, "hashes")) {
       for (uint32_t h = 0; h < hashes->len; ++h) {
@@ -147,13 +142,13 @@ std::unique_ptr<facts::Document> ImportCycloneDx(std::string_view bytes, const s
   b.BeginObject();
   b.Field("kind", "cyclonedx");
   b.Field("spec_version", spec);
-  Optional(b, "serial_number", Text(&root, "serialNumber"));
+  b.FieldIfSet("serial_number", Text(&root, "serialNumber"));
   if (const Node* component =
           root.Find("metadata") != nullptr ? root.Find("metadata")->Find("component") : nullptr) {
     b.Key("component");
     b.BeginObject();
     b.Field("name", Text(component, "name"));
-    Optional(b, "version", Text(component, "version"));
+    b.FieldIfSet("version", Text(component, "version"));
     b.EndObject();
   }
   b.Key("components");

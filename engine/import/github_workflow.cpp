@@ -34,6 +34,7 @@
 
 #include "engine/facts/tree_builder.h"
 #include "engine/import/importer.h"
+#include "engine/import/internal/reading.h"
 #include "engine/import/internal/source_lines.h"
 #include "engine/import/internal/workflow_runners.h"
 
@@ -42,17 +43,7 @@ namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Scalar(const Node* node) {
-  if (node == nullptr)
-    return "";
-  switch (node->kind) {
-    case NodeKind::kString: return std::string(node->str());
-    case NodeKind::kBool: return node->b ? "true" : "false";
-    case NodeKind::kInt: return fmt::to_string(node->i);
-    default: return "";
-  }
-}
+using internal::Scalar;
 
 struct Use {
   std::string action, ref;

@@ -67,11 +67,6 @@ void SplitSource(const std::string& uri, std::string& repository, std::string& r
   repository = s;
 }
 
-void Optional(facts::TreeBuilder& b, const char* key, const std::string& value) {
-  if (!value.empty())
-    b.Field(key, value);
-}
-
 void Dependencies(facts::TreeBuilder& b, const Node* list) {
   b.Key("resolved_dependencies");
   b.BeginArray();
@@ -222,8 +217,8 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
         first_digest = !sha.empty() ? fmt::format("sha256:{}", sha) : any;
       b.BeginObject();
       b.Field("name", Text(&subject, {"name"}));
-      Optional(b, "sha256", sha);
-      Optional(b, "digest", !sha.empty() ? fmt::format("sha256:{}", sha) : any);
+      b.FieldIfSet("sha256", sha);
+      b.FieldIfSet("digest", !sha.empty() ? fmt::format("sha256:{}", sha) : any);
       // Every algorithm the subject names, so an artifact is matched on any both carry
       // (npm names its tarball by SHA-512 only).
       b.Key("digests");
@@ -241,7 +236,7 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
     }
   }
   b.EndArray();
-  Optional(b, "subject_digest", first_digest);
+  b.FieldIfSet("subject_digest", first_digest);
   std::string repository, ref, commit, workflow, started, finished;
   if (v1) {
     const Node* workflow_params =
@@ -268,12 +263,12 @@ std::unique_ptr<facts::Document> Write(const Provenance& p, const std::string& p
     started = Text(predicate, {"metadata", "buildStartedOn"});
     finished = Text(predicate, {"metadata", "buildFinishedOn"});
   }
-  Optional(b, "source_repository", repository);
-  Optional(b, "source_ref", ref);
-  Optional(b, "source_commit", commit);
-  Optional(b, "workflow_path", workflow);
-  Optional(b, "started_on", started);
-  Optional(b, "finished_on", finished);
+  b.FieldIfSet("source_repository", repository);
+  b.FieldIfSet("source_ref", ref);
+  b.FieldIfSet("source_commit", commit);
+  b.FieldIfSet("workflow_path", workflow);
+  b.FieldIfSet("started_on", started);
+  b.FieldIfSet("finished_on", finished);
   Dependencies(b, v1 ? Get(predicate, {"buildDefinition", "resolvedDependencies"})
                      : Get(predicate, {"materials"}));
   b.FieldInt("statements", static_cast<int64_t>(p.statements));

@@ -14,6 +14,16 @@ namespace relgate::lsp {
 inline constexpr size_t kMaxHeaderLine = 1024;
 inline constexpr size_t kMaxMessageBytes = size_t{64} << 20;
 
+// Error codes of a response: JSON-RPC's, and the LSP's own (-32803: a request the server
+// understood but could not carry out, such as formatting a file that does not parse).
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInternalError = -32603;
+inline constexpr int kServerNotInitialized = -32002;
+inline constexpr int kRequestFailed = -32803;
+
 enum class ReadResult { kMessage, kEnd, kMalformed };
 
 // Reads one message's body from `in`. kEnd at end of input between messages; kMalformed

@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// JSON-RPC error codes (the LSP specification's names).
-constexpr int kParseError = -32700;
-constexpr int kInvalidRequest = -32600;
-constexpr int kMethodNotFound = -32601;
-constexpr int kInternalError = -32603;
-constexpr int kServerNotInitialized = -32002;
-
 std::string Canonical(const std::string& path) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
@@ -221,7 +214,7 @@ Server::Reply Server::Initialize(const Node* params) {
   json.Key("serverInfo");
   json.Open('{');
   json.Field("name", "relgate");
-  json.Field("version", kVersion);
+  json.Field("version", kRelgateVersion);
   json.Close('}');
   json.Close('}');
   return {json.Take(), 0, {}};

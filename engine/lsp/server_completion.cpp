@@ -55,13 +55,6 @@ bool AcceptsReceiver(builtins::ArgType param, const types::Type* type) {
   return false;
 }
 
-std::string Signature(const builtins::Builtin& builtin) {
-  std::vector<std::string> params;
-  for (builtins::ArgType type : builtin.params)
-    params.push_back(builtins::ArgTypeName(type));
-  return fmt::format("({}) -> {}", fmt::join(params, ", "), builtins::ArgTypeName(builtin.result));
-}
-
 void AddFields(const types::Type* type, std::vector<Item>& items) {
   if (type->kind == types::TypeKind::kOptional)
     type = type->element;
@@ -71,7 +64,7 @@ void AddFields(const types::Type* type, std::vector<Item>& items) {
   }
   for (const builtins::Builtin& b : builtins::DefaultRegistry().all()) {
     if (!b.params.empty() && AcceptsReceiver(b.params[0], type))
-      items.push_back({b.name, kMethodKind, Signature(b), b.doc});
+      items.push_back({b.name, kMethodKind, builtins::ParamsAndResult(b), b.doc});
   }
 }
 
@@ -312,7 +305,7 @@ Server::Reply Server::Completion(const Node* params) {
     std::set<std::string> seen;
     for (const builtins::Builtin& b : builtins::DefaultRegistry().all()) {
       if (seen.insert(b.name).second)
-        items.push_back({b.name, kFunctionKind, Signature(b), b.doc});
+        items.push_back({b.name, kFunctionKind, builtins::ParamsAndResult(b), b.doc});
     }
     for (const char* keyword : {"and", "or", "not", "has", "all", "any", "none", "count", "now",
                                 "true", "false", "in", "matches"})

@@ -7,6 +7,7 @@
 
 #include "engine/import/facts_json.h"
 #include "engine/lsp/json_read.h"
+#include "engine/lsp/json_rpc.h"
 #include "engine/lsp/server.h"
 #include "engine/lsp/uri.h"
 #include "engine/policytest/suite.h"
@@ -17,8 +18,6 @@ namespace relgate::lsp {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int kRequestFailed = -32803;
 
 std::string RangeJson(const LineIndex& lines, uint32_t begin, uint32_t end,
                       PositionEncoding encoding) {

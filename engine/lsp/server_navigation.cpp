@@ -6,13 +6,11 @@
 
 #include "engine/check/types.h"
 #include "engine/lsp/json_read.h"
+#include "engine/lsp/json_rpc.h"
 #include "engine/lsp/server.h"
 
 namespace relgate::lsp {
 namespace {
-
-constexpr int kInvalidParams = -32602;
-constexpr int kRequestFailed = -32803;
 
 const char* LevelKeyword(Level level) {
   switch (level) {
@@ -21,14 +19,6 @@ const char* LevelKeyword(Level level) {
     case Level::kAdvisory: return "warn";
   }
   return "deny";
-}
-
-std::string Signature(const builtins::Builtin& builtin) {
-  std::vector<std::string> params;
-  for (builtins::ArgType type : builtin.params)
-    params.push_back(builtins::ArgTypeName(type));
-  return fmt::format("{}({}) -> {}", builtin.name, fmt::join(params, ", "),
-                     builtins::ArgTypeName(builtin.result));
 }
 
 std::string Block(const std::string& code) {
@@ -174,7 +164,7 @@ std::string Server::HoverText(const Analysis& analysis, const Occurrence* occurr
     }
     case SymbolKind::kBuiltin: {
       for (const builtins::Builtin* b : builtins::DefaultRegistry().Find(key.path)) {
-        Append(text, Block(Signature(*b)));
+        Append(text, Block(b->name + builtins::ParamsAndResult(*b)));
         Append(text, b->doc);
       }
       return text;

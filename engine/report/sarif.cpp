@@ -118,7 +118,7 @@ std::string RenderSarif(const eval::Decision& d) {
   w.Key("driver");
   w.Open('{');
   w.Field("name", "relgate");
-  w.Field("version", kVersion);
+  w.Field("version", kRelgateVersion);
   w.Key("rules");
   w.Open('[');
   for (const eval::RuleResult& r : d.rules) {

@@ -52,7 +52,7 @@ std::string VsaStatement(const eval::Decision& d, const std::vector<Subject>& su
   w.Field("id", options.verifier_id);
   w.Key("version");
   w.Open('{');
-  w.Field("relgate", kVersion);
+  w.Field("relgate", kRelgateVersion);
   w.Close('}');
   w.Close('}');
   w.Field("timeVerified", FormatRfc3339(d.evaluated_at));

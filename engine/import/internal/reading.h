@@ -29,7 +29,8 @@ inline bool Flag(const facts::Node* node, std::string_view key) {
 using facts::access::Int;
 
 // A scalar as text (YAML reads `lockfileVersion: 5.4` and `version: 1.0` as numbers, and
-// a quoted `'6.0'` as a string): "" for anything else.
+// a quoted `'6.0'` as a string; a workflow's `persist-credentials: false` is a bool): ""
+// for anything else.
 inline std::string Scalar(const facts::Node* node) {
   if (node == nullptr)
     return "";
@@ -37,6 +38,7 @@ inline std::string Scalar(const facts::Node* node) {
     case facts::NodeKind::kString: return std::string(node->str());
     case facts::NodeKind::kInt: return fmt::to_string(node->i);
     case facts::NodeKind::kFloat: return fmt::format("{:g}", node->f);
+    case facts::NodeKind::kBool: return node->b ? "true" : "false";
     default: return "";
   }
 }

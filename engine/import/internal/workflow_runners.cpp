@@ -4,22 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "engine/import/internal/reading.h"
+
 namespace relgate::import::internal {
 namespace {
 
 using facts::Node;
 using facts::NodeKind;
-
-std::string Scalar(const Node* node) {
-  if (node == nullptr)
-    return "";
-  switch (node->kind) {
-    case NodeKind::kString: return std::string(node->str());
-    case NodeKind::kInt: return fmt::to_string(node->i);
-    case NodeKind::kBool: return node->b ? "true" : "false";
-    default: return "";
-  }
-}
 
 // GitHub's hosted images (`ubuntu-24.04`, `windows-latest`, `macos-14-arm64`, ...). Any
 // other label is a runner the organisation registers.
