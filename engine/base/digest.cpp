@@ -39,48 +39,59 @@ std::string Sha512Hex(std::string_view data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-Sha256Stream::Sha256Stream() : context_(new SHA256_CTX) {
-  if (SHA256_Init(static_cast<SHA256_CTX*>(context_)) != 1)
-    throw InternalError("SHA-256 failed");
+namespace {
+
+// One algorithm's functions, so that a stream is one code path whichever it runs.
+struct DigestFunctions {
+  size_t context_size, digest_size;
+  int (*init)(void*);
+  int (*update)(void*, const void*, size_t);
+  int (*final)(unsigned char*, void*);
+};
+
+template <typename Context, int (*kInit)(Context*), int (*kUpdate)(Context*, const void*, size_t),
+          int (*kFinal)(unsigned char*, Context*), size_t kDigestSize>
+constexpr DigestFunctions Functions() {
+  return {sizeof(Context), kDigestSize, [](void* c) { return kInit(static_cast<Context*>(c)); },
+          [](void* c, const void* data, size_t size) {
+            return kUpdate(static_cast<Context*>(c), data, size);
+          },
+          [](unsigned char* out, void* c) { return kFinal(out, static_cast<Context*>(c)); }};
 }
 
-Sha256Stream::~Sha256Stream() {
-  delete static_cast<SHA256_CTX*>(context_);
+const DigestFunctions& FunctionsOf(DigestStream::Algorithm algorithm) {
+  static constexpr DigestFunctions kSha256 =
+      Functions<SHA256_CTX, SHA256_Init, SHA256_Update, SHA256_Final, SHA256_DIGEST_LENGTH>();
+  static constexpr DigestFunctions kSha512 =
+      Functions<SHA512_CTX, SHA512_Init, SHA512_Update, SHA512_Final, SHA512_DIGEST_LENGTH>();
+  return algorithm == DigestStream::Algorithm::kSha256 ? kSha256 : kSha512;
 }
 
-void Sha256Stream::Update(std::string_view data) {
-  if (SHA256_Update(static_cast<SHA256_CTX*>(context_), data.data(), data.size()) != 1)
-    throw InternalError("SHA-256 failed");
+}  // namespace
+
+DigestStream::DigestStream(Algorithm algorithm)
+    : algorithm_(algorithm), context_(::operator new(FunctionsOf(algorithm).context_size)) {
+  if (FunctionsOf(algorithm_).init(context_) != 1) {
+    ::operator delete(context_);
+    throw InternalError("digest failed");
+  }
 }
 
-std::string Sha256Stream::FinishHex() {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  auto* context = static_cast<SHA256_CTX*>(context_);
-  if (SHA256_Final(digest, context) != 1 || SHA256_Init(context) != 1)
-    throw InternalError("SHA-256 failed");
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+DigestStream::~DigestStream() {
+  ::operator delete(context_);
 }
 
-Sha512Stream::Sha512Stream() : context_(new SHA512_CTX) {
-  if (SHA512_Init(static_cast<SHA512_CTX*>(context_)) != 1)
-    throw InternalError("SHA-512 failed");
+void DigestStream::Update(std::string_view data) {
+  if (FunctionsOf(algorithm_).update(context_, data.data(), data.size()) != 1)
+    throw InternalError("digest failed");
 }
 
-Sha512Stream::~Sha512Stream() {
-  delete static_cast<SHA512_CTX*>(context_);
-}
-
-void Sha512Stream::Update(std::string_view data) {
-  if (SHA512_Update(static_cast<SHA512_CTX*>(context_), data.data(), data.size()) != 1)
-    throw InternalError("SHA-512 failed");
-}
-
-std::string Sha512Stream::FinishHex() {
+std::string DigestStream::FinishHex() {
+  const DigestFunctions& f = FunctionsOf(algorithm_);
   unsigned char digest[SHA512_DIGEST_LENGTH];
-  auto* context = static_cast<SHA512_CTX*>(context_);
-  if (SHA512_Final(digest, context) != 1 || SHA512_Init(context) != 1)
-    throw InternalError("SHA-512 failed");
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  if (f.final(digest, context_) != 1 || f.init(context_) != 1)
+    throw InternalError("digest failed");
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), f.digest_size));
 }
 
 bool HexDecode(std::string_view hex, std::string& out) {

@@ -2,6 +2,7 @@
 // (the policy sources and each facts file it was made on), and an archive's digests.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,34 +25,21 @@ struct SourceDigest {
 // Lowercase or uppercase hex to bytes; false when `hex` is not an even run of hex digits.
 [[nodiscard]] bool HexDecode(std::string_view hex, std::string& out);
 
-// SHA-256 over data given in pieces (a file streamed from an archive).
-class Sha256Stream {
+// SHA-256 or SHA-512 over data given in pieces (a file streamed from an archive).
+class DigestStream {
  public:
-  Sha256Stream();
-  ~Sha256Stream();
-  Sha256Stream(const Sha256Stream&) = delete;
-  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  enum class Algorithm : uint8_t { kSha256, kSha512 };
+  explicit DigestStream(Algorithm algorithm);
+  ~DigestStream();
+  DigestStream(const DigestStream&) = delete;
+  DigestStream& operator=(const DigestStream&) = delete;
   void Update(std::string_view data);
   // The digest, lower-case hex; the stream starts again.
   [[nodiscard]] std::string FinishHex();
 
  private:
-  void* context_;  // SHA256_CTX, kept out of this header
-};
-
-// SHA-512 likewise (an archive's npm-style integrity, `sha512-...`).
-class Sha512Stream {
- public:
-  Sha512Stream();
-  ~Sha512Stream();
-  Sha512Stream(const Sha512Stream&) = delete;
-  Sha512Stream& operator=(const Sha512Stream&) = delete;
-  void Update(std::string_view data);
-  // The digest, lower-case hex; the stream starts again.
-  [[nodiscard]] std::string FinishHex();
-
- private:
-  void* context_;  // SHA512_CTX
+  Algorithm algorithm_;
+  void* context_;  // SHA256_CTX or SHA512_CTX, kept out of this header
 };
 
 }  // namespace relgate

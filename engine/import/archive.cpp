@@ -187,7 +187,7 @@ class ArchiveReader {
 
  private:
   bool Hash(archive* a, Entry& e, Listing& listing) {
-    Sha256Stream sha;
+    DigestStream sha(DigestStream::Algorithm::kSha256);
     const void* block = nullptr;
     size_t size = 0;
     la_int64_t offset = 0;
@@ -365,7 +365,7 @@ bool ListDirectory(const fs::path& root, Listing& listing, facts::LoadError& err
     if (e.type != "file")
       continue;
     std::ifstream in(files[k], std::ios::binary);
-    Sha256Stream sha;
+    DigestStream sha(DigestStream::Algorithm::kSha256);
     while (in) {
       in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
       const auto n = static_cast<size_t>(in.gcount());
@@ -511,7 +511,7 @@ bool StreamFile(const std::string& path, uint64_t& size, std::string& error, Upd
 }
 
 std::string FileSha512(const std::string& path, std::string& error) {
-  Sha512Stream sha512;
+  DigestStream sha512(DigestStream::Algorithm::kSha512);
   uint64_t size = 0;
   if (!StreamFile(path, size, error, [&](std::string_view data) { sha512.Update(data); }))
     return "";
@@ -582,7 +582,7 @@ std::unique_ptr<facts::Document> ImportArchiveRequest(const Request& request,
     reader.set_gem(EndsWith(path, ".gem"));
     if (!reader.List(a.get(), listing, "", true))
       return false;
-    Sha256Stream sha256;
+    DigestStream sha256(DigestStream::Algorithm::kSha256);
     std::string problem;
     if (!StreamFile(path, digests.size, problem,
                     [&](std::string_view data) { sha256.Update(data); })) {

@@ -141,7 +141,7 @@ bool ReadManifest(const Node& statement, Manifest& m, facts::LoadError& error) {
   if (resources == nullptr)
     return internal::Fail(error, "predicate.resources", "expected the list of signed files");
   // The root digest is SHA-256 over the resources' digests, in their order.
-  Sha256Stream root;
+  DigestStream root(DigestStream::Algorithm::kSha256);
   for (uint32_t k = 0; k < resources->len; ++k) {
     const Node& r = resources->items[k];
     const std::string at = fmt::format("predicate.resources[{}]", k);
