@@ -22,14 +22,19 @@ using Op = KernelTest::Op;
 // stalled store forwarding in profiles. Specialised by where the operand is, so that a
 // test of a field of the item is two loads.
 template <From kFrom>
-inline const Value* Load(const KernelOperand& o, const Value& item, const Value* facts) {
+[[gnu::always_inline]] inline const Value* Load(const KernelOperand& o, const Value& item,
+                                                const Value* facts) {
   if constexpr (kFrom == From::kItem) {
     return &item;
   } else if constexpr (kFrom == From::kItemField) {
     if (item.kind != ValueKind::kRecord) [[unlikely]]
       return nullptr;
+    return &item.items[o.field];
+  } else if constexpr (kFrom == From::kItemFieldOr) {
+    if (item.kind != ValueKind::kRecord) [[unlikely]]
+      return nullptr;
     const Value* v = &item.items[o.field];
-    return o.has_default && v->kind == ValueKind::kNull ? &o.value : v;
+    return v->kind == ValueKind::kNull ? &o.value : v;
   } else if constexpr (kFrom == From::kConst) {
     return &o.value;
   } else {
@@ -47,6 +52,7 @@ inline const Value* LoadAny(const KernelOperand& o, const Value& item, const Val
   switch (o.from) {
     case From::kItem: return Load<From::kItem>(o, item, facts);
     case From::kItemField: return Load<From::kItemField>(o, item, facts);
+    case From::kItemFieldOr: return Load<From::kItemFieldOr>(o, item, facts);
     case From::kConst: return Load<From::kConst>(o, item, facts);
     case From::kFact: return Load<From::kFact>(o, item, facts);
   }
@@ -79,7 +85,8 @@ inline bool Comparable(ValueKind kind) {
 }
 
 template <From kA>
-KernelResult Truth(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+[[gnu::always_inline]] inline KernelResult Truth(const KernelTest& t, const Value& item,
+                                                 const Value* facts, Budget&) {
   const Value* a = Load<kA>(t.a, item, facts);
   if (a == nullptr || a->kind != ValueKind::kBool) [[unlikely]]
     return KernelResult::kGiveUp;
@@ -87,7 +94,8 @@ KernelResult Truth(const KernelTest& t, const Value& item, const Value* facts, B
 }
 
 template <From kA>
-KernelResult StartsWithWord(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+[[gnu::always_inline]] inline KernelResult StartsWithWord(const KernelTest& t, const Value& item,
+                                                          const Value* facts, Budget&) {
   const Value* a = Load<kA>(t.a, item, facts);
   if (a == nullptr || a->kind != ValueKind::kString) [[unlikely]]
     return KernelResult::kGiveUp;
@@ -101,7 +109,8 @@ KernelResult StartsWithWord(const KernelTest& t, const Value& item, const Value*
 }
 
 template <From kA>
-KernelResult EndsWithWord(const KernelTest& t, const Value& item, const Value* facts, Budget&) {
+[[gnu::always_inline]] inline KernelResult EndsWithWord(const KernelTest& t, const Value& item,
+                                                        const Value* facts, Budget&) {
   const Value* a = Load<kA>(t.a, item, facts);
   if (a == nullptr || a->kind != ValueKind::kString) [[unlikely]]
     return KernelResult::kGiveUp;
@@ -180,19 +189,35 @@ KernelResult HasAny(const KernelTest& t, const Value& item, const Value* facts, 
 }
 
 // A test over the items whose bits are set in `at`, with the test inlined into the loop:
-// the loads for one item do not wait on the answer for the one before.
+// the loads for one item do not wait on the answer for the one before. The test is
+// copied to the stack first: read through the reference, its operands were loaded again
+// for every item (the compiler cannot tell that nothing in the loop writes them); a local
+// copy whose address does not escape lives in registers. When `at` is a run of items from
+// the first (a rule's first test, and most tests after one that nearly always holds), a
+// plain count replaces finding each set bit.
 template <KernelTestFn kTest>
-void Column(const KernelTest& t, const Value* items, uint32_t stride, uint64_t at,
+void Column(const KernelTest& test, const Value* items, uint32_t stride, uint64_t at,
             const Value* facts, Budget& budget, KernelColumn& out) {
+  const KernelTest t = test;
   uint64_t yes = 0, no = 0, give_up = 0;
-  while (at != 0) {
-    const int k = std::countr_zero(at);
-    at &= at - 1;
+  auto one = [&](uint32_t k, const Value& item) {
     const uint64_t bit = uint64_t{1} << k;
-    switch (kTest(t, items[static_cast<size_t>(k) * stride], facts, budget)) {
+    switch (kTest(t, item, facts, budget)) {
       case KernelResult::kTrue: yes |= bit; break;
       case KernelResult::kFalse: no |= bit; break;
       case KernelResult::kGiveUp: give_up |= bit; break;
+    }
+  };
+  if ((at & (at + 1)) == 0) {
+    const auto n = static_cast<uint32_t>(std::popcount(at));
+    const Value* item = items;
+    for (uint32_t k = 0; k < n; ++k, item += stride)
+      one(k, *item);
+  } else {
+    while (at != 0) {
+      const auto k = static_cast<uint32_t>(std::countr_zero(at));
+      at &= at - 1;
+      one(k, items[size_t{k} * stride]);
     }
   }
   out = {yes, no, give_up};
@@ -233,6 +258,7 @@ void Specialise(KernelTest& t) {
       switch (t.a.from) {
         case From::kItem: return Use<&Truth<From::kItem>>(t);
         case From::kItemField: return Use<&Truth<From::kItemField>>(t);
+        case From::kItemFieldOr: return Use<&Truth<From::kItemFieldOr>>(t);
         case From::kConst: return Use<&Truth<From::kConst>>(t);
         case From::kFact: return Use<&Truth<From::kFact>>(t);
       }
@@ -251,6 +277,7 @@ void Specialise(KernelTest& t) {
       switch (t.a.from) {
         case From::kItem: return UseStringTest<From::kItem>(t);
         case From::kItemField: return UseStringTest<From::kItemField>(t);
+        case From::kItemFieldOr: return UseStringTest<From::kItemFieldOr>(t);
         case From::kConst: return UseStringTest<From::kConst>(t);
         case From::kFact: return UseStringTest<From::kFact>(t);
       }
@@ -354,10 +381,9 @@ class Builder {
       case NodeKind::kLocalFieldOr:
         if (n.slot != slot_)
           return false;
-        out.from = From::kItemField;
+        out.from = n.kind == NodeKind::kLocalFieldOr ? From::kItemFieldOr : From::kItemField;
         out.field = n.first;
-        out.has_default = n.kind == NodeKind::kLocalFieldOr;
-        if (out.has_default)
+        if (out.from == From::kItemFieldOr)
           out.value = n.value;
         return true;
       case NodeKind::kConst:

@@ -29,14 +29,14 @@ class Program;
 
 // Where a test reads one operand.
 struct KernelOperand {
-  enum class From : uint8_t { kItem, kItemField, kConst, kFact };
+  // kItemFieldOr: `d.x ?? value`, the field or (where it is null) the default, `value`.
+  enum class From : uint8_t { kItem, kItemField, kItemFieldOr, kConst, kFact };
   From from = From::kConst;
-  uint8_t depth = 0;         // kFact: path length (1 to kMaxPath)
-  bool has_default = false;  // kItemField: `d.x ?? value` (value is the default)
-  uint32_t field = 0;        // kItemField: field index
+  uint8_t depth = 0;   // kFact: path length (1 to kMaxPath)
+  uint32_t field = 0;  // kItemField, kItemFieldOr: field index
   static constexpr int kMaxPath = 4;
   uint32_t path[kMaxPath] = {};  // kFact: root slot, then field indices
-  Value value;                   // kConst: the constant; kItemField: the default
+  Value value;                   // kConst: the constant; kItemFieldOr: the default
 };
 
 enum class KernelResult : uint8_t { kFalse, kTrue, kGiveUp };
