@@ -84,7 +84,8 @@ Workload& GetWorkload() {
       return program;
     };
     w->program = compile("policies");
-    w->baseline = compile("bench/baseline_only.gate");
+    const char* rules = std::getenv("RELGATE_BENCH_RULES");
+    w->baseline = compile(rules != nullptr ? rules : "bench/baseline_only.gate");
     const char* env = std::getenv("RELGATE_WORKLOAD");
     w->source = env != nullptr
                     ? env

@@ -22,8 +22,10 @@ struct Release {
 };
 
 struct Workload {
-  std::unique_ptr<compile::Program> program;   // policies/ (what `make demo` runs)
-  std::unique_ptr<compile::Program> baseline;  // R1-R8 only
+  std::unique_ptr<compile::Program> program;  // policies/ (what `make demo` runs)
+  // R1-R8 only; or, when RELGATE_BENCH_RULES names a policy file (relative to the source
+  // tree), that policy: the cost of one rule alone is its file's time less an empty rule's.
+  std::unique_ptr<compile::Program> baseline;
   std::vector<Release> releases;
   std::string source;  // where the documents came from
 };

@@ -19,6 +19,7 @@
 #include "engine/compile/cost_builder.h"
 #include "engine/compile/machine.h"
 #include "engine/compile/read_set.h"
+#include "engine/compile/regex_literal.h"
 
 namespace relgate::compile {
 
@@ -353,9 +354,15 @@ class Compiler {
         break;
       case Op::kMatches: {
         n.kind = NodeKind::kMatches;
+        n.literal = LiteralMatch::kNone;
         const Node& pattern = program_->node(n.b);
         if (pattern.kind == NodeKind::kConst && pattern.value.kind == ValueKind::kRegex) {
           n.regex = static_cast<const RE2*>(pattern.value.ptr);
+          RegexLiteral literal = LiteralOf(n.regex->pattern());
+          if (literal.match != LiteralMatch::kNone) {
+            n.literal = literal.match;
+            n.value = Value::String(program_->constants_.CopyString(literal.text));
+          }
         }
         break;
       }

@@ -188,28 +188,14 @@ KernelResult HasAny(const KernelTest& t, const Value& item, const Value* facts, 
   return Holds(a->kind != ValueKind::kNull);
 }
 
-// A test over the items whose bits are set in `at`, with the test inlined into the loop:
-// the loads for one item do not wait on the answer for the one before. The test is
-// copied to the stack first: read through the reference, its operands were loaded again
-// for every item (the compiler cannot tell that nothing in the loop writes them); a local
-// copy whose address does not escape lives in registers. When `at` is a run of items from
-// the first (a rule's first test, and most tests after one that nearly always holds), a
-// plain count replaces finding each set bit.
-template <KernelTestFn kTest>
-void Column(const KernelTest& test, const Value* items, uint32_t stride, uint64_t at,
-            const Value* facts, Budget& budget, KernelColumn& out) {
-  const KernelTest t = test;
-  uint64_t yes = 0, no = 0, give_up = 0;
-  auto one = [&](uint32_t k, const Value& item) {
-    const uint64_t bit = uint64_t{1} << k;
-    switch (kTest(t, item, facts, budget)) {
-      case KernelResult::kTrue: yes |= bit; break;
-      case KernelResult::kFalse: no |= bit; break;
-      case KernelResult::kGiveUp: give_up |= bit; break;
-    }
-  };
+// Calls one(k, item) for each item whose bit is set in `at`. When `at` is a run of items
+// from the first (a rule's first test, and most tests after one that nearly always holds),
+// a plain count replaces finding each set bit.
+template <class One>
+[[gnu::always_inline]] inline void ForEachAt(const Value* items, uint32_t stride, uint64_t at,
+                                             One&& one) {
   if ((at & (at + 1)) == 0) {
-    const auto n = static_cast<uint32_t>(std::popcount(at));
+    const auto n = static_cast<uint32_t>(64 - std::countl_zero(at));
     const Value* item = items;
     for (uint32_t k = 0; k < n; ++k, item += stride)
       one(k, *item);
@@ -220,6 +206,87 @@ void Column(const KernelTest& test, const Value* items, uint32_t stride, uint64_
       one(k, items[size_t{k} * stride]);
     }
   }
+}
+
+// A test over the items whose bits are set in `at`, with the test inlined into the loop:
+// the loads for one item do not wait on the answer for the one before. The test is
+// copied to the stack first: read through the reference, its operands were loaded again
+// for every item (the compiler cannot tell that nothing in the loop writes them); a local
+// copy whose address does not escape lives in registers.
+template <KernelTestFn kTest>
+void Column(const KernelTest& test, const Value* items, uint32_t stride, uint64_t at,
+            const Value* facts, Budget& budget, KernelColumn& out) {
+  const KernelTest t = test;
+  uint64_t yes = 0, no = 0, give_up = 0;
+  ForEachAt(items, stride, at, [&](uint32_t k, const Value& item) {
+    const uint64_t bit = uint64_t{1} << k;
+    switch (kTest(t, item, facts, budget)) {
+      case KernelResult::kTrue: yes |= bit; break;
+      case KernelResult::kFalse: no |= bit; break;
+      case KernelResult::kGiveUp: give_up |= bit; break;
+    }
+  });
+  out = {yes, no, give_up};
+}
+
+// What a test says of a field's value, for FieldColumn: only what the test needs is
+// copied out of it (a copy of the whole test did not fit in registers, and the loop
+// reloaded its parts from the stack for every item).
+struct TruthOf {
+  explicit TruthOf(const KernelTest&) {}
+
+  [[gnu::always_inline]] KernelResult operator()(const Value& v) const {
+    if (v.kind != ValueKind::kBool) [[unlikely]]
+      return KernelResult::kGiveUp;
+    return Holds(v.b);
+  }
+};
+
+// starts_with (kEnd false) or ends_with (kEnd true) a pattern of up to 8 bytes.
+template <bool kEnd>
+struct WordOf {
+  explicit WordOf(const KernelTest& t)
+      : word(t.word), mask(t.mask), pattern(t.b.value.s), size(t.b.value.len) {}
+
+  [[gnu::always_inline]] KernelResult operator()(const Value& v) const {
+    if (v.kind != ValueKind::kString) [[unlikely]]
+      return KernelResult::kGiveUp;
+    if (v.len >= 8) [[likely]] {
+      uint64_t x;
+      std::memcpy(&x, kEnd ? v.s + v.len - 8 : v.s, 8);
+      return Holds((x & mask) == word);
+    }
+    return Holds(v.len >= size && SameBytes(kEnd ? v.s + v.len - size : v.s, pattern, size));
+  }
+
+  uint64_t word, mask;
+  const char* pattern;
+  uint32_t size;
+};
+
+// The commonest column: a test of one field of each item (`d.pinned`, `(d.integrity ??
+// "").starts_with("sha512-")`), with or without a default. The item's record is read once,
+// the default's answer is a constant, and the answer goes into the masks without a branch.
+template <class TestOf, bool kDefault>
+void FieldColumn(const KernelTest& test, const Value* items, uint32_t stride, uint64_t at,
+                 const Value*, Budget&, KernelColumn& out) {
+  const TestOf decide(test);
+  const uint32_t field = test.a.field;
+  const KernelResult on_null = test.on_default;
+  uint64_t yes = 0, no = 0, give_up = 0;
+  ForEachAt(items, stride, at, [&](uint32_t k, const Value& item) {
+    const uint64_t bit = uint64_t{1} << k;
+    if (item.kind != ValueKind::kRecord) [[unlikely]] {
+      give_up |= bit;
+      return;
+    }
+    const Value& v = item.items[field];
+    switch (kDefault && v.kind == ValueKind::kNull ? on_null : decide(v)) {
+      case KernelResult::kTrue: yes |= bit; break;
+      case KernelResult::kFalse: no |= bit; break;
+      case KernelResult::kGiveUp: give_up |= bit; break;
+    }
+  });
   out = {yes, no, give_up};
 }
 
@@ -250,7 +317,7 @@ bool MaySpend(const KernelTest& t) {
 }
 
 // Picks the specialised function of a test and, for a short string pattern, its word.
-void Specialise(KernelTest& t) {
+void ChooseFunctions(KernelTest& t) {
   static_assert(std::endian::native == std::endian::little,
                 "the word compare of short patterns assumes little-endian byte order");
   switch (t.op) {
@@ -286,6 +353,37 @@ void Specialise(KernelTest& t) {
     case Op::kCompare: return Use<&CompareAny>(t);
     case Op::kIn: return Use<&InAny>(t);
     case Op::kHas: return Use<&HasAny>(t);
+  }
+}
+
+// A column that reads the field directly (FieldColumn). With a default, the test's answer
+// on the default is worked out here, once: these tests read nothing but the field and a
+// constant pattern, and spend no budget.
+template <class TestOf>
+void UseFieldColumn(KernelTest& t) {
+  if (t.a.from == From::kItemField) {
+    t.column = &FieldColumn<TestOf, false>;
+    return;
+  }
+  KernelTest of_default = t;
+  of_default.a.from = From::kConst;  // its value is the default
+  ChooseFunctions(of_default);
+  Budget unused;
+  t.on_default = of_default.fn(of_default, Value(), nullptr, unused);
+  t.column = &FieldColumn<TestOf, true>;
+}
+
+// The test's functions; for a truth or a short pattern on one field of the item, the
+// column that reads the field directly.
+void Specialise(KernelTest& t) {
+  ChooseFunctions(t);
+  if (t.fn == &Truth<From::kItemField> || t.fn == &Truth<From::kItemFieldOr>) {
+    UseFieldColumn<TruthOf>(t);
+  } else if (t.fn == &StartsWithWord<From::kItemField> ||
+             t.fn == &StartsWithWord<From::kItemFieldOr>) {
+    UseFieldColumn<WordOf<false>>(t);
+  } else if (t.fn == &EndsWithWord<From::kItemField> || t.fn == &EndsWithWord<From::kItemFieldOr>) {
+    UseFieldColumn<WordOf<true>>(t);
   }
 }
 

@@ -72,6 +72,9 @@ struct KernelTest {
   StringTest string_test = StringTest::kStartsWith;
   CompareOp compare = CompareOp::kEq;
   bool negate = false;  // kIn: `not in`
+  // A truth or short-pattern test of kItemFieldOr: the answer for an item whose field is
+  // null (the test of the default, a constant), worked out when the kernel is built.
+  KernelResult on_default = KernelResult::kGiveUp;
   // kStringTest with a pattern of up to 8 bytes: the pattern as a word and which of its
   // bytes count, so that starts_with/ends_with on a string of 8 bytes or more is one load
   // and one compare (little-endian byte order).

@@ -13,6 +13,7 @@
 #include <re2/re2.h>
 
 #include "engine/base/time.h"
+#include "engine/compile/regex_literal.h"
 
 namespace relgate::compile {
 namespace {
@@ -426,6 +427,8 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         re = static_cast<const re2::RE2*>(pattern.ptr);
       }
       f.budget->Spend(1 + s.len / 16);
+      if (n.literal != LiteralMatch::kNone)
+        return Value::Bool(LiteralMatches(n.literal, s.str(), n.value.str()));
       return Value::Bool(re2::RE2::PartialMatch(re2::StringPiece(s.s, s.len), *re));
     }
     case NodeKind::kList:

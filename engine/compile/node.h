@@ -19,7 +19,8 @@
 //   kArith         a, b                            arith
 //   kCompare       a, b                            compare
 //   kIn            a: item, b: list/set/map        negate
-//   kMatches       a: string, b: regex             regex (when b is constant)
+//   kMatches       a: string, b: regex             regex (when b is constant);
+//                                                  literal, value (its text)
 //   kList, kSet    first/count: items              -
 //   kComprehension a: list, b: element, c: filter  slot, is_set
 //   kQuantifier    a: list, b: condition           slot, quantifier
@@ -76,6 +77,10 @@ enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
 enum class StringTest : uint8_t { kStartsWith, kEndsWith, kContains };
 
+// kMatches with a pattern that is literal text (regex_literal.h): the comparison that
+// decides it, or kNone to run the regex.
+enum class LiteralMatch : uint8_t { kNone, kEquals, kStartsWith, kEndsWith, kContains };
+
 struct Node {
   NodeKind kind = NodeKind::kConst;
 
@@ -84,6 +89,7 @@ struct Node {
     CompareOp compare;
     Quantifier quantifier;
     StringTest string_test;
+    LiteralMatch literal;
     bool negate;
   };
 

@@ -4,7 +4,9 @@
 #include <set>
 
 #include <doctest/doctest.h>
+#include <re2/re2.h>
 
+#include "engine/compile/regex_literal.h"
 #include "engine/eval/cost_check.h"
 #include "engine/report/report.h"
 #include "tests/test_util.h"
@@ -76,6 +78,11 @@ TEST_CASE("constructs evaluate as documented") {
       {"release.labels[\"tier\"] == \"1\"", true},
       {"release.author matches /^al/", true},
       {"release.author matches /^AL/", false},
+      {"release.author matches /^alice$/", true},  // literal text: compared, not run
+      {"release.author matches /^alic$/", false},
+      {"release.author matches /lic/", true},
+      {"release.author matches /ce$/", true},
+      {"release.author matches /^a.ice$/", true},  // a regex
       {"release.author.upper() == \"ALICE\" and \"ALICE\".lower() == \"alice\"", true},
       {"\"a,b,c\".split(\",\") == [\"a\", \"b\", \"c\"]", true},
       {"\"  x \".trim() == \"x\"", true},
@@ -704,6 +711,8 @@ TEST_CASE("a kernel run a column at a time stops at the items the interpreter st
       "\"\").starts_with(\"sha256-\"))\n"
       "deny scripts for d in deps where d.scripts \"{d.name}\": d.name == \"esbuild\"\n"
       "deny maps for f in files \"{f}\": not f.ends_with(\".map\")\n"
+      "deny defaulted for d in deps \"{d.name}\": (d.integrity ?? \"sha512-none\")"
+      ".starts_with(\"sha512-\")\n"
       "deny every for f in files \"{f}\": f == \"none of them\"\n"
       "deny keys for k in labels \"{k}\": not k.ends_with(\".map\")\n";
   auto compiled = CompileSource(policy);
@@ -739,11 +748,66 @@ TEST_CASE("a kernel run a column at a time stops at the items the interpreter st
   auto& findings = counts.findings;
   auto& errors = counts.errors;
   CHECK(findings["pinned"] == 15);
+  CHECK(findings["defaulted"] == 12);  // the default matches: no integrity is no finding
   CHECK(errors["pinned"] == 4);
   CHECK(findings["scripts"] == 6);
   CHECK(findings["maps"] == 3);
   CHECK(findings["every"] == 150);
   CHECK(findings["keys"] == 3);
+}
+
+TEST_CASE("a regex of literal text is decided by comparing bytes, as the regex engine would") {
+  struct Literal {
+    const char* pattern;
+    compile::LiteralMatch match;
+    const char* text;
+  };
+
+  const Literal literals[] = {
+      {R"(^https://github\.com/actions/runner/github-hosted$)", compile::LiteralMatch::kEquals,
+       "https://github.com/actions/runner/github-hosted"},
+      {"^release/", compile::LiteralMatch::kStartsWith, "release/"},
+      {R"(\.map$)", compile::LiteralMatch::kEndsWith, ".map"},
+      {"main", compile::LiteralMatch::kContains, "main"},
+      {R"(\$HOME\^)", compile::LiteralMatch::kContains, "$HOME^"},
+      {R"(a\$)", compile::LiteralMatch::kContains, "a$"},  // an escaped `$` is a dollar sign
+      {R"(^a b-c_d:e@f/g$)", compile::LiteralMatch::kEquals, "a b-c_d:e@f/g"},
+      {"^$", compile::LiteralMatch::kEquals, ""},
+      {"", compile::LiteralMatch::kContains, ""},
+  };
+  for (const Literal& l : literals) {
+    INFO(l.pattern);
+    const compile::RegexLiteral found = compile::LiteralOf(l.pattern);
+    CHECK(found.match == l.match);
+    CHECK(found.text == l.text);
+  }
+  // Anything but text between the anchors runs the regex.
+  for (const char* pattern :
+       {"^a.c$", "a+", "^(a)$", "a|b", "[a]", "a{2}", R"(\d)", R"(\Qa\E)", "(?i)abc", R"(a\\$)",
+        "a^", "$a", R"(\x41)", "caf\xc3\xa9", R"(\)", "a\nb"}) {
+    INFO(pattern);
+    CHECK(compile::LiteralOf(pattern).match == compile::LiteralMatch::kNone);
+  }
+  // Every pattern, literal or not, against texts on each side of each comparison: where
+  // the pattern is literal, the comparison agrees with RE2.
+  const char* patterns[] = {"^abc$", "^abc", "abc$", "abc", R"(^a\.c$)", R"(^a\.c)", R"(\.c$)",
+                            "^$",    "",     "^",    "$",   R"(\$)",     R"(^\^)",   "^a b$"};
+  const char* texts[] = {"abc", "abcd", "xabc", "xabcx", "ab",    "a.c",   "a.cd", "xa.c",
+                         "aXc", "",     "$",    "^",     "abc\n", "\nabc", "a b",  "ABC"};
+  int literal = 0;
+  for (const char* pattern : patterns) {
+    const compile::RegexLiteral l = compile::LiteralOf(pattern);
+    if (l.match == compile::LiteralMatch::kNone)
+      continue;
+    ++literal;
+    const re2::RE2 re(pattern);
+    REQUIRE(re.ok());
+    for (const char* text : texts) {
+      INFO(pattern << " on " << text);
+      CHECK(compile::LiteralMatches(l.match, text, l.text) == re2::RE2::PartialMatch(text, re));
+    }
+  }
+  CHECK(literal == 14);
 }
 
 }  // namespace
