@@ -8,9 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RELGATE_WORKLOAD=${RELGATE_WORKLOAD:-build-bench/releases-1k.ndjson}
 [ -f "$RELGATE_WORKLOAD" ] || RELGATE_WORKLOAD=tests/data/workload/sample.ndjson
+bench=build-bench/bench/relgate_bench
+if [ ! -x "$bench" ]; then
+  echo "eval-ratio: $bench is not built; run scripts/bench.sh once first" >&2
+  exit 2
+fi
 rounds=${ROUNDS:-5}
 for _ in $(seq "$rounds"); do
-  build-bench/bench/relgate_bench --benchmark_filter='Evaluate/baseline_only:1/cold:0|HandWritten/1/cold:0' \
+  "$bench" --benchmark_filter='Evaluate/baseline_only:1/cold:0|HandWritten/1/cold:0' \
     --benchmark_repetitions=7 --benchmark_min_time=0.2s --benchmark_format=json "$@" 2>/dev/null
 done | python3 -c '
 import json, statistics, sys
