@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "engine/compile/machine.h"
 #include "engine/compile/program.h"
@@ -363,6 +364,7 @@ void ChooseFunctions(KernelTest& t) {
 template <class TestOf>
 void UseFieldColumn(KernelTest& t) {
   if (t.a.from == From::kItemField) {
+    t.field_truth = std::is_same_v<TestOf, TruthOf>;
     t.column = &FieldColumn<TestOf, false>;
     return;
   }
@@ -545,7 +547,8 @@ Kernel Kernel::Build(const Program& program, NodeId condition, uint32_t slot) {
 }
 
 KernelColumn Kernel::RunColumns(const Value* items, uint32_t base, uint32_t size, uint32_t stride,
-                                const Value* facts, Budget& budget) const {
+                                const Value* facts, Budget& budget,
+                                const ListColumns* columns) const {
   const uint64_t all = size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1;
   KernelColumn done;
   if (entry_ >= kFalse) {  // a constant condition
@@ -571,7 +574,15 @@ KernelColumn Kernel::RunColumns(const Value* items, uint32_t base, uint32_t size
       continue;
     const KernelTest& test = tests_[t];
     KernelColumn answers;
-    test.column(test, first, stride, at[t], facts, budget, answers);
+    const BoolColumn* bits =
+        columns != nullptr && test.field_truth ? columns->Find(test.a.field) : nullptr;
+    if (bits != nullptr) {
+      const uint64_t truth = columns->Bits(bits->truth, base) & at[t];
+      const uint64_t other = columns->Bits(bits->other, base) & at[t];
+      answers = {truth, at[t] & ~(truth | other), other};
+    } else {
+      test.column(test, first, stride, at[t], facts, budget, answers);
+    }
     route(test.on_true, answers.yes);
     route(test.on_false, answers.no);
     done.give_up |= answers.give_up;
@@ -581,13 +592,13 @@ KernelColumn Kernel::RunColumns(const Value* items, uint32_t base, uint32_t size
 
 uint32_t Kernel::SkipColumns(const Value* items, uint32_t from, uint32_t count, uint32_t stride,
                              Result skip, const Value* facts, Budget& budget, Result& stopped,
-                             KernelCursor& cursor) const {
+                             KernelCursor& cursor, const ListColumns* columns) const {
   uint32_t k = from;
   while (k < count) {
     if (cursor.base == 0xFFFFFFFF || k < cursor.base || k >= cursor.base + cursor.size) {
       cursor.base = k;
       cursor.size = std::min<uint32_t>(64, count - k);
-      cursor.answers = RunColumns(items, k, cursor.size, stride, facts, budget);
+      cursor.answers = RunColumns(items, k, cursor.size, stride, facts, budget, columns);
     }
     const KernelColumn& a = cursor.answers;
     const uint64_t stops = (skip == Result::kTrue ? a.no : a.yes) | a.give_up;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/base/budget.h"
+#include "engine/base/list_columns.h"
 #include "engine/base/value.h"
 #include "engine/compile/node.h"
 
@@ -75,6 +76,9 @@ struct KernelTest {
   // A truth or short-pattern test of kItemFieldOr: the answer for an item whose field is
   // null (the test of the default, a constant), worked out when the kernel is built.
   KernelResult on_default = KernelResult::kGiveUp;
+  // A truth test of a field of the item with no default (`d.pinned`): the list's bool
+  // column, where binding wrote one, answers it (base/list_columns.h).
+  bool field_truth = false;
   // kStringTest with a pattern of up to 8 bytes: the pattern as a word and which of its
   // bytes count, so that starts_with/ends_with on a string of 8 bytes or more is one load
   // and one compare (little-endian byte order).
@@ -113,11 +117,14 @@ class Kernel {
   // test over a chunk of 64 items in a loop of its own, the test inlined, so that the
   // loads of one item do not wait on the answer for the one before. The chunk's answers
   // stay in `cursor` for the next call. A kernel with a test that spends budget (`in` a
-  // list, `contains`) runs item by item, so that steps are charged in order.
+  // list, `contains`) runs item by item, so that steps are charged in order. `columns`:
+  // the list's bool columns from binding, if it has them (else nullptr).
   uint32_t Skip(const Value* items, uint32_t from, uint32_t count, uint32_t stride, Result skip,
-                const Value* facts, Budget& budget, Result& stopped, KernelCursor& cursor) const {
-    if (columnar_)
-      return SkipColumns(items, from, count, stride, skip, facts, budget, stopped, cursor);
+                const Value* facts, Budget& budget, Result& stopped, KernelCursor& cursor,
+                const ListColumns* columns) const {
+    if (columnar_) {
+      return SkipColumns(items, from, count, stride, skip, facts, budget, stopped, cursor, columns);
+    }
     for (uint32_t k = from; k < count; ++k) {
       const Result r = Run(items[size_t{k} * stride], facts, budget);
       if (r != skip) {
@@ -142,10 +149,10 @@ class Kernel {
 
   uint32_t SkipColumns(const Value* items, uint32_t from, uint32_t count, uint32_t stride,
                        Result skip, const Value* facts, Budget& budget, Result& stopped,
-                       KernelCursor& cursor) const;
+                       KernelCursor& cursor, const ListColumns* columns) const;
   // The answers for items [base, base + size) (size <= 64).
   KernelColumn RunColumns(const Value* items, uint32_t base, uint32_t size, uint32_t stride,
-                          const Value* facts, Budget& budget) const;
+                          const Value* facts, Budget& budget, const ListColumns* columns) const;
 
   std::vector<KernelTest> tests_;
   uint32_t entry_ = kFalse;

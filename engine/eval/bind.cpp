@@ -358,6 +358,9 @@ class Binder {
   // `path` is nullptr for the root mapping of a document. `plan` indexes plans_: what is
   // read of each field, worked out once for all the items of a list.
   void BindRecord(Ref node, const Type* type, const PathLink* path, size_t plan, Value* out) {
+    // The list's bool columns are for the item's own fields, not a nested record's.
+    ColumnWriter* const columns = writer_;
+    writer_ = nullptr;
     const size_t n = type->fields.size();
     Value* slots = out_.arena_.AllocValues(n);
     SeenFields seen(n, spill_);
@@ -396,6 +399,8 @@ class Binder {
       else
         slots[k] = Value::Error(&kUnbound);
     }
+    if (columns != nullptr)
+      columns->Note(slots);
     *out = Value::Sequence(ValueKind::kRecord, slots, static_cast<uint32_t>(n));
   }
 
@@ -477,17 +482,84 @@ class Binder {
     // A list of records: one plan for all the items.
     const bool records = type->element->kind == TypeKind::kRecord;
     const size_t plan = records ? PushPlan(type->element, element) : 0;
+    ColumnWriter columns;
+    const bool with_columns =
+        records && list_depth_ == 0 && StartColumns(type->element, plan, items, len, columns);
+    ++list_depth_;
     View::Items(node, [&](uint32_t k, Ref item) {
       if (BindScalar(item, type->element, &items[k]))
         return;
       const PathLink child{&path, {}, k};
-      if (records && View::Kind(item) == facts::NodeKind::kObject)
+      if (records && View::Kind(item) == facts::NodeKind::kObject) {
+        if (with_columns) {
+          columns.item = k;
+          writer_ = &columns;
+        }
         return BindRecord(item, type->element, &child, plan, &items[k]);
+      }
       Bind(&item, type->element, child, element, &items[k]);
     });
+    --list_depth_;
     if (records)
       PopPlan(plan);
     *out = Value::Sequence(ValueKind::kList, items, len);
+  }
+
+  // Where BindRecord writes the bits of an item's bool fields (base/list_columns.h).
+  // (After the record is bound, from its slots: noting each field as it is bound slowed
+  // the binding of every field, column or not.)
+  struct ColumnWriter {
+    const BoolColumn* columns = nullptr;
+    uint32_t count = 0;
+    uint32_t item = 0;
+
+    void Note(const Value* slots) const {
+      const size_t word = item / 64;
+      const uint64_t bit = uint64_t{1} << (item % 64);
+      for (uint32_t c = 0; c < count; ++c) {
+        const Value& v = slots[columns[c].field];
+        if (v.kind != ValueKind::kBool)
+          continue;
+        columns[c].other[word] &= ~bit;
+        if (v.b)
+          columns[c].truth[word] |= bit;
+      }
+    }
+  };
+
+  // Bool columns for the read bool fields of a list of records, when it has any: every
+  // item starts as "not a bool" until BindRecord notes its field.
+  bool StartColumns(const Type* record, size_t plan, const Value* items, uint32_t len,
+                    ColumnWriter& writer) {
+    const size_t n = record->fields.size();
+    uint32_t count = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (plans_[plan + k].read && record->fields[k].type->kind == TypeKind::kBool)
+        ++count;
+    }
+    if (count == 0 || len == 0)
+      return false;
+    const uint32_t words = (len + 63) / 64;
+    auto* columns = static_cast<BoolColumn*>(
+        out_.arena_.Allocate(count * sizeof(BoolColumn), alignof(BoolColumn)));
+    auto* bits = static_cast<uint64_t*>(out_.arena_.Allocate(size_t{count} * words * 16, 8));
+    uint64_t* truth = bits;
+    uint64_t* other = bits + size_t{count} * words;
+    std::fill(truth, truth + size_t{count} * words, uint64_t{0});
+    const uint64_t last = len % 64 == 0 ? ~uint64_t{0} : (uint64_t{1} << (len % 64)) - 1;
+    uint32_t c = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (!plans_[plan + k].read || record->fields[k].type->kind != TypeKind::kBool)
+        continue;
+      uint64_t* o = other + size_t{c} * words;
+      std::fill(o, o + words, ~uint64_t{0});
+      o[words - 1] = last;
+      columns[c] = {static_cast<uint32_t>(k), truth + size_t{c} * words, o};
+      ++c;
+    }
+    writer = {columns, count, 0};
+    out_.lists_.push_back({items, len, count, columns});
+    return true;
   }
 
   // A fact that is not an optional, list or record of its declared kind.
@@ -630,6 +702,8 @@ class Binder {
   BoundFacts& out_;
   bool track_unread_;
   bool rejected_ = false;
+  ColumnWriter* writer_ = nullptr;  // set by BindList for the next item's record
+  uint32_t list_depth_ = 0;         // lists being bound around this point
 };
 
 std::vector<ErrorInfo> BoundFacts::unread_keys() const {

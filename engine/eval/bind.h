@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "engine/base/arena.h"
+#include "engine/base/list_columns.h"
 #include "engine/base/value.h"
 #include "engine/compile/program.h"
 #include "engine/facts/facts.h"
@@ -38,11 +39,23 @@ class BoundFacts {
   static constexpr size_t kMaxUnreadKeys = 50;
   std::vector<ErrorInfo> unread_keys() const;
 
+  // The bool columns of the bound list whose items are `items` (base/list_columns.h), or
+  // nullptr. Lists of records that are not inside another list have them, for the bool
+  // fields that are read.
+  const ListColumns* ColumnsOf(const Value* items) const {
+    for (const ListColumns& list : lists_) {
+      if (list.items == items)
+        return &list;
+    }
+    return nullptr;
+  }
+
   // Forgets the last binding; keeps the arena's largest block for the next one.
   void Reset() {
     arena_.Reset();
     errors_.clear();
     unread_.clear();
+    lists_.clear();
     root_ = nullptr;
   }
 
@@ -59,6 +72,7 @@ class BoundFacts {
   };
 
   std::vector<Unread> unread_;  // sorted by pattern
+  std::vector<ListColumns> lists_;
   const Value* root_ = nullptr;
 };
 

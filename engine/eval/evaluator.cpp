@@ -47,8 +47,9 @@ namespace {
 
 class Run {
  public:
-  Run(const compile::Program& program, const EvalOptions& options, Scratch& scratch, Frame& frame)
-      : p_(program), options_(options), frame_(frame), o_(scratch.outcome) {}
+  Run(const compile::Program& program, const BoundFacts& facts, const EvalOptions& options,
+      Scratch& scratch, Frame& frame)
+      : p_(program), facts_(facts), options_(options), frame_(frame), o_(scratch.outcome) {}
 
   // The fast path, or with the coverage recorder when one is set.
   Value Eval(compile::NodeId node) {
@@ -111,11 +112,12 @@ class Run {
     const compile::Kernel* first = filtered ? filter : condition;
     const Kernel::Result pass = filtered ? Kernel::Result::kFalse : Kernel::Result::kTrue;
     compile::KernelCursor cursor;
+    const ListColumns* columns = first != nullptr ? facts_.ColumnsOf(list.items) : nullptr;
     for (uint32_t k = 0; k < list.len; ++k) {
       Kernel::Result known = Kernel::Result::kGiveUp;  // what `first` said of item k
       if (first != nullptr) {
         k = first->Skip(list.items, k, list.len, stride, pass, frame_.facts, *frame_.budget, known,
-                        cursor);
+                        cursor, columns);
         if (k == list.len)
           break;
       }
@@ -197,6 +199,7 @@ class Run {
   }
 
   const compile::Program& p_;
+  const BoundFacts& facts_;
   const EvalOptions& options_;
   Frame& frame_;
   Outcome& o_;
@@ -226,7 +229,7 @@ const Outcome& Evaluate(const compile::Program& program, const BoundFacts& facts
   frame.errors = &scratch.errors;
   frame.budget = &scratch.budget;
   frame.recorder = options.coverage;
-  Run run(program, options, scratch, frame);
+  Run run(program, facts, options, scratch, frame);
   for (uint32_t r = 0; r < program.rules().size(); ++r) {
     try {
       run.Rule(r);

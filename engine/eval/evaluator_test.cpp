@@ -697,7 +697,8 @@ tags: []
 
 TEST_CASE("a kernel run a column at a time stops at the items the interpreter stops at") {
   // Lists longer than a chunk of 64 items: findings, items the kernel gives up on (a field
-  // of the wrong type), filtered items, on both sides of each chunk boundary; a rule that
+  // of the wrong type or missing, an item that is not a record: binding's bool columns say
+  // so, base/list_columns.h), filtered items, on both sides of each chunk boundary; a rule that
   // stops on every item (each chunk is run once, not once per item); a map's keys (every
   // second Value).
   const std::string policy =
@@ -725,13 +726,18 @@ TEST_CASE("a kernel run a column at a time stops at the items the interpreter st
   const std::set<int> no_integrity = {30, 90, 160};  // null: the default "" is read
   std::string text = "deps:\n";
   for (int k = 0; k < 200; ++k) {
+    if (k == 140) {  // not a record: every rule over deps errs on it
+      text += "  - \"p140\"\n";
+      continue;
+    }
     const std::string integrity =
         no_integrity.count(k) != 0
             ? ""
             : fmt::format(", integrity: \"{}\"",
                           unpinned.count(k) != 0 ? "md5-x" : "sha512-abcdefghijkl==");
-    text += fmt::format("  - {{ name: p{}, pinned: {}{}, scripts: {} }}\n", k,
-                        wrong_type.count(k) != 0 ? "\"yes\"" : "true", integrity,
+    const std::string pinned =
+        k == 20 ? "" : fmt::format(", pinned: {}", wrong_type.count(k) != 0 ? "\"yes\"" : "true");
+    text += fmt::format("  - {{ name: p{}{}{}, scripts: {} }}\n", k, pinned, integrity,
                         scripts.count(k) != 0 ? "true" : "false");
   }
   text += "files:\n";
@@ -742,18 +748,105 @@ TEST_CASE("a kernel run a column at a time stops at the items the interpreter st
     text += fmt::format("  k{:03}{}: v\n", k, k == 63 || k == 64 || k == 139 ? ".map" : "");
 
   // The kernels' answers themselves, not only their agreement with the interpreter:
-  // 12 unpinned and 3 with no integrity, 4 errors, 6 install scripts not from esbuild, 3
+  // 12 unpinned and 3 with no integrity, 6 errors, 6 install scripts not from esbuild, 3
   // source maps, 150 files that are not "none of them", 3 map keys.
   RuleCounts counts = DecideBothWays(program, text);
   auto& findings = counts.findings;
   auto& errors = counts.errors;
   CHECK(findings["pinned"] == 15);
   CHECK(findings["defaulted"] == 12);  // the default matches: no integrity is no finding
-  CHECK(errors["pinned"] == 4);
+  CHECK(errors["pinned"] == 6);        // 4 of the wrong type, 1 missing, 1 not a record
+  CHECK(errors["scripts"] == 1);
+  CHECK(errors["defaulted"] == 1);
   CHECK(findings["scripts"] == 6);
   CHECK(findings["maps"] == 3);
   CHECK(findings["every"] == 150);
   CHECK(findings["keys"] == 3);
+}
+
+// The bits of one bool column for items [0, len) against the bound items themselves:
+// truth where the item is a record whose field is true, other where it is not a record or
+// the field is not a bool.
+void CheckColumn(const ListColumns& list, uint32_t field) {
+  const BoolColumn* column = list.Find(field);
+  REQUIRE(column != nullptr);
+  for (uint32_t k = 0; k < list.len; ++k) {
+    INFO("item " << k << ", field " << field);
+    const Value& item = list.items[k];
+    const bool is_bool =
+        item.kind == ValueKind::kRecord && item.items[field].kind == ValueKind::kBool;
+    const uint64_t bit = uint64_t{1} << (k % 64);
+    CHECK(((column->truth[k / 64] & bit) != 0) == (is_bool && item.items[field].b));
+    CHECK(((column->other[k / 64] & bit) != 0) == !is_bool);
+    // Bits read from any item on, as a chunk of the kernel reads them.
+    CHECK(((list.Bits(column->truth, k) & 1) != 0) == (is_bool && item.items[field].b));
+    CHECK(((list.Bits(column->other, k) & 1) != 0) == !is_bool);
+  }
+}
+
+TEST_CASE("binding writes the read bool fields of a list of records as bit columns") {
+  // deps: the read bool fields `pinned` and `scripts` get columns; `opt` is optional and
+  // `unread` is not read, so neither does; the list inside each item is not a top-level
+  // list and gets none. Items whose field is true, false, of the wrong type or missing,
+  // and an item that is not a record, across two chunks of 64.
+  const std::string policy =
+      "facts {\n"
+      "  deps: [{ name: string, pinned: bool, scripts: bool, opt: bool?, unread: bool,\n"
+      "           inner: [{ flag: bool }] }]\n"
+      "}\n"
+      "deny pinned for d in deps \"{d.name}\": d.pinned and not (d.opt ?? false)\n"
+      "deny scripts for d in deps where d.scripts \"{d.name}\": all(i in d.inner: i.flag)\n";
+  auto compiled = CompileSource(policy);
+  INFO(compiled->diagnostics);
+  REQUIRE(compiled->program != nullptr);
+  const compile::Program& program = *compiled->program;
+  std::string json = "{\"deps\": [";
+  for (int k = 0; k < 130; ++k) {
+    const char* pinned = k % 7 == 0 ? "false" : k % 11 == 0 ? "\"yes\"" : "true";
+    std::string item = k == 65 ? "\"not a record\""
+                               : fmt::format(
+                                     "{{\"name\": \"p{}\", {}\"scripts\": {}, \"opt\": {}, "
+                                     "\"unread\": true, \"inner\": [{{\"flag\": {}}}]}}",
+                                     k, k % 13 == 0 ? "" : fmt::format("\"pinned\": {}, ", pinned),
+                                     k % 5 == 0 ? "true" : "false", k % 3 == 0 ? "null" : "false",
+                                     k % 2 == 0 ? "true" : "false");
+    json += (k == 0 ? "" : ", ") + item;
+  }
+  json += "]}";
+  // The strict loader binds every declared field (the decision lists the missing ones);
+  // replay's in-place path only the read set.
+  auto check = [&](const BoundFacts& bound, bool everything) {
+    const Value& deps = bound.root()[0];
+    REQUIRE(deps.kind == ValueKind::kList);
+    REQUIRE(deps.len == 130);
+    const ListColumns* list = bound.ColumnsOf(deps.items);
+    REQUIRE(list != nullptr);
+    CHECK(list->count == (everything ? 3 : 2));
+    CHECK(list->len == 130);
+    CheckColumn(*list, 1);            // pinned
+    CheckColumn(*list, 2);            // scripts
+    CHECK(list->Find(3) == nullptr);  // opt: optional
+    if (everything)
+      CheckColumn(*list, 4);
+    else
+      CHECK(list->Find(4) == nullptr);                                // unread
+    CHECK(bound.ColumnsOf(deps.items[1].items[5].items) == nullptr);  // inner
+  };
+  SUBCASE("the strict loader's facts") {
+    facts::LoadError error;
+    auto doc = facts::ParseJson(json, "release.json", error, facts::Digest::kSkip);
+    REQUIRE(doc != nullptr);
+    facts::FactSet set;
+    REQUIRE(set.Add(std::move(doc), error));
+    check(*Bind(program, set), true);
+  }
+  SUBCASE("replay's in-place binding") {
+    JsonFacts reader;
+    REQUIRE(reader.Parse(json));
+    BoundFacts bound;
+    REQUIRE(reader.Bind(program, program.reads(), bound) == JsonFacts::Binding::kBound);
+    check(bound, false);
+  }
 }
 
 TEST_CASE("a regex of literal text is decided by comparing bytes, as the regex engine would") {
