@@ -1,7 +1,6 @@
 #include "engine/base/value.h"
 
-#include <cstring>
-
+#include "engine/base/same_bytes.h"
 #include "engine/base/semver.h"
 
 namespace relgate {
@@ -62,7 +61,7 @@ int Compare(const Value& a, const Value& b) {
 
 bool Equal(const Value& a, const Value& b) {
   if (a.kind == ValueKind::kString && b.kind == ValueKind::kString) {
-    return a.len == b.len && (a.len == 0 || std::memcmp(a.s, b.s, a.len) == 0);
+    return a.len == b.len && SameBytes(a.s, b.s, a.len);
   }
   return Compare(a, b) == 0;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "engine/base/same_bytes.h"
 #include "engine/compile/machine.h"
 #include "engine/compile/program.h"
 
@@ -62,15 +63,6 @@ inline const Value* LoadAny(const KernelOperand& o, const Value& item, const Val
 
 inline KernelResult Holds(bool holds) {
   return holds ? KernelResult::kTrue : KernelResult::kFalse;
-}
-
-// Patterns are short (`sha512-`, `.map`): a byte loop beats a call to memcmp.
-inline bool SameBytes(const char* x, const char* y, size_t size) {
-  for (size_t k = 0; k < size; ++k) {
-    if (x[k] != y[k])
-      return false;
-  }
-  return true;
 }
 
 // Scalars a comparison can decide here exactly as Compare/Equal do.
@@ -154,7 +146,7 @@ KernelResult CompareAny(const KernelTest& t, const Value& item, const Value* fac
   const Value& b = *pb;
   if (a.kind == ValueKind::kString &&
       (t.compare == CompareOp::kEq || t.compare == CompareOp::kNe)) {
-    const bool same = a.len == b.len && (a.len == 0 || std::memcmp(a.s, b.s, a.len) == 0);
+    const bool same = a.len == b.len && SameBytes(a.s, b.s, a.len);
     return Holds(same == (t.compare == CompareOp::kEq));
   }
   const int c = Compare(a, b);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "engine/base/same_bytes.h"
 #include "engine/base/time.h"
 #include "engine/compile/regex_literal.h"
 
@@ -253,22 +254,14 @@ Value EvalNode(const Program& p, NodeId id, Frame& f) {
         return s;
       const std::string_view text = s.str();
       const std::string_view part = n.value.str();
-      // Patterns are short (`sha512-`, `.map`): a byte loop beats a call to memcmp.
-      auto same = [](const char* x, const char* y, size_t size) {
-        for (size_t k = 0; k < size; ++k) {
-          if (x[k] != y[k])
-            return false;
-        }
-        return true;
-      };
       switch (n.string_test) {
         case StringTest::kStartsWith:
           return Value::Bool(text.size() >= part.size() &&
-                             same(text.data(), part.data(), part.size()));
+                             SameBytes(text.data(), part.data(), part.size()));
         case StringTest::kEndsWith:
           return Value::Bool(
               text.size() >= part.size() &&
-              same(text.data() + text.size() - part.size(), part.data(), part.size()));
+              SameBytes(text.data() + text.size() - part.size(), part.data(), part.size()));
         case StringTest::kContains:
           f.budget->Spend(text.size() / 16);
           return Value::Bool(text.find(part) != std::string_view::npos);

@@ -39,12 +39,13 @@ class BoundFacts {
   static constexpr size_t kMaxUnreadKeys = 50;
   std::vector<ErrorInfo> unread_keys() const;
 
-  // The bool columns of the bound list whose items are `items` (base/list_columns.h), or
-  // nullptr. Lists of records that are not inside another list have them, for the bool
-  // fields that are read.
-  const ListColumns* ColumnsOf(const Value* items) const {
+  // The bool columns of the bound list whose first `len` items are at `items`
+  // (base/list_columns.h), or nullptr. Lists of records that are not inside another list
+  // have them, for the bool fields that are read. (A prefix of such a list, `len` short of
+  // its length, has the same items and so the same bits.)
+  const ListColumns* ColumnsOf(const Value* items, uint32_t len) const {
     for (const ListColumns& list : lists_) {
-      if (list.items == items)
+      if (list.items == items && len <= list.len)
         return &list;
     }
     return nullptr;

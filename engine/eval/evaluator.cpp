@@ -112,7 +112,8 @@ class Run {
     const compile::Kernel* first = filtered ? filter : condition;
     const Kernel::Result pass = filtered ? Kernel::Result::kFalse : Kernel::Result::kTrue;
     compile::KernelCursor cursor;
-    const ListColumns* columns = first != nullptr ? facts_.ColumnsOf(list.items) : nullptr;
+    const ListColumns* columns =
+        first != nullptr ? facts_.ColumnsOf(list.items, list.len) : nullptr;
     for (uint32_t k = 0; k < list.len; ++k) {
       Kernel::Result known = Kernel::Result::kGiveUp;  // what `first` said of item k
       if (first != nullptr) {

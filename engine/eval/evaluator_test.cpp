@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <re2/re2.h>
 
+#include "engine/base/same_bytes.h"
 #include "engine/compile/regex_literal.h"
 #include "engine/eval/cost_check.h"
 #include "engine/report/report.h"
@@ -819,18 +820,19 @@ TEST_CASE("binding writes the read bool fields of a list of records as bit colum
     const Value& deps = bound.root()[0];
     REQUIRE(deps.kind == ValueKind::kList);
     REQUIRE(deps.len == 130);
-    const ListColumns* list = bound.ColumnsOf(deps.items);
+    const ListColumns* list = bound.ColumnsOf(deps.items, deps.len);
     REQUIRE(list != nullptr);
     CHECK(list->count == (everything ? 3 : 2));
     CHECK(list->len == 130);
-    CheckColumn(*list, 1);            // pinned
-    CheckColumn(*list, 2);            // scripts
-    CHECK(list->Find(3) == nullptr);  // opt: optional
+    CHECK(bound.ColumnsOf(deps.items, 131) == nullptr);  // longer than the bound list
+    CheckColumn(*list, 1);                               // pinned
+    CheckColumn(*list, 2);                               // scripts
+    CHECK(list->Find(3) == nullptr);                     // opt: optional
     if (everything)
       CheckColumn(*list, 4);
     else
-      CHECK(list->Find(4) == nullptr);                                // unread
-    CHECK(bound.ColumnsOf(deps.items[1].items[5].items) == nullptr);  // inner
+      CHECK(list->Find(4) == nullptr);                                   // unread
+    CHECK(bound.ColumnsOf(deps.items[1].items[5].items, 1) == nullptr);  // inner
   };
   SUBCASE("the strict loader's facts") {
     facts::LoadError error;
@@ -846,6 +848,25 @@ TEST_CASE("binding writes the read bool fields of a list of records as bit colum
     BoundFacts bound;
     REQUIRE(reader.Bind(program, program.reads(), bound) == JsonFacts::Binding::kBound);
     check(bound, false);
+  }
+}
+
+TEST_CASE("strings compare equal byte for byte, whatever their length and wherever they differ") {
+  // SameBytes (base/same_bytes.h) compares eight bytes at a time and the rest one by one.
+  const std::string text = "sha512-0123456789abcdefghijklmnopqrstuvwxyz";
+  for (size_t size = 0; size <= text.size(); ++size) {
+    const std::string a = text.substr(0, size);
+    CHECK(SameBytes(a.data(), text.data(), size));
+    CHECK(Equal(Value::String(a), Value::String(text.substr(0, size))));
+    CHECK(!Equal(Value::String(a), Value::String(text.substr(0, size + 1))) ==
+          (size < text.size()));
+    for (size_t at = 0; at < size; ++at) {
+      std::string b = a;
+      b[at] ^= 0x20;
+      INFO("size " << size << ", differs at " << at);
+      CHECK(!SameBytes(a.data(), b.data(), size));
+      CHECK(!Equal(Value::String(a), Value::String(b)));
+    }
   }
 }
 
